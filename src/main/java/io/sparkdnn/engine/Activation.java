@@ -1,0 +1,150 @@
+package io.sparkdnn.engine;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Element-wise activation functions σ and their derivatives.
+ *
+ * <p>Derivatives are expressed through the activation's output {@code a = σ(z)} rather than its
+ * input {@code z}, so the engine keeps one buffer per layer instead of two. This works for every
+ * function here: sigmoid' = a(1−a), tanh' = 1−a², and for the ReLU family the sign of {@code a}
+ * equals the sign of {@code z}.
+ *
+ * <p>{@link #SOFTMAX} couples the outputs of a row, so it is never applied element-wise: it only
+ * appears on the output layer, fused with the log-likelihood loss in {@link OutputLayer}.
+ */
+public enum Activation {
+  IDENTITY("identity") {
+    @Override
+    public void apply(float[] z, int offset, int length) {}
+
+    @Override
+    public void multiplyByDerivative(float[] a, int aOffset, float[] delta, int dOffset, int length) {}
+  },
+  SIGMOID("sigmoid") {
+    @Override
+    public void apply(float[] z, int offset, int length) {
+      for (int i = offset, end = offset + length; i < end; i++) {
+        z[i] = sigmoid(z[i]);
+      }
+    }
+
+    @Override
+    public void multiplyByDerivative(float[] a, int aOffset, float[] delta, int dOffset, int length) {
+      for (int i = 0; i < length; i++) {
+        float ai = a[aOffset + i];
+        delta[dOffset + i] *= ai * (1f - ai);
+      }
+    }
+  },
+  TANH("tanh") {
+    @Override
+    public void apply(float[] z, int offset, int length) {
+      for (int i = offset, end = offset + length; i < end; i++) {
+        z[i] = (float) Math.tanh(z[i]);
+      }
+    }
+
+    @Override
+    public void multiplyByDerivative(float[] a, int aOffset, float[] delta, int dOffset, int length) {
+      for (int i = 0; i < length; i++) {
+        float ai = a[aOffset + i];
+        delta[dOffset + i] *= 1f - ai * ai;
+      }
+    }
+  },
+  RELU("relu") {
+    @Override
+    public void apply(float[] z, int offset, int length) {
+      for (int i = offset, end = offset + length; i < end; i++) {
+        z[i] = Math.max(z[i], 0f);
+      }
+    }
+
+    @Override
+    public void multiplyByDerivative(float[] a, int aOffset, float[] delta, int dOffset, int length) {
+      for (int i = 0; i < length; i++) {
+        delta[dOffset + i] = a[aOffset + i] > 0f ? delta[dOffset + i] : 0f;
+      }
+    }
+  },
+  LEAKY_RELU("leakyrelu") {
+    @Override
+    public void apply(float[] z, int offset, int length) {
+      for (int i = offset, end = offset + length; i < end; i++) {
+        float zi = z[i];
+        z[i] = zi > 0f ? zi : LEAKY_SLOPE * zi;
+      }
+    }
+
+    @Override
+    public void multiplyByDerivative(float[] a, int aOffset, float[] delta, int dOffset, int length) {
+      for (int i = 0; i < length; i++) {
+        if (a[aOffset + i] <= 0f) {
+          delta[dOffset + i] *= LEAKY_SLOPE;
+        }
+      }
+    }
+  },
+  SOFTMAX("softmax") {
+    @Override
+    public void apply(float[] z, int offset, int length) {
+      throw new UnsupportedOperationException("softmax is applied per row by OutputLayer");
+    }
+
+    @Override
+    public void multiplyByDerivative(float[] a, int aOffset, float[] delta, int dOffset, int length) {
+      throw new UnsupportedOperationException("softmax is only used fused with log-likelihood");
+    }
+  };
+
+  /** Slope of {@link #LEAKY_RELU} for negative inputs. */
+  public static final float LEAKY_SLOPE = 0.01f;
+
+  private final String token;
+
+  Activation(String token) {
+    this.token = token;
+  }
+
+  /** Replaces {@code z[offset .. offset+length)} with σ(z), in place. */
+  public abstract void apply(float[] z, int offset, int length);
+
+  /** {@code delta[i] *= σ'(z[i])}, with σ' computed from the activation output {@code a}. */
+  public abstract void multiplyByDerivative(
+      float[] a, int aOffset, float[] delta, int dOffset, int length);
+
+  /** The name used in compact network strings and configuration, e.g. {@code relu}. */
+  public String token() {
+    return token;
+  }
+
+  /** True for ReLU and its relatives, which He initialisation is designed for. */
+  public boolean isReluFamily() {
+    return this == RELU || this == LEAKY_RELU;
+  }
+
+  static float sigmoid(float z) {
+    return (float) (1.0 / (1.0 + Math.exp(-z)));
+  }
+
+  /** Parses a token such as {@code relu}; {@code linear} is accepted for identity. */
+  public static Activation fromToken(String token) {
+    String t = token.toLowerCase(Locale.ROOT);
+    if (t.equals("linear")) {
+      return IDENTITY;
+    }
+    for (Activation a : values()) {
+      if (a.token.equals(t)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown activation '" + token + "'; expected one of " + tokens());
+  }
+
+  static String tokens() {
+    return Arrays.toString(Arrays.stream(values()).map(Activation::token).toArray());
+  }
+}

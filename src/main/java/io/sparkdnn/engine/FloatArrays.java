@@ -1,0 +1,59 @@
+package io.sparkdnn.engine;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Small helpers on flat float vectors: sums in double, and bulk binary IO (little-endian). */
+public final class FloatArrays {
+  private static final int CHUNK = 8192;
+
+  private FloatArrays() {}
+
+  public static double dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += (double) a[i] * b[i];
+    }
+    return sum;
+  }
+
+  public static double norm(float[] a) {
+    return Math.sqrt(dot(a, a));
+  }
+
+  /** True when every value is finite; false at the first NaN or ±∞. */
+  public static boolean allFinite(float[] a) {
+    for (float v : a) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes the floats (not their count) as IEEE-754 little-endian. */
+  public static void write(DataOutput out, float[] values) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(CHUNK * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (int start = 0; start < values.length; start += CHUNK) {
+      int n = Math.min(CHUNK, values.length - start);
+      buffer.clear();
+      buffer.asFloatBuffer().put(values, start, n);
+      out.write(buffer.array(), 0, n * Float.BYTES);
+    }
+  }
+
+  /** Reads exactly {@code values.length} floats written by {@link #write}. */
+  public static void read(DataInput in, float[] values) throws IOException {
+    byte[] bytes = new byte[CHUNK * Float.BYTES];
+    ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int start = 0; start < values.length; start += CHUNK) {
+      int n = Math.min(CHUNK, values.length - start);
+      in.readFully(bytes, 0, n * Float.BYTES);
+      buffer.clear();
+      buffer.asFloatBuffer().get(values, start, n);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.sparkdnn.engine;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Weight initialisation that keeps the variance of activations and gradients roughly constant from
+ * layer to layer, so that deep stacks neither explode nor vanish at the start of training.
+ *
+ * <ul>
+ *   <li>Glorot/Xavier: Var(w) = 2 / (fan_in + fan_out), for sigmoid, tanh and identity.
+ *   <li>He: Var(w) = 2 / fan_in, for the ReLU family, which zeroes half of its inputs.
+ * </ul>
+ *
+ * Biases start at zero. {@link #AUTO} chooses per layer from its activation.
+ */
+public enum Initialization {
+  AUTO("auto"),
+  GLOROT_UNIFORM("glorot_uniform"),
+  GLOROT_NORMAL("glorot_normal"),
+  HE_UNIFORM("he_uniform"),
+  HE_NORMAL("he_normal");
+
+  private final String token;
+
+  Initialization(String token) {
+    this.token = token;
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /** He (uniform) for the ReLU family, Glorot (uniform) otherwise. */
+  public static Initialization defaultFor(Activation activation) {
+    return activation.isReluFamily() ? HE_UNIFORM : GLOROT_UNIFORM;
+  }
+
+  /** A fresh parameter vector for {@code spec}, reproducible from {@code seed}. */
+  public float[] initialize(NetworkSpec spec, long seed) {
+    float[] params = new float[spec.parameterCount()];
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int l = 0; l < spec.layerCount(); l++) {
+      Initialization scheme = this == AUTO ? defaultFor(spec.layer(l).activation()) : this;
+      int fanIn = spec.inputsOf(l);
+      int fanOut = spec.layer(l).width();
+      int start = spec.weightOffset(l);
+      int end = spec.biasOffset(l);
+      scheme.fill(params, start, end, fanIn, fanOut, random);
+    }
+    return params;
+  }
+
+  private void fill(float[] w, int start, int end, int fanIn, int fanOut, SplittableRandom random) {
+    double variance = (this == HE_UNIFORM || this == HE_NORMAL)
+        ? 2.0 / fanIn
+        : 2.0 / (fanIn + fanOut);
+    boolean uniform = this == HE_UNIFORM || this == GLOROT_UNIFORM;
+    // U(-r, r) has variance r²/3.
+    double limit = Math.sqrt(3.0 * variance);
+    double std = Math.sqrt(variance);
+    for (int i = start; i < end; i++) {
+      w[i] = (float) (uniform ? random.nextDouble(-limit, limit) : std * gaussian(random));
+    }
+  }
+
+  /** Standard normal by Box–Muller (SplittableRandom has no nextGaussian on Java 17). */
+  private static double gaussian(SplittableRandom random) {
+    double u1 = 1.0 - random.nextDouble(); // (0, 1]
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+  }
+
+  public static Initialization fromToken(String token) {
+    String t = token.toLowerCase(Locale.ROOT).replace("xavier", "glorot");
+    for (Initialization i : values()) {
+      if (i.token.equals(t)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown initialisation '" + token
+            + "'; expected auto, glorot_uniform, glorot_normal, he_uniform or he_normal");
+  }
+}

@@ -1,0 +1,97 @@
+package io.sparkdnn.optim;
+
+import io.sparkdnn.engine.FloatArrays;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * One training step on flat vectors: L2 penalty, gradient-norm clipping, the scheduled learning
+ * rate, then the {@link UpdateRule}. Immutable; the state it advances is passed in.
+ */
+public final class Optimizer implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final UpdateRule rule;
+  private final LearningRateSchedule schedule;
+  private final float l2;
+  private final double clipNorm;
+  private final int[] weightRanges;
+
+  /**
+   * @param l2 coefficient λ of the penalty ½λ‖W‖² on weights (not biases); 0 for none
+   * @param clipNorm rescale the gradient to this L2 norm when it is longer; 0 for no clipping
+   * @param weightRanges [start, end) pairs of the weights in the flat vector
+   */
+  public Optimizer(
+      UpdateRule rule, LearningRateSchedule schedule, double l2, double clipNorm, int[] weightRanges) {
+    if (!(l2 >= 0)) {
+      throw new IllegalArgumentException("L2 coefficient must be ≥ 0, found " + l2);
+    }
+    if (!(clipNorm >= 0)) {
+      throw new IllegalArgumentException("gradient clipping norm must be ≥ 0, found " + clipNorm);
+    }
+    this.rule = Objects.requireNonNull(rule, "rule");
+    this.schedule = Objects.requireNonNull(schedule, "schedule");
+    this.l2 = (float) l2;
+    this.clipNorm = clipNorm;
+    this.weightRanges = weightRanges.clone();
+  }
+
+  public UpdateRule rule() {
+    return rule;
+  }
+
+  public LearningRateSchedule schedule() {
+    return schedule;
+  }
+
+  public OptimizerState newState(int parameterCount) {
+    return rule.newState(parameterCount);
+  }
+
+  /**
+   * Updates {@code params} in place from the mean loss gradient {@code gradient} (which this call
+   * overwrites with the penalised, clipped gradient). {@code learningRateScale} multiplies the
+   * scheduled rate, e.g. after a divergence was caught. Returns the learning rate used.
+   */
+  public float step(
+      float[] params, float[] gradient, OptimizerState state, double epoch, double learningRateScale) {
+    if (!state.rule().equals(rule.name())) {
+      throw new IllegalArgumentException(
+          "optimizer state belongs to " + state.rule() + ", not " + rule.name());
+    }
+    addL2Gradient(params, gradient);
+    clip(gradient);
+    float rate = (float) (schedule.rate(epoch) * learningRateScale);
+    rule.apply(params, gradient, state, rate, weightRanges);
+    return rate;
+  }
+
+  /** gradient += λ·W on the weights; returns the penalty ½λ‖W‖² for reporting. */
+  public double addL2Gradient(float[] params, float[] gradient) {
+    if (l2 == 0) {
+      return 0;
+    }
+    double squares = 0;
+    for (int r = 0; r < weightRanges.length; r += 2) {
+      for (int i = weightRanges[r]; i < weightRanges[r + 1]; i++) {
+        gradient[i] += l2 * params[i];
+        squares += (double) params[i] * params[i];
+      }
+    }
+    return 0.5 * l2 * squares;
+  }
+
+  private void clip(float[] gradient) {
+    if (clipNorm == 0) {
+      return;
+    }
+    double norm = FloatArrays.norm(gradient);
+    if (norm > clipNorm) {
+      float scale = (float) (clipNorm / norm);
+      for (int i = 0; i < gradient.length; i++) {
+        gradient[i] *= scale;
+      }
+    }
+  }
+}
