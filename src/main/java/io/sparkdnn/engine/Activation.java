@@ -1,8 +1,5 @@
 package io.sparkdnn.engine;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /**
  * Element-wise activation functions σ and their derivatives.
  *
@@ -14,7 +11,7 @@ import java.util.Locale;
  * <p>{@link #SOFTMAX} couples the outputs of a row, so it is never applied element-wise: it only
  * appears on the output layer, fused with the log-likelihood loss in {@link OutputLayer}.
  */
-public enum Activation {
+public enum Activation implements Token {
   IDENTITY("identity") {
     @Override
     public void apply(float[] z, int offset, int length) {}
@@ -116,6 +113,7 @@ public enum Activation {
       float[] a, int aOffset, float[] delta, int dOffset, int length);
 
   /** The name used in compact network strings and configuration, e.g. {@code relu}. */
+  @Override
   public String token() {
     return token;
   }
@@ -131,20 +129,7 @@ public enum Activation {
 
   /** Parses a token such as {@code relu}; {@code linear} is accepted for identity. */
   public static Activation fromToken(String token) {
-    String t = token.toLowerCase(Locale.ROOT);
-    if (t.equals("linear")) {
-      return IDENTITY;
-    }
-    for (Activation a : values()) {
-      if (a.token.equals(t)) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown activation '" + token + "'; expected one of " + tokens());
+    return token.equalsIgnoreCase("linear") ? IDENTITY : Token.parse(Activation.class, token, "activation");
   }
 
-  static String tokens() {
-    return Arrays.toString(Arrays.stream(values()).map(Activation::token).toArray());
-  }
 }

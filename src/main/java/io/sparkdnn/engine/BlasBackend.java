@@ -1,9 +1,8 @@
 package io.sparkdnn.engine;
 
-import java.util.Locale;
 
 /** Where the engine's matrix products run. */
-public enum BlasBackend {
+public enum BlasBackend implements Token {
   /** Bundled OpenBLAS if it loads on this platform, else pure Java (with a warning). */
   AUTO("auto"),
   /** The OpenBLAS shipped inside the jar (org.bytedeco:openblas); no system install needed. */
@@ -22,18 +21,12 @@ public enum BlasBackend {
     this.token = token;
   }
 
+  @Override
   public String token() {
     return token;
   }
 
   public static BlasBackend fromToken(String token) {
-    String t = token.toLowerCase(Locale.ROOT);
-    for (BlasBackend b : values()) {
-      if (b.token.equals(t)) {
-        return b;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown BLAS backend '" + token + "'; expected auto, bundled, system or java");
+    return Token.parse(BlasBackend.class, token, "BLAS backend");
   }
 }

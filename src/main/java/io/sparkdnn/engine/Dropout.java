@@ -5,7 +5,7 @@ package io.sparkdnn.engine;
  * that nothing needs rescaling at prediction time.
  *
  * <p>The mask of a unit is a pure function of (step seed, row id, layer, unit) — a counter-based
- * generator (SplitMix64's finaliser) rather than a stream. A row therefore gets the same mask
+ * generator ({@link Seeds}) rather than a stream. A row therefore gets the same mask
  * whichever partition or batch position it lands in, which keeps training on 1 and on N partitions
  * identical up to float rounding.
  */
@@ -18,22 +18,15 @@ final class Dropout {
   static void fillMask(
       float[] mask, int rows, int width, long[] rowIds, long stepSeed, int layer, float rate) {
     float keepScale = 1f / (1f - rate);
-    long layerSalt = mix64(stepSeed + GOLDEN * (layer + 1));
+    long layerSalt = Seeds.mix64(stepSeed + GOLDEN * (layer + 1));
     for (int r = 0; r < rows; r++) {
-      long state = mix64(layerSalt ^ (rowIds[r] * 0xD1B54A32D192ED03L));
+      long state = Seeds.mix64(layerSalt ^ (rowIds[r] * 0xD1B54A32D192ED03L));
       int base = r * width;
       for (int j = 0; j < width; j++) {
         state += GOLDEN;
-        float u = (mix64(state) >>> 40) * 0x1.0p-24f;
+        float u = (Seeds.mix64(state) >>> 40) * 0x1.0p-24f;
         mask[base + j] = u < rate ? 0f : keepScale;
       }
     }
-  }
-
-  /** Stafford's variant 13 of the MurmurHash3 finaliser, as used by SplitMix64. */
-  static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  *
  * Biases start at zero. {@link #AUTO} chooses per layer from its activation.
  */
-public enum Initialization {
+public enum Initialization implements Token {
   AUTO("auto"),
   GLOROT_UNIFORM("glorot_uniform"),
   GLOROT_NORMAL("glorot_normal"),
@@ -27,6 +27,7 @@ public enum Initialization {
     this.token = token;
   }
 
+  @Override
   public String token() {
     return token;
   }
@@ -60,26 +61,14 @@ public enum Initialization {
     double limit = Math.sqrt(3.0 * variance);
     double std = Math.sqrt(variance);
     for (int i = start; i < end; i++) {
-      w[i] = (float) (uniform ? random.nextDouble(-limit, limit) : std * gaussian(random));
+      w[i] = (float) (uniform ? random.nextDouble(-limit, limit) : std * Seeds.gaussian(random));
     }
   }
 
-  /** Standard normal by Box–Muller (SplittableRandom has no nextGaussian on Java 17). */
-  private static double gaussian(SplittableRandom random) {
-    double u1 = 1.0 - random.nextDouble(); // (0, 1]
-    double u2 = random.nextDouble();
-    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
-  }
 
+  /** Parses a token; {@code xavier_*} is accepted for {@code glorot_*}. */
   public static Initialization fromToken(String token) {
-    String t = token.toLowerCase(Locale.ROOT).replace("xavier", "glorot");
-    for (Initialization i : values()) {
-      if (i.token.equals(t)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown initialisation '" + token
-            + "'; expected auto, glorot_uniform, glorot_normal, he_uniform or he_normal");
+    return Token.parse(Initialization.class, token.toLowerCase(Locale.ROOT).replace("xavier", "glorot"),
+        "initialisation");
   }
 }

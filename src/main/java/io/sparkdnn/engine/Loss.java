@@ -1,6 +1,5 @@
 package io.sparkdnn.engine;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -15,7 +14,7 @@ import java.util.Locale;
  *       softmax, its delta is a − onehot(y).
  * </ul>
  */
-public enum Loss {
+public enum Loss implements Token {
   MSE("mse"),
   BINARY_CROSS_ENTROPY("bce"),
   LOG_LIKELIHOOD("loglik");
@@ -26,6 +25,7 @@ public enum Loss {
     this.token = token;
   }
 
+  @Override
   public String token() {
     return token;
   }
@@ -47,8 +47,7 @@ public enum Loss {
    * the binary cross-entropy, as other libraries call them.
    */
   public static Loss fromToken(String token) {
-    String t = token.toLowerCase(Locale.ROOT);
-    switch (t) {
+    switch (token.toLowerCase(Locale.ROOT)) {
       case "crossentropy":
       case "categorical_crossentropy":
       case "nll":
@@ -57,16 +56,7 @@ public enum Loss {
       case "binary_crossentropy":
         return BINARY_CROSS_ENTROPY;
       default:
-        for (Loss l : values()) {
-          if (l.token.equals(t)) {
-            return l;
-          }
-        }
-        throw new IllegalArgumentException(
-            "unknown loss '"
-                + token
-                + "'; expected one of "
-                + Arrays.toString(Arrays.stream(values()).map(Loss::token).toArray()));
+        return Token.parse(Loss.class, token, "loss");
     }
   }
 }

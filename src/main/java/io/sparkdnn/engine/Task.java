@@ -1,6 +1,5 @@
 package io.sparkdnn.engine;
 
-import java.util.Locale;
 
 /**
  * What the outputs mean, which fixes how targets are stored and how a prediction is read.
@@ -14,7 +13,7 @@ import java.util.Locale;
  *   <li>{@link #REGRESSION}: K real targets, mean squared error.
  * </ul>
  */
-public enum Task {
+public enum Task implements Token {
   MULTICLASS("multiclass"),
   BINARY("binary"),
   MULTILABEL("multilabel"),
@@ -26,6 +25,7 @@ public enum Task {
     this.token = token;
   }
 
+  @Override
   public String token() {
     return token;
   }
@@ -90,13 +90,6 @@ public enum Task {
   }
 
   public static Task fromToken(String token) {
-    String t = token.toLowerCase(Locale.ROOT);
-    for (Task task : values()) {
-      if (task.token.equals(t)) {
-        return task;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown task '" + token + "'; expected multiclass, binary, multilabel or regression");
+    return Token.parse(Task.class, token, "task");
   }
 }

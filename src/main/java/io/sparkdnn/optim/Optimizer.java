@@ -13,7 +13,7 @@ public final class Optimizer implements Serializable {
 
   private final UpdateRule rule;
   private final LearningRateSchedule schedule;
-  private final float l2;
+  private final L2Penalty l2;
   private final double clipNorm;
   private final int[] weightRanges;
 
@@ -24,15 +24,12 @@ public final class Optimizer implements Serializable {
    */
   public Optimizer(
       UpdateRule rule, LearningRateSchedule schedule, double l2, double clipNorm, int[] weightRanges) {
-    if (!(l2 >= 0)) {
-      throw new IllegalArgumentException("L2 coefficient must be ≥ 0, found " + l2);
-    }
     if (!(clipNorm >= 0)) {
       throw new IllegalArgumentException("gradient clipping norm must be ≥ 0, found " + clipNorm);
     }
     this.rule = Objects.requireNonNull(rule, "rule");
     this.schedule = Objects.requireNonNull(schedule, "schedule");
-    this.l2 = (float) l2;
+    this.l2 = new L2Penalty(l2, weightRanges);
     this.clipNorm = clipNorm;
     this.weightRanges = weightRanges.clone();
   }
@@ -69,17 +66,7 @@ public final class Optimizer implements Serializable {
 
   /** gradient += λ·W on the weights; returns the penalty ½λ‖W‖² for reporting. */
   public double addL2Gradient(float[] params, float[] gradient) {
-    if (l2 == 0) {
-      return 0;
-    }
-    double squares = 0;
-    for (int r = 0; r < weightRanges.length; r += 2) {
-      for (int i = weightRanges[r]; i < weightRanges[r + 1]; i++) {
-        gradient[i] += l2 * params[i];
-        squares += (double) params[i] * params[i];
-      }
-    }
-    return 0.5 * l2 * squares;
+    return l2.addGradient(params, gradient);
   }
 
   private void clip(float[] gradient) {

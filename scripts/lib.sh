@@ -1,0 +1,39 @@
+# Shared by the scripts: make sure Java and Maven are there, and that the project is built.
+
+# Installs Java 17 and Maven from Debian's packages when missing (needs root or sudo).
+ensure_tools() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} (apt-get)" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Builds the jar and the classpath file unless they are newer than every source file.
+ensure_built() {
+  local root="$1"
+  ensure_tools
+  local stamp="$root/target/.built"
+  if [ ! -f "$stamp" ] || [ ! -f "$root/target/classpath.txt" ] \
+      || [ -n "$(find "$root/src/main" "$root/pom.xml" "$root/conf/defaults.conf" -newer "$stamp" -print -quit)" ]; then
+    echo "building spark-dnn (mvn package, tests skipped)" >&2
+    (cd "$root" && mvn -q -B -DskipTests package) >&2
+    touch "$stamp"
+  fi
+}
+
+# The application jar followed by every dependency, Spark included.
+app_classpath() {
+  local root="$1"
+  local jar
+  jar=$(ls "$root"/target/spark-dnn-*.jar | grep -v -- '-app.jar' | head -n 1)
+  echo "$jar:$(cat "$root/target/classpath.txt")"
+}

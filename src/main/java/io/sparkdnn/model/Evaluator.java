@@ -1,0 +1,74 @@
+package io.sparkdnn.model;
+
+import io.sparkdnn.data.BlockRows;
+import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.PackedBlock;
+import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.MiniBatch;
+import io.sparkdnn.engine.NetworkCache;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.Task;
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+
+/** Distributed evaluation of weights on packed rows: one Spark job, one small accumulator back. */
+public final class Evaluator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final NetworkSpec spec;
+  private final Task task;
+  private final FeatureScaling scaling;
+  private final int classes;
+  private final int batchRows;
+  private final BlasBackend blas;
+
+  public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, int classes, int batchRows, BlasBackend blas) {
+    this.spec = spec;
+    this.task = task;
+    this.scaling = scaling;
+    this.classes = classes;
+    this.batchRows = batchRows;
+    this.blas = blas;
+  }
+
+  public EvaluationAccumulator evaluate(JavaRDD<PackedBlock> blocks, Broadcast<float[]> weights, int depth) {
+    return blocks
+        .mapPartitions(partition -> Collections.singletonList(evaluatePartition(partition, weights.value())).iterator())
+        .treeAggregate(empty(), EvaluationAccumulator::merge, EvaluationAccumulator::merge, depth);
+  }
+
+  public EvaluationAccumulator empty() {
+    return new EvaluationAccumulator(task, classes, spec.outputWidth());
+  }
+
+  private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {
+    DenseNetwork net = NetworkCache.forThisThread(spec, task, batchRows, blas);
+    MiniBatch batch = net.batch();
+    EvaluationAccumulator result = empty();
+    int filled = 0;
+    while (blocks.hasNext()) {
+      PackedBlock block = blocks.next();
+      for (int i = 0; i < block.rows(); i++) {
+        BlockRows.copyTo(block, i, batch, filled++, scaling);
+        if (filled == batchRows) {
+          flush(net, weights, result, filled);
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) {
+      flush(net, weights, result, filled);
+    }
+    return result;
+  }
+
+  private static void flush(DenseNetwork net, float[] weights, EvaluationAccumulator result, int rows) {
+    net.batch().setRows(rows);
+    net.evaluate(weights, result.loss());
+    result.add(net.outputs(), net.batch().targets(), rows);
+  }
+}

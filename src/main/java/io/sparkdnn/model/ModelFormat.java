@@ -1,0 +1,230 @@
+package io.sparkdnn.model;
+
+import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.InputColumns;
+import io.sparkdnn.data.LabelIndex;
+import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.engine.FloatArrays;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.Task;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * The model directory format, version {@value #VERSION}:
+ *
+ * <pre>
+ *   metadata.json   network, task, feature columns and scaling, classes, training config and
+ *                   metrics, row counts, versions (see {@link #metadata})
+ *   weights.bin     little-endian: magic "DNNW", format version (int32), parameter count (int32),
+ *                   the parameters (float32 × count), CRC-32 of the parameter bytes (int64)
+ *   metrics.jsonl   one JSON object per training epoch
+ * </pre>
+ */
+public final class ModelFormat {
+  public static final String FORMAT = "spark-dnn-model";
+  public static final int VERSION = 1;
+  public static final String METADATA = "metadata.json";
+  public static final String WEIGHTS = "weights.bin";
+  public static final String METRICS = "metrics.jsonl";
+  static final int MAGIC = 0x574E4E44; // "DNNW" read as little-endian int32
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ModelFormat() {}
+
+  /** metadata.json for a model. */
+  static byte[] metadata(DnnModel model) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("format_version", VERSION);
+    root.put("network", model.spec().toString());
+    root.put("task", model.task().token());
+    root.put("parameters", model.spec().parameterCount());
+    InputColumns c = model.columns();
+    ObjectNode features = root.putObject("features");
+    strings(features.putArray("columns"), c.featureColumns());
+    features.put("shape", c.featureShape().name().toLowerCase());
+    features.put("width", c.width());
+    ObjectNode labels = root.putObject("labels");
+    strings(labels.putArray("columns"), c.labelColumns());
+    labels.put("shape", c.labelShape().name().toLowerCase());
+    labels.put("string_labels", c.stringLabels());
+    if (model.labels() != null) {
+      labels.put("numeric", model.labels().isNumeric());
+      strings(labels.putArray("classes"), model.labels().labels());
+    }
+    ObjectNode scaling = root.putObject("scaling");
+    scaling.put("mode", model.scaling().mode().token());
+    if (model.scaling().mode() != ScalingMode.NONE) {
+      floats(scaling.putArray("scale"), model.scaling().scale());
+      floats(scaling.putArray("shift"), model.scaling().shift());
+    }
+    for (Map.Entry<String, Object> e : model.info().entrySet()) {
+      root.set(e.getKey(), JSON.valueToTree(e.getValue()));
+    }
+    return JSON.writeValueAsBytes(root);
+  }
+
+  /** Parses metadata.json and weights into a model; {@code where} names the directory in errors. */
+  static DnnModel parse(byte[] metadataBytes, byte[] weightBytes, String where) throws IOException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(metadataBytes);
+    } catch (IOException e) {
+      throw new ModelFormatException(where + "/" + METADATA + " is not valid JSON: " + e.getMessage());
+    }
+    if (root == null || !FORMAT.equals(root.path("format").asText())) {
+      throw new ModelFormatException(where + " is not a spark-dnn model (" + METADATA
+          + " has no \"format\": \"" + FORMAT + "\")");
+    }
+    int version = root.path("format_version").asInt(-1);
+    if (version > VERSION) {
+      throw new ModelFormatException(where + " has model format version " + version + ", newer than "
+          + "this spark-dnn " + Versions.project() + " reads (up to " + VERSION + "); upgrade spark-dnn");
+    }
+    if (version < 1) {
+      throw new ModelFormatException(where + "/" + METADATA + " has no valid format_version");
+    }
+    NetworkSpec spec;
+    Task task;
+    try {
+      spec = NetworkSpec.parse(required(root, "network", where).asText());
+      task = Task.fromToken(required(root, "task", where).asText());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(where + "/" + METADATA + ": " + e.getMessage());
+    }
+    JsonNode f = required(root, "features", where);
+    InputColumns.Shape featureShape = InputColumns.Shape.valueOf(f.path("shape").asText().toUpperCase());
+    JsonNode l = required(root, "labels", where);
+    InputColumns columns = new InputColumns(strings(f.path("columns")), featureShape,
+        f.path("width").asInt(), strings(l.path("columns")),
+        InputColumns.Shape.valueOf(l.path("shape").asText().toUpperCase()), l.path("string_labels").asBoolean());
+    LabelIndex labels = l.has("classes") ? new LabelIndex(l.path("numeric").asBoolean(), strings(l.path("classes"))) : null;
+    JsonNode s = required(root, "scaling", where);
+    ScalingMode mode = ScalingMode.fromToken(s.path("mode").asText());
+    FeatureScaling scaling = mode == ScalingMode.NONE
+        ? FeatureScaling.none(columns.width())
+        : new FeatureScaling(mode, floats(s.path("scale")), floats(s.path("shift")));
+    if (scaling.width() != columns.width()) {
+      throw new ModelFormatException(where + "/" + METADATA + ": scaling has " + scaling.width()
+          + " values but the features are " + columns.width() + " wide");
+    }
+    float[] weights = readWeights(weightBytes, spec, where);
+    Map<String, Object> info = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> e = fields.next();
+      if (!java.util.Set.of("format", "format_version", "network", "task", "parameters", "features",
+          "labels", "scaling").contains(e.getKey())) {
+        info.put(e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+      }
+    }
+    try {
+      return new DnnModel(spec, task, weights, columns, scaling, labels, info);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(where + ": " + e.getMessage());
+    }
+  }
+
+  static byte[] weights(float[] parameters) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * parameters.length);
+    DataOutputStream out = new DataOutputStream(bytes);
+    ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+    header.putInt(MAGIC).putInt(VERSION).putInt(parameters.length);
+    out.write(header.array());
+    ByteArrayOutputStream payload = new ByteArrayOutputStream(4 * parameters.length);
+    FloatArrays.write(new DataOutputStream(payload), parameters);
+    byte[] data = payload.toByteArray();
+    out.write(data);
+    CRC32 crc = new CRC32();
+    crc.update(data);
+    out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(crc.getValue()).array());
+    return bytes.toByteArray();
+  }
+
+  static float[] readWeights(byte[] bytes, NetworkSpec spec, String where) throws IOException {
+    String file = where + "/" + WEIGHTS;
+    if (bytes.length < 20) {
+      throw new ModelFormatException(file + " is truncated (" + bytes.length + " bytes)");
+    }
+    ByteBuffer header = ByteBuffer.wrap(bytes, 0, 12).order(ByteOrder.LITTLE_ENDIAN);
+    if (header.getInt() != MAGIC) {
+      throw new ModelFormatException(file + " is not a spark-dnn weights file (bad magic number)");
+    }
+    int version = header.getInt();
+    if (version != VERSION) {
+      throw new ModelFormatException(file + " has weights format " + version + "; this spark-dnn reads "
+          + VERSION);
+    }
+    int count = header.getInt();
+    if (count != spec.parameterCount()) {
+      throw new ModelFormatException(file + " holds " + count + " parameters but network " + spec
+          + " in " + METADATA + " needs " + spec.parameterCount()
+          + "; the directory mixes files of different models — retrain or restore it");
+    }
+    long expectedLength = 12L + 4L * count + 8;
+    if (bytes.length != expectedLength) {
+      throw new ModelFormatException(file + " has " + bytes.length + " bytes, expected " + expectedLength
+          + " for " + count + " parameters; the file is truncated or damaged");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes, 12, 4 * count);
+    long stored = ByteBuffer.wrap(bytes, 12 + 4 * count, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (stored != crc.getValue()) {
+      throw new ModelFormatException(file + " fails its checksum; the file is damaged");
+    }
+    float[] weights = new float[count];
+    FloatArrays.read(new DataInputStream(new ByteArrayInputStream(bytes, 12, 4 * count)), weights);
+    return weights;
+  }
+
+  private static JsonNode required(JsonNode root, String field, String where) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      throw new ModelFormatException(where + "/" + METADATA + " has no \"" + field + "\"");
+    }
+    return node;
+  }
+
+  private static void strings(ArrayNode array, String[] values) {
+    for (String v : values) {
+      array.add(v);
+    }
+  }
+
+  private static String[] strings(JsonNode array) {
+    String[] out = new String[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asText();
+    }
+    return out;
+  }
+
+  private static void floats(ArrayNode array, float[] values) {
+    for (float v : values) {
+      array.add(v);
+    }
+  }
+
+  private static float[] floats(JsonNode array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) array.get(i).asDouble();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,94 @@
+package io.sparkdnn.train;
+
+import java.util.Locale;
+
+/**
+ * Checks before the first round that summing partition results will fit on the driver, and picks
+ * the treeAggregate depth: Spark collects the last level of the tree (its "fan-in") at the driver,
+ * and refuses a job whose results exceed {@code spark.driver.maxResultSize}.
+ */
+public final class AggregationPlan {
+  static final int MAX_DEPTH = 10;
+
+  private final int depth;
+  private final int fanIn;
+  private final long resultBytes;
+
+  private AggregationPlan(int depth, int fanIn, long resultBytes) {
+    this.depth = depth;
+    this.fanIn = fanIn;
+    this.resultBytes = resultBytes;
+  }
+
+  public int depth() {
+    return depth;
+  }
+
+  public int fanIn() {
+    return fanIn;
+  }
+
+  public long resultBytes() {
+    return resultBytes;
+  }
+
+  /**
+   * @param resultBytes serialized size of one partition's result
+   * @param driverVectorsBytes what the driver keeps besides results: weights, optimiser state, …
+   * @param maxResultSize {@code spark.driver.maxResultSize} in bytes, 0 for unlimited
+   * @param driverMemory the driver's maximum heap
+   * @param configuredDepth 0 for automatic
+   */
+  public static AggregationPlan plan(
+      long resultBytes, long driverVectorsBytes, int partitions, long maxResultSize, long driverMemory,
+      int configuredDepth) {
+    long limit = maxResultSize <= 0 ? Long.MAX_VALUE : maxResultSize;
+    // Serialized results of the final level, plus the same deserialized while merging.
+    long heapLimit = driverMemory / 2 - driverVectorsBytes;
+    if (heapLimit <= 0) {
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "the driver needs about %s for the weights, gradients and optimiser state of this network "
+              + "but has %s of heap; raise spark.driver.memory (or --driver-memory)",
+          bytes(driverVectorsBytes), bytes(driverMemory)));
+    }
+    int first = configuredDepth > 0 ? configuredDepth : 2;
+    int last = configuredDepth > 0 ? configuredDepth : MAX_DEPTH;
+    for (int d = first; d <= last; d++) {
+      int fanIn = fanIn(partitions, d);
+      long total = fanIn * resultBytes;
+      if (total <= limit && 2 * total <= heapLimit) {
+        return new AggregationPlan(d, fanIn, resultBytes);
+      }
+    }
+    int fanIn = fanIn(partitions, last);
+    String fix = configuredDepth > 0
+        ? "raise training.tree-depth (or set it to auto)"
+        : "use fewer partitions (data.partitions)";
+    throw new IllegalStateException(String.format(Locale.ROOT,
+        "summing gradients will not fit on the driver: each of %d partitions returns %s, and at tree "
+            + "depth %d the driver collects %d of them (%s), over spark.driver.maxResultSize (%s) or "
+            + "half the driver heap (%s); raise spark.driver.maxResultSize and spark.driver.memory, or %s",
+        partitions, bytes(resultBytes), last, fanIn, bytes(fanIn * resultBytes),
+        maxResultSize <= 0 ? "unlimited" : bytes(maxResultSize), bytes(driverMemory / 2), fix));
+  }
+
+  /** How many results reach the driver: mirrors the level loop of Spark's RDD.treeAggregate. */
+  static int fanIn(int partitions, int depth) {
+    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+    int n = partitions;
+    while (n > scale + (int) Math.ceil((double) n / scale)) {
+      n /= scale;
+    }
+    return n;
+  }
+
+  static String bytes(long b) {
+    if (b >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30));
+    }
+    if (b >= 1L << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
+    }
+    return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+  }
+}

@@ -1,0 +1,403 @@
+package io.sparkdnn.train;
+
+import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.PackedBlock;
+import io.sparkdnn.data.PackedData;
+import io.sparkdnn.engine.LossAccumulator;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.model.EvaluationAccumulator;
+import io.sparkdnn.model.Evaluator;
+import io.sparkdnn.optim.DifferentiableFunction;
+import io.sparkdnn.optim.L2Penalty;
+import io.sparkdnn.optim.Lbfgs;
+import io.sparkdnn.optim.Optimizer;
+import io.sparkdnn.optim.OptimizerState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop on the driver. Per round: broadcast the weights (destroying the previous
+ * broadcast), let every partition compute its part with the engine, sum the partitions' {@link
+ * RoundAccumulator}s with treeAggregate, and update the weights here. See {@link TrainingMode} for
+ * what a round is in each mode; L-BFGS runs full-batch rounds in sync mode.
+ */
+public final class DistributedTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+  public static final String JOB_GROUP = "spark-dnn-train";
+
+  private final JavaSparkContext sc;
+  private final TrainingConfig config;
+  private final NetworkSpec spec;
+  private final Task task;
+
+  public DistributedTrainer(JavaSparkContext sc, TrainingConfig config) {
+    this.sc = sc;
+    this.config = config;
+    this.spec = config.network();
+    this.task = config.task();
+  }
+
+  /**
+   * Trains from {@code initialWeights}, or continues from {@code resume} when it is not null.
+   *
+   * @param classNames classes (or labels, for multi-label) in output order; null for regression
+   */
+  public TrainingResult train(
+      PackedData data, FeatureScaling scaling, String[] classNames, float[] initialWeights,
+      TrainingState resume, TrainingListener listener) {
+    int classes = classNames == null ? spec.outputWidth() : classNames.length;
+    if (data.trainingRows() == 0) {
+      throw new DataException(data.dataName() + " has no training rows"
+          + (data.validationRows() > 0 ? " (all " + data.validationRows() + " rows went to validation)" : ""));
+    }
+    boolean hasValidation = data.validationRows() > 0;
+    if (config.patience() > 0 && !hasValidation && !config.stoppingMetric().equals("train_loss")) {
+      throw new IllegalArgumentException("early stopping on " + config.stoppingMetric() + " needs "
+          + "validation data: set data.validation.path or data.validation-fraction, or stop on train_loss");
+    }
+    AggregationPlan plan = planAggregation(data.partitions());
+    LOG.info("training {} ({} parameters, {}) on {} rows in {} partitions, {} validation rows; "
+            + "mode {}, {} round(s) per epoch, optimizer {}, tree depth {}",
+        spec, spec.parameterCount(), task.token(), data.trainingRows(), data.partitions(),
+        data.validationRows(), config.mode().token(), config.roundsPerEpoch(), config.optimizer().name(),
+        plan.depth());
+    Evaluator evaluator = new Evaluator(spec, task, scaling, classes, config.engineBatchRows(), config.blas());
+    TrainingState state = resume != null ? resume : initialState(initialWeights);
+    Run run = new Run(data.training(), scaling, plan.depth(), state);
+    List<EpochMetrics> history = new ArrayList<>();
+    long start = System.nanoTime();
+    int firstEpoch = state.epochsDone + 1;
+    for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+      String label = "epoch " + epoch + "/" + config.epochs();
+      sc.setJobGroup(JOB_GROUP, label, false);
+      long epochStart = System.nanoTime();
+      double rate = run.learningRate(epoch);
+      LossAccumulator trainStats = run.epoch(epoch, label);
+      double trainSeconds = seconds(epochStart);
+      Map<String, Double> validation = hasValidation
+          ? validationMetrics(evaluator.evaluate(data.validation(), broadcastWeights(state.weights, label + " · validation"), plan.depth()))
+          : Map.of();
+      state.epochsDone = epoch;
+      double elapsed = seconds(start);
+      double eta = elapsed / (epoch - firstEpoch + 1) * (config.epochs() - epoch);
+      EpochMetrics metrics = new EpochMetrics(epoch, config.epochs(), trainStats.rows(),
+          run.trainLoss(trainStats), task.isClassification() ? trainStats.accuracy() : Double.NaN,
+          validation, rate, trainSeconds, seconds(epochStart), elapsed, eta, state.retries);
+      history.add(metrics);
+      boolean stop = trackBest(state, metrics);
+      listener.onEpoch(metrics, state);
+      if (stop) {
+        LOG.info("early stopping after epoch {}: {} has not improved for {} epochs; best was epoch {} ({})",
+            epoch, config.stoppingMetric(), config.patience(), state.bestEpoch, state.bestMetric);
+        break;
+      }
+      if (run.converged) {
+        LOG.info("L-BFGS converged after epoch {} (relative change in loss below {})", epoch,
+            config.optimizer().lbfgsTolerance);
+        break;
+      }
+    }
+    sc.clearJobGroup();
+    float[] finalWeights = config.patience() > 0 && state.bestWeights != null ? state.bestWeights : state.weights;
+    Map<String, Object> finalValidation = null;
+    if (hasValidation) {
+      sc.setJobDescription("final validation");
+      EvaluationAccumulator result = evaluator.evaluate(data.validation(),
+          broadcastWeights(finalWeights, "final validation"), plan.depth());
+      finalValidation = result.toMetrics(classNames);
+    }
+    return new TrainingResult(finalWeights, history, finalValidation, state, seconds(start));
+  }
+
+  private TrainingState initialState(float[] initialWeights) {
+    spec.checkParameters(initialWeights, "initial weights");
+    TrainingState state = new TrainingState();
+    state.weights = initialWeights.clone();
+    if (config.optimizer().isLbfgs()) {
+      state.lbfgsState = config.optimizer().lbfgs().newState(spec.parameterCount());
+    } else {
+      state.optimizerState = config.optimizer().rule().newState(spec.parameterCount());
+    }
+    if (config.mode() == TrainingMode.LOCAL && config.outerMomentum() > 0) {
+      state.velocity = new float[spec.parameterCount()];
+    }
+    return state;
+  }
+
+  private AggregationPlan planAggregation(int partitions) {
+    SparkConf conf = sc.getConf();
+    long paramBytes = 4L * spec.parameterCount();
+    int stateVectors = config.optimizer().isLbfgs() ? 0 : config.optimizer().rule().newState(0).vectorCount();
+    long resultBytes = config.mode() == TrainingMode.LOCAL ? paramBytes * (1 + stateVectors) : paramBytes;
+    // weights, previous weights, best weights, one broadcast copy, the gradient, optimiser state
+    // (twice: current and previous), L-BFGS history when used.
+    long driverVectors = paramBytes * (5 + 2L * stateVectors
+        + (config.optimizer().isLbfgs() ? 2L * config.optimizer().lbfgsMemory + 4 : 0));
+    long maxResultSize = conf.getSizeAsBytes("spark.driver.maxResultSize", "1g");
+    return AggregationPlan.plan(resultBytes, driverVectors, partitions, maxResultSize,
+        Runtime.getRuntime().maxMemory(), config.treeDepth());
+  }
+
+  private Broadcast<float[]> broadcastWeights(float[] weights, String description) {
+    sc.setJobDescription(description);
+    return sc.broadcast(weights.clone());
+  }
+
+  private Map<String, Double> validationMetrics(EvaluationAccumulator result) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("val_loss", result.meanLoss());
+    if (task.isClassification()) {
+      m.put("val_accuracy", result.accuracy());
+    } else {
+      m.put("val_rmse", result.rmse());
+      m.put("val_mae", result.mae());
+      m.put("val_r2", result.r2());
+    }
+    return m;
+  }
+
+  /** Updates the best-epoch bookkeeping; true when early stopping says stop. */
+  private boolean trackBest(TrainingState state, EpochMetrics metrics) {
+    double value = metrics.metric(config.stoppingMetric());
+    if (Double.isNaN(value)) {
+      return false;
+    }
+    boolean higherIsBetter = config.stoppingMetric().equals("val_accuracy");
+    boolean improved = Double.isNaN(state.bestMetric)
+        || (higherIsBetter ? value > state.bestMetric + config.minDelta() : value < state.bestMetric - config.minDelta());
+    if (improved) {
+      state.bestMetric = value;
+      state.bestEpoch = metrics.epoch;
+      state.bestWeights = state.weights.clone();
+      state.epochsSinceBest = 0;
+    } else {
+      state.epochsSinceBest++;
+    }
+    return config.patience() > 0 && state.epochsSinceBest >= config.patience();
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  /** The mutable side of one training run: rounds, updates and recovery from divergence. */
+  private final class Run {
+    private final JavaRDD<PackedBlock> training;
+    private final FeatureScaling scaling;
+    private final int depth;
+    private final TrainingState state;
+    private final Optimizer optimizer;
+    private final L2Penalty l2;
+    /** Weights, optimiser state and velocity before the latest update: the last good state. */
+    private float[] previousWeights;
+    private OptimizerState previousOptimizerState;
+    private float[] previousVelocity;
+    private double lbfgsValue = Double.NaN;
+    boolean converged;
+
+    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, int depth, TrainingState state) {
+      this.training = training;
+      this.scaling = scaling;
+      this.depth = depth;
+      this.state = state;
+      this.optimizer = config.optimizer().isLbfgs() ? null : config.optimizer().optimizer(spec, config.epochs());
+      this.l2 = new L2Penalty(config.optimizer().l2(), spec.weightRanges());
+    }
+
+    double learningRate(int epoch) {
+      return optimizer == null ? Double.NaN
+          : optimizer.schedule().rate(epoch - 1) * state.learningRateScale;
+    }
+
+    double trainLoss(LossAccumulator stats) {
+      return config.optimizer().isLbfgs() ? lbfgsValue : stats.meanLoss();
+    }
+
+    LossAccumulator epoch(int epoch, String label) {
+      if (config.optimizer().isLbfgs()) {
+        return lbfgsEpoch(epoch, label);
+      }
+      LossAccumulator stats = new LossAccumulator();
+      int rounds = config.roundsPerEpoch();
+      for (int round = 0; round < rounds; ) {
+        String where = label + " · round " + (round + 1) + "/" + rounds;
+        sc.setJobDescription(where + " · " + config.mode().token());
+        RoundContext context = new RoundContext(spec, task, scaling, config.blas(), config.seed(), epoch, round, rounds);
+        RoundAccumulator result = config.mode() == TrainingMode.SYNC ? syncRound(context) : localRound(context);
+        if (!result.isFinite()) {
+          recover(result, where);
+          continue;
+        }
+        remember();
+        if (config.mode() == TrainingMode.SYNC) {
+          applyGradient(result, epoch - 1 + (round + 1.0) / rounds);
+        } else {
+          applyAverage(result);
+        }
+        stats.merge(result.lossStats());
+        round++;
+      }
+      return stats;
+    }
+
+    private RoundAccumulator syncRound(RoundContext context) {
+      Broadcast<float[]> weights = sc.broadcast(state.weights.clone());
+      try {
+        return training
+            .mapPartitionsWithIndex(new SyncGradientTask(context, weights, config.engineBatchRows()), false)
+            .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, depth);
+      } finally {
+        weights.destroy();
+      }
+    }
+
+    private RoundAccumulator localRound(RoundContext context) {
+      Broadcast<ModelState> start = sc.broadcast(
+          new ModelState(state.weights.clone(), state.optimizerState.copy()));
+      try {
+        return training
+            .mapPartitionsWithIndex(new LocalStepsTask(context, start, optimizer, config.batchSize(),
+                state.learningRateScale), false)
+            .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, depth);
+      } finally {
+        start.destroy();
+      }
+    }
+
+    /** Sync: mean gradient, then one optimiser step at the round's point in the schedule. */
+    private void applyGradient(RoundAccumulator result, double epochProgress) {
+      float[] gradient = result.vector(0);
+      float inverse = 1f / result.rows();
+      for (int i = 0; i < gradient.length; i++) {
+        gradient[i] *= inverse;
+      }
+      optimizer.step(state.weights, gradient, state.optimizerState, epochProgress, state.learningRateScale);
+    }
+
+    /** Local: weights += row-weighted mean change (through outer momentum); state := its mean. */
+    private void applyAverage(RoundAccumulator result) {
+      float inverse = 1f / result.rows();
+      float[] delta = result.vector(0);
+      float[] weights = state.weights;
+      if (state.velocity != null) {
+        float mu = (float) config.outerMomentum();
+        for (int i = 0; i < weights.length; i++) {
+          state.velocity[i] = mu * state.velocity[i] + delta[i] * inverse;
+          weights[i] += state.velocity[i];
+        }
+      } else {
+        for (int i = 0; i < weights.length; i++) {
+          weights[i] += delta[i] * inverse;
+        }
+      }
+      float[][] vectors = new float[state.optimizerState.vectorCount()][];
+      for (int v = 0; v < vectors.length; v++) {
+        vectors[v] = result.vector(v + 1);
+        for (int i = 0; i < vectors[v].length; i++) {
+          vectors[v][i] *= inverse;
+        }
+      }
+      state.optimizerState = new OptimizerState(state.optimizerState.rule(), result.maxStep(), vectors);
+    }
+
+    private LossAccumulator lbfgsEpoch(int epoch, String label) {
+      Lbfgs lbfgs = config.optimizer().lbfgs();
+      LossAccumulator[] last = {new LossAccumulator()};
+      int[] evaluations = {0};
+      DifferentiableFunction objective = (x, gradient) -> {
+        evaluations[0]++;
+        sc.setJobDescription(label + " · L-BFGS evaluation " + evaluations[0]);
+        RoundContext context = new RoundContext(spec, task, scaling, config.blas(), config.seed(), epoch, 0, 1);
+        Broadcast<float[]> weights = sc.broadcast(x.clone());
+        RoundAccumulator result;
+        try {
+          result = training
+              .mapPartitionsWithIndex(new SyncGradientTask(context, weights, config.engineBatchRows()), false)
+              .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, depth);
+        } finally {
+          weights.destroy();
+        }
+        if (!result.isFinite()) {
+          LOG.warn("{}: partitions {} produced non-finite values at a line-search point; the line "
+              + "search backs off", label, Arrays.toString(result.nonFinitePartitions()));
+          return Double.NaN;
+        }
+        last[0] = result.lossStats();
+        float[] sum = result.vector(0);
+        float inverse = 1f / result.rows();
+        for (int i = 0; i < gradient.length; i++) {
+          gradient[i] = sum[i] * inverse;
+        }
+        return result.lossStats().meanLoss() + l2.addGradient(x, gradient);
+      };
+      try {
+        Lbfgs.Step step = lbfgs.iterate(state.weights, state.lbfgsState, objective);
+        lbfgsValue = step.value;
+        converged = step.converged;
+      } catch (ArithmeticException e) {
+        throw new DivergenceException(label + ": " + e.getMessage()
+            + "; check the input data (scale it with data.scaling = standard)");
+      }
+      LossAccumulator stats = new LossAccumulator();
+      stats.merge(last[0]);
+      return stats;
+    }
+
+    private void remember() {
+      previousWeights = state.weights.clone();
+      previousOptimizerState = state.optimizerState.copy();
+      previousVelocity = state.velocity == null ? null : state.velocity.clone();
+    }
+
+    /** Keeps the last good weights and retries with a smaller learning rate, or stops. */
+    private void recover(RoundAccumulator result, String where) {
+      int[] partitions = result.nonFinitePartitions();
+      String what = partitions.length > 0
+          ? "partition" + (partitions.length > 1 ? "s " : " ") + joined(partitions)
+              + " produced NaN or infinite values (loss " + result.lossStats().lossSum() + ")"
+          : "the summed result overflowed to NaN or infinity";
+      boolean firstUpdate = previousWeights == null && config.mode() == TrainingMode.SYNC;
+      String advice = "lower training.optimizer.learning-rate (now "
+          + config.optimizer().learningRate() * state.learningRateScale + " after scaling), set "
+          + "training.optimizer.clip-norm, or scale the features (data.scaling = standard)";
+      if (firstUpdate) {
+        throw new DivergenceException(where + ": " + what + " at the starting weights, before any "
+            + "update; a smaller learning rate cannot help — check the input data, and " + advice);
+      }
+      if (!config.retryOnDivergence() || state.retries >= config.maxRetries()) {
+        throw new DivergenceException(where + ": " + what + "; stopped after " + state.retries
+            + " retr" + (state.retries == 1 ? "y" : "ies") + " (training.divergence), keeping the last "
+            + "good weights; " + advice);
+      }
+      state.retries++;
+      state.learningRateScale *= config.divergenceFactor();
+      if (previousWeights != null) {
+        state.weights = previousWeights;
+        state.optimizerState = previousOptimizerState;
+        state.velocity = previousVelocity;
+        previousWeights = null;
+      }
+      LOG.warn("{}: {}; back to the last good weights, learning rate scaled by {} (retry {}/{})",
+          where, what, state.learningRateScale, state.retries, config.maxRetries());
+    }
+  }
+
+  private static String joined(int[] values) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(values[i]);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,246 @@
+package io.sparkdnn.train;
+
+import io.sparkdnn.data.BadRowReason;
+import io.sparkdnn.data.BlockPacker;
+import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.FeatureStatistics;
+import io.sparkdnn.data.InputColumns;
+import io.sparkdnn.data.LabelIndex;
+import io.sparkdnn.data.PackedData;
+import io.sparkdnn.data.PackingOptions;
+import io.sparkdnn.data.RowConverter;
+import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.model.Versions;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.NumericType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a {@link DnnModel} from DataFrames: resolves the columns, indexes the labels, packs and
+ * caches the rows, fits the feature scaling, checks that data and network agree, runs the
+ * {@link DistributedTrainer}, and assembles the model with its metadata. The one training path
+ * behind the command line and the Spark ML estimators.
+ */
+public final class DnnTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(DnnTrainer.class);
+  static final int MAX_CLASSES = 10_000;
+
+  private final DataSettings data;
+  private final TrainingConfig config;
+
+  public DnnTrainer(DataSettings data, TrainingConfig config) {
+    this.data = data;
+    this.config = config;
+  }
+
+  /** The result of {@link #fit}: the model, how training went, and the (still cached) data. */
+  public static final class Fit {
+    public final DnnModel model;
+    public final TrainingResult result;
+    public final PackedData packed;
+    public final double packSeconds;
+
+    Fit(DnnModel model, TrainingResult result, PackedData packed, double packSeconds) {
+      this.model = model;
+      this.result = result;
+      this.packed = packed;
+      this.packSeconds = packSeconds;
+    }
+  }
+
+  /**
+   * @param validation held-out data, or null to split {@code data.validation-fraction} off training
+   * @param warmStart a model to start from (checked compatible), or null
+   * @param resume a checkpointed state to continue from, or null
+   */
+  public Fit fit(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
+      DnnModel warmStart, TrainingState resume, TrainingListener listener) {
+    NetworkSpec spec = config.network();
+    Task task = config.task();
+    InputColumns columns = InputColumns.resolve(training, data.features(), data.labels(),
+        data.idColumns(), task, trainingName);
+    checkWidths(columns, spec, trainingName);
+    LabelIndex labels = labelIndex(training, columns, trainingName);
+    if (warmStart != null) {
+      WarmStart.check(warmStart, spec, task, columns, labels);
+      labels = warmStart.labels();
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(training.sparkSession().sparkContext());
+    int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
+    RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
+    long packStart = System.nanoTime();
+    PackedData packed = BlockPacker.pack(select(training, columns), converter,
+        PackingOptions.training(partitions, data.blockRows(),
+            validation == null ? data.validationFraction() : 0, config.seed(), data.badRows()),
+        trainingName);
+    try {
+      if (validation != null) {
+        columns.checkFeaturesIn(validation, validationName);
+        columns.checkLabelsIn(validation, validationName);
+        PackedData heldOut = BlockPacker.pack(select(validation, columns), converter,
+            PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
+        packed = PackedData.withValidation(packed, heldOut);
+      }
+      double packSeconds = (System.nanoTime() - packStart) / 1e9;
+      report(packed, packSeconds);
+      if (packed.trainingRows() == 0) {
+        throw new DataException(trainingName + " has no usable rows"
+            + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
+      }
+      FeatureScaling scaling = warmStart != null ? warmStart.scaling() : fitScaling(packed, columns.width());
+      float[] initial = warmStart != null
+          ? warmStart.weights()
+          : config.initialization().initialize(spec, config.seed());
+      String[] classNames = labels == null ? null : labels.labels();
+      TrainingResult result = new DistributedTrainer(sc, config)
+          .train(packed, scaling, classNames, initial, resume, listener);
+      DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, labels,
+          info(packed, result, warmStart));
+      return new Fit(model, result, packed, packSeconds);
+    } catch (RuntimeException e) {
+      packed.release();
+      throw e;
+    }
+  }
+
+  private static Dataset<Row> select(Dataset<Row> data, InputColumns columns) {
+    return data.select(Arrays.stream(columns.featureAndLabelColumns()).map(data::col).toArray(Column[]::new));
+  }
+
+  private static void checkWidths(InputColumns columns, NetworkSpec spec, String dataName) {
+    if (columns.width() != spec.inputWidth()) {
+      String[] f = columns.featureColumns();
+      throw new DataException("the features of " + dataName + " have " + columns.width()
+          + " values per row (" + (f.length == 1 ? "column '" + f[0] + "'" : f.length + " columns")
+          + ") but the network's input layer takes " + spec.inputWidth() + "; start network.layers with "
+          + columns.width());
+    }
+    String[] l = columns.labelColumns();
+    if (columns.labelShape() == InputColumns.Shape.SCALARS && l.length > 1 && l.length != spec.outputWidth()) {
+      throw new DataException(l.length + " label columns " + Arrays.toString(l) + " but the network has "
+          + spec.outputWidth() + " outputs; end network.layers with " + l.length + " outputs");
+    }
+  }
+
+  /**
+   * Multi-class and binary: the classes, from the distinct non-null training labels. Multi-label:
+   * the label names. Regression: null.
+   */
+  private LabelIndex labelIndex(Dataset<Row> training, InputColumns columns, String dataName) {
+    Task task = config.task();
+    int outputs = config.network().outputWidth();
+    String[] labelColumns = columns.labelColumns();
+    switch (task) {
+      case REGRESSION:
+        return null;
+      case MULTILABEL: {
+        if (labelColumns.length > 1) {
+          return new LabelIndex(false, labelColumns);
+        }
+        String[] names = new String[outputs];
+        for (int j = 0; j < outputs; j++) {
+          names[j] = labelColumns[0] + "[" + j + "]";
+        }
+        return new LabelIndex(false, names);
+      }
+      default:
+        break;
+    }
+    String column = labelColumns[0];
+    boolean numeric = training.schema().apply(column).dataType() instanceof NumericType;
+    List<Row> rows = training.select(training.col(column)).where(training.col(column).isNotNull())
+        .distinct().limit(MAX_CLASSES + 1).collectAsList();
+    if (rows.size() > MAX_CLASSES) {
+      throw new DataException("label column '" + column + "' of " + dataName + " has more than "
+          + MAX_CLASSES + " distinct values; for a numeric target use a regression network "
+          + "(loss mse, e.g. ending in 1identity)");
+    }
+    String[] distinct = new String[rows.size()];
+    for (int i = 0; i < distinct.length; i++) {
+      Object v = rows.get(i).get(0);
+      distinct[i] = numeric ? LabelIndex.canonical(((Number) v).doubleValue()) : String.valueOf(v);
+    }
+    int classes = task == Task.BINARY ? 2 : outputs;
+    if (distinct.length > classes) {
+      throw new DataException("label column '" + column + "' of " + dataName + " has "
+          + distinct.length + " distinct labels but the network " + config.network() + " can tell "
+          + classes + " apart; "
+          + (task == Task.BINARY ? "use a multiclass network ending in " + distinct.length + "softmax"
+              : "end network.layers with " + distinct.length + "softmax"));
+    }
+    if (task == Task.BINARY && distinct.length < 2) {
+      throw new DataException("binary classification needs two label values in column '" + column
+          + "' of " + dataName + ", found " + Arrays.toString(distinct));
+    }
+    LabelIndex index = LabelIndex.fromDistinct(numeric, distinct, classes);
+    if (index.size() != classes) {
+      // Integer labels 0..K-1 map to themselves even when some are missing; any other labels must
+      // fill the outputs exactly, or predictions would name classes never seen.
+      throw new DataException("label column '" + column + "' of " + dataName + " has "
+          + distinct.length + " distinct labels " + Arrays.toString(index.labels()) + " but the network "
+          + config.network() + " has " + classes + " outputs; end network.layers with "
+          + distinct.length + "softmax");
+    }
+    return index;
+  }
+
+  private FeatureScaling fitScaling(PackedData packed, int width) {
+    if (data.scaling() == ScalingMode.NONE) {
+      return FeatureScaling.none(width);
+    }
+    FeatureStatistics stats = packed.training().treeAggregate(
+        new FeatureStatistics(), FeatureStatistics::add, FeatureStatistics::merge, 2);
+    return FeatureScaling.fit(data.scaling(), stats, width);
+  }
+
+  private static void report(PackedData packed, double seconds) {
+    LOG.info("packed {} training and {} validation rows into {} partitions in {} s ({} MiB cached)",
+        packed.trainingRows(), packed.validationRows(), packed.partitions(),
+        String.format(java.util.Locale.ROOT, "%.1f", seconds),
+        String.format(java.util.Locale.ROOT, "%.1f", packed.payloadBytes() / 1048576.0));
+    for (Map.Entry<BadRowReason, Long> e : packed.skipped().entrySet()) {
+      LOG.warn("skipped {} rows with a {} (data.bad-rows = skip)", e.getValue(), e.getKey().description());
+    }
+  }
+
+  private Map<String, Object> info(PackedData packed, TrainingResult result, DnnModel warmStart) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("created", Instant.now().toString());
+    Map<String, Object> settings = new LinkedHashMap<>(data.toProperties());
+    settings.putAll(config.toProperties());
+    info.put("training", settings);
+    Map<String, Object> rows = new LinkedHashMap<>();
+    rows.put("train", packed.trainingRows());
+    rows.put("validation", packed.validationRows());
+    rows.put("skipped", packed.skippedRows());
+    info.put("rows", rows);
+    info.put("epochs_run", result.history().size());
+    info.put("best_epoch", result.bestEpoch());
+    info.put("training_seconds", result.seconds());
+    if (!result.history().isEmpty()) {
+      info.put("final_epoch", result.history().get(result.history().size() - 1).toJson());
+    }
+    if (result.validationMetrics() != null) {
+      info.put("validation_metrics", result.validationMetrics());
+    }
+    if (warmStart != null) {
+      info.put("warm_start", warmStart.info().getOrDefault("created", "unknown"));
+    }
+    info.put("versions", Versions.all());
+    return info;
+  }
+}

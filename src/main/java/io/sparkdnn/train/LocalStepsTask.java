@@ -1,0 +1,117 @@
+package io.sparkdnn.train;
+
+import io.sparkdnn.data.BlockRows;
+import io.sparkdnn.data.PackedBlock;
+import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.FloatArrays;
+import io.sparkdnn.engine.MiniBatch;
+import io.sparkdnn.optim.Optimizer;
+import io.sparkdnn.optim.OptimizerState;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Local mode, executor side: starting from the broadcast weights and optimiser state, take
+ * mini-batch steps over this partition's share of the round (its rows in an order reshuffled every
+ * epoch from (seed, epoch, partition)), and return the weight change and the final optimiser state,
+ * both multiplied by the rows used so that the driver's sum divided by rows is a weighted average.
+ */
+final class LocalStepsTask
+    implements Function2<Integer, Iterator<PackedBlock>, Iterator<RoundAccumulator>> {
+  private static final long serialVersionUID = 1L;
+
+  private final RoundContext round;
+  private final Broadcast<ModelState> start;
+  private final Optimizer optimizer;
+  private final int batchSize;
+  private final double learningRateScale;
+
+  LocalStepsTask(RoundContext round, Broadcast<ModelState> start, Optimizer optimizer, int batchSize,
+      double learningRateScale) {
+    this.round = round;
+    this.start = start;
+    this.optimizer = optimizer;
+    this.batchSize = batchSize;
+    this.learningRateScale = learningRateScale;
+  }
+
+  @Override
+  public Iterator<RoundAccumulator> call(Integer partition, Iterator<PackedBlock> blocks) {
+    BlockRows rows = new BlockRows(blocks);
+    int n = rows.size();
+    int from = (int) ((long) n * round.round / round.rounds);
+    int to = (int) ((long) n * (round.round + 1) / round.rounds);
+    RoundAccumulator result = new RoundAccumulator();
+    if (to <= from) {
+      return Collections.singletonList(result).iterator();
+    }
+    int[] order = shuffled(n, round.shuffleSeed(partition));
+    ModelState initial = start.value();
+    float[] weights = initial.weights().clone();
+    OptimizerState state = initial.optimizerState().copy();
+    DenseNetwork net = round.network(batchSize);
+    MiniBatch batch = net.batch();
+    float[] gradient = new float[weights.length];
+    long dropoutSeed = round.dropoutSeed();
+    int steps = (to - from + batchSize - 1) / batchSize;
+    boolean finite = true;
+    for (int s = 0; s < steps && finite; s++) {
+      int first = from + s * batchSize;
+      int count = Math.min(batchSize, to - first);
+      for (int k = 0; k < count; k++) {
+        rows.copyTo(order[first + k], batch, k, round.scaling);
+      }
+      batch.setRows(count);
+      Arrays.fill(gradient, 0f);
+      double lossBefore = result.stats().lossSum();
+      net.accumulateGradient(weights, gradient, result.stats(), dropoutSeed);
+      float inverse = 1f / count;
+      for (int i = 0; i < gradient.length; i++) {
+        gradient[i] *= inverse;
+      }
+      finite = Double.isFinite(result.stats().lossSum() - lossBefore) && FloatArrays.allFinite(gradient);
+      if (finite) {
+        double epoch = (round.epoch - 1) + (round.round + (s + 1.0) / steps) / round.rounds;
+        optimizer.step(weights, gradient, state, epoch, learningRateScale);
+      }
+    }
+    int used = to - from;
+    float[][] sums = result.allocate(1 + state.vectorCount(), weights.length);
+    float[] startWeights = initial.weights();
+    for (int i = 0; i < weights.length; i++) {
+      sums[0][i] = (weights[i] - startWeights[i]) * used;
+    }
+    for (int v = 0; v < state.vectorCount(); v++) {
+      float[] vector = state.vector(v);
+      for (int i = 0; i < vector.length; i++) {
+        sums[v + 1][i] = vector[i] * used;
+      }
+    }
+    result.setRows(used);
+    result.setMaxStep(state.step());
+    if (!finite || !FloatArrays.allFinite(sums[0])) {
+      result.markNonFinite(partition);
+    }
+    return Collections.singletonList(result).iterator();
+  }
+
+  /** A Fisher–Yates permutation of 0..n−1. */
+  static int[] shuffled(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

@@ -1,0 +1,61 @@
+package io.sparkdnn.train;
+
+import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.NetworkCache;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.Seeds;
+import io.sparkdnn.engine.Task;
+import java.io.Serializable;
+
+/**
+ * What a partition needs to know about the round it computes, shipped in the task closure. Every
+ * random choice derives from (seed, epoch, round, row id or partition) here, never from a stream.
+ */
+final class RoundContext implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final long DROPOUT = 0xD50L;
+  private static final long ROUND = 0x50DL;
+  private static final long SHUFFLE = 0x5FFL;
+
+  final NetworkSpec spec;
+  final Task task;
+  final FeatureScaling scaling;
+  final BlasBackend blas;
+  final long seed;
+  final int epoch;
+  final int round;
+  final int rounds;
+
+  RoundContext(NetworkSpec spec, Task task, FeatureScaling scaling, BlasBackend blas, long seed,
+      int epoch, int round, int rounds) {
+    this.spec = spec;
+    this.task = task;
+    this.scaling = scaling;
+    this.blas = blas;
+    this.seed = seed;
+    this.epoch = epoch;
+    this.round = round;
+    this.rounds = rounds;
+  }
+
+  DenseNetwork network(int capacity) {
+    return NetworkCache.forThisThread(spec, task, capacity, blas);
+  }
+
+  /** Keys this round's dropout masks (combined with each row's id inside the engine). */
+  long dropoutSeed() {
+    return Seeds.derive(seed, DROPOUT, epoch, round);
+  }
+
+  /** Whether a row belongs to this round (sync mode): a hash of its id, the same on any partition. */
+  boolean inThisRound(long rowId) {
+    return rounds == 1 || (int) (Seeds.unit(Seeds.derive(seed, ROUND, epoch, rowId)) * rounds) == round;
+  }
+
+  /** The seed of a partition's row order for this epoch (local mode). */
+  long shuffleSeed(int partition) {
+    return Seeds.derive(seed, SHUFFLE, epoch, partition);
+  }
+}

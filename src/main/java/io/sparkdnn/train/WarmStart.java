@@ -1,0 +1,45 @@
+package io.sparkdnn.train;
+
+import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.InputColumns;
+import io.sparkdnn.data.LabelIndex;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.model.DnnModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Whether an existing model's weights can start this training: same shapes, inputs and classes. */
+final class WarmStart {
+  private WarmStart() {}
+
+  /** Throws with every difference listed, or returns when the model fits. */
+  static void check(DnnModel from, NetworkSpec spec, Task task, InputColumns columns, LabelIndex labels) {
+    List<String> differences = new ArrayList<>();
+    if (!from.spec().sameShapeAs(spec)) {
+      differences.add("its network is " + from.spec() + ", the configured one " + spec);
+    }
+    if (from.task() != task) {
+      differences.add("it was trained for " + from.task().token() + ", this run is " + task.token());
+    }
+    InputColumns old = from.columns();
+    if (!Arrays.equals(old.featureColumns(), columns.featureColumns()) || old.width() != columns.width()) {
+      differences.add("its features are " + Arrays.toString(old.featureColumns()) + " (" + old.width()
+          + " values), the data's are " + Arrays.toString(columns.featureColumns()) + " ("
+          + columns.width() + " values)");
+    }
+    if (!Arrays.equals(old.labelColumns(), columns.labelColumns())) {
+      differences.add("its label columns are " + Arrays.toString(old.labelColumns()) + ", the data's "
+          + Arrays.toString(columns.labelColumns()));
+    }
+    if (from.labels() != null && labels != null && !from.labels().equals(labels)) {
+      differences.add("its classes are " + Arrays.toString(from.labels().labels()) + ", the data has "
+          + Arrays.toString(labels.labels()));
+    }
+    if (!differences.isEmpty()) {
+      throw new DataException("cannot warm-start from the model (model.warm-start): "
+          + String.join("; ", differences));
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.sparkdnn;
+
+import io.sparkdnn.train.SparkSetup;
+import org.apache.spark.sql.SparkSession;
+
+/** One local[2] session for all Spark tests in the JVM, with Kryo registration required. */
+public final class SparkTestSession {
+  private static SparkSession session;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      session = SparkSetup.configure(SparkSession.builder())
+          .master("local[2]")
+          .appName("spark-dnn-tests")
+          .config("spark.ui.enabled", "false")
+          .config("spark.kryo.registrationRequired", "true")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .getOrCreate();
+    }
+    return session;
+  }
+}
