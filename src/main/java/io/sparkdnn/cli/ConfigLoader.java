@@ -154,9 +154,4 @@ public final class ConfigLoader {
     }
     return prev[b.length()];
   }
-
-  /** All known keys, for documentation checks. */
-  static Set<String> knownKeys() {
-    return leafPaths(ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS).root(), "");
-  }
 }

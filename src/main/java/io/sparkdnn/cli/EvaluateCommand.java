@@ -16,11 +16,18 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Evaluates a model on labelled data and prints the metrics as JSON. */
 @Command(name = "evaluate", description = "Evaluate a model (evaluate.model) on labelled data (evaluate.input); print metrics JSON.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
+  @Spec CommandSpec spec;
+
+  private java.io.PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -31,8 +38,8 @@ final class EvaluateCommand implements Callable<Integer> {
     BadRowPolicy badRows = s.parsed("data.bad-rows", BadRowPolicy::fromToken);
     int partitions = s.integer("data.partitions", 0, 1_000_000);
     BlasBackend blas = s.parsed("training.blas", BlasBackend::fromToken);
-    SparkSession spark = Jobs.session(s);
-    try {
+    try (Jobs.Session session = Jobs.session(s)) {
+      SparkSession spark = session.spark;
       DnnModel model = ModelReader.read(modelPath, spark.sparkContext().hadoopConfiguration(), "evaluate.model");
       Map<String, Object> metrics = model.evaluate(input.read(spark, "evaluation data"),
           partitions > 0 ? partitions : spark.sparkContext().defaultParallelism(), badRows, blas,
@@ -52,10 +59,8 @@ final class EvaluateCommand implements Callable<Integer> {
           throw new UncheckedIOException("cannot write evaluate.output " + output + ": " + e.getMessage(), e);
         }
       }
-      System.out.println(json);
+      out().println(json);
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

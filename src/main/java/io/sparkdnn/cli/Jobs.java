@@ -125,8 +125,18 @@ final class Jobs {
     }
   }
 
-  /** A session for this job; under spark-submit its master and settings win. */
-  static SparkSession session(Settings s) {
+  /**
+   * The session for this job; under spark-submit its master and settings win. A session that was
+   * already running (embedding, tests) is used as it is and left running.
+   */
+  static Session session(Settings s) {
+    scala.Option<SparkSession> existing = SparkSession.getActiveSession();
+    if (existing.isEmpty()) {
+      existing = SparkSession.getDefaultSession();
+    }
+    if (existing.isDefined()) {
+      return new Session(existing.get(), false);
+    }
     SparkSession.Builder builder = SparkSetup.configure(SparkSession.builder())
         .appName(s.string("spark.app-name"));
     if (!new SparkConf().contains("spark.master")) {
@@ -135,6 +145,24 @@ final class Jobs {
     for (Map.Entry<String, String> e : s.map("spark.conf").entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
-    return builder.getOrCreate();
+    return new Session(builder.getOrCreate(), true);
+  }
+
+  /** A SparkSession that is stopped at the end only if this command started it. */
+  static final class Session implements AutoCloseable {
+    final SparkSession spark;
+    private final boolean owned;
+
+    Session(SparkSession spark, boolean owned) {
+      this.spark = spark;
+      this.owned = owned;
+    }
+
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
   }
 }

@@ -28,20 +28,25 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs a command and returns its exit status (for tests and embedding). */
+  /** Runs a command and returns its exit status. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command with its output and errors sent to the given writers (tests, embedding). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean debug = false;
       for (String arg : args) {
         debug |= arg.equals("--debug");
       }
-      PrintWriter err = commandLine.getErr();
-      err.println("error: " + message(e));
+      PrintWriter errors = commandLine.getErr();
+      errors.println("error: " + message(e));
       if (debug) {
-        e.printStackTrace(err);
+        e.printStackTrace(errors);
       }
-      err.flush();
+      errors.flush();
       return ERROR;
     });
     return cli.execute(args);

@@ -2,6 +2,7 @@ package io.sparkdnn.cli;
 
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.DataSource;
+import io.sparkdnn.data.Failures;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -26,6 +29,11 @@ final class PredictCommand implements Callable<Integer> {
   static final List<String> OUTPUT_FORMATS = List.of("parquet", "csv", "json", "orc");
 
   @Mixin CommonOptions options;
+  @Spec CommandSpec spec;
+
+  private java.io.PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
 
   @Override
   public Integer call() {
@@ -40,8 +48,8 @@ final class PredictCommand implements Callable<Integer> {
     List<String> keep = s.isSet("predict.keep-columns") ? s.strings("predict.keep-columns") : null;
     boolean overwrite = s.bool("predict.overwrite");
     BadRowPolicy badRows = s.parsed("data.bad-rows", BadRowPolicy::fromToken);
-    SparkSession spark = Jobs.session(s);
-    try {
+    try (Jobs.Session session = Jobs.session(s)) {
+      SparkSession spark = session.spark;
       Jobs.checkWritable(spark, outputPath, overwrite, "predict.output.path", "predict.overwrite");
       DnnModel model = ModelReader.read(modelPath, spark.sparkContext().hadoopConfiguration(), "predict.model");
       Dataset<Row> predictions = model.predict(input.read(spark, "input data"), keep, badRows,
@@ -49,12 +57,14 @@ final class PredictCommand implements Callable<Integer> {
       if (format.equals("csv")) {
         predictions = flattenArrays(predictions, model);
       }
-      predictions.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-          .option("header", "true").format(format).save(outputPath);
-      System.out.println("predictions written to " + outputPath + " (" + format + ")");
+      try {
+        predictions.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+            .option("header", "true").format(format).save(outputPath);
+      } catch (Exception e) { // SparkException is checked to Java
+        throw Failures.asDataException(e, input.describe("input data"));
+      }
+      out().println("predictions written to " + outputPath + " (" + format + ")");
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 

@@ -7,11 +7,18 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Converts a public dataset to parquet once, for training. */
 @Command(name = "prepare", description = "Write a dataset (prepare.dataset: fashion-mnist or synthetic) under prepare.output.")
 final class PrepareCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
+  @Spec CommandSpec spec;
+
+  private java.io.PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
 
   @Override
   public Integer call() {
@@ -23,15 +30,15 @@ final class PrepareCommand implements Callable<Integer> {
     }
     String output = s.isSet("prepare.output") ? s.string("prepare.output") : "data/" + dataset;
     boolean overwrite = s.bool("prepare.overwrite");
-    SparkSession spark = Jobs.session(s);
-    try {
+    try (Jobs.Session session = Jobs.session(s)) {
+      SparkSession spark = session.spark;
       if (dataset.equals("synthetic")) {
         int rows = s.integer("prepare.rows", 100, 10_000_000);
         for (String file : new String[] {"multiclass.parquet", "binary.csv", "regression.parquet", "multilabel.parquet"}) {
           Jobs.checkWritable(spark, output + "/" + file, overwrite, "prepare.output", "prepare.overwrite");
         }
         SyntheticData.write(spark, output, rows, s.longValue("prepare.seed"), overwrite);
-        System.out.println("synthetic: " + rows + " rows each written to " + output
+        out().println("synthetic: " + rows + " rows each written to " + output
             + "/{multiclass.parquet,binary.csv,regression.parquet,multilabel.parquet}");
         return 0;
       }
@@ -40,11 +47,9 @@ final class PrepareCommand implements Callable<Integer> {
         Jobs.checkWritable(spark, output + "/" + split + ".parquet", overwrite, "prepare.output", "prepare.overwrite");
       }
       long[] rows = FashionMnist.prepare(spark, source, output, overwrite);
-      System.out.println("fashion-mnist: " + rows[0] + " training and " + rows[1] + " test rows written to "
+      out().println("fashion-mnist: " + rows[0] + " training and " + rows[1] + " test rows written to "
           + output + "/{train,test}.parquet");
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

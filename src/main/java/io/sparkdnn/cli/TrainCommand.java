@@ -19,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Trains a network on the configured data and writes the model directory. */
 @Command(name = "train", description = "Train a network and write the model directory (model.path).")
@@ -26,6 +28,11 @@ final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
   @Mixin CommonOptions options;
+  @Spec CommandSpec spec;
+
+  private java.io.PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
 
   @Override
   public Integer call() {
@@ -38,8 +45,8 @@ final class TrainCommand implements Callable<Integer> {
     String modelPath = s.string("model.path");
     boolean overwrite = s.bool("model.overwrite");
     String warmStartPath = s.optionalString("model.warm-start");
-    SparkSession spark = Jobs.session(s);
-    try {
+    try (Jobs.Session session = Jobs.session(s)) {
+      SparkSession spark = session.spark;
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       try (ModelWriter writer = ModelWriter.open(modelPath, overwrite, hadoop, "model.path")) {
         DnnModel warmStart = warmStartPath == null ? null : ModelReader.read(warmStartPath, hadoop, "model.warm-start");
@@ -60,11 +67,9 @@ final class TrainCommand implements Callable<Integer> {
           model = model.withInfo("test_metrics", testMetrics);
         }
         writer.commit(model);
-        System.out.println(summary(writer.target(), fit, testMetrics));
+        out().println(summary(writer.target(), fit, testMetrics));
       }
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 

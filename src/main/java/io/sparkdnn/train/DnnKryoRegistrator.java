@@ -8,7 +8,16 @@ import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.EvaluationAccumulator;
 import io.sparkdnn.optim.OptimizerState;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.serializer.KryoRegistrator;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Registers every class that travels between driver and executors (cached blocks, broadcasts,
@@ -34,5 +43,32 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(long[].class);
     kryo.register(int[].class);
     kryo.register(String[].class);
+    registerSchemaClasses(kryo);
+  }
+
+  /**
+   * Spark's schema inference for parquet, csv and json returns StructTypes and DataType arrays
+   * from its tasks, which Spark's own registrations miss: without these, reading those formats
+   * fails under registrationRequired.
+   */
+  private static void registerSchemaClasses(Kryo kryo) {
+    kryo.register(StructType.class);
+    kryo.register(StructField.class);
+    kryo.register(StructField[].class);
+    kryo.register(StructType[].class);
+    kryo.register(DataType[].class);
+    kryo.register(ArrayType.class);
+    kryo.register(MapType.class);
+    kryo.register(DecimalType.class);
+    kryo.register(Metadata.class);
+    for (DataType t : new DataType[] {
+        DataTypes.StringType, DataTypes.BinaryType, DataTypes.BooleanType, DataTypes.DateType,
+        DataTypes.TimestampType, DataTypes.TimestampNTZType, DataTypes.CalendarIntervalType,
+        DataTypes.DoubleType, DataTypes.FloatType, DataTypes.ByteType, DataTypes.IntegerType,
+        DataTypes.LongType, DataTypes.ShortType, DataTypes.NullType}) {
+      kryo.register(t.getClass());
+    }
+    kryo.register(SQLDataTypes.VectorType().getClass());
+    kryo.register(scala.collection.immutable.Map$.MODULE$.empty().getClass());
   }
 }

@@ -1,0 +1,218 @@
+package io.sparkdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.SparkTestSession;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of bad input gets one clear error line naming what and where, exit status 1, and no
+ * model: neither the model directory nor a leftover staging directory.
+ */
+class BadInputTest {
+  private static final StructType ARRAYS = new StructType()
+      .add("label", DataTypes.IntegerType, true)
+      .add("features", DataTypes.createArrayType(DataTypes.FloatType, true), true);
+
+  @TempDir static Path dir;
+  static String good;
+
+  @BeforeAll
+  static void writeGoodData() {
+    good = write("good", rows(40, -1, null));
+  }
+
+  /** 40 rows of 3 features, labels 0/1; row {@code bad} (0-based) replaced by {@code badRow}. */
+  private static List<Row> rows(int n, int bad, Row badRow) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(i == bad ? badRow : RowFactory.create(i % 2, new float[] {i, i % 3, 1f}));
+    }
+    return rows;
+  }
+
+  private static String write(String name, List<Row> rows) {
+    SparkSession spark = SparkTestSession.get();
+    String path = dir.resolve(name + ".parquet").toString();
+    spark.createDataFrame(rows, ARRAYS).coalesce(1).write().parquet(path);
+    return path;
+  }
+
+  private static Cli train(String data, String... extra) {
+    List<String> args = new ArrayList<>(List.of("train",
+        "--set", "data.train.path=" + data,
+        "--set", "network.layers=3-4relu-2softmax",
+        "--set", "training.epochs=1",
+        "--set", "model.path=" + dir.resolve("model")));
+    for (String e : extra) {
+      args.add("--set");
+      args.add(e);
+    }
+    return Cli.run(args.toArray(new String[0]));
+  }
+
+  private static void assertRefused(Cli cli, String... expected) {
+    assertEquals(1, cli.status, cli.toString());
+    String[] lines = cli.err.strip().split("\n");
+    String error = lines[lines.length - 1];
+    assertTrue(error.startsWith("error: "), cli.toString());
+    for (String e : expected) {
+      assertTrue(error.contains(e), "expected '" + e + "' in: " + error);
+    }
+    assertFalse(Files.exists(dir.resolve("model")), "no model is written");
+    String[] leftovers = dir.toFile().list((d, n) -> n.startsWith(".model."));
+    assertEquals(0, leftovers.length, "no staging directory is left: " + Arrays.toString(leftovers));
+  }
+
+  @Test
+  void nanFeature() {
+    String data = write("nan", rows(40, 16, RowFactory.create(0, new float[] {1f, Float.NaN, 2f})));
+    assertRefused(train(data), "row 17", "column 'features'", "NaN at position 1", "data.train.path=" + data);
+  }
+
+  @Test
+  void infiniteFeature() {
+    String data = write("inf", rows(40, 3, RowFactory.create(1, new float[] {1f, 2f, Float.POSITIVE_INFINITY})));
+    assertRefused(train(data), "row 4", "column 'features'", "Infinity at position 2");
+  }
+
+  @Test
+  void wrongWidth() {
+    String data = write("width", rows(40, 25, RowFactory.create(1, new float[] {1f, 2f})));
+    assertRefused(train(data), "row 26", "column 'features'", "has 2 values, expected 3");
+  }
+
+  @Test
+  void nullFeatureArray() {
+    String data = write("nullfeatures", rows(40, 30, RowFactory.create(1, null)));
+    assertRefused(train(data), "row 31", "column 'features'", "is null");
+  }
+
+  @Test
+  void nullLabel() {
+    String data = write("nulllabel", rows(40, 9, RowFactory.create(null, new float[] {1f, 2f, 3f})));
+    assertRefused(train(data), "row 10", "column 'label'", "no label (null)");
+  }
+
+  @Test
+  void unknownLabelInValidationData() {
+    List<Row> validation = rows(10, 2, RowFactory.create(7, new float[] {1f, 2f, 3f}));
+    String path = write("unknownlabel", validation);
+    assertRefused(train(good, "data.validation.path=" + path),
+        "validation data", "row 3", "label '7'", "not one of the model's classes [0, 1]");
+  }
+
+  @Test
+  void emptyInput() {
+    String data = write("empty", new ArrayList<>());
+    assertRefused(train(data), "training data", "no rows");
+  }
+
+  @Test
+  void missingFile() {
+    assertRefused(train(dir.resolve("nowhere.parquet").toString()),
+        "training data not found", "nowhere.parquet", "data.train.path");
+  }
+
+  @Test
+  void malformedFile() throws IOException {
+    Path text = dir.resolve("notparquet");
+    Files.createDirectories(text);
+    Files.writeString(text.resolve("part-0.parquet"), "this is not parquet\n");
+    Cli cli = train(text.toString());
+    assertRefused(cli);
+    assertTrue(cli.err.toLowerCase().contains("parquet"), cli.err);
+  }
+
+  @Test
+  void missingLabelColumn() {
+    assertRefused(train(good, "data.label=target"),
+        "label column 'target' not found in training data", "its columns are label, features");
+  }
+
+  @Test
+  void networkInputWidthDiffersFromData() {
+    assertRefused(train(good, "network.layers=5-4relu-2softmax"),
+        "have 3 values per row", "input layer takes 5", "start network.layers with 3");
+  }
+
+  @Test
+  void moreLabelsThanOutputs() {
+    List<Row> three = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      three.add(RowFactory.create(i % 3 + 10, new float[] {i, 1f, 2f}));
+    }
+    assertRefused(train(write("threeclasses", three)), "3 distinct labels", "end network.layers with 3softmax");
+  }
+
+  @Test
+  void unknownConfigurationKey() {
+    assertRefused(train(good, "training.epoch=3"),
+        "unknown configuration key 'training.epoch'", "did you mean training.epochs?");
+  }
+
+  @Test
+  void badConfigurationValue() {
+    assertRefused(train(good, "training.epochs=ten"), "training.epochs must be a whole number");
+    assertRefused(train(good, "training.optimizer.learning-rate=-1"), "training.optimizer.learning-rate");
+    assertRefused(train(good, "training.mode=async"), "training.mode", "unknown training mode 'async'");
+    assertRefused(train(good, "network.layers=3-4relu-2softmax:bce"), "network.layers", "softmax with loglik");
+  }
+
+  @Test
+  void missingConfigurationFile() {
+    Cli cli = Cli.run("train", "--conf", dir.resolve("absent.conf").toString());
+    assertRefused(cli, "configuration file not found", "absent.conf");
+  }
+
+  @Test
+  void malformedConfigurationFile() throws IOException {
+    File conf = dir.resolve("broken.conf").toFile();
+    Files.writeString(conf.toPath(), "training { epochs = \n");
+    assertRefused(Cli.run("train", "--conf", conf.toString()), "cannot read", "broken.conf");
+  }
+
+  @Test
+  void existingModelIsNotReplacedWithoutOverwrite() throws IOException {
+    Path model = dir.resolve("kept");
+    Files.createDirectories(model);
+    Files.writeString(model.resolve("marker"), "old");
+    Cli cli = Cli.run("train", "--set", "data.train.path=" + good, "--set", "network.layers=3-4relu-2softmax",
+        "--set", "model.path=" + model);
+    assertEquals(1, cli.status, cli.toString());
+    assertTrue(cli.err.contains("a model already exists at " + model), cli.err);
+    assertTrue(cli.err.contains("model.overwrite = true"), cli.err);
+    assertEquals("old", Files.readString(model.resolve("marker")));
+  }
+
+  @Test
+  void badRowsCanBeSkippedAndCounted() throws IOException {
+    List<Row> rows = rows(40, 5, RowFactory.create(1, new float[] {Float.NaN, 1f, 1f}));
+    rows.set(12, RowFactory.create(null, new float[] {1f, 1f, 1f}));
+    String data = write("skip", rows);
+    Path model = dir.resolve("skipped-model");
+    Cli cli = Cli.run("train", "--set", "data.train.path=" + data, "--set", "network.layers=3-4relu-2softmax",
+        "--set", "training.epochs=1", "--set", "data.bad-rows=skip", "--set", "data.validation-fraction=0",
+        "--set", "model.path=" + model);
+    assertEquals(0, cli.status, cli.toString());
+    String metadata = Files.readString(model.resolve("metadata.json"));
+    assertTrue(metadata.replace(" ", "").contains("\"train\":38"), metadata);
+    assertTrue(metadata.replace(" ", "").contains("\"skipped\":2"), metadata);
+  }
+}

@@ -1,0 +1,93 @@
+package io.sparkdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.train.TrainingConfig;
+import io.sparkdnn.train.TrainingMode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static ConfigException refused(File file, String... sets) {
+    return assertThrows(ConfigException.class, () -> Jobs.training(ConfigLoader.load(file, List.of(sets))));
+  }
+
+  @Test
+  void fileThenSetOverrides() throws IOException {
+    File conf = dir.resolve("job.conf").toFile();
+    Files.writeString(conf.toPath(), "network.layers = \"4-3relu-2softmax\"\ntraining { epochs = 3, mode = sync }\n");
+    TrainingConfig c = Jobs.training(ConfigLoader.load(conf, List.of("training.epochs=7")));
+    assertEquals(7, c.epochs());
+    assertEquals(TrainingMode.SYNC, c.mode());
+    assertEquals(Task.MULTICLASS, c.task());
+    assertEquals(0.001, c.optimizer().learningRate(), 0, "default from conf/defaults.conf");
+  }
+
+  @Test
+  void setParsesListsNullsAndPathsWithSlashes() {
+    Settings s = ConfigLoader.load(null, List.of("data.features=[a, b, c]", "data.train.path=hdfs://nn:8020/x/y",
+        "model.warm-start=null", "data.label=\"quoted\""));
+    assertEquals(List.of("a", "b", "c"), s.strings("data.features"));
+    assertEquals("hdfs://nn:8020/x/y", s.string("data.train.path"));
+    assertEquals(null, s.optionalString("model.warm-start"));
+    assertEquals("quoted", s.string("data.label"));
+  }
+
+  @Test
+  void unknownKeysSuggestTheNearestKnownOne() throws IOException {
+    File conf = dir.resolve("typo.conf").toFile();
+    Files.writeString(conf.toPath(), "training { optimiser { name = adam } }\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf, List.of()));
+    assertTrue(e.getMessage().contains("unknown configuration key 'training.optimiser.name' in " + conf), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean training.optimizer.name?"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("data.lable=y")));
+    assertTrue(e.getMessage().contains("did you mean data.label?"), e.getMessage());
+  }
+
+  @Test
+  void freeFormMapsAcceptAnyKey() {
+    Settings s = ConfigLoader.load(null, List.of("spark.conf.\"spark.executor.memory\"=4g",
+        "data.train.options.sep=;"));
+    assertEquals("4g", s.map("spark.conf").get("spark.executor.memory"));
+    assertEquals(";", s.map("data.train.options").get("sep"));
+  }
+
+  @Test
+  void badValuesNameTheKeyAndTheFile() throws IOException {
+    File conf = dir.resolve("bad.conf").toFile();
+    Files.writeString(conf.toPath(), "network.layers = \"4-3relu-2softmax\"\ntraining.batch-size = -5\n");
+    ConfigException e = refused(conf);
+    assertTrue(e.getMessage().contains("training.batch-size must be between 1 and"), e.getMessage());
+    assertTrue(e.getMessage().contains("bad.conf"), "names the file: " + e.getMessage());
+    e = refused(null, "network.layers=4-3relu-2softmax", "training.optimizer.name=rmsprop");
+    assertTrue(e.getMessage().contains("training.optimizer.name: unknown optimizer 'rmsprop'"), e.getMessage());
+    e = refused(null, "network.layers=4-3relu-2softmax", "training.optimizer.name=lbfgs");
+    assertTrue(e.getMessage().contains("lbfgs is a full-batch method"), e.getMessage());
+    e = refused(null, "network.layers=4-3relu-2softmax", "network.task=regression");
+    assertTrue(e.getMessage().contains("regression needs loss mse"), e.getMessage());
+    e = refused(null, "training.epochs=3");
+    assertTrue(e.getMessage().contains("network.layers is not set"), e.getMessage());
+    e = refused(null, "network.layers=4-3relu-2softmax", "training.early-stopping.metric=val_f1");
+    assertTrue(e.getMessage().contains("training.early-stopping.metric must be one of"), e.getMessage());
+  }
+
+  /** Every example configuration shipped in conf/ loads and validates. */
+  @Test
+  void exampleConfigurationsAreValid() {
+    for (String example : new String[] {"conf/fashion-mnist.conf", "conf/multiclass.conf", "conf/binary.conf",
+        "conf/regression.conf"}) {
+      Jobs.training(ConfigLoader.load(new File(example), List.of()));
+      Jobs.data(ConfigLoader.load(new File(example), List.of()));
+    }
+  }
+}

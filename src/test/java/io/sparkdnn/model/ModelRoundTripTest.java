@@ -1,0 +1,130 @@
+package io.sparkdnn.model;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.SparkTestSession;
+import io.sparkdnn.TestData;
+import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.train.DnnTrainer;
+import io.sparkdnn.train.OptimizerSettings;
+import io.sparkdnn.train.TrainingConfig;
+import io.sparkdnn.train.TrainingListener;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRoundTripTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static Dataset<Row> data;
+  static DnnModel model;
+
+  @BeforeAll
+  static void train() {
+    spark = SparkTestSession.get();
+    data = TestData.blobs(spark, 2000, 3, 5, 21, 2)
+        .withColumn("label", concat(lit("kind-"), col("label")));
+    DataSettings settings = new DataSettings(List.of("features"), List.of("label"), List.of("id"),
+        ScalingMode.MINMAX, BadRowPolicy.FAIL, 2, 8192, 0.2);
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("5-8relu-3softmax")).epochs(10)
+        .batchSize(32).optimizer(OptimizerSettings.builder().learningRate(0.01).build()).build();
+    DnnTrainer.Fit fit = new DnnTrainer(settings, config)
+        .fit(data, null, "training data", null, null, null, TrainingListener.NONE);
+    fit.packed.release();
+    model = fit.model;
+  }
+
+  private static DnnModel saveAndLoad(DnnModel m, String name) {
+    String path = dir.resolve(name).toString();
+    ModelWriter writer = ModelWriter.open(path, false, spark.sparkContext().hadoopConfiguration(), "model.path");
+    writer.commit(m);
+    return ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "model.path");
+  }
+
+  @Test
+  void saveLoadPredictGivesIdenticalOutputs() {
+    DnnModel loaded = saveAndLoad(model, "roundtrip");
+    assertEquals(model.spec(), loaded.spec());
+    assertEquals(model.task(), loaded.task());
+    assertArrayEquals(model.weights(), loaded.weights());
+    assertArrayEquals(model.scaling().scale(), loaded.scaling().scale());
+    assertArrayEquals(model.scaling().shift(), loaded.scaling().shift());
+    assertEquals(model.labels(), loaded.labels());
+    List<Row> before = model.predict(data, List.of("id"), BadRowPolicy.FAIL, "data").orderBy("id").collectAsList();
+    List<Row> after = loaded.predict(data, List.of("id"), BadRowPolicy.FAIL, "data").orderBy("id").collectAsList();
+    assertEquals(2000, before.size());
+    assertEquals(before, after);
+  }
+
+  @Test
+  void stringLabelsComeBackAsTheUsersLabels() {
+    List<Row> rows = model.predict(data, List.of("id", "label"), BadRowPolicy.FAIL, "data").collectAsList();
+    int right = 0;
+    for (Row r : rows) {
+      String predicted = r.getString(2);
+      assertTrue(predicted.startsWith("kind-"), predicted);
+      right += predicted.equals(r.getString(1)) ? 1 : 0;
+      List<Double> p = r.getList(3);
+      assertEquals(3, p.size());
+      assertEquals(1.0, p.stream().mapToDouble(Double::doubleValue).sum(), 1e-5);
+    }
+    assertTrue(right > 0.9 * rows.size(), right + " of " + rows.size());
+  }
+
+  /** evaluate's accuracy, confusion matrix and recall against counting the predictions by hand. */
+  @Test
+  void evaluateMatchesAHandCount() {
+    Map<String, Object> metrics = model.evaluate(data, 2, BadRowPolicy.FAIL, BlasBackend.AUTO, "data");
+    List<Row> rows = model.predict(data, List.of("label"), BadRowPolicy.FAIL, "data").collectAsList();
+    String[] classes = model.classNames();
+    long[][] confusion = new long[3][3];
+    long right = 0;
+    for (Row r : rows) {
+      int actual = List.of(classes).indexOf(r.getString(0));
+      int predicted = List.of(classes).indexOf(r.getString(1));
+      confusion[actual][predicted]++;
+      right += actual == predicted ? 1 : 0;
+    }
+    assertEquals(2000L, ((Number) metrics.get("rows")).longValue());
+    assertEquals(right / 2000.0, (Double) metrics.get("accuracy"), 1e-12);
+    long[][] reported = (long[][]) metrics.get("confusion_matrix");
+    for (int a = 0; a < 3; a++) {
+      assertArrayEquals(confusion[a], reported[a], "confusion row " + a);
+    }
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> perClass = (List<Map<String, Object>>) metrics.get("per_class");
+    for (int c = 0; c < 3; c++) {
+      long support = confusion[c][0] + confusion[c][1] + confusion[c][2];
+      assertEquals((double) confusion[c][c] / support, (Double) perClass.get(c).get("recall"), 1e-12);
+      assertEquals(support, ((Number) perClass.get(c).get("support")).longValue());
+    }
+  }
+
+  @Test
+  void overwriteReplacesAModelOnlyWhenComplete() {
+    String path = dir.resolve("replace").toString();
+    ModelWriter.open(path, false, spark.sparkContext().hadoopConfiguration(), "model.path").commit(model);
+    DnnModel other = model.withInfo("note", "second");
+    ModelWriter.open(path, true, spark.sparkContext().hadoopConfiguration(), "model.path").commit(other);
+    assertEquals("second", ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "m").info().get("note"));
+    ModelWriter aborted = ModelWriter.open(path, true, spark.sparkContext().hadoopConfiguration(), "model.path");
+    aborted.abort();
+    assertEquals("second", ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "m").info().get("note"));
+    assertEquals(1, dir.toFile().list((d, n) -> n.contains("replace")).length, "no staging left behind");
+  }
+}

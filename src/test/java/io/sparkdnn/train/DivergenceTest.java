@@ -1,0 +1,67 @@
+package io.sparkdnn.train;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.SparkTestSession;
+import io.sparkdnn.TestData;
+import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.engine.NetworkSpec;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** NaN or infinite values stop the update, keep the last good weights, and retry or stop. */
+class DivergenceTest {
+  private final Dataset<Row> data = TestData.blobs(SparkTestSession.get(), 1200, 3, 6, 12, 2);
+  private final DataSettings settings = new DataSettings(List.of("features"), List.of("label"), List.of("id"),
+      ScalingMode.NONE, BadRowPolicy.FAIL, 2, 8192, 0.2);
+
+  private static TrainingConfig.Builder exploding(TrainingMode mode) {
+    // Plain SGD with a learning rate of 10^8 on unscaled features overflows within a round or two.
+    return TrainingConfig.builder(NetworkSpec.parse("6-16relu-3softmax")).mode(mode).epochs(3)
+        .roundsPerEpoch(mode == TrainingMode.SYNC ? 4 : 1)
+        .optimizer(OptimizerSettings.builder().name("sgd").learningRate(1e8).build());
+  }
+
+  private DnnTrainer.Fit fit(TrainingConfig config) {
+    return new DnnTrainer(settings, config).fit(data, null, "training data", null, null, null, TrainingListener.NONE);
+  }
+
+  @Test
+  void stopsAfterTheConfiguredRetriesNamingThePartitions() {
+    for (TrainingMode mode : TrainingMode.values()) {
+      DivergenceException e = assertThrows(DivergenceException.class,
+          () -> fit(exploding(mode).maxRetries(2).build()));
+      assertTrue(e.getMessage().matches("(?s).*partitions? [0-9, ]+ produced NaN or infinite values.*")
+          || e.getMessage().contains("overflowed"), e.getMessage());
+      assertTrue(e.getMessage().contains("stopped after 2 retries"), e.getMessage());
+      assertTrue(e.getMessage().contains("lower training.optimizer.learning-rate"), e.getMessage());
+    }
+  }
+
+  @Test
+  void failActionStopsAtOnce() {
+    DivergenceException e = assertThrows(DivergenceException.class,
+        () -> fit(exploding(TrainingMode.LOCAL).retryOnDivergence(false).build()));
+    assertTrue(e.getMessage().contains("stopped after 0 retries"), e.getMessage());
+  }
+
+  /** With a strong back-off the retried learning rate is sane, and training recovers. */
+  @Test
+  void recoversWithALowerLearningRate() {
+    for (TrainingMode mode : TrainingMode.values()) {
+      DnnTrainer.Fit fit = fit(exploding(mode).epochs(4).divergenceFactor(1e-9).maxRetries(3).build());
+      fit.packed.release();
+      EpochMetrics last = fit.result.history().get(fit.result.history().size() - 1);
+      assertTrue(last.retries >= 1, mode + ": a retry happened");
+      assertTrue(Double.isFinite(last.trainLoss), mode + ": finite loss " + last.trainLoss);
+      double accuracy = ((Number) fit.result.validationMetrics().get("accuracy")).doubleValue();
+      // Chance is 1/3; sync mode has only ~15 global steps left after the back-off.
+      assertTrue(accuracy > 0.8, mode + ": accuracy after recovering " + accuracy);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.sparkdnn.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.SparkTestSession;
+import io.sparkdnn.TestData;
+import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.data.SyntheticData;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.model.DnnModel;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** Tier 4: generated datasets with known structure, trained on Spark, each to a stated quality. */
+class EndToEndTest {
+  private final SparkSession spark = SparkTestSession.get();
+
+  private static DataSettings columns(List<String> features, List<String> labels, double validation) {
+    return new DataSettings(features, labels, List.of(), ScalingMode.STANDARD, BadRowPolicy.FAIL, 2, 8192, validation);
+  }
+
+  private static DnnTrainer.Fit fit(Dataset<Row> data, DataSettings settings, TrainingConfig config) {
+    DnnTrainer.Fit fit = new DnnTrainer(settings, config).fit(data, null, "training data", null, null, null,
+        TrainingListener.NONE);
+    fit.packed.release();
+    return fit;
+  }
+
+  private static double metric(DnnTrainer.Fit fit, String name) {
+    return ((Number) fit.result.validationMetrics().get(name)).doubleValue();
+  }
+
+  @Test
+  void xor() {
+    Dataset<Row> data = TestData.xor(spark, 600, 3);
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("2-8tanh-1sigmoid"))
+        .epochs(30).batchSize(32)
+        .optimizer(OptimizerSettings.builder().learningRate(0.03).build()).build();
+    DnnTrainer.Fit fit = fit(data, columns(List.of("x1", "x2"), List.of("label"), 0.25), config);
+    assertTrue(metric(fit, "accuracy") >= 0.98, "XOR accuracy " + metric(fit, "accuracy"));
+  }
+
+  /** Five Gaussian blobs with string labels, both modes: ≥ 0.95 validation accuracy. */
+  @Test
+  void multiclassWithStringLabelsInBothModes() {
+    Dataset<Row> data = SyntheticData.multiclass(spark, 4000, 11);
+    for (TrainingMode mode : TrainingMode.values()) {
+      TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("20-32relu-5softmax"))
+          .mode(mode).epochs(mode == TrainingMode.SYNC ? 10 : 5)
+          .roundsPerEpoch(mode == TrainingMode.SYNC ? 8 : 1)
+          .optimizer(OptimizerSettings.builder().learningRate(mode == TrainingMode.SYNC ? 0.03 : 0.005).build())
+          .build();
+      DnnTrainer.Fit fit = fit(data, columns(List.of("features"), List.of("species"), 0.2), config);
+      assertTrue(metric(fit, "accuracy") >= 0.95, mode + " accuracy " + metric(fit, "accuracy"));
+      assertEquals(List.of("alpha", "beta", "delta", "epsilon", "gamma"), List.of(fit.model.classNames()));
+    }
+  }
+
+  /** Two noisy half-moons, sigmoid + binary cross-entropy: ≥ 0.95 validation accuracy. */
+  @Test
+  void binary() {
+    Dataset<Row> data = SyntheticData.binary(spark, 3000, 5);
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("8-32tanh-1sigmoid"))
+        .epochs(20).batchSize(32).optimizer(OptimizerSettings.builder().learningRate(0.01).build()).build();
+    DnnTrainer.Fit fit = fit(data, columns(List.of("*"), List.of("label"), 0.2), config);
+    assertTrue(metric(fit, "accuracy") >= 0.95, "binary accuracy " + metric(fit, "accuracy"));
+    assertEquals(List.of("no", "yes"), List.of(fit.model.classNames()));
+  }
+
+  /** Three threshold labels from three label columns: ≥ 0.9 of rows with every label right. */
+  @Test
+  void multilabel() {
+    Dataset<Row> data = TestData.multilabel(spark, 4000, 8);
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("3-32tanh-3sigmoid"))
+        .epochs(20).optimizer(OptimizerSettings.builder().learningRate(0.01).build()).build();
+    DnnTrainer.Fit fit = fit(data, columns(List.of("x1", "x2", "x3"), List.of("l0", "l1", "l2"), 0.2), config);
+    assertTrue(metric(fit, "accuracy") >= 0.9, "subset accuracy " + metric(fit, "accuracy"));
+    assertTrue(metric(fit, "hamming_accuracy") >= 0.96, "hamming " + metric(fit, "hamming_accuracy"));
+  }
+
+  /** Two targets (noise σ = 0.05) from an ML vector: RMSE ≤ 0.15 and R² ≥ 0.97. */
+  @Test
+  void regressionWithTwoTargets() {
+    Dataset<Row> data = TestData.regression(spark, 4000, 9);
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("3-32tanh-32tanh-2identity"))
+        .epochs(40).batchSize(32).optimizer(OptimizerSettings.builder().learningRate(0.003).build()).build();
+    DnnTrainer.Fit fit = fit(data, columns(List.of("features"), List.of("y1", "y2"), 0.2), config);
+    assertTrue(metric(fit, "rmse") <= 0.15, "RMSE " + metric(fit, "rmse"));
+    assertTrue(metric(fit, "r2") >= 0.97, "R² " + metric(fit, "r2"));
+  }
+
+  /** L-BFGS, full batch in sync mode, on blobs: MLlib's optimiser for users who compare. */
+  @Test
+  void lbfgsFullBatch() {
+    Dataset<Row> data = TestData.blobs(spark, 2000, 3, 6, 4, 2);
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("6-8tanh-3softmax"))
+        .mode(TrainingMode.SYNC).epochs(25)
+        .optimizer(OptimizerSettings.builder().name("lbfgs").l2(1e-4).build()).build();
+    DnnTrainer.Fit fit = fit(data, columns(List.of("features"), List.of("label"), 0.2), config);
+    assertTrue(metric(fit, "accuracy") >= 0.97, "L-BFGS accuracy " + metric(fit, "accuracy"));
+    List<EpochMetrics> h = fit.result.history();
+    assertTrue(h.get(h.size() - 1).trainLoss < h.get(0).trainLoss, "loss decreases");
+  }
+
+  /**
+   * Sync mode assigns rows to rounds and dropout masks by row id, so 1 and 4 partitions give the
+   * same model; only the order of float sums differs. Tolerance: 1e-4 on every weight after 6
+   * Adam steps (measured: 6e-8). Local mode differs by 0.28 here, which shows the check bites.
+   */
+  @Test
+  void oneAndFourPartitionsGiveTheSameModelInSyncMode() {
+    Dataset<Row> data = TestData.blobs(spark, 3000, 4, 10, 2, 3).withColumn("label", concat(lit("c"), col("label")));
+    TrainingConfig sync = TrainingConfig.builder(NetworkSpec.parse("10-16relu+dropout0.3-4softmax"))
+        .mode(TrainingMode.SYNC).epochs(2).roundsPerEpoch(3).seed(5)
+        .optimizer(OptimizerSettings.builder().learningRate(0.01).build()).build();
+    float[] one = weights(data, 1, sync);
+    float[] four = weights(data, 4, sync);
+    double diff = maxDifference(one, four);
+    assertTrue(diff <= 1e-4, "max weight difference " + diff);
+
+    TrainingConfig local = sync.toBuilder().mode(TrainingMode.LOCAL).roundsPerEpoch(1).build();
+    double localDiff = maxDifference(weights(data, 1, local), weights(data, 4, local));
+    assertTrue(localDiff > 1e-3, "local mode depends on partitioning: " + localDiff);
+  }
+
+  private static float[] weights(Dataset<Row> data, int partitions, TrainingConfig config) {
+    DataSettings settings = new DataSettings(List.of("features"), List.of("label"), List.of("id"),
+        ScalingMode.STANDARD, BadRowPolicy.FAIL, partitions, 8192, 0.1);
+    DnnModel model = fit(data, settings, config).model;
+    return model.weights();
+  }
+
+  private static double maxDifference(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+  /** Early stopping stops after `patience` epochs without improvement and keeps the best weights. */
+  @Test
+  void earlyStoppingKeepsTheBestEpoch() {
+    Dataset<Row> data = TestData.blobs(spark, 1500, 3, 6, 6, 2);
+    // A learning rate high enough that validation loss stops improving quickly.
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("6-64relu-3softmax"))
+        .epochs(40).patience(2).batchSize(16)
+        .optimizer(OptimizerSettings.builder().learningRate(0.05).build()).build();
+    DnnTrainer.Fit fit = fit(data, columns(List.of("features"), List.of("label"), 0.3), config);
+    List<EpochMetrics> history = fit.result.history();
+    assertTrue(history.size() < 40, "stopped early after " + history.size() + " epochs");
+    int best = fit.result.bestEpoch();
+    assertEquals(history.size() - 2, best, "stopped 2 epochs after the best");
+    double bestLoss = history.get(best - 1).metric("val_loss");
+    for (EpochMetrics m : history) {
+      assertTrue(m.metric("val_loss") >= bestLoss);
+    }
+    Map<String, Object> finalMetrics = fit.result.validationMetrics();
+    assertEquals(bestLoss, ((Number) finalMetrics.get("loss")).doubleValue(), 1e-6,
+        "the kept weights are the best epoch's");
+  }
+}
