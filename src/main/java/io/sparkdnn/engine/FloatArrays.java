@@ -24,14 +24,14 @@ public final class FloatArrays {
     return Math.sqrt(dot(a, a));
   }
 
-  /** True when every value is finite; false at the first NaN or ±∞. */
+  /** True when every value is finite. */
   public static boolean allFinite(float[] a) {
+    // v·0 is 0 for finite v and NaN for NaN or ±∞: one branch-free pass the JIT can vectorise.
+    float check = 0f;
     for (float v : a) {
-      if (!Float.isFinite(v)) {
-        return false;
-      }
+      check += v * 0f;
     }
-    return true;
+    return check == 0f;
   }
 
   /** Writes the floats (not their count) as IEEE-754 little-endian. */

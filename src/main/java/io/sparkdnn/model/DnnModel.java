@@ -3,6 +3,7 @@ package io.sparkdnn.model;
 import io.sparkdnn.data.BadRowException;
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.BlockPacker;
+import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
@@ -233,6 +234,7 @@ public final class DnnModel implements Serializable {
     /** Reads up to a batch of rows, predicts them, and hands them out; one batch in memory. */
     Iterator<Row> call(Iterator<Tuple2<Row, Long>> rows) {
       DenseNetwork net = NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
+      Cells.External cells = new Cells.External();
       float[] w = weights.value();
       float[] raw = new float[spec.inputWidth()];
       return new Iterator<Row>() {
@@ -267,11 +269,11 @@ public final class DnnModel implements Serializable {
             Tuple2<Row, Long> item = rows.next();
             boolean ok = true;
             try {
-              converter.features(item._1(), raw, 0, item._2() + 1);
+              converter.features(cells.on(item._1()), raw, 0);
               scaling.apply(raw, 0, batch.features(), filled * raw.length);
             } catch (BadRowException e) {
               if (badRows == BadRowPolicy.FAIL) {
-                throw e;
+                throw e.atRow(item._2() + 1);
               }
               ok = false;
             }

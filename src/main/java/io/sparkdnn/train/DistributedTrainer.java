@@ -85,10 +85,12 @@ public final class DistributedTrainer {
       double rate = run.learningRate(epoch);
       LossAccumulator trainStats = run.epoch(epoch, label);
       double trainSeconds = seconds(epochStart);
+      long validationStart = System.nanoTime();
       Map<String, Double> validation = hasValidation
           ? validationMetrics(evaluator.evaluate(data.validation(), broadcastWeights(state.weights, label + " · validation"), plan.depth()))
           : Map.of();
       state.epochsDone = epoch;
+      LOG.debug("{}: validation {} ms", label, (System.nanoTime() - validationStart) / 1_000_000);
       double elapsed = seconds(start);
       double eta = elapsed / (epoch - firstEpoch + 1) * (config.epochs() - epoch);
       EpochMetrics metrics = new EpochMetrics(epoch, config.epochs(), trainStats.rows(),
@@ -234,7 +236,9 @@ public final class DistributedTrainer {
         String where = label + " · round " + (round + 1) + "/" + rounds;
         sc.setJobDescription(where + " · " + config.mode().token());
         RoundContext context = new RoundContext(spec, task, scaling, config.blas(), config.seed(), epoch, round, rounds);
+        long roundStart = System.nanoTime();
         RoundAccumulator result = config.mode() == TrainingMode.SYNC ? syncRound(context) : localRound(context);
+        long roundEnd = System.nanoTime();
         if (!result.isFinite()) {
           recover(result, where);
           continue;
@@ -247,6 +251,10 @@ public final class DistributedTrainer {
         }
         stats.merge(result.lossStats());
         round++;
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("{}: Spark job {} ms, driver update {} ms", where,
+              (roundEnd - roundStart) / 1_000_000, (System.nanoTime() - roundEnd) / 1_000_000);
+        }
       }
       return stats;
     }

@@ -2,6 +2,7 @@ package io.sparkdnn.train;
 
 import com.esotericsoftware.kryo.Kryo;
 import io.sparkdnn.data.BadRowReason;
+import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.FeatureStatistics;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.engine.LossAccumulator;
@@ -29,6 +30,7 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(PackedBlock.class);
+    kryo.register(BlockPacker.SourceChunk.class);
     kryo.register(RoundAccumulator.class);
     kryo.register(LossAccumulator.class);
     kryo.register(EvaluationAccumulator.class);

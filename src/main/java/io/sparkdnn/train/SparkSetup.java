@@ -11,6 +11,8 @@ public final class SparkSetup {
     return builder
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", DnnKryoRegistrator.class.getName())
+        // Bulk copies of primitive arrays (blocks, weights, gradients) instead of element by element.
+        .config("spark.kryo.unsafe", "true")
         // Blocks are a few MB of floats; the default 64m buffer limit is too small for large ones.
         .config("spark.kryoserializer.buffer.max", "1g");
   }

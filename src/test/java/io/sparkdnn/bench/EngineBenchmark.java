@@ -69,6 +69,27 @@ public final class EngineBenchmark {
     return flops;
   }
 
+  /**
+   * Aggregate GFLOP/s of the pass's gemm calls alone, run by {@code threads} threads at once (each
+   * with its own operands), as Spark's tasks would.
+   */
+  static double gemmPassRate(Gemm gemm, NetworkSpec spec, int batch, double seconds, int threads) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Double>> passes = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        passes.add(pool.submit(() -> plainGemmPass(gemm, spec, batch, seconds, false)));
+      }
+      double rate = 0;
+      for (Future<Double> f : passes) {
+        rate += flopsPerRow(spec) * batch / f.get() / 1e9;
+      }
+      return rate;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   /** Median seconds of the pass's gemm calls alone; prints each product's rate once. */
   private static double plainGemmPass(Gemm gemm, NetworkSpec spec, int b, double seconds, boolean print) {
     int layers = spec.layerCount();

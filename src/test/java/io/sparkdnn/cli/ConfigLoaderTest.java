@@ -84,7 +84,7 @@ class ConfigLoaderTest {
   /** Every example configuration shipped in conf/ loads and validates. */
   @Test
   void exampleConfigurationsAreValid() {
-    for (String example : new String[] {"conf/fashion-mnist.conf", "conf/multiclass.conf", "conf/binary.conf",
+    for (String example : new String[] {"conf/fashion-mnist.conf", "conf/fashion-mnist-wide.conf", "conf/multiclass.conf", "conf/binary.conf",
         "conf/regression.conf"}) {
       Jobs.training(ConfigLoader.load(new File(example), List.of()));
       Jobs.data(ConfigLoader.load(new File(example), List.of()));

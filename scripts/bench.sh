@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The training benchmark (issue "performance"): spark-dnn in local and sync mode against Spark
+# MLlib's MultilayerPerceptronClassifier on Fashion-MNIST, local[2], in one run; the sgemm lower
+# bound of an epoch; scaling in rows and partitions; memory. Prints one table and writes it to
+# bench/results/training-DATE.md. Installs Fashion-MNIST (Debian's dataset-fashion-mnist) if missing.
+#   scripts/bench.sh            (takes a few minutes)
+# Options as JVM properties in JAVA_OPTS: -Dbench.epochs=10 -Dbench.syncEpochs=6
+#   -Dbench.mllibIterations=20 -Dbench.scaling=false
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
+ensure_tools
+cd "$root"
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
+fi
+mvn -q -B -DskipTests test-compile
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+exec java -Xmx6g $(cat target/jvm-flags.txt) -Dlog4j2.configurationFile="$root/conf/log4j2.properties" ${JAVA_OPTS:-} \
+  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.sparkdnn.bench.TrainingBenchmark "$@"

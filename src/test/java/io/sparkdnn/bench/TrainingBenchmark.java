@@ -1,0 +1,362 @@
+package io.sparkdnn.bench;
+
+import io.sparkdnn.cli.JobFiles;
+import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.FashionMnist;
+import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.engine.BlasLibrary;
+import io.sparkdnn.engine.Gemm;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.model.Versions;
+import io.sparkdnn.train.DnnTrainer;
+import io.sparkdnn.train.EpochMetrics;
+import io.sparkdnn.train.SparkSetup;
+import io.sparkdnn.train.TrainingConfig;
+import io.sparkdnn.train.TrainingListener;
+import io.sparkdnn.train.TrainingMode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.RDDInfo;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * The training benchmark on Fashion-MNIST, local[2], one run, one table: this trainer (with
+ * conf/fashion-mnist.conf's settings) in local and sync mode against Spark MLlib's MultilayerPerceptronClassifier on the same data and layer sizes,
+ * the sgemm lower bound of an epoch, scaling in rows and partitions, and memory. The test set is
+ * the validation data, so "test accuracy after each epoch" is measured, and training time excludes
+ * it. Writes the table to bench/results/training-DATE.md as well.
+ *
+ * <p>System properties: bench.epochs (10), bench.syncEpochs (6), bench.mllibIterations (20),
+ * bench.scaling (true), bench.data (data/fashion-mnist).
+ */
+public final class TrainingBenchmark {
+  private static final String SPEC = "784-256relu-128relu-10softmax";
+  private static final java.io.File JOB = new java.io.File("conf/fashion-mnist.conf");
+  private static final java.io.File WIDE = new java.io.File("conf/fashion-mnist-wide.conf");
+  private final List<String> lines = new ArrayList<>();
+  private final SparkSession spark;
+  private final AtomicLong resultBytes = new AtomicLong();
+  private final AtomicLong maxTaskResult = new AtomicLong();
+
+  private TrainingBenchmark(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public static void main(String[] args) throws Exception {
+    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+    SparkSession spark = SparkSetup.configure(SparkSession.builder()).master("local[2]")
+        .appName("spark-dnn-benchmark").config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    double sparkStart = (System.currentTimeMillis() - jvmStart) / 1000.0;
+    try {
+      new TrainingBenchmark(spark).run(sparkStart);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private void run(double sparkStartSeconds) throws Exception {
+    int epochs = Integer.getInteger("bench.epochs", 10);
+    int syncEpochs = Integer.getInteger("bench.syncEpochs", 6);
+    int mllibIterations = Integer.getInteger("bench.mllibIterations", 20);
+    String dataDir = System.getProperty("bench.data", "data/fashion-mnist");
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.taskMetrics() != null) {
+          long size = end.taskMetrics().resultSize();
+          resultBytes.addAndGet(size);
+          maxTaskResult.accumulateAndGet(size, Math::max);
+        }
+      }
+    });
+    if (!Files.isDirectory(Path.of(dataDir, "train.parquet"))) {
+      FashionMnist.prepare(spark, Path.of("/usr/share/datasets/fashion-mnist"), dataDir, false);
+    }
+    Dataset<Row> train = spark.read().parquet(dataDir + "/train.parquet");
+    Dataset<Row> test = spark.read().parquet(dataDir + "/test.parquet");
+    Gemm gemm = BlasLibrary.gemm(BlasBackend.AUTO);
+    NetworkSpec spec = NetworkSpec.parse(SPEC);
+
+    title("spark-dnn training benchmark: Fashion-MNIST (60,000 train / 10,000 test), " + SPEC + ", local[2]");
+    line("Date " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16)
+        + "; " + cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; Java "
+        + System.getProperty("java.version") + "; Spark " + Versions.all().get("spark") + "; spark-dnn "
+        + Versions.project());
+    line("BLAS: " + gemm.description());
+    line(String.format(Locale.ROOT, "JVM start to SparkSession ready: %.1f s (not counted below)", sparkStartSeconds));
+    line("");
+
+    // --- the sgemm bound
+    double flopsPerRow = EngineBenchmark.flopsPerRow(spec);
+    double epochFlops = flopsPerRow * 60_000;
+    double rate1 = EngineBenchmark.gemmPassRate(gemm, spec, 128, 2.0, 1);
+    double rate2 = EngineBenchmark.gemmPassRate(gemm, spec, 128, 2.0, 2);
+    double bound = epochFlops / (rate2 * 1e9);
+    section("The sgemm bound (the products of one forward + backward pass, batch 128, plain sgemm calls)");
+    table("quantity", "value");
+    row("FLOPs per row (forward + backward)", String.format(Locale.ROOT, "%.3f M", flopsPerRow / 1e6));
+    row("FLOPs per epoch (60,000 rows)", String.format(Locale.ROOT, "%.1f G", epochFlops / 1e9));
+    row("sgemm pass rate, 1 thread", String.format(Locale.ROOT, "%.1f GFLOP/s", rate1));
+    row("sgemm pass rate, 2 threads at once (aggregate)", String.format(Locale.ROOT, "%.1f GFLOP/s", rate2));
+    row("lower bound per epoch (2 threads)", String.format(Locale.ROOT, "%.3f s", bound));
+
+    // --- this trainer
+    section("spark-dnn (training time excludes the per-epoch test evaluation; accuracy = test set)");
+    table("mode", "data load + pack s", "median s/epoch", "× bound", "rows/s", "test acc after each epoch",
+        "time to 0.88 test acc", "final test acc");
+    Run local = trainer(train, test, TrainingMode.LOCAL, 1, epochs, 2);
+    reportRun("local (1 round/epoch, Adam, batch 128)", local, bound);
+    Run sync = trainer(train, test, TrainingMode.SYNC, 8, syncEpochs, 2);
+    reportRun("sync (8 rounds/epoch, Adam)", sync, bound);
+    if (Boolean.parseBoolean(System.getProperty("bench.wide", "true"))) {
+      Run wide = trainer(WIDE, train, test, TrainingMode.LOCAL, 1, 20, 2);
+      reportRun("local, conf/fashion-mnist-wide.conf (784-512-256-10, dropout 0.2; bound not applicable)",
+          wide, Double.NaN);
+      double cumulative = 0;
+      double reached = Double.NaN;
+      for (EpochMetrics m : wide.history) {
+        cumulative += m.trainSeconds;
+        if (Double.isNaN(reached) && m.metric("val_accuracy") >= 0.895) {
+          reached = cumulative;
+        }
+      }
+      line("");
+      line("conf/fashion-mnist-wide.conf reaches 0.895 test accuracy after "
+          + (Double.isNaN(reached) ? "— (not reached)" : f1(reached) + " s") + " of training.");
+    }
+
+    // --- MLlib
+    section("Spark MLlib MultilayerPerceptronClassifier, layers 784-256-128-10 (sigmoid hidden, softmax out), L-BFGS, same BLAS, local[2]");
+    double[] mllib = mllib(train, test, mllibIterations);
+    table("iterations", "fit s", "s/iteration", "test acc", "spark-dnn local epoch speed-up");
+    row(Integer.toString((int) mllib[0]), f1(mllib[1]), f2(mllib[1] / mllib[0]), f4(mllib[2]),
+        String.format(Locale.ROOT, "%.1f×", (mllib[1] / mllib[0]) / local.medianEpochSeconds()));
+
+    // --- scaling
+    if (Boolean.parseBoolean(System.getProperty("bench.scaling", "true"))) {
+      section("Scaling (local mode, 2 epochs each, seconds of the second)");
+      table("rows", "partitions", "s/epoch", "s per 60k rows");
+      for (int copies : new int[] {1, 2, 4}) {
+        Dataset<Row> data = train;
+        for (int i = 1; i < copies; i++) {
+          data = data.union(train);
+        }
+        Run r = trainer(data, null, TrainingMode.LOCAL, 1, 2, 2);
+        double s = r.history.get(1).trainSeconds;
+        row(String.format(Locale.ROOT, "%,d", 60_000 * copies), "2", f2(s), f2(s / copies));
+      }
+      for (int partitions : new int[] {4, 8}) {
+        Run r = trainer(train, null, TrainingMode.LOCAL, 1, 2, partitions);
+        double s = r.history.get(1).trainSeconds;
+        row("60,000", Integer.toString(partitions), f2(s), f2(s));
+      }
+    }
+
+    // --- memory
+    section("Memory");
+    table("quantity", "value");
+    row("raw float size of the training data (60,000 × (784 + 1) × 4 B)", mib(60_000L * 785 * 4));
+    row("cached training blocks (Spark storage: memory + disk)", mib(local.cachedBytes));
+    row("cached / raw", String.format(Locale.ROOT, "%.3f", local.cachedBytes / (60_000.0 * 785 * 4)));
+    row("largest task result sent to the driver (local mode: weight change + Adam moments)", mib(local.maxTaskResult));
+    row("largest task result (sync mode: gradient)", mib(sync.maxTaskResult));
+    row("peak JVM heap used during the local-mode run (driver and executors share one JVM)", mib(local.peakHeap));
+
+    String text = String.join("\n", lines) + "\n";
+    System.out.print(text);
+    Path out = Path.of("bench/results/training-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")) + ".md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, text);
+    System.out.println("\nwritten to " + out);
+  }
+
+  /** One training run and what it measured. */
+  private static final class Run {
+    double loadSeconds;
+    List<EpochMetrics> history = new ArrayList<>();
+    long cachedBytes;
+    long maxTaskResult;
+    long peakHeap;
+
+    double medianEpochSeconds() {
+      double[] s = history.stream().skip(history.size() > 2 ? 1 : 0).mapToDouble(m -> m.trainSeconds).sorted().toArray();
+      return s[s.length / 2];
+    }
+  }
+
+  private Run trainer(Dataset<Row> train, Dataset<Row> test, TrainingMode mode, int rounds, int epochs,
+      int partitions) {
+    return trainer(JOB, train, test, mode, rounds, epochs, partitions);
+  }
+
+  /** Trains with a job file's settings, but the given mode, rounds, epochs and partitions. */
+  private Run trainer(java.io.File job, Dataset<Row> train, Dataset<Row> test, TrainingMode mode, int rounds,
+      int epochs, int partitions) {
+    List<String> overrides = List.of("training.mode=" + mode.token(), "training.rounds-per-epoch=" + rounds,
+        "training.epochs=" + epochs, "data.partitions=" + partitions, "data.validation-fraction=0");
+    DataSettings data = JobFiles.data(job, overrides);
+    TrainingConfig config = JobFiles.training(job, overrides);
+    Run run = new Run();
+    maxTaskResult.set(0);
+    resetPeaks();
+    long start = System.nanoTime();
+    TrainingListener listener = (m, s) -> run.history.add(m);
+    DnnTrainer.Fit fit = new DnnTrainer(data, config).fit(train, test, "training data", "test data", null, null, listener);
+    double total = (System.nanoTime() - start) / 1e9;
+    run.loadSeconds = fit.packSeconds;
+    for (RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+      if (info.name() != null && info.name().startsWith("packed training")) {
+        run.cachedBytes += info.memSize() + info.diskSize();
+      }
+    }
+    run.maxTaskResult = maxTaskResult.get();
+    run.peakHeap = peakHeap();
+    fit.packed.release();
+    System.err.printf(Locale.ROOT, "%s: %d epochs, %.1f s in all%n", mode.token(), epochs, total);
+    return run;
+  }
+
+  private void reportRun(String name, Run run, double bound) {
+    StringBuilder accuracies = new StringBuilder();
+    double cumulative = 0;
+    double reached = Double.NaN;
+    for (EpochMetrics m : run.history) {
+      double acc = m.metric("val_accuracy");
+      accuracies.append(accuracies.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", acc));
+      cumulative += m.trainSeconds;
+      if (Double.isNaN(reached) && acc >= 0.88) {
+        reached = cumulative;
+      }
+    }
+    double median = run.medianEpochSeconds();
+    double rows = run.history.get(0).trainRows;
+    row(name, f1(run.loadSeconds), f3(median), Double.isNaN(bound) ? "—" : String.format(Locale.ROOT, "%.2f", median / bound),
+        String.format(Locale.ROOT, "%,.0f", rows / median), accuracies.toString(),
+        Double.isNaN(reached) ? "not reached" : f1(reached) + " s",
+        f4(run.history.get(run.history.size() - 1).metric("val_accuracy")));
+  }
+
+  /** MLlib on the same data, cached as vectors before timing: {iterations, fit seconds, test accuracy}. */
+  private double[] mllib(Dataset<Row> train, Dataset<Row> test, int iterations) {
+    Dataset<Row> trainVectors = vectors(train).cache();
+    Dataset<Row> testVectors = vectors(test).cache();
+    trainVectors.count();
+    testVectors.count();
+    MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier()
+        .setLayers(new int[] {784, 256, 128, 10}).setMaxIter(iterations).setSeed(1).setBlockSize(128).setTol(0);
+    long start = System.nanoTime();
+    MultilayerPerceptronClassificationModel model = mlp.fit(trainVectors);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int done = model.summary().totalIterations();
+    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
+        .evaluate(model.transform(testVectors));
+    trainVectors.unpersist();
+    testVectors.unpersist();
+    return new double[] {done, seconds, accuracy};
+  }
+
+  private static Dataset<Row> vectors(Dataset<Row> data) {
+    return data.select(org.apache.spark.ml.functions.array_to_vector(col("features")).alias("features"),
+        col("label").cast("double").alias("label"));
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeap() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
+  }
+
+  private static String cpu() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (l.startsWith("model name")) {
+          String flags = Files.readString(Path.of("/proc/cpuinfo")).contains("avx512f") ? "AVX-512" : "AVX2";
+          return l.substring(l.indexOf(':') + 1).trim() + " (" + flags + ")";
+        }
+      }
+    } catch (IOException e) {
+      // informational
+    }
+    return System.getProperty("os.arch");
+  }
+
+  private void title(String s) {
+    lines.add("# " + s);
+    lines.add("");
+  }
+
+  private void section(String s) {
+    lines.add("");
+    lines.add("## " + s);
+    lines.add("");
+  }
+
+  private void line(String s) {
+    lines.add(s);
+  }
+
+  private void table(String... headers) {
+    lines.add("| " + String.join(" | ", headers) + " |");
+    String[] rule = new String[headers.length];
+    Arrays.fill(rule, "---");
+    lines.add("|" + String.join("|", rule) + "|");
+  }
+
+  private void row(String... cells) {
+    lines.add("| " + String.join(" | ", cells) + " |");
+  }
+
+  private static String f1(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  private static String f2(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String f3(double v) {
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  private static String f4(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+}
