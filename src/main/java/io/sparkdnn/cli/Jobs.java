@@ -69,6 +69,10 @@ final class Jobs {
           .maxRetries(s.integer("training.divergence.max-retries", 0, 1000))
           .treeDepth(depth.equals("auto") ? 0 : s.integer("training.tree-depth", 1, 10))
           .blas(s.parsed("training.blas", BlasBackend::fromToken))
+          .checkpointDir(s.optionalString("checkpoint.dir"))
+          .checkpointEvery(s.integer("checkpoint.every-epochs", 1, 1_000_000))
+          .checkpointKeep(s.integer("checkpoint.keep", 1, 1000))
+          .resume(s.bool("checkpoint.resume"))
           .build();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());

@@ -7,7 +7,6 @@ import io.sparkdnn.train.TrainingState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +15,7 @@ final class ProgressReporter implements TrainingListener {
   private static final Logger PROGRESS = LoggerFactory.getLogger("io.sparkdnn.progress");
 
   private final ModelWriter writer;
-  private final List<Map<String, Object>> records = new ArrayList<>();
+  private final List<String> records = new ArrayList<>();
 
   ProgressReporter(ModelWriter writer) {
     this.writer = writer;
@@ -25,8 +24,15 @@ final class ProgressReporter implements TrainingListener {
   @Override
   public void onEpoch(EpochMetrics m, TrainingState state) {
     PROGRESS.info(line(m));
-    records.add(m.toJson());
+    records.add(m.toJsonLine());
     writer.writeMetrics(records);
+  }
+
+  @Override
+  public void onResume(List<String> earlierEpochs, TrainingState state) {
+    records.addAll(earlierEpochs);
+    writer.writeMetrics(records);
+    PROGRESS.info("resumed after epoch {} from a checkpoint", state.epochsDone());
   }
 
   static String line(EpochMetrics m) {

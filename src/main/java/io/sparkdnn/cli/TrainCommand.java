@@ -56,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
         DnnTrainer.Fit fit = new DnnTrainer(data, config).fit(training, validation,
             trainSource.describe("training data"),
             validationSource == null ? null : validationSource.describe("validation data"),
-            warmStart, null, new ProgressReporter(writer));
+            warmStart, new ProgressReporter(writer));
         fit.packed.release();
         DnnModel model = fit.model;
         Map<String, Object> testMetrics = null;
@@ -67,6 +67,7 @@ final class TrainCommand implements Callable<Integer> {
           model = model.withInfo("test_metrics", testMetrics);
         }
         writer.commit(model);
+        fit.clearCheckpoints();
         out().println(summary(writer.target(), fit, testMetrics));
       }
       return 0;
@@ -75,9 +76,10 @@ final class TrainCommand implements Callable<Integer> {
 
   private static String summary(String path, DnnTrainer.Fit fit, Map<String, Object> test) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "trained %d epochs in %s (data loading %s); model written to %s",
-        fit.result.history().size(), ProgressReporter.duration(fit.result.seconds()),
-        ProgressReporter.duration(fit.packSeconds), path));
+    sb.append(String.format(Locale.ROOT, "trained %d epochs%s in %s (data loading %s); model written to %s",
+        fit.result.state().epochsDone(),
+        fit.resumedEpochs > 0 ? " (" + fit.resumedEpochs + " of them before resuming from a checkpoint)" : "",
+        ProgressReporter.duration(fit.result.seconds()), ProgressReporter.duration(fit.packSeconds), path));
     appendMetrics(sb, "validation", fit.result.validationMetrics());
     appendMetrics(sb, "test", test);
     return sb.toString();

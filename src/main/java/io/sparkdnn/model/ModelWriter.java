@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -58,13 +57,12 @@ public final class ModelWriter implements AutoCloseable {
     }
   }
 
-  /** Rewrites metrics.jsonl (via a temporary file) with one JSON object per epoch so far. */
-  public void writeMetrics(List<Map<String, Object>> epochs) {
+  /** Rewrites metrics.jsonl (via a temporary file) with one JSON line per epoch so far. */
+  public void writeMetrics(List<String> epochs) {
     StringBuilder sb = new StringBuilder();
     try {
-      for (Map<String, Object> record : epochs) {
-        sb.append(ModelFormat.JSON.writer().without(
-            com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(record)).append('\n');
+      for (String record : epochs) {
+        sb.append(record).append('\n');
       }
       replace(new Path(staging, ModelFormat.METRICS), sb.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {

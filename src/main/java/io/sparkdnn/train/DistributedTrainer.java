@@ -78,13 +78,19 @@ public final class DistributedTrainer {
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
-    for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+    for (int epoch = firstEpoch; epoch <= config.epochs() && !state.finished; epoch++) {
       String label = "epoch " + epoch + "/" + config.epochs();
       sc.setJobGroup(JOB_GROUP, label, false);
       long epochStart = System.nanoTime();
       double rate = run.learningRate(epoch);
       LossAccumulator trainStats = run.epoch(epoch, label);
       double trainSeconds = seconds(epochStart);
+      if (trainStats.rows() != data.trainingRows()) {
+        // Every round covers its share exactly once; anything else means a partition's result went
+        // missing or was counted twice, and the epoch cannot be trusted.
+        throw new IllegalStateException(label + " covered " + trainStats.rows() + " training rows, expected "
+            + data.trainingRows() + "; a partition's result is missing or duplicated");
+      }
       long validationStart = System.nanoTime();
       Map<String, Double> validation = hasValidation
           ? validationMetrics(evaluator.evaluate(data.validation(), broadcastWeights(state.weights, label + " · validation"), plan.depth()))
@@ -98,6 +104,7 @@ public final class DistributedTrainer {
           validation, rate, trainSeconds, seconds(epochStart), elapsed, eta, state.retries);
       history.add(metrics);
       boolean stop = trackBest(state, metrics);
+      state.finished = stop || run.converged;
       listener.onEpoch(metrics, state);
       if (stop) {
         LOG.info("early stopping after epoch {}: {} has not improved for {} epochs; best was epoch {} ({})",

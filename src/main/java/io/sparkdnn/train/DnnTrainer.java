@@ -17,6 +17,7 @@ import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.Versions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,22 +54,37 @@ public final class DnnTrainer {
     public final TrainingResult result;
     public final PackedData packed;
     public final double packSeconds;
+    /** Epochs restored from a checkpoint (0 when training started afresh). */
+    public final int resumedEpochs;
+    private final Checkpoints checkpoints;
 
-    Fit(DnnModel model, TrainingResult result, PackedData packed, double packSeconds) {
+    Fit(DnnModel model, TrainingResult result, PackedData packed, double packSeconds, int resumedEpochs,
+        Checkpoints checkpoints) {
       this.model = model;
       this.result = result;
       this.packed = packed;
       this.packSeconds = packSeconds;
+      this.resumedEpochs = resumedEpochs;
+      this.checkpoints = checkpoints;
+    }
+
+    /** Deletes this run's checkpoints: call once the model is safely written. */
+    public void clearCheckpoints() {
+      if (checkpoints != null) {
+        checkpoints.clear();
+      }
     }
   }
 
   /**
+   * Trains, continuing from the newest valid checkpoint of this configuration when checkpointing
+   * and resuming are on.
+   *
    * @param validation held-out data, or null to split {@code data.validation-fraction} off training
    * @param warmStart a model to start from (checked compatible), or null
-   * @param resume a checkpointed state to continue from, or null
    */
   public Fit fit(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
-      DnnModel warmStart, TrainingState resume, TrainingListener listener) {
+      DnnModel warmStart, TrainingListener listener) {
     NetworkSpec spec = config.network();
     Task task = config.task();
     InputColumns columns = InputColumns.resolve(training, data.features(), data.labels(),
@@ -106,11 +122,34 @@ public final class DnnTrainer {
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
       String[] classNames = labels == null ? null : labels.labels();
+      Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
+          fingerprint(trainingName, validationName, warmStart), config.checkpointKeep(),
+          sc.hadoopConfiguration());
+      List<String> lines = new ArrayList<>();
+      TrainingState resume = null;
+      if (checkpoints != null && config.resume()) {
+        Checkpoints.Restored restored = checkpoints.latest();
+        if (restored != null) {
+          resume = restored.state;
+          lines.addAll(restored.metrics);
+          LOG.info("resuming after epoch {} from checkpoint {}", resume.epochsDone(), restored.file);
+          listener.onResume(restored.metrics, resume);
+        }
+      }
+      int resumedEpochs = resume == null ? 0 : resume.epochsDone();
+      TrainingListener withCheckpoints = (metrics, state) -> {
+        listener.onEpoch(metrics, state);
+        lines.add(metrics.toJsonLine());
+        if (checkpoints != null && (state.epochsDone() % config.checkpointEvery() == 0
+            || state.finished() || state.epochsDone() == config.epochs())) {
+          checkpoints.write(state, lines);
+        }
+      };
       TrainingResult result = new DistributedTrainer(sc, config)
-          .train(packed, scaling, classNames, initial, resume, listener);
+          .train(packed, scaling, classNames, initial, resume, withCheckpoints);
       DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, labels,
           info(packed, result, warmStart));
-      return new Fit(model, result, packed, packSeconds);
+      return new Fit(model, result, packed, packSeconds, resumedEpochs, checkpoints);
     } catch (RuntimeException e) {
       packed.release();
       throw e;
@@ -217,6 +256,27 @@ public final class DnnTrainer {
     }
   }
 
+  /**
+   * Identifies what a checkpoint belongs to: the network, every training and data setting (not
+   * where checkpoints go), the data sources and the warm start. A different one is never resumed.
+   */
+  private String fingerprint(String trainingName, String validationName, DnnModel warmStart) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(config.toProperties()).append(data.toProperties()).append(trainingName).append('|')
+        .append(validationName).append('|').append(warmStart == null ? "" : warmStart.info().get("created"));
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        hex.append(String.format("%02x", hash[i]));
+      }
+      return config.network() + "#" + hex;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Map<String, Object> info(PackedData packed, TrainingResult result, DnnModel warmStart) {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("created", Instant.now().toString());
@@ -228,7 +288,7 @@ public final class DnnTrainer {
     rows.put("validation", packed.validationRows());
     rows.put("skipped", packed.skippedRows());
     info.put("rows", rows);
-    info.put("epochs_run", result.history().size());
+    info.put("epochs_run", result.state().epochsDone());
     info.put("best_epoch", result.bestEpoch());
     info.put("training_seconds", result.seconds());
     if (!result.history().isEmpty()) {

@@ -50,6 +50,18 @@ public final class EpochMetrics {
     return validation.getOrDefault(name, Double.NaN);
   }
 
+  /** {@link #toJson()} as one line of JSON, as written to metrics.jsonl and checkpoints. */
+  public String toJsonLine() {
+    try {
+      return JSON.writeValueAsString(toJson());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** The JSON record; absent metrics are left out rather than written as NaN. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();

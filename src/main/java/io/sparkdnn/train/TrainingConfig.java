@@ -39,6 +39,10 @@ public final class TrainingConfig implements Serializable {
   private final int maxRetries;
   private final int treeDepth;
   private final BlasBackend blas;
+  private final String checkpointDir;
+  private final int checkpointEvery;
+  private final int checkpointKeep;
+  private final boolean resume;
 
   private TrainingConfig(Builder b) {
     this.network = Objects.requireNonNull(b.network, "network");
@@ -60,6 +64,10 @@ public final class TrainingConfig implements Serializable {
     this.maxRetries = b.maxRetries;
     this.treeDepth = b.treeDepth;
     this.blas = b.blas;
+    this.checkpointDir = b.checkpointDir;
+    this.checkpointEvery = b.checkpointEvery;
+    this.checkpointKeep = b.checkpointKeep;
+    this.resume = b.resume;
   }
 
   public static Builder builder(NetworkSpec network) {
@@ -89,6 +97,12 @@ public final class TrainingConfig implements Serializable {
   /** treeAggregate depth; 0 picks one from the partition count and gradient size. */
   public int treeDepth() { return treeDepth; }
   public BlasBackend blas() { return blas; }
+  /** Where checkpoints go; null for none. */
+  public String checkpointDir() { return checkpointDir; }
+  public int checkpointEvery() { return checkpointEvery; }
+  public int checkpointKeep() { return checkpointKeep; }
+  /** Continue from the newest valid checkpoint of this configuration, if there is one. */
+  public boolean resume() { return resume; }
 
   /** This config with another network (same everything else), e.g. after inferring widths. */
   public Builder toBuilder() {
@@ -111,6 +125,10 @@ public final class TrainingConfig implements Serializable {
     b.maxRetries = maxRetries;
     b.treeDepth = treeDepth;
     b.blas = blas;
+    b.checkpointDir = checkpointDir;
+    b.checkpointEvery = checkpointEvery;
+    b.checkpointKeep = checkpointKeep;
+    b.resume = resume;
     return b;
   }
 
@@ -139,6 +157,16 @@ public final class TrainingConfig implements Serializable {
     return p;
   }
 
+  /** Where to checkpoint, as configuration keys (not part of what the model is). */
+  public Map<String, Object> checkpointProperties() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("checkpoint.dir", checkpointDir);
+    p.put("checkpoint.every-epochs", checkpointEvery);
+    p.put("checkpoint.keep", checkpointKeep);
+    p.put("checkpoint.resume", resume);
+    return p;
+  }
+
   public static final class Builder {
     private NetworkSpec network;
     private Task task;
@@ -159,6 +187,10 @@ public final class TrainingConfig implements Serializable {
     private int maxRetries = 3;
     private int treeDepth = 0;
     private BlasBackend blas = BlasBackend.AUTO;
+    private String checkpointDir;
+    private int checkpointEvery = 1;
+    private int checkpointKeep = 2;
+    private boolean resume = true;
 
     private Builder(NetworkSpec network) {
       this.network = network;
@@ -184,6 +216,10 @@ public final class TrainingConfig implements Serializable {
     public Builder maxRetries(int v) { maxRetries = v; return this; }
     public Builder treeDepth(int v) { treeDepth = v; return this; }
     public Builder blas(BlasBackend v) { blas = v; return this; }
+    public Builder checkpointDir(String v) { checkpointDir = v; return this; }
+    public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+    public Builder checkpointKeep(int v) { checkpointKeep = v; return this; }
+    public Builder resume(boolean v) { resume = v; return this; }
 
     public TrainingConfig build() {
       TrainingConfig c = new TrainingConfig(this);
@@ -202,6 +238,8 @@ public final class TrainingConfig implements Serializable {
           "training.divergence.learning-rate-factor must be in (0, 1), found " + c.divergenceFactor);
       check(c.maxRetries >= 0, "training.divergence.max-retries must be ≥ 0, found " + c.maxRetries);
       check(c.treeDepth >= 0, "training.tree-depth must be auto or ≥ 1, found " + c.treeDepth);
+      check(c.checkpointEvery >= 1, "checkpoint.every-epochs must be ≥ 1, found " + c.checkpointEvery);
+      check(c.checkpointKeep >= 1, "checkpoint.keep must be ≥ 1, found " + c.checkpointKeep);
       if (c.optimizer.isLbfgs()) {
         check(c.mode == TrainingMode.SYNC && c.roundsPerEpoch == 1,
             "optimizer lbfgs is a full-batch method: it needs training.mode = sync and "

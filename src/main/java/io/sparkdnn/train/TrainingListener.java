@@ -6,5 +6,11 @@ public interface TrainingListener {
   /** After each epoch, with the state the next epoch starts from. */
   void onEpoch(EpochMetrics metrics, TrainingState state);
 
+  /**
+   * Before training continues from a checkpoint: the metrics.jsonl records of the epochs already
+   * done, so that the history stays whole.
+   */
+  default void onResume(java.util.List<String> earlierEpochs, TrainingState state) {}
+
   TrainingListener NONE = (metrics, state) -> {};
 }

@@ -28,8 +28,14 @@ public final class TrainingState {
   double bestMetric = Double.NaN;
   int bestEpoch;
   int epochsSinceBest;
+  /** Early stopping or convergence ended training: a resumed run has nothing left to do. */
+  boolean finished;
 
   TrainingState() {}
+
+  public boolean finished() {
+    return finished;
+  }
 
   public int epochsDone() {
     return epochsDone;
@@ -63,6 +69,7 @@ public final class TrainingState {
     out.writeDouble(bestMetric);
     out.writeInt(bestEpoch);
     out.writeInt(epochsSinceBest);
+    out.writeBoolean(finished);
   }
 
   public static TrainingState read(DataInputStream in) throws IOException {
@@ -90,6 +97,7 @@ public final class TrainingState {
     s.bestMetric = in.readDouble();
     s.bestEpoch = in.readInt();
     s.epochsSinceBest = in.readInt();
+    s.finished = in.readBoolean();
     return s;
   }
 

@@ -224,7 +224,7 @@ public final class TrainingBenchmark {
     resetPeaks();
     long start = System.nanoTime();
     TrainingListener listener = (m, s) -> run.history.add(m);
-    DnnTrainer.Fit fit = new DnnTrainer(data, config).fit(train, test, "training data", "test data", null, null, listener);
+    DnnTrainer.Fit fit = new DnnTrainer(data, config).fit(train, test, "training data", "test data", null, listener);
     double total = (System.nanoTime() - start) / 1e9;
     run.loadSeconds = fit.packSeconds;
     for (RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {

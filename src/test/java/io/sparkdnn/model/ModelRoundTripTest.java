@@ -44,7 +44,7 @@ class ModelRoundTripTest {
     TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("5-8relu-3softmax")).epochs(10)
         .batchSize(32).optimizer(OptimizerSettings.builder().learningRate(0.01).build()).build();
     DnnTrainer.Fit fit = new DnnTrainer(settings, config)
-        .fit(data, null, "training data", null, null, null, TrainingListener.NONE);
+        .fit(data, null, "training data", null, null, TrainingListener.NONE);
     fit.packed.release();
     model = fit.model;
   }

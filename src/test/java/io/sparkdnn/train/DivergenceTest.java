@@ -28,7 +28,7 @@ class DivergenceTest {
   }
 
   private DnnTrainer.Fit fit(TrainingConfig config) {
-    return new DnnTrainer(settings, config).fit(data, null, "training data", null, null, null, TrainingListener.NONE);
+    return new DnnTrainer(settings, config).fit(data, null, "training data", null, null, TrainingListener.NONE);
   }
 
   @Test

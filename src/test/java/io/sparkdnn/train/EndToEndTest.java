@@ -30,7 +30,7 @@ class EndToEndTest {
   }
 
   private static DnnTrainer.Fit fit(Dataset<Row> data, DataSettings settings, TrainingConfig config) {
-    DnnTrainer.Fit fit = new DnnTrainer(settings, config).fit(data, null, "training data", null, null, null,
+    DnnTrainer.Fit fit = new DnnTrainer(settings, config).fit(data, null, "training data", null, null,
         TrainingListener.NONE);
     fit.packed.release();
     return fit;
