@@ -112,7 +112,7 @@ public final class DnnTrainer {
         packed = PackedData.withValidation(packed, heldOut);
       }
       double packSeconds = (System.nanoTime() - packStart) / 1e9;
-      report(packed, packSeconds);
+      report(packed, packSeconds, sc);
       if (packed.trainingRows() == 0) {
         throw new DataException(trainingName + " has no usable rows"
             + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
@@ -246,11 +246,23 @@ public final class DnnTrainer {
     return FeatureScaling.fit(data.scaling(), stats, width);
   }
 
-  private static void report(PackedData packed, double seconds) {
-    LOG.info("packed {} training and {} validation rows into {} partitions in {} s ({} MiB cached)",
+  private static void report(PackedData packed, double seconds, JavaSparkContext sc) {
+    long memory = 0;
+    long disk = 0;
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    packed.cachedRdds().forEach(rdd -> ids.add(rdd.id()));
+    for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+      if (ids.contains(info.id())) {
+        memory += info.memSize();
+        disk += info.diskSize();
+      }
+    }
+    LOG.info("packed {} training and {} validation rows into {} partitions in {} s; cached {} MiB in "
+            + "memory, {} MiB on disk",
         packed.trainingRows(), packed.validationRows(), packed.partitions(),
         String.format(java.util.Locale.ROOT, "%.1f", seconds),
-        String.format(java.util.Locale.ROOT, "%.1f", packed.payloadBytes() / 1048576.0));
+        String.format(java.util.Locale.ROOT, "%.1f", memory / 1048576.0),
+        String.format(java.util.Locale.ROOT, "%.1f", disk / 1048576.0));
     for (Map.Entry<BadRowReason, Long> e : packed.skipped().entrySet()) {
       LOG.warn("skipped {} rows with a {} (data.bad-rows = skip)", e.getValue(), e.getKey().description());
     }
