@@ -16,4 +16,9 @@ public final class JobFiles {
   public static DataSettings data(File conf, List<String> overrides) {
     return Jobs.data(ConfigLoader.load(conf, overrides));
   }
+
+  /** The defaults of conf/defaults.conf, typed. */
+  public static Settings defaults() {
+    return ConfigLoader.load(null, List.of());
+  }
 }

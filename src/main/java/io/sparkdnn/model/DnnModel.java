@@ -126,6 +126,12 @@ public final class DnnModel implements Serializable {
    * regression {@code prediction}. Keeps {@code keepColumns}, or every non-feature column if null.
    */
   public Dataset<Row> predict(Dataset<Row> data, List<String> keepColumns, BadRowPolicy badRows, String dataName) {
+    return predict(data, keepColumns, badRows, dataName, PREDICTION, PROBABILITY);
+  }
+
+  /** {@link #predict} with the added columns named {@code predictionName} and {@code probabilityName}. */
+  public Dataset<Row> predict(Dataset<Row> data, List<String> keepColumns, BadRowPolicy badRows, String dataName,
+      String predictionName, String probabilityName) {
     columns.checkFeaturesIn(data, dataName);
     List<String> keep = keepColumns != null ? keepColumns : nonFeatureColumns(data);
     for (String k : keep) {
@@ -141,7 +147,8 @@ public final class DnnModel implements Serializable {
       schema = schema.add(data.schema().apply(k));
     }
     for (StructField f : predictionFields()) {
-      schema = schema.add(f);
+      String name = f.name().equals(PREDICTION) ? predictionName : probabilityName;
+      schema = schema.add(new StructField(name, f.dataType(), f.nullable(), f.metadata()));
     }
     SparkSession spark = data.sparkSession();
     Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(weights);

@@ -46,6 +46,24 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(int[].class);
     kryo.register(String[].class);
     registerSchemaClasses(kryo);
+    registerSparkMlClasses(kryo);
+  }
+
+  /**
+   * What Spark ML's classification evaluators ship between tasks when users evaluate our models.
+   * (RegressionEvaluator's summarizer ships Scala internals that Spark itself does not register;
+   * it does not work under registrationRequired with any model.)
+   */
+  private static void registerSparkMlClasses(Kryo kryo) {
+    for (String name : new String[] {
+        "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
+        "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;"}) {
+      try {
+        kryo.register(Class.forName(name, false, DnnKryoRegistrator.class.getClassLoader()));
+      } catch (ClassNotFoundException e) {
+        // spark-mllib is not on this classpath: nothing of it will travel either
+      }
+    }
   }
 
   /**
@@ -63,6 +81,7 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(MapType.class);
     kryo.register(DecimalType.class);
     kryo.register(Metadata.class);
+    kryo.register(Metadata[].class);
     for (DataType t : new DataType[] {
         DataTypes.StringType, DataTypes.BinaryType, DataTypes.BooleanType, DataTypes.DateType,
         DataTypes.TimestampType, DataTypes.TimestampNTZType, DataTypes.CalendarIntervalType,

@@ -1,0 +1,76 @@
+package io.sparkdnn.ml;
+
+import io.sparkdnn.model.DnnModel;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.types.StructType;
+
+/** What the fitted ML models share: the trained {@link DnnModel}, column params, summary, saving. */
+abstract class DnnPredictionModel<M extends DnnPredictionModel<M>> extends Model<M> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  final DnnModel model;
+  private DnnTrainingSummary summary;
+  final Param<String> featuresCol;
+  final Param<String> predictionCol;
+
+  DnnPredictionModel(String uid, DnnModel model) {
+    this.uid = uid;
+    this.model = model;
+    featuresCol = new Param<>(this, "featuresCol", "features column: an ML vector or numeric array");
+    predictionCol = new Param<>(this, "predictionCol", "prediction column name");
+    setDefault(featuresCol, "features");
+    setDefault(predictionCol, "prediction");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** The trained network with its scaling and classes, in the project's own model format. */
+  public DnnModel dnnModel() {
+    return model;
+  }
+
+  public boolean hasSummary() {
+    return summary != null;
+  }
+
+  /** The training summary; only on a freshly fitted model (it is not saved). */
+  public DnnTrainingSummary summary() {
+    if (summary == null) {
+      throw new IllegalStateException("no training summary: " + uid + " was loaded, not fitted");
+    }
+    return summary;
+  }
+
+  void setSummary(DnnTrainingSummary summary) {
+    this.summary = summary;
+  }
+
+  public Param<String> featuresCol() { return featuresCol; }
+  public Param<String> predictionCol() { return predictionCol; }
+
+  @SuppressWarnings("unchecked")
+  public M setFeaturesCol(String v) { set(featuresCol, v); return (M) this; }
+  @SuppressWarnings("unchecked")
+  public M setPredictionCol(String v) { set(predictionCol, v); return (M) this; }
+
+  @Override
+  public MLWriter write() {
+    return MlPersistence.writer(this, model);
+  }
+
+  /** Refuses to overwrite a column, as Spark ML's own transformers do. */
+  static void requireAbsent(StructType schema, String column) {
+    for (String name : schema.fieldNames()) {
+      if (name.equals(column)) {
+        throw new IllegalArgumentException("output column " + column + " already exists");
+      }
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package io.sparkdnn.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.SparkTestSession;
+import io.sparkdnn.TestData;
+import io.sparkdnn.cli.Cli;
+import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.SyntheticData;
+import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.model.ModelReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Spark ML API: Pipeline, CrossValidator, evaluators, save/load, and parity with the CLI. */
+class MlPipelineTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  /** Half-moons: x1..x8, string label yes/no, plus an id. */
+  static Dataset<Row> moons;
+
+  @BeforeAll
+  static void data() {
+    spark = SparkTestSession.get();
+    moons = SyntheticData.binary(spark, 3000, 21).withColumn("id", org.apache.spark.sql.functions.monotonically_increasing_id());
+  }
+
+  private static Pipeline pipeline(DnnClassifier dnn) {
+    String[] inputs = {"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"};
+    return new Pipeline().setStages(new PipelineStage[] {
+        new StringIndexer().setInputCol("label").setOutputCol("labelIndex"),
+        new VectorAssembler().setInputCols(inputs).setOutputCol("raw"),
+        new StandardScaler().setInputCol("raw").setOutputCol("features"),
+        dnn.setLabelCol("labelIndex")});
+  }
+
+  private static DnnClassifier classifier() {
+    return new DnnClassifier().setHiddenLayers("32tanh").setEpochs(15).setBatchSize(32).setLearningRate(0.01)
+        .setSeed(3).setScaling("none");
+  }
+
+  @Test
+  void pipelineWithIndexerAssemblerScalerFitsAndTransforms() {
+    PipelineModel model = pipeline(classifier()).fit(moons);
+    Dataset<Row> out = model.transform(moons);
+    double accuracy = new MulticlassClassificationEvaluator().setLabelCol("labelIndex")
+        .setMetricName("accuracy").evaluate(out);
+    assertTrue(accuracy > 0.95, "accuracy " + accuracy);
+    double auc = new BinaryClassificationEvaluator().setLabelCol("labelIndex").evaluate(out);
+    assertTrue(auc > 0.98, "AUC " + auc);
+    DnnClassificationModel dnn = (DnnClassificationModel) model.stages()[3];
+    assertEquals(2, dnn.numClasses());
+    assertEquals(15, dnn.summary().totalEpochs());
+    assertTrue(dnn.summary().trainLoss()[14] < dnn.summary().trainLoss()[0]);
+  }
+
+  /** Spark's evaluator and the project's own evaluate agree on accuracy to the last digit. */
+  @Test
+  void sparkEvaluatorsAgreeWithTheProjectsEvaluate() {
+    PipelineModel model = pipeline(classifier()).fit(moons);
+    Dataset<Row> prepared = new PipelineModel("prep", java.util.Arrays.copyOf(model.stages(), 3)).transform(moons);
+    DnnClassificationModel dnn = (DnnClassificationModel) model.stages()[3];
+    double spark = new MulticlassClassificationEvaluator().setLabelCol("labelIndex").setMetricName("accuracy")
+        .evaluate(dnn.transform(prepared));
+    double own = (Double) dnn.dnnModel().evaluate(prepared.withColumnRenamed("labelIndex", "labelIndex"), 2,
+        BadRowPolicy.FAIL, BlasBackend.AUTO, "data").get("accuracy");
+    assertEquals(own, spark, 1e-12);
+  }
+
+  /** CrossValidator over two learning rates picks the better, and the best model round-trips. */
+  @Test
+  void crossValidatorPicksALearningRateAndTheBestModelRoundTrips() throws Exception {
+    DnnClassifier dnn = classifier().setEpochs(4);
+    ParamMap[] grid = new ParamGridBuilder().addGrid(dnn.learningRate(), new double[] {1e-5, 1e-2}).build();
+    MulticlassClassificationEvaluator evaluator =
+        new MulticlassClassificationEvaluator().setLabelCol("labelIndex").setMetricName("accuracy");
+    CrossValidator cv = new CrossValidator().setEstimator(pipeline(dnn)).setEstimatorParamMaps(grid)
+        .setEvaluator(evaluator).setNumFolds(2).setSeed(7);
+    CrossValidatorModel cvModel = cv.fit(moons);
+    double[] metrics = cvModel.avgMetrics();
+    assertTrue(metrics[1] > metrics[0], "1e-2 beats 1e-5 in 4 epochs: " + java.util.Arrays.toString(metrics));
+    PipelineModel best = (PipelineModel) cvModel.bestModel();
+    DnnClassificationModel bestDnn = (DnnClassificationModel) best.stages()[3];
+    assertEquals(1e-2, (Double) bestDnn.parent().extractParamMap().apply(dnn.learningRate()), 0);
+
+    String path = dir.resolve("cv-model").toString();
+    cvModel.write().save(path);
+    CrossValidatorModel loaded = CrossValidatorModel.load(path);
+    List<Row> before = cvModel.transform(moons).orderBy("id").select("id", "prediction", "probability").collectAsList();
+    List<Row> after = loaded.transform(moons).orderBy("id").select("id", "prediction", "probability").collectAsList();
+    assertSameRows(before, after);
+  }
+
+  private static void assertSameRows(List<Row> expected, List<Row> actual) {
+    assertEquals(expected.size(), actual.size(), "row count");
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i), actual.get(i), "row " + i);
+    }
+  }
+
+  /**
+   * A saved PipelineModel, loaded in a new JVM with a new SparkSession, predicts the same classes,
+   * and the same probabilities up to float rounding (a row's GEMM result can depend on the batch it
+   * shares, and the new session partitions the data differently).
+   */
+  @Test
+  void savedPipelineReloadsInAFreshSparkSession() throws Exception {
+    PipelineModel model = pipeline(classifier().setEpochs(3)).fit(moons);
+    String saved = dir.resolve("pipeline").toString();
+    model.write().overwrite().save(saved);
+    String input = dir.resolve("moons.parquet").toString();
+    moons.write().parquet(input);
+    String output = dir.resolve("reloaded.parquet").toString();
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(List.of(Files.readString(Path.of("target/jvm-flags.txt")).trim().split("\\s+")));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineReload.class.getName(),
+        saved, input, output));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("reload.log").toFile()).start();
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "reload finished");
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("reload.log")));
+    List<Row> here = model.transform(spark.read().parquet(input)).select("id", "prediction", "probability")
+        .orderBy("id").collectAsList();
+    List<Row> there = spark.read().parquet(output).orderBy("id").collectAsList();
+    assertEquals(here.size(), there.size());
+    for (int i = 0; i < here.size(); i++) {
+      assertEquals(here.get(i).getLong(0), there.get(i).getLong(0));
+      assertEquals(here.get(i).getDouble(1), there.get(i).getDouble(1), "prediction of row " + i);
+      assertArrayEquals(((org.apache.spark.ml.linalg.Vector) here.get(i).get(2)).toArray(),
+          ((org.apache.spark.ml.linalg.Vector) there.get(i).get(2)).toArray(), 1e-6, "probability of row " + i);
+    }
+  }
+
+  /** The estimator and `dnn train` share one training path: same settings, same weights. */
+  @Test
+  void estimatorAndCommandLineTrainTheSameWeights() throws Exception {
+    Dataset<Row> prepared = new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"})
+        .setOutputCol("features").transform(new StringIndexer().setInputCol("label").setOutputCol("labelIndex")
+            .fit(moons).transform(moons)).select("features", "labelIndex");
+    String data = dir.resolve("prepared.parquet").toString();
+    prepared.write().parquet(data);
+    Dataset<Row> reread = spark.read().parquet(data);
+    DnnClassificationModel fitted = new DnnClassifier().setLabelCol("labelIndex").setHiddenLayers("16tanh")
+        .setEpochs(3).setLearningRate(0.005).setSeed(9).setScaling("standard").setPartitions(2).fit(reread);
+    String model = dir.resolve("cli-model").toString();
+    Cli cli = Cli.run("train", "--set", "data.train.path=" + data, "--set", "data.label=labelIndex",
+        "--set", "network.layers=8-16tanh-2softmax", "--set", "training.epochs=3",
+        "--set", "training.optimizer.learning-rate=0.005", "--set", "training.seed=9", "--set", "data.scaling=standard",
+        "--set", "data.partitions=2", "--set", "model.path=" + model);
+    assertEquals(0, cli.status, cli.toString());
+    float[] viaCli = ModelReader.read(model, new Configuration(), "model").weights();
+    assertArrayEquals(viaCli, fitted.dnnModel().weights(), 1e-6f);
+  }
+
+  @Test
+  void regressorWorksWithRegressionEvaluatorAndSeveralTargets() {
+    Dataset<Row> data = TestData.regression(spark, 3000, 4);
+    DnnRegressionModel one = new DnnRegressor().setLabelCol("y1").setHiddenLayers("32tanh").setEpochs(25)
+        .setBatchSize(32).setLearningRate(0.005).setScaling("standard").fit(data);
+    // RegressionEvaluator's summarizer ships classes Spark leaves unregistered for Kryo, so the
+    // RMSE is computed here from the double prediction column it would read.
+    double rmse = Math.sqrt(one.transform(data).selectExpr("avg(pow(prediction - y1, 2))").first().getDouble(0));
+    assertTrue(rmse < 0.15, "RMSE " + rmse);
+    Dataset<Row> both = data.withColumn("targets", org.apache.spark.sql.functions.array(col("y1"), col("y2")));
+    DnnRegressionModel two = new DnnRegressor().setLabelCol("targets").setHiddenLayers("32tanh").setEpochs(3).fit(both);
+    assertEquals(2, two.numTargets());
+    Row row = two.transform(both).select("prediction").first();
+    assertEquals(2, ((org.apache.spark.ml.linalg.Vector) row.get(0)).size());
+  }
+
+  @Test
+  void multiLabelClassifierTakesAnArrayOfLabels() {
+    Dataset<Row> data = TestData.multilabel(spark, 3000, 6)
+        .withColumn("features", org.apache.spark.sql.functions.array(col("x1"), col("x2"), col("x3")))
+        .withColumn("labels", org.apache.spark.sql.functions.array(col("l0"), col("l1"), col("l2")));
+    DnnClassificationModel model = new DnnClassifier().setLabelCol("labels").setHiddenLayers("32tanh")
+        .setEpochs(15).setLearningRate(0.01).fit(data);
+    assertEquals(3, model.numClasses());
+    double accuracy = (Double) model.summary().validationMetrics().get("hamming_accuracy");
+    assertTrue(accuracy > 0.93, "hamming accuracy " + accuracy);
+    List<?> predicted = model.transform(data).select("prediction").first().getList(0);
+    assertEquals(3, predicted.size());
+  }
+
+  @Test
+  void badParamValuesAreRejectedWithTheReason() {
+    DnnClassifier dnn = new DnnClassifier();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dnn.setEpochs(0));
+    assertTrue(e.getMessage().contains("epochs given invalid value 0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> dnn.setOptimizer("rmsprop"));
+    assertTrue(e.getMessage().contains("param optimizer: 'rmsprop' is not one of [sgd, momentum"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> dnn.setHiddenLayers("256swish"));
+    assertTrue(e.getMessage().contains("param hiddenLayers"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown activation 'swish'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> dnn.setLearningRate(-0.1));
+    assertTrue(e.getMessage().contains("learningRate given invalid value -0.1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> dnn.setValidationFraction(1.0));
+    assertTrue(e.getMessage().contains("validationFraction given invalid value 1.0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new DnnClassifier().fit(moons));
+    assertTrue(e.getMessage().contains("featuresCol 'features' not found"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new DnnClassifier().setFeaturesCol("x1").fit(moons));
+    assertTrue(e.getMessage().contains("label column label has type string"), e.getMessage());
+    assertTrue(e.getMessage().contains("StringIndexer"), e.getMessage());
+  }
+
+  @Test
+  void estimatorSavesAndLoadsWithItsParams() throws Exception {
+    String path = dir.resolve("estimator").toString();
+    classifier().setEpochs(7).setOptimizer("nesterov").write().overwrite().save(path);
+    DnnClassifier loaded = DnnClassifier.load(path);
+    assertEquals(7, (int) loaded.getOrDefault(loaded.epochs()));
+    assertEquals("nesterov", loaded.getOrDefault(loaded.optimizer()));
+    assertEquals("32tanh", loaded.getOrDefault(loaded.hiddenLayers()));
+  }
+}
