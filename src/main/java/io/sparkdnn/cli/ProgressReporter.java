@@ -35,6 +35,11 @@ final class ProgressReporter implements TrainingListener {
     PROGRESS.info("resumed after epoch {} from a checkpoint", state.epochsDone());
   }
 
+  /** The metrics.jsonl records so far (including epochs restored from a checkpoint). */
+  List<String> records() {
+    return new ArrayList<>(records);
+  }
+
   static String line(EpochMetrics m) {
     StringBuilder sb = new StringBuilder();
     int digits = Integer.toString(m.epochs).length();

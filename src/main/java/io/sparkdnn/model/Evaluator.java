@@ -41,6 +41,29 @@ public final class Evaluator implements Serializable {
         .treeAggregate(empty(), EvaluationAccumulator::merge, EvaluationAccumulator::merge, depth);
   }
 
+  /**
+   * Up to {@code perPartition} rows from each partition as (target, prediction) of the first
+   * output: the points of a residual plot.
+   */
+  public double[][] sample(JavaRDD<PackedBlock> blocks, Broadcast<float[]> weights, int perPartition) {
+    java.util.List<double[]> points = blocks.mapPartitions(partition -> {
+      java.util.List<double[]> out = new java.util.ArrayList<>();
+      DenseNetwork net = NetworkCache.forThisThread(spec, task, 1, blas);
+      float[] w = weights.value();
+      while (partition.hasNext() && out.size() < perPartition) {
+        PackedBlock block = partition.next();
+        for (int i = 0; i < block.rows() && out.size() < perPartition; i++) {
+          BlockRows.copyTo(block, i, net.batch(), 0, scaling);
+          net.batch().setRows(1);
+          net.predict(w);
+          out.add(new double[] {block.targets()[i * block.targetWidth()], net.outputs()[0]});
+        }
+      }
+      return out.iterator();
+    }).collect();
+    return points.toArray(new double[0][]);
+  }
+
   public EvaluationAccumulator empty() {
     return new EvaluationAccumulator(task, classes, spec.outputWidth());
   }

@@ -70,6 +70,15 @@ public final class ModelWriter implements AutoCloseable {
     }
   }
 
+  /** Adds a file to the model directory (e.g. report.html), written before {@link #commit}. */
+  public void writeFile(String name, byte[] bytes) {
+    try {
+      replace(new Path(staging, name), bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + name + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Writes metadata and weights, then moves the directory into place. */
   public void commit(DnnModel model) {
     try {

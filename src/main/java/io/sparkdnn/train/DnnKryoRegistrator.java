@@ -3,6 +3,7 @@ package io.sparkdnn.train;
 import com.esotericsoftware.kryo.Kryo;
 import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.BlockPacker;
+import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.FeatureStatistics;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.engine.LossAccumulator;
@@ -35,6 +36,7 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(LossAccumulator.class);
     kryo.register(EvaluationAccumulator.class);
     kryo.register(FeatureStatistics.class);
+    kryo.register(DataProfile.class);
     kryo.register(ModelState.class);
     kryo.register(OptimizerState.class);
     kryo.register(Task.class);

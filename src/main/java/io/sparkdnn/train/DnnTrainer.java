@@ -5,13 +5,12 @@ import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.FeatureScaling;
-import io.sparkdnn.data.FeatureStatistics;
+import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
-import io.sparkdnn.data.ScalingMode;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
@@ -117,7 +116,12 @@ public final class DnnTrainer {
         throw new DataException(trainingName + " has no usable rows"
             + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
       }
-      FeatureScaling scaling = warmStart != null ? warmStart.scaling() : fitScaling(packed, columns.width());
+      DataProfile profile = packed.training().treeAggregate(
+          new DataProfile(task, labels == null ? spec.outputWidth() : labels.size()),
+          DataProfile::add, DataProfile::merge, 2);
+      FeatureScaling scaling = warmStart != null
+          ? warmStart.scaling()
+          : FeatureScaling.fit(data.scaling(), profile.features(), columns.width());
       float[] initial = warmStart != null
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
@@ -147,8 +151,9 @@ public final class DnnTrainer {
       };
       TrainingResult result = new DistributedTrainer(sc, config)
           .train(packed, scaling, classNames, initial, resume, withCheckpoints);
-      DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, labels,
-          info(packed, result, warmStart));
+      Map<String, Object> info = info(packed, result, warmStart);
+      info.put("data_profile", profile.toJson(DataProfile.featureNames(columns), classNames));
+      DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, labels, info);
       return new Fit(model, result, packed, packSeconds, resumedEpochs, checkpoints);
     } catch (RuntimeException e) {
       packed.release();
@@ -235,15 +240,6 @@ public final class DnnTrainer {
           + distinct.length + "softmax");
     }
     return index;
-  }
-
-  private FeatureScaling fitScaling(PackedData packed, int width) {
-    if (data.scaling() == ScalingMode.NONE) {
-      return FeatureScaling.none(width);
-    }
-    FeatureStatistics stats = packed.training().treeAggregate(
-        new FeatureStatistics(), FeatureStatistics::add, FeatureStatistics::merge, 2);
-    return FeatureScaling.fit(data.scaling(), stats, width);
   }
 
   private static void report(PackedData packed, double seconds, JavaSparkContext sc) {

@@ -1,0 +1,200 @@
+package io.sparkdnn.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkdnn.store.ModelStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The model store's commands. They read and write files only (no Spark job), so they start fast
+ * and suit schedulers: {@code list}, {@code show}, {@code promote}, {@code rollback}, {@code prune},
+ * {@code unlock}.
+ */
+final class StoreCommands {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private StoreCommands() {}
+
+  /** --store and --name, or store.path and store.name from configuration. */
+  static final class Target {
+    @Mixin CommonOptions options;
+    @Option(names = "--store", paramLabel = "DIR", description = "Model store (store.path)")
+    String store;
+    @Option(names = "--name", paramLabel = "NAME", description = "Model name (store.name)")
+    String name;
+
+    ModelStore open() {
+      if (store != null) {
+        options.overrides.add("store.path=" + store);
+      }
+      if (name != null) {
+        options.overrides.add("store.name=" + name);
+      }
+      Settings s = options.settings();
+      return new ModelStore(s.string("store.path"), s.string("store.name"), new Configuration());
+    }
+  }
+
+  @Command(name = "list", description = "List a model's versions, newest last; * marks production.")
+  static final class ListCommand implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      ModelStore store = target.open();
+      String current = store.current();
+      PrintWriter out = spec.commandLine().getOut();
+      List<String> versions = store.versions();
+      if (versions.isEmpty()) {
+        out.println("model " + store.name() + " has no versions yet");
+        return 0;
+      }
+      out.printf(Locale.ROOT, "  %-24s %-22s %-10s %-12s %s%n", "version", "created", "metric", "value", "promotion");
+      for (String v : versions) {
+        JsonNode m = metadata(store, v);
+        JsonNode promotion = m.at("/store/promotion");
+        String metric = promotion.path("metric").asText(m.at("/validation_metrics/accuracy").isMissingNode() ? "rmse" : "accuracy");
+        JsonNode value = m.at("/validation_metrics/" + metric);
+        out.printf(Locale.ROOT, "%s %-24s %-22s %-10s %-12s %s%n", v.equals(current) ? "*" : " ", v,
+            m.path("created").asText("").replaceAll("\\.\\d+Z$", "Z"), metric,
+            value.isNumber() ? String.format(Locale.ROOT, "%.4f", value.asDouble()) : "-",
+            promotion.isMissingNode() ? "" : (promotion.path("promoted").asBoolean() ? "promoted" : "kept old")
+                + ": " + promotion.path("reason").asText());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "Show a version's metadata summary as JSON (VERSION or current).")
+  static final class ShowCommand implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "VERSION", defaultValue = "current", description = "A version id, or current")
+    String version;
+
+    @Override
+    public Integer call() throws IOException {
+      ModelStore store = target.open();
+      String v = resolve(store, version);
+      JsonNode m = metadata(store, v);
+      ObjectNode out = JSON.createObjectNode();
+      out.put("name", store.name());
+      out.put("version", v);
+      out.put("production", v.equals(store.current()));
+      out.put("path", store.versionPath(v));
+      for (String field : new String[] {"created", "network", "task", "rows", "epochs_run", "best_epoch",
+          "training_seconds", "validation_metrics", "test_metrics", "store", "drift", "versions"}) {
+        if (m.has(field)) {
+          JsonNode value = m.get(field);
+          if (field.equals("validation_metrics") || field.equals("test_metrics")) {
+            value = value.deepCopy();
+            ((ObjectNode) value).remove(List.of("per_class", "per_label", "confusion_matrix", "labels"));
+          }
+          out.set(field, value);
+        }
+      }
+      spec.commandLine().getOut().println(JSON.writeValueAsString(out));
+      return 0;
+    }
+  }
+
+  @Command(name = "promote", description = "Make VERSION the production version (a manual promotion).")
+  static final class PromoteCommand implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "VERSION") String version;
+    @Option(names = "--reason", defaultValue = "promoted by hand") String reason;
+
+    @Override
+    public Integer call() {
+      ModelStore store = target.open();
+      String previous = store.setCurrent(version, "manual-promote", reason);
+      spec.commandLine().getOut().println("production: " + version + " (was " + (previous == null ? "none" : previous) + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "rollback", description = "Return production to the version it was before the current one.")
+  static final class RollbackCommand implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+    @Option(names = "--reason", defaultValue = "rolled back by hand") String reason;
+
+    @Override
+    public Integer call() {
+      ModelStore store = target.open();
+      String was = store.current();
+      String now = store.rollback(reason);
+      spec.commandLine().getOut().println("production: " + now + " (was " + was + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "prune", description = "Delete old versions beyond the newest N (never production or its rollback target).")
+  static final class PruneCommand implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+    @Option(names = "--keep", required = true, paramLabel = "N") int keep;
+
+    @Override
+    public Integer call() {
+      List<String> deleted = target.open().prune(keep);
+      spec.commandLine().getOut().println(deleted.isEmpty() ? "nothing to prune" : "deleted " + String.join(", ", deleted));
+      return 0;
+    }
+  }
+
+  @Command(name = "unlock", description = "Break a stale lock left by a run that died.")
+  static final class UnlockCommand implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      String owner = target.open().breakLock();
+      spec.commandLine().getOut().println(owner == null ? "no lock" : "removed the lock of " + owner.trim());
+      return 0;
+    }
+  }
+
+  private static String resolve(ModelStore store, String version) {
+    if (version.equals("current")) {
+      String current = store.current();
+      if (current == null) {
+        throw new IllegalStateException("model " + store.name() + " has no production version");
+      }
+      return current;
+    }
+    if (!store.hasVersion(version)) {
+      throw new IllegalArgumentException("no version " + version + " of model " + store.name() + "; `dnn list` shows them");
+    }
+    return version;
+  }
+
+  private static JsonNode metadata(ModelStore store, String version) {
+    Path p = new Path(store.versionPath(version), "metadata.json");
+    try (InputStream in = FileSystem.get(p.toUri(), new Configuration()).open(p)) {
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+}

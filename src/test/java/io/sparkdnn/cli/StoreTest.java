@@ -1,0 +1,209 @@
+package io.sparkdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkdnn.SparkTestSession;
+import io.sparkdnn.data.SyntheticData;
+import io.sparkdnn.store.ModelStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scheduled retraining through the command line: versions, the gate, rollback, locks, reports, drift. */
+class StoreTest {
+  @TempDir static Path dir;
+  static String data;
+  static String shifted;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void data() {
+    SparkSession spark = SparkTestSession.get();
+    data = dir.resolve("species.parquet").toString();
+    SyntheticData.multiclass(spark, 3000, 5).write().parquet(data);
+    shifted = dir.resolve("shifted.parquet").toString();
+    SyntheticData.multiclass(spark, 3000, 5)
+        .selectExpr("id", "species", "transform(features, (x, i) -> IF(i < 3, x + 3.0, x)) AS features")
+        .where("species <> 'alpha' OR id % 4 = 0")
+        .write().parquet(shifted);
+  }
+
+  private static Cli train(Path store, String name, String... extra) {
+    List<String> args = new ArrayList<>(List.of("train", "--conf", "conf/multiclass.conf",
+        "--store", store.toString(), "--name", name, "--set", "data.train.path=" + data,
+        "--set", "training.early-stopping.patience=0", "--set", "training.epochs=3"));
+    for (int i = 0; i < extra.length; i++) {
+      args.add(extra[i]);
+    }
+    return Cli.run(args.toArray(new String[0]));
+  }
+
+  private static JsonNode metadata(Path store, String name, String version) throws IOException {
+    return JSON.readTree(store.resolve(name).resolve(version).resolve("metadata.json").toFile());
+  }
+
+  private static String current(Path store, String name) throws IOException {
+    return Files.readString(store.resolve(name).resolve("CURRENT")).trim();
+  }
+
+  private static List<String> versions(Path store, String name) throws IOException {
+    try (Stream<Path> s = Files.list(store.resolve(name))) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("v")).sorted().toList();
+    }
+  }
+
+  @Test
+  void promotionRefusalForceAndRollback() throws IOException {
+    Path store = dir.resolve("gate");
+    Cli first = train(store, "m");
+    assertEquals(0, first.status, first.toString());
+    assertTrue(first.out.contains("promoted v000001-"), first.out);
+    String v1 = current(store, "m");
+
+    Cli worse = train(store, "m", "--set", "training.epochs=1", "--set", "training.optimizer.learning-rate=0.00001");
+    assertEquals(3, worse.status, "exit 3: kept the old version\n" + worse);
+    assertEquals(v1, current(store, "m"), "production unchanged");
+    String v2 = versions(store, "m").get(1);
+    JsonNode decision = metadata(store, "m", v2).at("/store/promotion");
+    assertFalse(decision.path("promoted").asBoolean());
+    assertEquals("accuracy", decision.path("metric").asText());
+    assertTrue(decision.path("production_value").asDouble() > decision.path("new_value").asDouble(), decision.toString());
+    assertTrue(decision.path("reason").asText().contains("worse by more than the margin"));
+
+    Cli forced = train(store, "m", "--set", "training.epochs=1", "--set", "training.optimizer.learning-rate=0.00001",
+        "--force-promote");
+    assertEquals(0, forced.status, forced.toString());
+    String v3 = versions(store, "m").get(2);
+    assertEquals(v3, current(store, "m"));
+
+    Cli rollback = Cli.run("rollback", "--store", store.toString(), "--name", "m");
+    assertEquals(0, rollback.status, rollback.toString());
+    assertEquals(v1, current(store, "m"));
+    assertTrue(rollback.out.contains("production: " + v1 + " (was " + v3 + ")"), rollback.out);
+
+    Cli list = Cli.run("list", "--store", store.toString(), "--name", "m");
+    assertTrue(list.out.contains("* " + v1), list.out);
+    assertTrue(list.out.contains("kept old"), list.out);
+    Cli show = Cli.run("show", "--store", store.toString(), "--name", "m");
+    assertEquals(v1, JSON.readTree(show.out).path("version").asText());
+    assertTrue(JSON.readTree(show.out).path("production").asBoolean());
+
+    Cli prune = Cli.run("prune", "--store", store.toString(), "--name", "m", "--keep", "1");
+    assertEquals(0, prune.status, prune.toString());
+    assertEquals(List.of(v1, v3), versions(store, "m"), "production and the newest are kept");
+  }
+
+  /** Warm start from production starts near production's final loss; an incompatible one is refused. */
+  @Test
+  void warmStartFromProduction() throws IOException {
+    Path store = dir.resolve("warm");
+    assertEquals(0, train(store, "w").status);
+    String v1 = current(store, "w");
+    List<String> v1Epochs = Files.readAllLines(store.resolve("w").resolve(v1).resolve("metrics.jsonl"));
+    double coldFirst = JSON.readTree(v1Epochs.get(0)).path("train_loss").asDouble();
+    double v1Last = JSON.readTree(v1Epochs.get(v1Epochs.size() - 1)).path("train_loss").asDouble();
+
+    Cli warm = train(store, "w", "--set", "model.warm-start=current", "--set", "training.epochs=1");
+    assertTrue(warm.status == 0 || warm.status == 3, warm.toString());
+    String v2 = versions(store, "w").get(1);
+    double warmFirst = JSON.readTree(Files.readAllLines(store.resolve("w").resolve(v2).resolve("metrics.jsonl")).get(0))
+        .path("train_loss").asDouble();
+    assertTrue(warmFirst < coldFirst / 2, "warm start " + warmFirst + " vs cold start " + coldFirst);
+    assertTrue(warmFirst < 2 * v1Last + 0.05, "warm start " + warmFirst + " near production's end " + v1Last);
+
+    String production = current(store, "w");
+    Cli incompatible = train(store, "w", "--set", "model.warm-start=current",
+        "--set", "network.layers=20-8relu-5softmax");
+    assertEquals(1, incompatible.status);
+    assertTrue(incompatible.err.contains("cannot warm-start from the model"), incompatible.err);
+    assertTrue(incompatible.err.contains("its network is 20-64relu-32relu-5softmax"), incompatible.err);
+    assertEquals(2, versions(store, "w").size(), "no version written");
+    assertEquals(production, current(store, "w"));
+    assertFalse(Files.exists(store.resolve("w").resolve("LOCK")), "the lock is released after a failure");
+  }
+
+  @Test
+  void aSecondRunIsRefusedWhileTheFirstHoldsTheLock() throws IOException {
+    Path store = dir.resolve("lock");
+    ModelStore.Lock held = new ModelStore(store.toString(), "l", new Configuration()).lock("nightly-1");
+    Cli refused = train(store, "l");
+    assertEquals(1, refused.status);
+    assertTrue(refused.err.contains("model l is locked by run nightly-1 (pid"), refused.err);
+    assertTrue(refused.err.contains("dnn unlock"), refused.err);
+    assertTrue(versions(store, "l").isEmpty());
+    Cli unlock = Cli.run("unlock", "--store", store.toString(), "--name", "l");
+    assertTrue(unlock.out.contains("removed the lock of"), unlock.out);
+    held.close();
+    assertEquals(0, train(store, "l").status);
+  }
+
+  @Test
+  void aFinishedRunIdIsANoOpThatSaysSo() throws IOException {
+    Path store = dir.resolve("runs");
+    Cli first = train(store, "r", "--run-id", "2026-11-27");
+    assertEquals(0, first.status, first.toString());
+    Cli again = train(store, "r", "--run-id", "2026-11-27");
+    assertEquals(0, again.status, again.toString());
+    assertTrue(again.out.contains("run 2026-11-27 already finished"), again.out);
+    assertTrue(again.out.contains("nothing to do"), again.out);
+    assertEquals(1, versions(store, "r").size());
+  }
+
+  /** Drift: features moved and a class thinned out since the production model's data. */
+  @Test
+  void driftIsReportedAgainstProductionsTrainingData() throws IOException {
+    Path store = dir.resolve("drift");
+    assertEquals(0, train(store, "d").status);
+    Cli moved = train(store, "d", "--set", "data.train.path=" + shifted, "--set", "data.scaling=none");
+    assertTrue(moved.status == 0 || moved.status == 3, moved.toString());
+    JsonNode drift = metadata(store, "d", versions(store, "d").get(1)).path("drift");
+    List<String> names = new ArrayList<>();
+    drift.path("features").forEach(f -> names.add(f.path("name").asText()));
+    assertEquals(3, drift.path("drifted_features").asInt(), drift.toString());
+    assertTrue(names.containsAll(List.of("features[0]", "features[1]", "features[2]")), names.toString());
+    assertTrue(drift.at("/label_distribution/drifted").asBoolean(), drift.toString());
+  }
+
+  /** report.html opens in headless Chromium: every chart decodes, no script fails, every epoch listed. */
+  @Test
+  void reportRendersInHeadlessChromium() throws Exception {
+    Path store = dir.resolve("report");
+    assertEquals(0, train(store, "rep", "--set", "training.epochs=4").status);
+    Path report = store.resolve("rep").resolve(current(store, "rep")).resolve("report.html");
+    assertTrue(Files.exists(report));
+    String dom = chromiumDom(report);
+    assertTrue(dom.contains("data-rendered=\"ok\""), "rendered without errors:\n" + dom.substring(0, Math.min(400, dom.length())));
+    assertTrue(dom.contains("data-images=\"3\""), "loss, quality and confusion charts");
+    for (int epoch = 1; epoch <= 4; epoch++) {
+      assertTrue(dom.contains("data-epoch=\"" + epoch + "\""), "epoch " + epoch + " listed");
+    }
+    assertTrue(dom.contains("Promoted to production"));
+  }
+
+  static String chromiumDom(Path page) throws Exception {
+    Path chromium = Path.of("/usr/bin/chromium");
+    assertTrue(Files.isExecutable(chromium), "Debian's chromium is needed (scripts/test.sh installs it)");
+    Path profile = Files.createTempDirectory(dir, "chromium");
+    Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
+        page.toUri().toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String dom = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
+    return dom;
+  }
+}
