@@ -66,6 +66,9 @@ final class StoreRun {
     try (ModelStore.Lock lock = store.lock(runId)) {
       String version = store.runVersion(runId);
       String current = store.current();
+      if (store.hasVersion(version)) {
+        return finishWrittenVersion(store, runId, version, current);
+      }
       String warmStart = settings.optionalString("model.warm-start");
       if ("current".equals(warmStart)) {
         if (current == null) {
@@ -98,18 +101,47 @@ final class StoreRun {
       if (promoted) {
         store.setCurrent(version, settings.bool("store.promote.force") ? "force-promote" : "promote", reason);
       }
-      int exit = promoted ? PROMOTED : KEPT_OLD;
-      Map<String, Object> outcome = new LinkedHashMap<>();
-      outcome.put("version", version);
-      outcome.put("outcome", promoted ? "promoted" : "kept " + current);
-      outcome.put("reason", reason);
-      outcome.put("exit_code", exit);
-      store.finishRun(runId, outcome);
+      int exit = recordOutcome(store, runId, version, current, promoted, reason);
       out.println(TrainingRun.summary(result));
       out.println((promoted ? "promoted " + version + " to production" : "kept " + current + " in production")
           + ": " + reason);
       return exit;
     }
+  }
+
+  /**
+   * An earlier attempt of this run wrote its version but died before moving the pointer: apply
+   * the decision recorded in that version's metadata instead of training again.
+   */
+  private int finishWrittenVersion(ModelStore store, String runId, String version, String current) {
+    DnnModel written = ModelReader.read(store.versionPath(version), new org.apache.hadoop.conf.Configuration(), "store");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> recorded = (Map<String, Object>) written.info().get("store");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> decision = recorded == null ? null : (Map<String, Object>) recorded.get("promotion");
+    boolean promoted = decision != null && Boolean.TRUE.equals(decision.get("promoted"));
+    String reason = decision == null ? "no decision recorded" : String.valueOf(decision.get("reason"));
+    LOG.info("run {} already wrote {}; applying its recorded decision", runId, version);
+    if (promoted && !version.equals(current)) {
+      store.setCurrent(version, "promote", reason);
+    }
+    int exit = recordOutcome(store, runId, version, current, promoted, reason);
+    out.println("run " + runId + " had written " + version + " before it stopped; "
+        + (promoted ? "promoted it" : "kept " + current) + ": " + reason);
+    return exit;
+  }
+
+  /** Marks the run finished with its outcome, so that a rerun of its id is a no-op; returns the exit status. */
+  private static int recordOutcome(ModelStore store, String runId, String version, String current, boolean promoted,
+      String reason) {
+    int exit = promoted ? PROMOTED : KEPT_OLD;
+    Map<String, Object> outcome = new LinkedHashMap<>();
+    outcome.put("version", version);
+    outcome.put("outcome", promoted ? "promoted" : "kept " + current);
+    outcome.put("reason", reason);
+    outcome.put("exit_code", exit);
+    store.finishRun(runId, outcome);
+    return exit;
   }
 
   /** Evaluates production on the new version's validation rows and applies the gate. */

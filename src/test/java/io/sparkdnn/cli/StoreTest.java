@@ -162,6 +162,26 @@ class StoreTest {
     assertEquals(1, versions(store, "r").size());
   }
 
+  /**
+   * An attempt that died after writing its version but before moving the pointer: the retry
+   * applies the decision recorded in that version instead of training again.
+   */
+  @Test
+  void aRetryAfterTheVersionWasWrittenAppliesItsRecordedDecision() throws IOException {
+    Path store = dir.resolve("late-crash");
+    assertEquals(0, train(store, "c", "--run-id", "first").status);
+    String v1 = current(store, "c");
+    assertEquals(0, train(store, "c", "--run-id", "second").status);
+    String v2 = current(store, "c");
+    Files.delete(store.resolve("c/runs/second/DONE"));
+    new ModelStore(store.toString(), "c", new Configuration()).setCurrent(v1, "test", "as if the pointer never moved");
+    Cli retry = train(store, "c", "--run-id", "second");
+    assertEquals(0, retry.status, retry.toString());
+    assertTrue(retry.out.contains("had written " + v2 + " before it stopped; promoted it"), retry.out);
+    assertEquals(v2, current(store, "c"));
+    assertEquals(2, versions(store, "c").size(), "nothing trained again");
+  }
+
   /** Drift: features moved and a class thinned out since the production model's data. */
   @Test
   void driftIsReportedAgainstProductionsTrainingData() throws IOException {
