@@ -1,0 +1,56 @@
+package io.sparkdnn.data;
+
+/**
+ * One row that fails validation. Thrown by {@link RowConverter} without a location; the caller
+ * attaches where the row is — its 1-based number in the input, or, while the input is read in
+ * parallel, its position within an input partition (which the driver turns into a row number).
+ */
+public final class BadRowException extends DataException {
+  private static final long serialVersionUID = 1L;
+
+  private final BadRowReason reason;
+  private final String column;
+  private final String problem;
+  private final int partition;
+  private final long row;
+
+  public BadRowException(BadRowReason reason, String column, String problem) {
+    this(reason, column, problem, -1, -1, "column '" + column + "' " + problem);
+  }
+
+  private BadRowException(BadRowReason reason, String column, String problem, int partition, long row,
+      String message) {
+    super(message);
+    this.reason = reason;
+    this.column = column;
+    this.problem = problem;
+    this.partition = partition;
+    this.row = row;
+  }
+
+  /** This failure at row {@code rowNumber} (1-based, in input order). */
+  public BadRowException atRow(long rowNumber) {
+    return new BadRowException(reason, column, problem, -1, rowNumber,
+        "row " + rowNumber + ": column '" + column + "' " + problem);
+  }
+
+  /** This failure at row {@code rowInPartition} (1-based) of input partition {@code partition}. */
+  public BadRowException atPartitionRow(int partition, long rowInPartition) {
+    return new BadRowException(reason, column, problem, partition, rowInPartition,
+        "row " + rowInPartition + " of input partition " + partition + ": column '" + column + "' " + problem);
+  }
+
+  public BadRowReason reason() {
+    return reason;
+  }
+
+  /** The input partition, or −1 when {@link #row()} is already a row number in the whole input. */
+  public int partition() {
+    return partition;
+  }
+
+  /** 1-based row number (in the input, or in {@link #partition()}), −1 if not located. */
+  public long row() {
+    return row;
+  }
+}

@@ -1,0 +1,21 @@
+package io.sparkdnn.data;
+
+/** Why a row was refused; skipped rows are counted per reason. */
+public enum BadRowReason {
+  NULL_FEATURE("null feature"),
+  NON_FINITE_FEATURE("NaN or infinite feature"),
+  WRONG_WIDTH("wrong number of features"),
+  NULL_LABEL("null label"),
+  UNKNOWN_LABEL("label not known to the model"),
+  BAD_TARGET("target that is not a finite number (or not 0/1 for multi-label)");
+
+  private final String description;
+
+  BadRowReason(String description) {
+    this.description = description;
+  }
+
+  public String description() {
+    return description;
+  }
+}

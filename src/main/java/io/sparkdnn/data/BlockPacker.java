@@ -1,0 +1,327 @@
+package io.sparkdnn.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+
+/**
+ * Reads rows once and caches them as {@link PackedBlock}s:
+ *
+ * <ol>
+ *   <li>read Spark's internal rows (arrays copied whole, nothing boxed), validate and convert them
+ *       into chunks that remember their input partition and row positions; cache these;
+ *   <li>count the rows of each input partition (from the cache) to number every row in input
+ *       order — the ids that every later random choice keys on;
+ *   <li>re-cut the chunks at id multiples of {@value PackingOptions#CHUNK_ROWS}, split training from
+ *       validation rows by a hash of the id, and send chunk k to partition k mod P (a shuffle of
+ *       float arrays, not of rows), so that the layout depends only on the ids and P;
+ *   <li>merge each partition's chunks, in id order, into blocks and cache them in memory and on disk
+ *       (Kryo-serialised when spilled); drop the first cache.
+ * </ol>
+ */
+public final class BlockPacker {
+  private BlockPacker() {}
+
+  public static PackedData pack(
+      Dataset<Row> data, RowConverter converter, PackingOptions options, String dataName) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+    EnumMap<BadRowReason, LongAccumulator> skipped = new EnumMap<>(BadRowReason.class);
+    for (BadRowReason reason : BadRowReason.values()) {
+      skipped.put(reason, sc.sc().longAccumulator("rows skipped: " + reason.description()));
+    }
+    Cells.Internal cells = new Cells.Internal(data.schema());
+    BadRowPolicy policy = options.badRows();
+    JavaRDD<SourceChunk> source = data.queryExecution().toRdd().toJavaRDD()
+        .mapPartitionsWithIndex((p, rows) -> read(p, rows, converter, cells, policy, skipped), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    source.setName("read " + dataName);
+    try {
+      long[] offsets = offsets(source);
+      int partitions = options.partitions();
+      int blockRows = options.blockRows();
+      JavaRDD<PackedBlock> blocks = source
+          .mapPartitionsWithIndex((p, chunks) -> renumber(chunks, offsets[p], options), true)
+          .mapToPair(chunk -> new Tuple2<>(chunk.rowIds()[0] / PackingOptions.CHUNK_ROWS, chunk))
+          .partitionBy(new ChunkPartitioner(partitions))
+          .values()
+          .mapPartitions(parts -> merge(parts, blockRows), false)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      blocks.setName("packed " + dataName);
+      long[] totals = blocks.treeAggregate(new long[3], BlockPacker::count, BlockPacker::sum, 2);
+      Map<BadRowReason, Long> skippedCounts = new EnumMap<>(BadRowReason.class);
+      for (Map.Entry<BadRowReason, LongAccumulator> e : skipped.entrySet()) {
+        if (e.getValue().value() > 0) {
+          skippedCounts.put(e.getKey(), e.getValue().value());
+        }
+      }
+      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName);
+    } catch (Exception e) { // SparkException is checked to Java
+      throw Failures.asDataException(locate(e, data), dataName);
+    } finally {
+      source.unpersist(false);
+    }
+  }
+
+  /** A chunk of converted rows of one input partition, before rows have their global ids. */
+  public static final class SourceChunk implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Rows kept; rowIds hold their 0-based positions within the input partition. */
+    final PackedBlock rows;
+    /** Rows read from the input partition so far, bad ones included. */
+    final long inputRows;
+
+    SourceChunk(PackedBlock rows, long inputRows) {
+      this.rows = rows;
+      this.inputRows = inputRows;
+    }
+  }
+
+  /** Step 1, executor side: one input partition into chunks, bad rows refused or counted. */
+  private static Iterator<SourceChunk> read(int partition, Iterator<InternalRow> rows, RowConverter converter,
+      Cells.Internal cells, BadRowPolicy policy, Map<BadRowReason, LongAccumulator> skipped) {
+    int width = converter.width();
+    int targetWidth = converter.targetWidth();
+    int capacity = PackingOptions.CHUNK_ROWS;
+    List<SourceChunk> out = new ArrayList<>();
+    float[] features = new float[capacity * width];
+    float[] targets = new float[capacity * targetWidth];
+    long[] positions = new long[capacity];
+    int kept = 0;
+    long read = 0;
+    while (rows.hasNext()) {
+      InternalRow row = rows.next();
+      long position = read++;
+      try {
+        cells.on(row);
+        converter.features(cells, features, kept * width);
+        converter.targets(cells, targets, kept * targetWidth);
+      } catch (BadRowException e) {
+        if (policy == BadRowPolicy.FAIL) {
+          throw e.atPartitionRow(partition, position + 1);
+        }
+        skipped.get(e.reason()).add(1);
+        continue;
+      }
+      positions[kept++] = position;
+      if (kept == capacity) {
+        out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(),
+            positions.clone(), false), read));
+        kept = 0;
+      }
+    }
+    out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width),
+        java.util.Arrays.copyOf(targets, kept * targetWidth), java.util.Arrays.copyOf(positions, kept), false), read));
+    return out.iterator();
+  }
+
+  /** Step 2: the id of each input partition's first row, from the cached chunks. */
+  private static long[] offsets(JavaRDD<SourceChunk> source) {
+    List<Long> counts = source.mapPartitions(chunks -> {
+      long rows = 0;
+      while (chunks.hasNext()) {
+        rows = chunks.next().inputRows;
+      }
+      return Collections.singletonList(rows).iterator();
+    }).collect();
+    long[] offsets = new long[counts.size()];
+    for (int p = 1; p < offsets.length; p++) {
+      offsets[p] = offsets[p - 1] + counts.get(p - 1);
+    }
+    return offsets;
+  }
+
+  /** Step 3: global ids, the validation split, and chunks cut at id multiples of CHUNK_ROWS. */
+  private static Iterator<PackedBlock> renumber(Iterator<SourceChunk> chunks, long offset, PackingOptions options) {
+    List<PackedBlock> out = new ArrayList<>();
+    ChunkCutter[] parts = {null, null};
+    long currentChunk = -1;
+    while (chunks.hasNext()) {
+      PackedBlock rows = chunks.next().rows;
+      for (int i = 0; i < rows.rows(); i++) {
+        long id = offset + rows.rowIds()[i];
+        long chunk = id / PackingOptions.CHUNK_ROWS;
+        if (chunk != currentChunk) {
+          flush(parts, out);
+          currentChunk = chunk;
+        }
+        boolean validation = options.isValidation(id);
+        int k = validation ? 1 : 0;
+        if (parts[k] == null) {
+          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), validation);
+        }
+        parts[k].add(rows, i, id);
+      }
+    }
+    flush(parts, out);
+    return out.iterator();
+  }
+
+  private static void flush(ChunkCutter[] parts, List<PackedBlock> out) {
+    for (int k = 0; k < parts.length; k++) {
+      if (parts[k] != null && parts[k].rows > 0) {
+        out.add(parts[k].toBlock());
+      }
+    }
+  }
+
+  /** Accumulates up to CHUNK_ROWS rows of one kind (training or validation). */
+  private static final class ChunkCutter {
+    final int width;
+    final int targetWidth;
+    final boolean validation;
+    final float[] features;
+    final float[] targets;
+    final long[] ids;
+    int rows;
+
+    ChunkCutter(int width, int targetWidth, boolean validation) {
+      this.width = width;
+      this.targetWidth = targetWidth;
+      this.validation = validation;
+      this.features = new float[PackingOptions.CHUNK_ROWS * width];
+      this.targets = new float[PackingOptions.CHUNK_ROWS * targetWidth];
+      this.ids = new long[PackingOptions.CHUNK_ROWS];
+    }
+
+    void add(PackedBlock from, int row, long id) {
+      System.arraycopy(from.features(), row * width, features, rows * width, width);
+      System.arraycopy(from.targets(), row * targetWidth, targets, rows * targetWidth, targetWidth);
+      ids[rows++] = id;
+    }
+
+    PackedBlock toBlock() {
+      PackedBlock block = new PackedBlock(rows, width, targetWidth,
+          java.util.Arrays.copyOf(features, rows * width), java.util.Arrays.copyOf(targets, rows * targetWidth),
+          java.util.Arrays.copyOf(ids, rows), validation);
+      rows = 0;
+      return block;
+    }
+  }
+
+  /** Turns "row L of input partition P" into a row number of the whole input (error path only). */
+  private static Exception locate(Exception e, Dataset<Row> data) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BadRowException && ((BadRowException) t).partition() >= 0) {
+        BadRowException bad = (BadRowException) t;
+        int partition = bad.partition();
+        List<Long> before = data.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
+          long n = 0;
+          if (p < partition) {
+            while (rows.hasNext()) {
+              rows.next();
+              n++;
+            }
+          }
+          return Collections.singletonList(n).iterator();
+        }, true).collect();
+        long offset = before.stream().mapToLong(Long::longValue).sum();
+        return bad.atRow(offset + bad.row());
+      }
+    }
+    return e;
+  }
+
+  private static long[] count(long[] totals, PackedBlock block) {
+    totals[block.isValidation() ? 1 : 0] += block.rows();
+    totals[2] += block.payloadBytes();
+    return totals;
+  }
+
+  private static long[] sum(long[] a, long[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+
+  /** Concatenates a partition's chunks, in id order, into blocks of up to {@code blockRows}. */
+  private static Iterator<PackedBlock> merge(Iterator<PackedBlock> chunks, int blockRows) {
+    List<PackedBlock> all = new ArrayList<>();
+    chunks.forEachRemaining(all::add);
+    all.sort((a, b) -> Long.compare(a.rowIds()[0], b.rowIds()[0]));
+    List<PackedBlock> blocks = new ArrayList<>();
+    for (boolean validation : new boolean[] {false, true}) {
+      List<PackedBlock> group = new ArrayList<>();
+      int rows = 0;
+      for (PackedBlock chunk : all) {
+        if (chunk.isValidation() != validation) {
+          continue;
+        }
+        if (rows + chunk.rows() > blockRows && rows > 0) {
+          blocks.add(concat(group, rows, validation));
+          group.clear();
+          rows = 0;
+        }
+        group.add(chunk);
+        rows += chunk.rows();
+      }
+      if (rows > 0) {
+        blocks.add(concat(group, rows, validation));
+      }
+    }
+    return blocks.iterator();
+  }
+
+  private static PackedBlock concat(List<PackedBlock> parts, int rows, boolean validation) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    PackedBlock first = parts.get(0);
+    int width = first.width();
+    int targetWidth = first.targetWidth();
+    float[] features = new float[rows * width];
+    float[] targets = new float[rows * targetWidth];
+    long[] ids = new long[rows];
+    int at = 0;
+    for (PackedBlock p : parts) {
+      System.arraycopy(p.features(), 0, features, at * width, p.rows() * width);
+      System.arraycopy(p.targets(), 0, targets, at * targetWidth, p.rows() * targetWidth);
+      System.arraycopy(p.rowIds(), 0, ids, at, p.rows());
+      at += p.rows();
+    }
+    return new PackedBlock(rows, width, targetWidth, features, targets, ids, validation);
+  }
+
+  /** Chunk k goes to partition k mod P. */
+  static final class ChunkPartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int partitions;
+
+    ChunkPartitioner(int partitions) {
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) Math.floorMod((Long) key, (long) partitions);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ChunkPartitioner && ((ChunkPartitioner) o).partitions == partitions;
+    }
+
+    @Override
+    public int hashCode() {
+      return partitions;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.sparkdnn.data;
+
+import io.sparkdnn.engine.MiniBatch;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The blocks of one partition seen as a single list of rows 0..n−1, for picking rows in any order
+ * and copying them, rescaled, into a mini-batch.
+ */
+public final class BlockRows {
+  private final List<PackedBlock> blocks = new ArrayList<>();
+  private final int[] starts;
+  private final int size;
+
+  public BlockRows(Iterator<PackedBlock> partition) {
+    partition.forEachRemaining(blocks::add);
+    starts = new int[blocks.size() + 1];
+    for (int b = 0; b < blocks.size(); b++) {
+      starts[b + 1] = starts[b] + blocks.get(b).rows();
+    }
+    size = starts[blocks.size()];
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public List<PackedBlock> blocks() {
+    return blocks;
+  }
+
+  /** Copies row {@code index} (0..size−1) into {@code batch} at {@code slot}. */
+  public void copyTo(int index, MiniBatch batch, int slot, FeatureScaling scaling) {
+    int b = blockOf(index);
+    copyTo(blocks.get(b), index - starts[b], batch, slot, scaling);
+  }
+
+  /** Copies row {@code row} of {@code block} into {@code batch} at {@code slot}. */
+  public static void copyTo(PackedBlock block, int row, MiniBatch batch, int slot, FeatureScaling scaling) {
+    int width = block.width();
+    int targetWidth = block.targetWidth();
+    scaling.apply(block.features(), row * width, batch.features(), slot * width);
+    System.arraycopy(block.targets(), row * targetWidth, batch.targets(), slot * targetWidth, targetWidth);
+    batch.rowIds()[slot] = block.rowIds()[row];
+  }
+
+  private int blockOf(int index) {
+    int lo = 0;
+    int hi = blocks.size() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= index) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,215 @@
+package io.sparkdnn.data;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Read access to one row's cells as primitives, whatever Spark representation the row comes in:
+ * Spark's internal rows (packing: arrays are copied whole, nothing is boxed) or external
+ * {@link Row}s (prediction, which passes other columns through untouched). {@link RowConverter}
+ * validates what these return.
+ */
+public abstract class Cells {
+  abstract boolean isNull(int position);
+
+  /** A numeric cell. */
+  abstract double number(int position);
+
+  /** A label cell as a Number, String or Boolean. */
+  abstract Object label(int position);
+
+  /** A vector or numeric-array cell as floats; null elements become NaN (see {@link #nullElement}). */
+  abstract float[] values(int position);
+
+  /** Index of the first null element of an array cell, or −1. */
+  abstract int nullElement(int position);
+
+  /** Cells of Spark's internal rows, typed by the schema of the columns read. */
+  public static final class Internal extends Cells implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final VectorUDT VECTORS = new VectorUDT();
+    private final DataType[] types;
+    private transient InternalRow row;
+
+    public Internal(StructType schema) {
+      this.types = new DataType[schema.fields().length];
+      for (int i = 0; i < types.length; i++) {
+        types[i] = schema.fields()[i].dataType();
+      }
+    }
+
+    public Internal on(InternalRow row) {
+      this.row = row;
+      return this;
+    }
+
+    @Override
+    boolean isNull(int p) {
+      return row.isNullAt(p);
+    }
+
+    @Override
+    double number(int p) {
+      DataType t = types[p];
+      if (t instanceof DoubleType) {
+        return row.getDouble(p);
+      } else if (t instanceof FloatType) {
+        return row.getFloat(p);
+      } else if (t instanceof IntegerType) {
+        return row.getInt(p);
+      } else if (t instanceof LongType) {
+        return row.getLong(p);
+      } else if (t instanceof ShortType) {
+        return row.getShort(p);
+      } else if (t instanceof ByteType) {
+        return row.getByte(p);
+      } else if (t instanceof DecimalType) {
+        DecimalType d = (DecimalType) t;
+        return row.getDecimal(p, d.precision(), d.scale()).toDouble();
+      }
+      throw new IllegalStateException("column " + p + " of type " + t.simpleString() + " is not numeric");
+    }
+
+    @Override
+    Object label(int p) {
+      DataType t = types[p];
+      if (t instanceof StringType) {
+        return row.getUTF8String(p).toString();
+      }
+      if (t instanceof BooleanType) {
+        return row.getBoolean(p);
+      }
+      return number(p);
+    }
+
+    @Override
+    float[] values(int p) {
+      DataType t = types[p];
+      if (t.equals(SQLDataTypes.VectorType())) {
+        return Cells.floats(VECTORS.deserialize(row.getStruct(p, 4)).toArray());
+      }
+      ArrayData array = row.getArray(p);
+      DataType element = ((ArrayType) t).elementType();
+      if (element instanceof FloatType && !((ArrayType) t).containsNull()) {
+        return array.toFloatArray();
+      }
+      float[] out = new float[array.numElements()];
+      for (int i = 0; i < out.length; i++) {
+        if (array.isNullAt(i)) {
+          out[i] = Float.NaN;
+        } else if (element instanceof FloatType) {
+          out[i] = array.getFloat(i);
+        } else if (element instanceof DoubleType) {
+          out[i] = (float) array.getDouble(i);
+        } else if (element instanceof IntegerType) {
+          out[i] = array.getInt(i);
+        } else if (element instanceof LongType) {
+          out[i] = array.getLong(i);
+        } else if (element instanceof ShortType) {
+          out[i] = array.getShort(i);
+        } else if (element instanceof ByteType) {
+          out[i] = array.getByte(i);
+        } else {
+          DecimalType d = (DecimalType) element;
+          out[i] = (float) array.getDecimal(i, d.precision(), d.scale()).toDouble();
+        }
+      }
+      return out;
+    }
+
+    @Override
+    int nullElement(int p) {
+      if (!(types[p] instanceof ArrayType) || !((ArrayType) types[p]).containsNull()) {
+        return -1;
+      }
+      ArrayData array = row.getArray(p);
+      for (int i = 0; i < array.numElements(); i++) {
+        if (array.isNullAt(i)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** Cells of external rows: ML vectors, Scala sequences and boxed numbers. */
+  public static final class External extends Cells {
+    private Row row;
+
+    public External on(Row row) {
+      this.row = row;
+      return this;
+    }
+
+    @Override
+    boolean isNull(int p) {
+      return row.isNullAt(p);
+    }
+
+    @Override
+    double number(int p) {
+      return ((Number) row.get(p)).doubleValue();
+    }
+
+    @Override
+    Object label(int p) {
+      return row.get(p);
+    }
+
+    @Override
+    float[] values(int p) {
+      Object value = row.get(p);
+      if (value instanceof Vector) {
+        return Cells.floats(((Vector) value).toArray());
+      }
+      List<Object> list = row.getList(p);
+      float[] out = new float[list.size()];
+      for (int i = 0; i < out.length; i++) {
+        Object element = list.get(i);
+        out[i] = element == null ? Float.NaN : ((Number) element).floatValue();
+      }
+      return out;
+    }
+
+    @Override
+    int nullElement(int p) {
+      Object value = row.get(p);
+      if (value instanceof Vector) {
+        return -1;
+      }
+      List<Object> list = row.getList(p);
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) == null) {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+
+  static float[] floats(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (float) values[i];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+package io.sparkdnn.data;
+
+/**
+ * Input data that cannot be used as it is: names where (column, row, path) and what is wrong. Its
+ * message is meant for the user as it stands.
+ */
+public class DataException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public DataException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,50 @@
+package io.sparkdnn.data;
+
+/**
+ * Turns a failed Spark job back into the user-facing error that caused it. A {@link DataException}
+ * thrown in a task reaches the driver as the cause of a SparkException when it could be
+ * deserialised; otherwise only its text survives inside the SparkException's message.
+ */
+public final class Failures {
+  private Failures() {}
+
+  /**
+   * The DataException behind a failed job, prefixed with {@code dataName}; otherwise {@code e}
+   * itself, wrapped if it is checked (Scala's SparkException is, to Java).
+   */
+  public static RuntimeException asDataException(Exception e, String dataName) {
+    DataException cause = findDataException(e);
+    if (cause != null) {
+      return new DataException(dataName + ": " + cause.getMessage());
+    }
+    return e instanceof RuntimeException ? (RuntimeException) e : new SparkJobException(e);
+  }
+
+  /** A failed Spark job that is not about the data; the cause says what happened. */
+  public static final class SparkJobException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SparkJobException(Exception cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** The first DataException in the cause chain, or recovered from a SparkException's message. */
+  public static DataException findDataException(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataException) {
+        return (DataException) t;
+      }
+    }
+    String text = String.valueOf(e.getMessage());
+    for (String type : new String[] {BadRowException.class.getName(), DataException.class.getName()}) {
+      int at = text.indexOf(type + ": ");
+      if (at >= 0) {
+        String rest = text.substring(at + type.length() + 2);
+        int end = rest.indexOf('\n');
+        return new DataException(end >= 0 ? rest.substring(0, end) : rest);
+      }
+    }
+    return null;
+  }
+}

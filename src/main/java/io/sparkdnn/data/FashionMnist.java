@@ -1,0 +1,135 @@
+package io.sparkdnn.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Converts Fashion-MNIST from its IDX files (as Debian's dataset-fashion-mnist installs them) to
+ * parquet: {@code label} (int 0–9) and {@code features} (784 floats, pixel / 255, row by row).
+ */
+public final class FashionMnist {
+  public static final int PIXELS = 28 * 28;
+  private static final int IMAGES_MAGIC = 0x00000803;
+  private static final int LABELS_MAGIC = 0x00000801;
+  private static final int CHUNK = 1000;
+  private static final String[][] SPLITS = {
+    {"train", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"},
+    {"test", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"},
+  };
+
+  private FashionMnist() {}
+
+  /** Writes {@code output}/train.parquet and {@code output}/test.parquet; returns rows per split. */
+  public static long[] prepare(SparkSession spark, Path source, String output, boolean overwrite) {
+    if (!Files.isDirectory(source)) {
+      throw new DataException("Fashion-MNIST not found at " + source + " (prepare.source); install it "
+          + "with `apt-get install dataset-fashion-mnist` or point prepare.source at its IDX files");
+    }
+    long[] counts = new long[SPLITS.length];
+    StructType schema = new StructType()
+        .add("label", DataTypes.IntegerType, false)
+        .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+    for (int i = 0; i < SPLITS.length; i++) {
+      Path images = source.resolve(SPLITS[i][1]);
+      Path labels = source.resolve(SPLITS[i][2]);
+      byte[][] pixels = readImages(images);
+      byte[] classes = readLabels(labels);
+      if (pixels.length != classes.length) {
+        throw new DataException(images + " holds " + pixels.length + " images but " + labels + " holds "
+            + classes.length + " labels");
+      }
+      // Ship raw bytes in chunks (small tasks, cheap to serialise) and build rows on the executors.
+      List<byte[]> chunks = new ArrayList<>();
+      for (int start = 0; start < pixels.length; start += CHUNK) {
+        int n = Math.min(CHUNK, pixels.length - start);
+        byte[] chunk = new byte[n * (PIXELS + 1)];
+        for (int r = 0; r < n; r++) {
+          chunk[r * (PIXELS + 1)] = classes[start + r];
+          System.arraycopy(pixels[start + r], 0, chunk, r * (PIXELS + 1) + 1, PIXELS);
+        }
+        chunks.add(chunk);
+      }
+      JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(chunks, chunks.size())
+          .flatMap(FashionMnist::rowsOf);
+      spark.createDataFrame(rows, schema).write()
+          .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+          .parquet(output + "/" + SPLITS[i][0] + ".parquet");
+      counts[i] = pixels.length;
+    }
+    return counts;
+  }
+
+  private static java.util.Iterator<Row> rowsOf(byte[] chunk) {
+    int n = chunk.length / (PIXELS + 1);
+    List<Row> rows = new ArrayList<>(n);
+    for (int r = 0; r < n; r++) {
+      int base = r * (PIXELS + 1);
+      float[] x = new float[PIXELS];
+      for (int p = 0; p < PIXELS; p++) {
+        x[p] = (chunk[base + 1 + p] & 0xFF) / 255f;
+      }
+      rows.add(RowFactory.create((int) chunk[base], x));
+    }
+    return rows.iterator();
+  }
+
+  static byte[][] readImages(Path file) {
+    try (DataInputStream in = open(file)) {
+      int magic = in.readInt();
+      if (magic != IMAGES_MAGIC) {
+        throw new DataException(file + " is not an IDX image file (magic " + Integer.toHexString(magic) + ")");
+      }
+      int count = in.readInt();
+      int rows = in.readInt();
+      int cols = in.readInt();
+      if (rows * cols != PIXELS || count <= 0) {
+        throw new DataException(file + " holds " + count + " images of " + rows + "×" + cols + "; expected 28×28");
+      }
+      byte[][] images = new byte[count][PIXELS];
+      for (byte[] image : images) {
+        in.readFully(image);
+      }
+      return images;
+    } catch (IOException e) {
+      throw new DataException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  static byte[] readLabels(Path file) {
+    try (DataInputStream in = open(file)) {
+      int magic = in.readInt();
+      if (magic != LABELS_MAGIC) {
+        throw new DataException(file + " is not an IDX label file (magic " + Integer.toHexString(magic) + ")");
+      }
+      byte[] labels = new byte[in.readInt()];
+      in.readFully(labels);
+      return labels;
+    } catch (IOException e) {
+      throw new DataException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static DataInputStream open(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new DataException("missing Fashion-MNIST file " + file);
+    }
+    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    return new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw);
+  }
+}

@@ -1,0 +1,109 @@
+package io.sparkdnn.data;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * Cached, packed rows: the training blocks every epoch reads, and the validation blocks. Both may
+ * come from one cached RDD split by row id, or from two separately packed datasets.
+ */
+public final class PackedData {
+  private final JavaRDD<PackedBlock> training;
+  private final JavaRDD<PackedBlock> validation;
+  private final List<JavaRDD<PackedBlock>> cached;
+  private final long trainingRows;
+  private final long validationRows;
+  private final long payloadBytes;
+  private final Map<BadRowReason, Long> skipped;
+  private final int partitions;
+  private final String dataName;
+
+  PackedData(
+      JavaRDD<PackedBlock> blocks, long trainingRows, long validationRows, long payloadBytes,
+      Map<BadRowReason, Long> skipped, int partitions, String dataName) {
+    this(trainingRows > 0 ? blocks.filter(b -> !b.isValidation()) : null,
+        validationRows > 0 ? blocks.filter(PackedBlock::isValidation) : null,
+        List.of(blocks), trainingRows, validationRows, payloadBytes, skipped, partitions, dataName);
+  }
+
+  private PackedData(
+      JavaRDD<PackedBlock> training, JavaRDD<PackedBlock> validation, List<JavaRDD<PackedBlock>> cached,
+      long trainingRows, long validationRows, long payloadBytes, Map<BadRowReason, Long> skipped,
+      int partitions, String dataName) {
+    this.training = training;
+    this.validation = validation;
+    this.cached = List.copyOf(cached);
+    this.trainingRows = trainingRows;
+    this.validationRows = validationRows;
+    this.payloadBytes = payloadBytes;
+    this.skipped = Map.copyOf(skipped);
+    this.partitions = partitions;
+    this.dataName = dataName;
+  }
+
+  /** Training rows from {@code train} and all rows of {@code heldOut} as validation. */
+  public static PackedData withValidation(PackedData train, PackedData heldOut) {
+    List<JavaRDD<PackedBlock>> cached = new ArrayList<>(train.cached);
+    cached.addAll(heldOut.cached);
+    Map<BadRowReason, Long> skipped = new EnumMap<>(BadRowReason.class);
+    skipped.putAll(train.skipped);
+    heldOut.skipped.forEach((k, v) -> skipped.merge(k, v, Long::sum));
+    return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
+        heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
+        train.dataName);
+  }
+
+  /** Training blocks; null when there are no training rows. */
+  public JavaRDD<PackedBlock> training() {
+    return training;
+  }
+
+  /** Validation blocks; null when there are no validation rows. */
+  public JavaRDD<PackedBlock> validation() {
+    return validation;
+  }
+
+  public long trainingRows() {
+    return trainingRows;
+  }
+
+  public long validationRows() {
+    return validationRows;
+  }
+
+  /** Bytes of the packed arrays (features, targets, ids). */
+  public long payloadBytes() {
+    return payloadBytes;
+  }
+
+  /** Rows left out as bad, per reason (empty unless bad rows are skipped). */
+  public Map<BadRowReason, Long> skipped() {
+    return skipped;
+  }
+
+  public long skippedRows() {
+    return skipped.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public int partitions() {
+    return partitions;
+  }
+
+  public String dataName() {
+    return dataName;
+  }
+
+  /** The cached RDDs behind this data, e.g. to look up their storage. */
+  public List<JavaRDD<PackedBlock>> cachedRdds() {
+    return cached;
+  }
+
+  public void release() {
+    for (JavaRDD<PackedBlock> rdd : cached) {
+      rdd.unpersist(false);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.sparkdnn.data;
+
+import io.sparkdnn.engine.Task;
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Turns one row into floats — features, then targets — and refuses what the network cannot use:
+ * nulls, NaN/∞, the wrong number of features, unknown labels, with a {@link BadRowException}
+ * naming the column (the caller adds where the row is). Rows are read positionally through
+ * {@link Cells}: the features' columns first, then the labels', as
+ * {@link InputColumns#featureAndLabelColumns()} selects them.
+ */
+public final class RowConverter implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final InputColumns columns;
+  private final Task task;
+  private final LabelIndex labels;
+  private final int targetWidth;
+
+  /** @param labels the classes (classification) or null */
+  public RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth) {
+    this.columns = columns;
+    this.task = task;
+    this.labels = labels;
+    this.targetWidth = targetWidth;
+  }
+
+  public int width() {
+    return columns.width();
+  }
+
+  public int targetWidth() {
+    return targetWidth;
+  }
+
+  /** Position of the first label column in a row laid out features-then-labels. */
+  public int labelPosition() {
+    return columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;
+  }
+
+  /** Writes the row's {@link #width()} features to {@code dst} at {@code offset}. */
+  public void features(Cells row, float[] dst, int offset) {
+    String[] names = columns.featureColumns();
+    int width = columns.width();
+    if (columns.featureShape() == InputColumns.Shape.SCALARS) {
+      for (int j = 0; j < width; j++) {
+        dst[offset + j] = scalar(row, j, names[j], BadRowReason.NULL_FEATURE,
+            BadRowReason.NON_FINITE_FEATURE);
+      }
+    } else {
+      many(row, 0, names[0], width, dst, offset, false);
+    }
+  }
+
+  /** Writes the row's targets (class index, 0/1 labels or values) to {@code dst} at {@code offset}. */
+  public void targets(Cells row, float[] dst, int offset) {
+    int position = labelPosition();
+    String[] names = columns.labelColumns();
+    if (task == Task.MULTICLASS || task == Task.BINARY) {
+      if (row.isNull(position)) {
+        throw bad(BadRowReason.NULL_LABEL, names[0], "has no label (null)");
+      }
+      Object value = row.label(position);
+      int index = labels.indexOf(value);
+      if (index < 0) {
+        throw bad(BadRowReason.UNKNOWN_LABEL, names[0], "has label '" + labels.keyOf(value)
+            + "', which is not one of the model's classes " + Arrays.toString(labels.labels()));
+      }
+      dst[offset] = index;
+      return;
+    }
+    if (columns.labelShape() == InputColumns.Shape.SCALARS) {
+      if (names.length != targetWidth) {
+        throw new DataException(names.length + " label columns " + Arrays.toString(names)
+            + " but the network has " + targetWidth + " outputs");
+      }
+      for (int j = 0; j < names.length; j++) {
+        dst[offset + j] = scalar(row, position + j, names[j], BadRowReason.BAD_TARGET,
+            BadRowReason.BAD_TARGET);
+      }
+    } else {
+      many(row, position, names[0], targetWidth, dst, offset, true);
+    }
+    if (task == Task.MULTILABEL) {
+      for (int j = 0; j < targetWidth; j++) {
+        float v = dst[offset + j];
+        if (v != 0f && v != 1f) {
+          throw bad(BadRowReason.BAD_TARGET, names[Math.min(j, names.length - 1)],
+              "has multi-label target " + v + " at position " + j + "; expected 0 or 1");
+        }
+      }
+    }
+  }
+
+  private static float scalar(
+      Cells row, int position, String name, BadRowReason ifNull, BadRowReason ifNotFinite) {
+    if (row.isNull(position)) {
+      throw bad(ifNull, name, "is null");
+    }
+    float v = (float) row.number(position);
+    if (!Float.isFinite(v)) {
+      throw bad(ifNotFinite, name, "is " + v);
+    }
+    return v;
+  }
+
+  private static void many(
+      Cells row, int position, String name, int expected, float[] dst, int offset,
+      boolean target) {
+    BadRowReason nullReason = target ? BadRowReason.BAD_TARGET : BadRowReason.NULL_FEATURE;
+    if (row.isNull(position)) {
+      throw bad(nullReason, name, "is null");
+    }
+    float[] values = row.values(position);
+    if (values.length != expected) {
+      throw bad(target ? BadRowReason.BAD_TARGET : BadRowReason.WRONG_WIDTH, name,
+          "has " + values.length + " values, expected " + expected);
+    }
+    // Checking finiteness as one sum keeps the common path a tight loop: v·0 is NaN only for NaN/∞.
+    float check = 0f;
+    for (float v : values) {
+      check += v * 0f;
+    }
+    if (check != 0f) {
+      int nullAt = row.nullElement(position);
+      if (nullAt >= 0) {
+        throw bad(nullReason, name, "has a null at position " + nullAt);
+      }
+      for (int j = 0; j < values.length; j++) {
+        if (!Float.isFinite(values[j])) {
+          throw bad(target ? BadRowReason.BAD_TARGET : BadRowReason.NON_FINITE_FEATURE, name,
+              "has " + values[j] + " at position " + j);
+        }
+      }
+    }
+    System.arraycopy(values, 0, dst, offset, expected);
+  }
+
+  private static BadRowException bad(BadRowReason reason, String column, String what) {
+    return new BadRowException(reason, column, what);
+  }
+}

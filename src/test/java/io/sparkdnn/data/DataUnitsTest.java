@@ -1,0 +1,75 @@
+package io.sparkdnn.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class DataUnitsTest {
+
+  private static PackedBlock block(float[][] rows) {
+    int width = rows[0].length;
+    float[] features = new float[rows.length * width];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(rows[r], 0, features, r * width, width);
+    }
+    return new PackedBlock(rows.length, width, 1, features, new float[rows.length], new long[rows.length], false);
+  }
+
+  /** Statistics merged from partitions equal one pass over everything (parallel variance). */
+  @Test
+  void statisticsMergeLikeOnePass() {
+    SplittableRandom random = new SplittableRandom(3);
+    float[][] rows = new float[1000][3];
+    for (float[] row : rows) {
+      row[0] = (float) random.nextDouble(-5, 5);
+      row[1] = (float) (100 + random.nextDouble());
+      row[2] = 7f;
+    }
+    FeatureStatistics whole = new FeatureStatistics().add(block(rows));
+    FeatureStatistics merged = new FeatureStatistics()
+        .merge(new FeatureStatistics().add(block(java.util.Arrays.copyOfRange(rows, 0, 300))))
+        .merge(new FeatureStatistics())
+        .merge(new FeatureStatistics().add(block(java.util.Arrays.copyOfRange(rows, 300, 1000))));
+    assertEquals(whole.count(), merged.count());
+    for (int j = 0; j < 3; j++) {
+      assertEquals(whole.mean(j), merged.mean(j), 1e-9);
+      assertEquals(whole.std(j), merged.std(j), 1e-9);
+      assertEquals(whole.min(j), merged.min(j));
+      assertEquals(whole.max(j), merged.max(j));
+    }
+  }
+
+  @Test
+  void standardAndMinMaxScaling() {
+    float[][] rows = {{1f, 10f, 5f}, {3f, 20f, 5f}};
+    FeatureStatistics stats = new FeatureStatistics().add(block(rows));
+    float[] out = new float[3];
+    FeatureScaling standard = FeatureScaling.fit(ScalingMode.STANDARD, stats, 3);
+    standard.apply(rows[0], 0, out, 0);
+    assertArrayEquals(new float[] {-1f, -1f, 0f}, out, 1e-6f, "constant features are only centred");
+    FeatureScaling minmax = FeatureScaling.fit(ScalingMode.MINMAX, stats, 3);
+    minmax.apply(rows[1], 0, out, 0);
+    assertArrayEquals(new float[] {1f, 1f, 0f}, out, 1e-6f);
+    FeatureScaling.none(3).apply(rows[1], 0, out, 0);
+    assertArrayEquals(rows[1], out);
+  }
+
+  @Test
+  void labelIndexes() {
+    LabelIndex identity = LabelIndex.fromDistinct(true, new String[] {"2", "0", "1"}, 4);
+    assertArrayEquals(new String[] {"0", "1", "2", "3"}, identity.labels(), "0..K−1 keep their places");
+    assertEquals(2, identity.indexOf(2.0));
+    assertEquals(2, identity.indexOf(2));
+    assertEquals(-1, identity.indexOf(7));
+    LabelIndex signs = LabelIndex.fromDistinct(true, new String[] {"1", "-1"}, 2);
+    assertArrayEquals(new String[] {"-1", "1"}, signs.labels());
+    assertEquals(1.0, signs.valueOf(1));
+    LabelIndex strings = LabelIndex.fromDistinct(false, new String[] {"yes", "no"}, 2);
+    assertArrayEquals(new String[] {"no", "yes"}, strings.labels());
+    assertEquals("yes", strings.valueOf(1));
+    assertEquals("2.5", LabelIndex.canonical(2.5));
+    assertEquals("3", LabelIndex.canonical(3.0));
+  }
+}
