@@ -5,11 +5,7 @@ ensure_tools() {
   local missing=()
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} (apt-get)" >&2
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  apt_install "${missing[@]}"
 }
 
 # What the tests need beyond the build: Debian's chromium (the report is checked in a headless
@@ -18,11 +14,20 @@ ensure_test_tools() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} (apt-get)" >&2
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  apt_install "${missing[@]}"
+}
+
+# Fashion-MNIST's IDX files from Debian's dataset-fashion-mnist, under /usr/share/datasets.
+ensure_fashion_mnist() {
+  [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || apt_install dataset-fashion-mnist
+}
+
+# Installs the given Debian packages, if any are given.
+apt_install() {
+  [ $# -gt 0 ] || return 0
+  echo "installing $* (apt-get)" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 # Runs a command as root: directly when we are root, else through sudo.

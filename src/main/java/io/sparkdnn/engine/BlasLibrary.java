@@ -80,7 +80,7 @@ public final class BlasLibrary {
     String previous = System.getProperty(NATIVE_LIB_PATH);
     if (previous != null && !previous.equals(path)) {
       throw new IllegalStateException(
-          NATIVE_LIB_PATH + " is already set to " + previous + "; use engine.blas = system");
+          NATIVE_LIB_PATH + " is already set to " + previous + "; use training.blas = system");
     }
     System.setProperty(NATIVE_LIB_PATH, path);
     BLAS blas = NativeBLAS.getInstance();
