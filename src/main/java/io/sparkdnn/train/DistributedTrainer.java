@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -108,7 +109,8 @@ public final class DistributedTrainer {
       listener.onEpoch(metrics, state);
       if (stop) {
         LOG.info("early stopping after epoch {}: {} has not improved for {} epochs; best was epoch {} ({})",
-            epoch, config.stoppingMetric(), config.patience(), state.bestEpoch, state.bestMetric);
+            epoch, config.stoppingMetric(), config.patience(), state.bestEpoch,
+            String.format(Locale.ROOT, "%.4f", state.bestMetric));
         break;
       }
       if (run.converged) {
