@@ -1,9 +1,12 @@
 package io.sparkdnn.cli;
 
 import java.io.File;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every command takes. */
 final class CommonOptions {
@@ -15,6 +18,13 @@ final class CommonOptions {
 
   @Option(names = "--debug", description = "Print stack traces with errors")
   boolean debug;
+
+  /** The command this is mixed into: its output writer is where results go (tests capture it). */
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   Settings settings() {
     return ConfigLoader.load(conf, overrides);

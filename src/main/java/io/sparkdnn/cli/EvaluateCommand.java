@@ -16,18 +16,11 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** Evaluates a model on labelled data and prints the metrics as JSON. */
 @Command(name = "evaluate", description = "Evaluate a model (evaluate.model) on labelled data (evaluate.input); print metrics JSON.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
-  @Spec CommandSpec spec;
-
-  private java.io.PrintWriter out() {
-    return spec.commandLine().getOut();
-  }
 
   @Override
   public Integer call() throws IOException {
@@ -59,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
           throw new UncheckedIOException("cannot write evaluate.output " + output + ": " + e.getMessage(), e);
         }
       }
-      out().println(json);
+      options.out().println(json);
       return 0;
     }
   }

@@ -18,8 +18,6 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -29,11 +27,6 @@ final class PredictCommand implements Callable<Integer> {
   static final List<String> OUTPUT_FORMATS = List.of("parquet", "csv", "json", "orc");
 
   @Mixin CommonOptions options;
-  @Spec CommandSpec spec;
-
-  private java.io.PrintWriter out() {
-    return spec.commandLine().getOut();
-  }
 
   @Override
   public Integer call() {
@@ -52,8 +45,8 @@ final class PredictCommand implements Callable<Integer> {
       SparkSession spark = session.spark;
       Jobs.checkWritable(spark, outputPath, overwrite, "predict.output.path", "predict.overwrite");
       DnnModel model = ModelReader.read(modelPath, spark.sparkContext().hadoopConfiguration(), "predict.model");
-      Dataset<Row> predictions = model.predict(input.read(spark, "input data"), keep, badRows,
-          input.describe("input data"));
+      Dataset<Row> data = input.read(spark, "input data");
+      Dataset<Row> predictions = model.predict(data, keep, badRows, input.describe("input data"));
       if (format.equals("csv")) {
         predictions = flattenArrays(predictions, model);
       }
@@ -61,9 +54,9 @@ final class PredictCommand implements Callable<Integer> {
         predictions.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
             .option("header", "true").format(format).save(outputPath);
       } catch (Exception e) { // SparkException is checked to Java
-        throw Failures.asDataException(e, input.describe("input data"));
+        throw Failures.asDataException(e, data, input.describe("input data"));
       }
-      out().println("predictions written to " + outputPath + " (" + format + ")");
+      options.out().println("predictions written to " + outputPath + " (" + format + ")");
       return 0;
     }
   }

@@ -7,18 +7,11 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** Converts a public dataset to parquet once, for training. */
 @Command(name = "prepare", description = "Write a dataset (prepare.dataset: fashion-mnist or synthetic) under prepare.output.")
 final class PrepareCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
-  @Spec CommandSpec spec;
-
-  private java.io.PrintWriter out() {
-    return spec.commandLine().getOut();
-  }
 
   @Override
   public Integer call() {
@@ -38,7 +31,7 @@ final class PrepareCommand implements Callable<Integer> {
           Jobs.checkWritable(spark, output + "/" + file, overwrite, "prepare.output", "prepare.overwrite");
         }
         SyntheticData.write(spark, output, rows, s.longValue("prepare.seed"), overwrite);
-        out().println("synthetic: " + rows + " rows each written to " + output
+        options.out().println("synthetic: " + rows + " rows each written to " + output
             + "/{multiclass.parquet,binary.csv,regression.parquet,multilabel.parquet}");
         return 0;
       }
@@ -47,7 +40,7 @@ final class PrepareCommand implements Callable<Integer> {
         Jobs.checkWritable(spark, output + "/" + split + ".parquet", overwrite, "prepare.output", "prepare.overwrite");
       }
       long[] rows = FashionMnist.prepare(spark, source, output, overwrite);
-      out().println("fashion-mnist: " + rows[0] + " training and " + rows[1] + " test rows written to "
+      options.out().println("fashion-mnist: " + rows[0] + " training and " + rows[1] + " test rows written to "
           + output + "/{train,test}.parquet");
       return 0;
     }

@@ -35,10 +35,15 @@ final class StoreCommands {
   /** --store and --name, or store.path and store.name from configuration. */
   static final class Target {
     @Mixin CommonOptions options;
+    @Spec(Spec.Target.MIXEE) CommandSpec command;
     @Option(names = "--store", paramLabel = "DIR", description = "Model store (store.path)")
     String store;
     @Option(names = "--name", paramLabel = "NAME", description = "Model name (store.name)")
     String name;
+
+    PrintWriter out() {
+      return command.commandLine().getOut();
+    }
 
     ModelStore open() {
       if (store != null) {
@@ -55,13 +60,12 @@ final class StoreCommands {
   @Command(name = "list", description = "List a model's versions, newest last; * marks production.")
   static final class ListCommand implements Callable<Integer> {
     @Mixin Target target;
-    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       ModelStore store = target.open();
       String current = store.current();
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = target.out();
       List<String> versions = store.versions();
       if (versions.isEmpty()) {
         out.println("model " + store.name() + " has no versions yet");
@@ -86,7 +90,6 @@ final class StoreCommands {
   @Command(name = "show", description = "Show a version's metadata summary as JSON (VERSION or current).")
   static final class ShowCommand implements Callable<Integer> {
     @Mixin Target target;
-    @Spec CommandSpec spec;
     @Parameters(paramLabel = "VERSION", defaultValue = "current", description = "A version id, or current")
     String version;
 
@@ -111,7 +114,7 @@ final class StoreCommands {
           out.set(field, value);
         }
       }
-      spec.commandLine().getOut().println(JSON.writeValueAsString(out));
+      target.out().println(JSON.writeValueAsString(out));
       return 0;
     }
   }
@@ -119,7 +122,6 @@ final class StoreCommands {
   @Command(name = "promote", description = "Make VERSION the production version (a manual promotion).")
   static final class PromoteCommand implements Callable<Integer> {
     @Mixin Target target;
-    @Spec CommandSpec spec;
     @Parameters(paramLabel = "VERSION") String version;
     @Option(names = "--reason", defaultValue = "promoted by hand") String reason;
 
@@ -127,7 +129,7 @@ final class StoreCommands {
     public Integer call() {
       ModelStore store = target.open();
       String previous = store.setCurrent(version, "manual-promote", reason);
-      spec.commandLine().getOut().println("production: " + version + " (was " + (previous == null ? "none" : previous) + ")");
+      target.out().println("production: " + version + " (was " + (previous == null ? "none" : previous) + ")");
       return 0;
     }
   }
@@ -135,7 +137,6 @@ final class StoreCommands {
   @Command(name = "rollback", description = "Return production to the version it was before the current one.")
   static final class RollbackCommand implements Callable<Integer> {
     @Mixin Target target;
-    @Spec CommandSpec spec;
     @Option(names = "--reason", defaultValue = "rolled back by hand") String reason;
 
     @Override
@@ -143,7 +144,7 @@ final class StoreCommands {
       ModelStore store = target.open();
       String was = store.current();
       String now = store.rollback(reason);
-      spec.commandLine().getOut().println("production: " + now + " (was " + was + ")");
+      target.out().println("production: " + now + " (was " + was + ")");
       return 0;
     }
   }
@@ -151,13 +152,12 @@ final class StoreCommands {
   @Command(name = "prune", description = "Delete old versions beyond the newest N (never production or its rollback target).")
   static final class PruneCommand implements Callable<Integer> {
     @Mixin Target target;
-    @Spec CommandSpec spec;
     @Option(names = "--keep", required = true, paramLabel = "N") int keep;
 
     @Override
     public Integer call() {
       List<String> deleted = target.open().prune(keep);
-      spec.commandLine().getOut().println(deleted.isEmpty() ? "nothing to prune" : "deleted " + String.join(", ", deleted));
+      target.out().println(deleted.isEmpty() ? "nothing to prune" : "deleted " + String.join(", ", deleted));
       return 0;
     }
   }
@@ -165,12 +165,11 @@ final class StoreCommands {
   @Command(name = "unlock", description = "Break a stale lock left by a run that died.")
   static final class UnlockCommand implements Callable<Integer> {
     @Mixin Target target;
-    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       String owner = target.open().breakLock();
-      spec.commandLine().getOut().println(owner == null ? "no lock" : "removed the lock of " + owner.trim());
+      target.out().println(owner == null ? "no lock" : "removed the lock of " + owner.trim());
       return 0;
     }
   }

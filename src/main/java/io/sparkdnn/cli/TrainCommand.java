@@ -5,9 +5,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Trains a network and writes a model directory (model.path) — or, with a store, a new version
@@ -20,7 +18,6 @@ import picocli.CommandLine.Spec;
         + "production (exit 0 promoted, 3 kept the old one, 1 failed)."})
 final class TrainCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
-  @Spec CommandSpec spec;
 
   @Option(names = "--store", paramLabel = "DIR", description = "Model store (store.path)")
   String store;
@@ -58,13 +55,13 @@ final class TrainCommand implements Callable<Integer> {
     try (Jobs.Session session = Jobs.session(s)) {
       SparkSession spark = session.spark;
       if (withStore) {
-        return new StoreRun(s, spec.commandLine().getOut()).run(spark);
+        return new StoreRun(s, options.out()).run(spark);
       }
       LinkedHashMap<String, String> facts = new LinkedHashMap<>();
       facts.put("model", modelPath);
       TrainingRun.Result result = run.run(spark, run.config, modelPath, s.bool("model.overwrite"),
           s.optionalString("model.warm-start"), facts, null);
-      spec.commandLine().getOut().println(TrainingRun.summary(result));
+      options.out().println(TrainingRun.summary(result));
       return 0;
     }
   }

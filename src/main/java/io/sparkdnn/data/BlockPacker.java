@@ -69,7 +69,7 @@ public final class BlockPacker {
       }
       return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName);
     } catch (Exception e) { // SparkException is checked to Java
-      throw Failures.asDataException(locate(e, data), dataName);
+      throw Failures.asDataException(e, data, dataName);
     } finally {
       source.unpersist(false);
     }
@@ -209,29 +209,6 @@ public final class BlockPacker {
       rows = 0;
       return block;
     }
-  }
-
-  /** Turns "row L of input partition P" into a row number of the whole input (error path only). */
-  private static Exception locate(Exception e, Dataset<Row> data) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BadRowException && ((BadRowException) t).partition() >= 0) {
-        BadRowException bad = (BadRowException) t;
-        int partition = bad.partition();
-        List<Long> before = data.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
-          long n = 0;
-          if (p < partition) {
-            while (rows.hasNext()) {
-              rows.next();
-              n++;
-            }
-          }
-          return Collections.singletonList(n).iterator();
-        }, true).collect();
-        long offset = before.stream().mapToLong(Long::longValue).sum();
-        return bad.atRow(offset + bad.row());
-      }
-    }
-    return e;
   }
 
   private static long[] count(long[] totals, PackedBlock block) {

@@ -7,6 +7,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
@@ -68,24 +69,28 @@ public abstract class Cells {
 
     @Override
     double number(int p) {
-      DataType t = types[p];
+      return numberAt(row, p, types[p]);
+    }
+
+    /** Element or column {@code i} of a numeric type, from a row or an array alike. */
+    private static double numberAt(SpecializedGetters source, int i, DataType t) {
       if (t instanceof DoubleType) {
-        return row.getDouble(p);
+        return source.getDouble(i);
       } else if (t instanceof FloatType) {
-        return row.getFloat(p);
+        return source.getFloat(i);
       } else if (t instanceof IntegerType) {
-        return row.getInt(p);
+        return source.getInt(i);
       } else if (t instanceof LongType) {
-        return row.getLong(p);
+        return source.getLong(i);
       } else if (t instanceof ShortType) {
-        return row.getShort(p);
+        return source.getShort(i);
       } else if (t instanceof ByteType) {
-        return row.getByte(p);
+        return source.getByte(i);
       } else if (t instanceof DecimalType) {
         DecimalType d = (DecimalType) t;
-        return row.getDecimal(p, d.precision(), d.scale()).toDouble();
+        return source.getDecimal(i, d.precision(), d.scale()).toDouble();
       }
-      throw new IllegalStateException("column " + p + " of type " + t.simpleString() + " is not numeric");
+      throw new IllegalStateException("value " + i + " of type " + t.simpleString() + " is not numeric");
     }
 
     @Override
@@ -113,24 +118,7 @@ public abstract class Cells {
       }
       float[] out = new float[array.numElements()];
       for (int i = 0; i < out.length; i++) {
-        if (array.isNullAt(i)) {
-          out[i] = Float.NaN;
-        } else if (element instanceof FloatType) {
-          out[i] = array.getFloat(i);
-        } else if (element instanceof DoubleType) {
-          out[i] = (float) array.getDouble(i);
-        } else if (element instanceof IntegerType) {
-          out[i] = array.getInt(i);
-        } else if (element instanceof LongType) {
-          out[i] = array.getLong(i);
-        } else if (element instanceof ShortType) {
-          out[i] = array.getShort(i);
-        } else if (element instanceof ByteType) {
-          out[i] = array.getByte(i);
-        } else {
-          DecimalType d = (DecimalType) element;
-          out[i] = (float) array.getDecimal(i, d.precision(), d.scale()).toDouble();
-        }
+        out[i] = array.isNullAt(i) ? Float.NaN : (float) numberAt(array, i, element);
       }
       return out;
     }

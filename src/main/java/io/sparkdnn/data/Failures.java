@@ -1,5 +1,10 @@
 package io.sparkdnn.data;
 
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
 /**
  * Turns a failed Spark job back into the user-facing error that caused it. A {@link DataException}
  * thrown in a task reaches the driver as the cause of a SparkException when it could be
@@ -18,6 +23,37 @@ public final class Failures {
       return new DataException(dataName + ": " + cause.getMessage());
     }
     return e instanceof RuntimeException ? (RuntimeException) e : new SparkJobException(e);
+  }
+
+  /**
+   * {@link #asDataException(Exception, String)} for a job that read {@code data} partition by
+   * partition: a bad row reported as "row L of input partition P" becomes a row number of the whole
+   * input. That costs a count of the partitions before P, so it is done here, on the error path only.
+   */
+  public static RuntimeException asDataException(Exception e, Dataset<Row> data, String dataName) {
+    return asDataException(locate(e, data), dataName);
+  }
+
+  private static Exception locate(Exception e, Dataset<Row> data) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BadRowException && ((BadRowException) t).partition() >= 0) {
+        BadRowException bad = (BadRowException) t;
+        int partition = bad.partition();
+        List<Long> before = data.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
+          long n = 0;
+          if (p < partition) {
+            while (rows.hasNext()) {
+              rows.next();
+              n++;
+            }
+          }
+          return Collections.singletonList(n).iterator();
+        }, true).collect();
+        long offset = before.stream().mapToLong(Long::longValue).sum();
+        return bad.atRow(offset + bad.row());
+      }
+    }
+    return e;
   }
 
   /** A failed Spark job that is not about the data; the cause says what happened. */

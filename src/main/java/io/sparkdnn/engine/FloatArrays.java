@@ -24,6 +24,18 @@ public final class FloatArrays {
     return Math.sqrt(dot(a, a));
   }
 
+  /** The largest |a[i] − b[i]|: how far two weight vectors of one network are apart. */
+  public static double maxAbsDifference(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("lengths differ: " + a.length + " and " + b.length);
+    }
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
   /** True when every value is finite. */
   public static boolean allFinite(float[] a) {
     // v·0 is 0 for finite v and NaN for NaN or ±∞: one branch-free pass the JIT can vectorise.

@@ -5,6 +5,7 @@ import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
@@ -33,7 +34,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
 
 /**
  * A trained network with everything needed to use it on new data: the spec and weights, the
@@ -124,6 +124,8 @@ public final class DnnModel implements Serializable {
    * Adds prediction columns to {@code data} (lazily, like any Spark transformation): for
    * classification {@code prediction} (the label) and {@code probability} (per class); for
    * regression {@code prediction}. Keeps {@code keepColumns}, or every non-feature column if null.
+   * Under {@link BadRowPolicy#FAIL} a bad row fails the job at "row L of input partition P";
+   * {@link Failures#asDataException(Exception, Dataset, String)} turns that into a row number.
    */
   public Dataset<Row> predict(Dataset<Row> data, List<String> keepColumns, BadRowPolicy badRows, String dataName) {
     return predict(data, keepColumns, badRows, dataName, PREDICTION, PROBABILITY);
@@ -155,7 +157,7 @@ public final class DnnModel implements Serializable {
     Dataset<Row> input = data.selectExpr(selected.stream().map(c -> "`" + c + "`").toArray(String[]::new));
     int featureCount = columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;
     PredictTask predictTask = new PredictTask(this, broadcast, featureCount, keep.size(), badRows);
-    JavaRDD<Row> rows = input.javaRDD().zipWithIndex().mapPartitions(predictTask::call);
+    JavaRDD<Row> rows = input.javaRDD().mapPartitionsWithIndex(predictTask::call, true);
     return spark.createDataFrame(rows, schema);
   }
 
@@ -238,8 +240,11 @@ public final class DnnModel implements Serializable {
       this.badRows = badRows;
     }
 
-    /** Reads up to a batch of rows, predicts them, and hands them out; one batch in memory. */
-    Iterator<Row> call(Iterator<Tuple2<Row, Long>> rows) {
+    /**
+     * Reads up to a batch of rows, predicts them, and hands them out; one batch in memory. A bad
+     * row is reported by its position in {@code partition} (see {@link Failures#asDataException}).
+     */
+    Iterator<Row> call(int partition, Iterator<Row> rows) {
       DenseNetwork net = NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
       Cells.External cells = new Cells.External();
       float[] w = weights.value();
@@ -249,6 +254,7 @@ public final class DnnModel implements Serializable {
         private final List<Boolean> valid = new ArrayList<>(BATCH_ROWS);
         private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
         private int next;
+        private long position;
 
         @Override
         public boolean hasNext() {
@@ -273,18 +279,19 @@ public final class DnnModel implements Serializable {
           MiniBatch batch = net.batch();
           int filled = 0;
           while (filled < BATCH_ROWS && rows.hasNext()) {
-            Tuple2<Row, Long> item = rows.next();
+            Row row = rows.next();
+            position++;
             boolean ok = true;
             try {
-              converter.features(cells.on(item._1()), raw, 0);
+              converter.features(cells.on(row), raw, 0);
               scaling.apply(raw, 0, batch.features(), filled * raw.length);
             } catch (BadRowException e) {
               if (badRows == BadRowPolicy.FAIL) {
-                throw e.atRow(item._2() + 1);
+                throw e.atPartitionRow(partition, position);
               }
               ok = false;
             }
-            pending.add(item._1());
+            pending.add(row);
             valid.add(ok);
             filled += ok ? 1 : 0;
           }

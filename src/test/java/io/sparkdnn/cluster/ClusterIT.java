@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.TestData;
 import io.sparkdnn.cli.Cli;
+import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
 import java.nio.file.Files;
@@ -64,14 +65,6 @@ class ClusterIT {
     return ModelReader.read(path, new Configuration(), "model.path");
   }
 
-  private static double maxDifference(float[] a, float[] b) {
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
-  }
-
   /**
    * A model trained on the cluster through SparkSubmit equals one trained in local mode with the
    * same seed in sync mode: weights within 1e-5 (only the order of float sums differs).
@@ -85,7 +78,7 @@ class ClusterIT {
     String local = dir.resolve("local-model").toString();
     Cli cli = Cli.run(syncJob(local, 3).toArray(new String[0]));
     assertEquals(0, cli.status, cli.toString());
-    double diff = maxDifference(model(onCluster).weights(), model(local).weights());
+    double diff = FloatArrays.maxAbsDifference(model(onCluster).weights(), model(local).weights());
     assertTrue(diff <= 1e-5, "max weight difference " + diff);
   }
 
@@ -151,7 +144,7 @@ class ClusterIT {
 
     String reference = dir.resolve("uninterrupted").toString();
     assertEquals(0, Cli.run(syncJob(reference, 8).toArray(new String[0])).status);
-    double diff = maxDifference(model(model).weights(), model(reference).weights());
+    double diff = FloatArrays.maxAbsDifference(model(model).weights(), model(reference).weights());
     assertTrue(diff <= 1e-5, "max weight difference " + diff);
   }
 

@@ -5,11 +5,13 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.TestData;
 import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.ScalingMode;
 import io.sparkdnn.engine.BlasBackend;
@@ -126,5 +128,25 @@ class ModelRoundTripTest {
     aborted.abort();
     assertEquals("second", ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "m").info().get("note"));
     assertEquals(1, dir.toFile().list((d, n) -> n.contains("replace")).length, "no staging left behind");
+  }
+
+  /**
+   * predict is lazy (no Spark job until an action, as a Transformer must be), and a bad row in a
+   * later partition is reported by its number in the whole input once the error is located.
+   */
+  @Test
+  void predictIsLazyAndBadRowsAreNumberedInInputOrder() {
+    // 400 rows in 4 partitions of 100, in id order; row 301 (id 300) has a NaN feature.
+    Dataset<Row> bad = spark.range(0, 400, 1, 4).selectExpr("CAST(id AS INT) AS id",
+        "array(CAST(IF(id = 300, 'NaN', '1') AS FLOAT), 0F, 0F, 0F, 0F) AS features");
+    String group = "predict-is-lazy";
+    spark.sparkContext().setJobGroup(group, "predict", false);
+    Dataset<Row> predictions = model.predict(bad, List.of("id"), BadRowPolicy.FAIL, "data");
+    spark.sparkContext().clearJobGroup();
+    assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length);
+
+    Exception e = assertThrows(Exception.class, predictions::collectAsList);
+    String message = Failures.asDataException(e, bad, "the data").getMessage();
+    assertTrue(message.startsWith("the data: row 301: column 'features'"), message);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.TestData;
 import io.sparkdnn.cli.Cli;
+import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.model.ModelReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,10 +71,7 @@ class StoreIT {
     float[] a = ModelReader.read(store.resolve("nightly").resolve(version).toString(), new Configuration(), "m").weights();
     float[] b = ModelReader.read(reference.resolve("nightly").resolve(referenceVersion).toString(), new Configuration(), "m")
         .weights();
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
+    double max = FloatArrays.maxAbsDifference(a, b);
     assertTrue(max <= 1e-5, "max weight difference " + max);
   }
 }

@@ -9,6 +9,7 @@ import io.sparkdnn.TestData;
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.engine.NetworkSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,14 +52,6 @@ class CheckpointTest {
     };
   }
 
-  private static double maxDifference(float[] a, float[] b) {
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
-  }
-
   /**
    * Sync mode is deterministic but for the order in which partition results are summed, so the
    * resumed run ends within 1e-5 of the uninterrupted one (measured here: 0).
@@ -82,7 +75,7 @@ class CheckpointTest {
     assertEquals(2, resumed.resumedEpochs, "epoch 3's checkpoint was never written");
     assertEquals(2, earlier.size(), "the metrics of epochs 1-2 come back");
     assertEquals(3, resumed.result.history().size(), "epochs 3-5 ran again");
-    double diff = maxDifference(uninterrupted, resumed.model.weights());
+    double diff = FloatArrays.maxAbsDifference(uninterrupted, resumed.model.weights());
     assertTrue(diff <= 1e-5, "max weight difference " + diff);
   }
 

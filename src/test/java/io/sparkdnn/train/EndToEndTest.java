@@ -12,6 +12,7 @@ import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.ScalingMode;
 import io.sparkdnn.data.SyntheticData;
+import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.model.DnnModel;
 import java.util.List;
@@ -125,11 +126,11 @@ class EndToEndTest {
         .optimizer(OptimizerSettings.builder().learningRate(0.01).build()).build();
     float[] one = weights(data, 1, sync);
     float[] four = weights(data, 4, sync);
-    double diff = maxDifference(one, four);
+    double diff = FloatArrays.maxAbsDifference(one, four);
     assertTrue(diff <= 1e-4, "max weight difference " + diff);
 
     TrainingConfig local = sync.toBuilder().mode(TrainingMode.LOCAL).roundsPerEpoch(1).build();
-    double localDiff = maxDifference(weights(data, 1, local), weights(data, 4, local));
+    double localDiff = FloatArrays.maxAbsDifference(weights(data, 1, local), weights(data, 4, local));
     assertTrue(localDiff > 1e-3, "local mode depends on partitioning: " + localDiff);
   }
 
@@ -138,14 +139,6 @@ class EndToEndTest {
         ScalingMode.STANDARD, BadRowPolicy.FAIL, partitions, 8192, 0.1);
     DnnModel model = fit(data, settings, config).model;
     return model.weights();
-  }
-
-  private static double maxDifference(float[] a, float[] b) {
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
   }
 
   /** Early stopping stops after `patience` epochs without improvement and keeps the best weights. */
