@@ -9,11 +9,13 @@ ensure_tools() {
 }
 
 # What the tests need beyond the build: Debian's chromium (the report is checked in a headless
-# browser) and a font for the charts.
+# browser), a font for the charts, and the small real tables of python3-vega-datasets (the
+# defaults are tested on them).
 ensure_test_tools() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+  [ -d /usr/lib/python3/dist-packages/vega_datasets/_data ] || missing+=(python3-vega-datasets)
   apt_install "${missing[@]}"
 }
 

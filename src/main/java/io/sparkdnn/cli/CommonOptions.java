@@ -1,5 +1,7 @@
 package io.sparkdnn.cli;
 
+import io.sparkdnn.job.ConfigLoader;
+import io.sparkdnn.job.JobConfig;
 import java.io.File;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ final class CommonOptions {
     return command.commandLine().getOut();
   }
 
-  Settings settings() {
+  /** The job file and --set overrides, loaded and checked. */
+  JobConfig config() {
     return ConfigLoader.load(conf, overrides);
   }
 }

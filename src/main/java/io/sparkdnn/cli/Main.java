@@ -1,6 +1,7 @@
 package io.sparkdnn.cli;
 
 import io.sparkdnn.data.DataException;
+import io.sparkdnn.job.ConfigException;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.model.ModelFormatException;
 import io.sparkdnn.model.Versions;

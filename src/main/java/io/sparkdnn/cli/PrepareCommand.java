@@ -1,10 +1,9 @@
 package io.sparkdnn.cli;
 
-import io.sparkdnn.data.FashionMnist;
-import io.sparkdnn.data.SyntheticData;
-import java.nio.file.Path;
+import io.sparkdnn.job.JobConfig;
+import io.sparkdnn.job.PrepareJob;
+import io.sparkdnn.job.SparkSessions;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,33 +14,10 @@ final class PrepareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings s = options.settings();
-    String dataset = s.string("prepare.dataset");
-    if (!dataset.equals("fashion-mnist") && !dataset.equals("synthetic")) {
-      throw new ConfigException("prepare.dataset: unknown dataset '" + dataset
-          + "'; supported: fashion-mnist, synthetic");
-    }
-    String output = s.isSet("prepare.output") ? s.string("prepare.output") : "data/" + dataset;
-    boolean overwrite = s.bool("prepare.overwrite");
-    try (Jobs.Session session = Jobs.session(s)) {
-      SparkSession spark = session.spark;
-      if (dataset.equals("synthetic")) {
-        int rows = s.integer("prepare.rows", 100, 10_000_000);
-        for (String file : new String[] {"multiclass.parquet", "binary.csv", "regression.parquet", "multilabel.parquet"}) {
-          Jobs.checkWritable(spark, output + "/" + file, overwrite, "prepare.output", "prepare.overwrite");
-        }
-        SyntheticData.write(spark, output, rows, s.longValue("prepare.seed"), overwrite);
-        options.out().println("synthetic: " + rows + " rows each written to " + output
-            + "/{multiclass.parquet,binary.csv,regression.parquet,multilabel.parquet}");
-        return 0;
-      }
-      Path source = Path.of(s.string("prepare.source"));
-      for (String split : new String[] {"train", "test"}) {
-        Jobs.checkWritable(spark, output + "/" + split + ".parquet", overwrite, "prepare.output", "prepare.overwrite");
-      }
-      long[] rows = FashionMnist.prepare(spark, source, output, overwrite);
-      options.out().println("fashion-mnist: " + rows[0] + " training and " + rows[1] + " test rows written to "
-          + output + "/{train,test}.parquet");
+    JobConfig config = options.config();
+    PrepareJob job = new PrepareJob(config);
+    try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+      options.out().println(job.run(session.spark()));
       return 0;
     }
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkdnn.job.ConfigException;
+import io.sparkdnn.job.JobConfig;
 import io.sparkdnn.store.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,8 +54,12 @@ final class StoreCommands {
       if (name != null) {
         options.overrides.add("store.name=" + name);
       }
-      Settings s = options.settings();
-      return new ModelStore(s.string("store.path"), s.string("store.name"), new Configuration());
+      JobConfig.StoreSettings s = options.config().store();
+      if (s.path() == null || s.name() == null) {
+        throw new ConfigException((s.path() == null ? "store.path (--store)" : "store.name (--name)")
+            + " is not set; e.g. --store /models --name fashion");
+      }
+      return new ModelStore(s.path(), s.name(), new Configuration());
     }
   }
 

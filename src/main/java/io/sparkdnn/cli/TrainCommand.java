@@ -1,8 +1,11 @@
 package io.sparkdnn.cli;
 
-import java.util.LinkedHashMap;
+import io.sparkdnn.job.ConfigException;
+import io.sparkdnn.job.JobConfig;
+import io.sparkdnn.job.RetrainingRun;
+import io.sparkdnn.job.SparkSessions;
+import io.sparkdnn.job.TrainingRun;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,23 +48,25 @@ final class TrainCommand implements Callable<Integer> {
     if (force) {
       options.overrides.add("store.promote.force=true");
     }
-    Settings s = options.settings();
-    boolean withStore = s.optionalString("store.path") != null;
-    if (!withStore && s.optionalString("store.name") != null) {
+    JobConfig config = options.config();
+    boolean withStore = config.store().path() != null;
+    if (!withStore && config.store().name() != null) {
       throw new ConfigException("store.name (--name) is set but store.path (--store) is not");
     }
-    TrainingRun run = withStore ? null : new TrainingRun(s);
-    String modelPath = withStore ? null : s.string("model.path");
-    try (Jobs.Session session = Jobs.session(s)) {
-      SparkSession spark = session.spark;
-      if (withStore) {
-        return new StoreRun(s, options.out()).run(spark);
+    if (withStore) {
+      RetrainingRun run = new RetrainingRun(config);
+      try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+        RetrainingRun.Outcome outcome = run.run(session.spark());
+        if (outcome.trained() != null) {
+          options.out().println(Summaries.training(outcome.trained()));
+        }
+        options.out().println(outcome.message());
+        return outcome.exitCode();
       }
-      LinkedHashMap<String, String> facts = new LinkedHashMap<>();
-      facts.put("model", modelPath);
-      TrainingRun.Result result = run.run(spark, run.config, modelPath, s.bool("model.overwrite"),
-          s.optionalString("model.warm-start"), facts, null);
-      options.out().println(TrainingRun.summary(result));
+    }
+    TrainingRun run = new TrainingRun(config);
+    try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+      options.out().println(Summaries.training(run.run(session.spark())));
       return 0;
     }
   }

@@ -32,17 +32,21 @@ public final class BlockRows {
   }
 
   /** Copies row {@code index} (0..size−1) into {@code batch} at {@code slot}. */
-  public void copyTo(int index, MiniBatch batch, int slot, FeatureScaling scaling) {
+  public void copyTo(int index, MiniBatch batch, int slot, FeatureScaling scaling, TargetScaling targetScaling) {
     int b = blockOf(index);
-    copyTo(blocks.get(b), index - starts[b], batch, slot, scaling);
+    copyTo(blocks.get(b), index - starts[b], batch, slot, scaling, targetScaling);
   }
 
-  /** Copies row {@code row} of {@code block} into {@code batch} at {@code slot}. */
-  public static void copyTo(PackedBlock block, int row, MiniBatch batch, int slot, FeatureScaling scaling) {
+  /**
+   * Copies row {@code row} of {@code block} into {@code batch} at {@code slot}, features rescaled by
+   * {@code scaling} and targets by {@code targetScaling}.
+   */
+  public static void copyTo(PackedBlock block, int row, MiniBatch batch, int slot, FeatureScaling scaling,
+      TargetScaling targetScaling) {
     int width = block.width();
     int targetWidth = block.targetWidth();
     scaling.apply(block.features(), row * width, batch.features(), slot * width);
-    System.arraycopy(block.targets(), row * targetWidth, batch.targets(), slot * targetWidth, targetWidth);
+    targetScaling.apply(block.targets(), row * targetWidth, batch.targets(), slot * targetWidth);
     batch.rowIds()[slot] = block.rowIds()[row];
   }
 

@@ -1,6 +1,7 @@
 package io.sparkdnn.data;
 
 import io.sparkdnn.engine.Task;
+import io.sparkdnn.results.DataSummary;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,48 +64,40 @@ public final class DataProfile implements Serializable {
     return features;
   }
 
+  /** Per-output statistics of the targets (regression and multi-label; empty for classes). */
+  public FeatureStatistics targets() {
+    return targets;
+  }
+
   /**
-   * The JSON form kept in a model's metadata.
+   * The summary kept in a model's metadata.
    *
    * @param featureNames one name per feature
    * @param labelNames classes or outputs, in order (may be null)
    */
-  public Map<String, Object> toJson(String[] featureNames, String[] labelNames) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("rows", features.count());
-    List<Map<String, Object>> f = new ArrayList<>();
+  public DataSummary summary(String[] featureNames, String[] labelNames) {
+    List<DataSummary.Feature> f = new ArrayList<>();
     for (int j = 0; j < features.width(); j++) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("name", featureNames[j]);
-      e.put("mean", features.mean(j));
-      e.put("std", features.std(j));
-      e.put("min", features.min(j));
-      e.put("max", features.max(j));
-      f.add(e);
+      f.add(new DataSummary.Feature(featureNames[j], features.mean(j), features.std(j), features.min(j),
+          features.max(j)));
     }
-    out.put("features", f);
-    Map<String, Object> labels = new LinkedHashMap<>();
     if (classCounts != null) {
       long total = 0;
       for (long c : classCounts) {
         total += c;
       }
+      Map<String, Double> labels = new LinkedHashMap<>();
       for (int k = 0; k < classCounts.length; k++) {
         labels.put(labelNames == null ? Integer.toString(k) : labelNames[k], (double) classCounts[k] / total);
       }
-      out.put("label_distribution", labels);
-    } else {
-      List<Map<String, Object>> t = new ArrayList<>();
-      for (int j = 0; j < targets.width(); j++) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", labelNames == null || j >= labelNames.length ? "output " + j : labelNames[j]);
-        e.put("mean", targets.mean(j));
-        e.put("std", targets.std(j));
-        t.add(e);
-      }
-      out.put("targets", t);
+      return new DataSummary(features.count(), f, labels, List.of());
     }
-    return out;
+    List<DataSummary.Target> t = new ArrayList<>();
+    for (int j = 0; j < targets.width(); j++) {
+      t.add(new DataSummary.Target(labelNames == null || j >= labelNames.length ? "output " + j : labelNames[j],
+          targets.mean(j), targets.std(j)));
+    }
+    return new DataSummary(features.count(), f, null, t);
   }
 
   /** Names for the features of {@code columns}: column names, or COLUMN[i] for vectors and arrays. */

@@ -3,8 +3,6 @@ package io.sparkdnn.data;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,33 +16,32 @@ import org.apache.spark.sql.SparkSession;
 public final class DataSource implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  public static final List<String> FORMATS = List.of("parquet", "csv", "json", "orc", "libsvm");
-
   private final String path;
-  private final String format;
+  private final DataFormat format;
   private final Map<String, String> options;
   private final String configKey;
 
   /**
    * @param configKey the configuration key the path came from, named in messages
    */
-  public DataSource(String path, String format, Map<String, String> options, String configKey) {
-    this.path = path;
-    this.format = format.toLowerCase(Locale.ROOT);
+  public DataSource(String path, DataFormat format, Map<String, String> options, String configKey) {
+    this.path = java.util.Objects.requireNonNull(path, configKey);
+    this.format = java.util.Objects.requireNonNull(format, "format");
     this.options = new LinkedHashMap<>(options);
     this.configKey = configKey;
-    if (!FORMATS.contains(this.format)) {
-      throw new IllegalArgumentException("unknown data format '" + format + "' for " + configKey
-          + "; expected one of " + FORMATS);
-    }
   }
 
   public String path() {
     return path;
   }
 
-  public String format() {
+  public DataFormat format() {
     return format;
+  }
+
+  /** Options passed to Spark's reader (e.g. sep for csv). */
+  public Map<String, String> options() {
+    return java.util.Collections.unmodifiableMap(options);
   }
 
   /** How messages refer to this data: {@code what (key=path)}. */
@@ -55,8 +52,8 @@ public final class DataSource implements Serializable {
   /** Reads the data; a missing path is a DataException naming the key and the path. */
   public Dataset<Row> read(SparkSession spark, String what) {
     checkExists(spark, what);
-    DataFrameReader reader = spark.read().format(format);
-    if (format.equals("csv")) {
+    DataFrameReader reader = spark.read().format(format.token());
+    if (format == DataFormat.CSV) {
       reader = reader.option("header", "true").option("inferSchema", "true");
     }
     try {
@@ -66,7 +63,7 @@ public final class DataSource implements Serializable {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      throw new DataException("cannot read " + describe(what) + " as " + format + ": " + root.getMessage());
+      throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + root.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.scoring.ModelScoring;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
@@ -52,7 +53,7 @@ public final class DnnClassificationModel extends DnnPredictionModel<DnnClassifi
     String prediction = $(predictionCol);
     String probability = $(probabilityCol);
     String tmpProbability = "__dnn_probability_" + uid();
-    Dataset<Row> out = model.predict(data, Arrays.asList(data.columns()), BadRowPolicy.FAIL,
+    Dataset<Row> out = ModelScoring.predict(model, data, Arrays.asList(data.columns()), BadRowPolicy.FAIL,
         "input data (" + uid() + ")", prediction, tmpProbability);
     if (model.task() == Task.MULTILABEL) {
       out = out.withColumn(prediction, col(prediction).cast(DataTypes.createArrayType(DataTypes.DoubleType)));

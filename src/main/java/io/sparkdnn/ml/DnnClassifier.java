@@ -3,11 +3,11 @@ package io.sparkdnn.ml;
 import static org.apache.spark.sql.functions.col;
 
 import io.sparkdnn.data.DataException;
-import io.sparkdnn.data.InputColumns;
+import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.train.DnnTrainer;
-import io.sparkdnn.train.EpochMetrics;
+import io.sparkdnn.results.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
@@ -58,7 +58,7 @@ public final class DnnClassifier extends DnnEstimator<DnnClassificationModel, Dn
     boolean multiLabel = !(label.dataType() instanceof NumericType);
     Task task = multiLabel ? Task.MULTILABEL : Task.MULTICLASS;
     int outputs = multiLabel
-        ? InputColumns.vectorWidth(data, $(labelCol), "training data (" + uid() + ")")
+        ? ColumnResolver.vectorWidth(data, $(labelCol), "training data (" + uid() + ")")
         : numClasses(data, label);
     NetworkSpec spec = hiddenSpec($(hiddenLayers), featureWidth(data, task), outputs,
         multiLabel ? "sigmoid" : "softmax");

@@ -1,22 +1,23 @@
 package io.sparkdnn.ml;
 
-import io.sparkdnn.cli.JobFiles;
-import io.sparkdnn.cli.Settings;
+import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.InputColumns;
+import io.sparkdnn.data.ScalingMode;
 import io.sparkdnn.engine.Initialization;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
+import io.sparkdnn.engine.Token;
+import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.train.DnnTrainer;
-import io.sparkdnn.train.EpochMetrics;
+import io.sparkdnn.train.OptimizerName;
 import io.sparkdnn.train.OptimizerSettings;
+import io.sparkdnn.train.ScheduleName;
 import io.sparkdnn.train.TrainingConfig;
-import io.sparkdnn.train.TrainingListener;
+import io.sparkdnn.train.TrainingMode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
@@ -24,23 +25,22 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What {@link DnnClassifier} and {@link DnnRegressor} share: the training params, each mapped to
- * the configuration key of the command line, so that fitting builds its configuration exactly as
- * {@code dnn train} does (defaults from conf/defaults.conf, same validation, same trainer).
+ * What {@link DnnClassifier} and {@link DnnRegressor} share: the training params, each the
+ * counterpart of a configuration key of {@code dnn train}. Fitting builds the same typed
+ * configuration the command line builds from its files ({@link TrainingConfig}, {@link DataSettings})
+ * directly from the params, and runs the same trainer; defaults and ranges are those of the typed
+ * configuration, so a param is refused exactly when the configuration key would be.
  */
 abstract class DnnEstimator<M extends Model<M>, E extends DnnEstimator<M, E>> extends Estimator<M>
     implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  /** Param name → configuration key, for the params that are plain keys. */
-  private final Map<String, String> keys = new LinkedHashMap<>();
 
   final Param<String> featuresCol;
   final Param<String> labelCol;
@@ -69,7 +69,12 @@ abstract class DnnEstimator<M extends Model<M>, E extends DnnEstimator<M, E>> ex
 
   DnnEstimator(String uid) {
     this.uid = uid;
-    Settings d = JobFiles.defaults();
+    TrainingConfig d = TrainingConfig.builder(NetworkSpec.parse("1-2softmax")).build();
+    OptimizerSettings o = d.optimizer();
+    DataSettings data = DataSettings.builder().build();
+    TrainingConfig.Builder check = TrainingConfig.builder(null);
+    OptimizerSettings.Builder checkOptimizer = OptimizerSettings.builder();
+    DataSettings.Builder checkData = DataSettings.builder();
     featuresCol = new Param<>(this, "featuresCol", "features column: an ML vector or numeric array");
     labelCol = new Param<>(this, "labelCol", "label column");
     predictionCol = new Param<>(this, "predictionCol", "prediction column name");
@@ -77,40 +82,43 @@ abstract class DnnEstimator<M extends Model<M>, E extends DnnEstimator<M, E>> ex
         "hidden layers, WIDTH ACTIVATION [+dropoutRATE] joined by '-', e.g. 256relu-128relu+dropout0.2; "
             + "input and output layers follow from the data",
         v -> checked("hiddenLayers", () -> hiddenSpec(v, 1, 2, "softmax")));
-    epochs = intParam("epochs", "training.epochs", "passes over the training data", 1, d);
-    batchSize = intParam("batchSize", "training.batch-size", "rows per local optimizer step (local mode)", 1, d);
+    epochs = intParam("epochs", "training.epochs", "passes over the training data", d.epochs(), check::epochs);
+    batchSize = intParam("batchSize", "training.batch-size", "rows per local optimizer step (local mode)",
+        d.batchSize(), check::batchSize);
     mode = choice("mode", "training.mode", "sync (summed gradients) or local (averaged local steps)",
-        List.of("sync", "local"), d);
-    roundsPerEpoch = intParam("roundsPerEpoch", "training.rounds-per-epoch", "rounds (Spark jobs) per epoch", 1, d);
-    optimizer = choice("optimizer", "training.optimizer.name", "update rule", OptimizerSettings.NAMES, d);
+        TrainingMode.class, d.mode());
+    roundsPerEpoch = intParam("roundsPerEpoch", "training.rounds-per-epoch", "rounds (Spark jobs) per epoch",
+        d.roundsPerEpoch(), check::roundsPerEpoch);
+    optimizer = choice("optimizer", "training.optimizer.name", "update rule", OptimizerName.class, o.name());
     learningRate = doubleParam("learningRate", "training.optimizer.learning-rate", "learning rate",
-        ParamValidators.gt(0), d);
+        o.learningRate(), checkOptimizer::learningRate);
     momentum = doubleParam("momentum", "training.optimizer.momentum", "momentum (momentum, nesterov)",
-        ParamValidators.inRange(0, 1, true, false), d);
+        o.momentum(), checkOptimizer::momentum);
     weightDecay = doubleParam("weightDecay", "training.optimizer.weight-decay", "decoupled weight decay (adamw)",
-        ParamValidators.gtEq(0), d);
-    l2 = doubleParam("l2", "training.optimizer.l2", "L2 penalty ½·l2·‖W‖² on the weights", ParamValidators.gtEq(0), d);
+        o.weightDecay(), checkOptimizer::weightDecay);
+    l2 = doubleParam("l2", "training.optimizer.l2", "L2 penalty ½·l2·‖W‖² on the weights", o.l2(),
+        checkOptimizer::l2);
     clipNorm = doubleParam("clipNorm", "training.optimizer.clip-norm", "gradient-norm clipping, 0 for none",
-        ParamValidators.gtEq(0), d);
-    schedule = choice("schedule", "training.schedule.name", "learning-rate schedule", OptimizerSettings.SCHEDULES, d);
+        o.clipNorm(), checkOptimizer::clipNorm);
+    schedule = choice("schedule", "training.schedule.name", "learning-rate schedule", ScheduleName.class,
+        o.scheduleName());
     warmupEpochs = doubleParam("warmupEpochs", "training.schedule.warmup-epochs", "linear warm-up, in epochs",
-        ParamValidators.gtEq(0), d);
+        o.warmupEpochs(), checkOptimizer::warmupEpochs);
     patience = intParam("patience", "training.early-stopping.patience",
-        "early stopping: epochs without improvement of the validation loss; 0 for none", 0, d);
+        "early stopping: epochs without improvement of the validation loss; 0 for none", d.patience(),
+        check::patience);
     validationFraction = doubleParam("validationFraction", "data.validation-fraction",
-        "share of rows held out for validation", ParamValidators.inRange(0, 1, true, false), d);
-    seed = new LongParam(this, "seed", "random seed");
-    keys.put("seed", "training.seed");
-    setDefault(seed, d.longValue("training.seed"));
-    treeDepth = new IntParam(this, "treeDepth", "treeAggregate depth; 0 chooses one", ParamValidators.inRange(0, 10));
-    setDefault(treeDepth, 0);
-    scaling = choice("scaling", "data.scaling", "feature scaling", List.of("none", "standard", "minmax"), d);
-    partitions = intParam("partitions", "data.partitions", "partitions of the cached data; 0 follows Spark", 0, d);
-    initialization = new Param<>(this, "initialization", "weight initialisation",
-        v -> checked("initialization", () -> Initialization.fromToken(v)));
-    keys.put("initialization", "network.init");
-    setDefault(initialization, d.string("network.init"));
-    checkpointDir = new Param<>(this, "checkpointDir", "directory for checkpoints; empty for none");
+        "share of rows held out for validation", data.validationFraction(), checkData::validationFraction);
+    seed = new LongParam(this, "seed", "random seed (training.seed)");
+    setDefault(seed, d.seed());
+    treeDepth = intParam("treeDepth", "training.tree-depth", "treeAggregate depth; 0 chooses one", d.treeDepth(),
+        check::treeDepth);
+    scaling = choice("scaling", "data.scaling", "feature scaling", ScalingMode.class, data.scaling());
+    partitions = intParam("partitions", "data.partitions", "partitions of the cached data; 0 follows Spark",
+        data.partitions(), checkData::partitions);
+    initialization = choice("initialization", "network.init", "weight initialisation", Initialization.class,
+        d.initialization());
+    checkpointDir = new Param<>(this, "checkpointDir", "directory for checkpoints; empty for none (checkpoint.dir)");
     setDefault(checkpointDir, "");
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
@@ -118,22 +126,34 @@ abstract class DnnEstimator<M extends Model<M>, E extends DnnEstimator<M, E>> ex
     setDefault(hiddenLayers, "64relu");
   }
 
-  private IntParam intParam(String name, String key, String doc, int min, Settings defaults) {
-    IntParam p = new IntParam(this, name, doc + " (" + key + ")", ParamValidators.gtEq(min));
-    keys.put(name, key);
-    setDefault(p, defaults.integer(key, Integer.MIN_VALUE, Integer.MAX_VALUE));
+  private IntParam intParam(String name, String key, String doc, int defaultValue, Consumer<Integer> setter) {
+    IntParam p = new IntParam(this, name, doc + " (" + key + ")", v -> accepts(setter, (Integer) v));
+    setDefault(p, defaultValue);
     return p;
   }
 
-  private DoubleParam doubleParam(String name, String key, String doc, scala.Function1<Object, Object> valid,
-      Settings defaults) {
-    DoubleParam p = new DoubleParam(this, name, doc + " (" + key + ")", valid);
-    keys.put(name, key);
-    setDefault(p, defaults.number(key, -Double.MAX_VALUE, Double.MAX_VALUE));
+  private DoubleParam doubleParam(String name, String key, String doc, double defaultValue, Consumer<Double> setter) {
+    DoubleParam p = new DoubleParam(this, name, doc + " (" + key + ")", v -> accepts(setter, (Double) v));
+    setDefault(p, defaultValue);
     return p;
   }
 
-  private Param<String> choice(String name, String key, String doc, List<String> allowed, Settings defaults) {
+  /** True when the typed configuration's setter takes the value (its range is checked there, once). */
+  private static <T> boolean accepts(Consumer<T> setter, T value) {
+    try {
+      setter.accept(value);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private <E extends Enum<E> & Token> Param<String> choice(String name, String key, String doc, Class<E> type,
+      E defaultValue) {
+    List<String> allowed = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      allowed.add(e.token());
+    }
     Param<String> p = new Param<>(this, name, doc + ", one of " + allowed + " (" + key + ")", v -> {
       if (!allowed.contains(v.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException(getClass().getSimpleName() + " param " + name + ": '" + v
@@ -141,8 +161,7 @@ abstract class DnnEstimator<M extends Model<M>, E extends DnnEstimator<M, E>> ex
       }
       return true;
     });
-    keys.put(name, key);
-    setDefault(p, defaults.string(key));
+    setDefault(p, defaultValue.token());
     return p;
   }
 
@@ -167,29 +186,51 @@ abstract class DnnEstimator<M extends Model<M>, E extends DnnEstimator<M, E>> ex
     return uid;
   }
 
-  /** The configuration overrides these params mean, as {@code dnn train --set} takes them. */
-  List<String> overrides(NetworkSpec network) {
-    List<String> out = new ArrayList<>();
-    keys.forEach((name, key) -> out.add(key + "=" + $(getParam(name))));
-    out.add("training.tree-depth=" + ((int) $(treeDepth) == 0 ? "auto" : $(treeDepth)));
-    out.add("network.layers=" + network);
-    out.add("data.features=[\"" + $(featuresCol) + "\"]");
-    out.add("data.label=[\"" + $(labelCol) + "\"]");
+  /** The training configuration these params mean, for {@code network} and {@code task}. */
+  TrainingConfig trainingConfig(NetworkSpec network, Task task) {
+    OptimizerSettings optimizerSettings = OptimizerSettings.builder()
+        .name(OptimizerName.fromToken($(optimizer)))
+        .learningRate((Double) $(learningRate))
+        .momentum((Double) $(momentum))
+        .weightDecay((Double) $(weightDecay))
+        .l2((Double) $(l2))
+        .clipNorm((Double) $(clipNorm))
+        .schedule(ScheduleName.fromToken($(schedule)))
+        .warmupEpochs((Double) $(warmupEpochs))
+        .build();
     String dir = $(checkpointDir);
-    out.add("checkpoint.dir=" + (dir.isEmpty() ? "null" : dir));
-    return out;
+    return TrainingConfig.builder(network)
+        .task(task)
+        .initialization(Initialization.fromToken($(initialization)))
+        .mode(TrainingMode.fromToken($(mode)))
+        .epochs((Integer) $(epochs))
+        .batchSize((Integer) $(batchSize))
+        .roundsPerEpoch((Integer) $(roundsPerEpoch))
+        .optimizer(optimizerSettings)
+        .seed((Long) $(seed))
+        .patience((Integer) $(patience))
+        .treeDepth((Integer) $(treeDepth))
+        .checkpointDir(dir.isEmpty() ? null : dir)
+        .build();
+  }
+
+  /** The data settings these params mean. */
+  DataSettings dataSettings() {
+    return DataSettings.builder()
+        .features(List.of($(featuresCol)))
+        .labels(List.of($(labelCol)))
+        .scaling(ScalingMode.fromToken($(scaling)))
+        .partitions((Integer) $(partitions))
+        .validationFraction((Double) $(validationFraction))
+        .build();
   }
 
   /**
-   * Trains with the one training path: these params as configuration overrides, then {@link
+   * Trains with the one training path: these params as the typed configuration, then {@link
    * DnnTrainer} on the dataset. {@code history} receives every epoch's metrics.
    */
   DnnTrainer.Fit train(Dataset<Row> data, NetworkSpec network, Task task, Consumer<EpochMetrics> history) {
-    List<String> overrides = overrides(network);
-    overrides.add("network.task=" + task.token());
-    TrainingConfig config = JobFiles.training(null, overrides);
-    DataSettings settings = JobFiles.data(null, overrides);
-    DnnTrainer.Fit fit = new DnnTrainer(settings, config).fit(data, null,
+    DnnTrainer.Fit fit = new DnnTrainer(dataSettings(), trainingConfig(network, task)).fit(data, null,
         "training data (" + getClass().getSimpleName() + ")", null, null, (m, s) -> history.accept(m));
     fit.packed.release();
     return fit;
@@ -197,7 +238,7 @@ abstract class DnnEstimator<M extends Model<M>, E extends DnnEstimator<M, E>> ex
 
   /** The feature width of the data, from the features column (metadata or first row). */
   int featureWidth(Dataset<Row> data, Task task) {
-    InputColumns columns = InputColumns.resolve(data, List.of($(featuresCol)), List.of($(labelCol)), List.of(),
+    InputColumns columns = ColumnResolver.resolve(data, List.of($(featuresCol)), List.of($(labelCol)), List.of(),
         task, "training data (" + getClass().getSimpleName() + ")");
     return columns.width();
   }

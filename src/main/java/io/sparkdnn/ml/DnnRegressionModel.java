@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.scoring.ModelScoring;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.ParamMap;
@@ -33,7 +34,7 @@ public final class DnnRegressionModel extends DnnPredictionModel<DnnRegressionMo
     transformSchema(dataset.schema(), true);
     Dataset<Row> data = dataset.toDF();
     String prediction = $(predictionCol);
-    Dataset<Row> out = model.predict(data, Arrays.asList(data.columns()), BadRowPolicy.FAIL,
+    Dataset<Row> out = ModelScoring.predict(model, data, Arrays.asList(data.columns()), BadRowPolicy.FAIL,
         "input data (" + uid() + ")", prediction, "__unused_" + uid());
     if (numTargets() > 1) {
       out = out.withColumn(prediction, org.apache.spark.ml.functions.array_to_vector(col(prediction)));

@@ -1,10 +1,10 @@
 package io.sparkdnn.ml;
 
-import io.sparkdnn.data.InputColumns;
+import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.train.DnnTrainer;
-import io.sparkdnn.train.EpochMetrics;
+import io.sparkdnn.results.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -43,7 +43,7 @@ public final class DnnRegressor extends DnnEstimator<DnnRegressionModel, DnnRegr
     transformSchema(data.schema(), true);
     DataType label = data.schema().apply($(labelCol)).dataType();
     int targets = label instanceof NumericType
-        ? 1 : InputColumns.vectorWidth(data, $(labelCol), "training data (" + uid() + ")");
+        ? 1 : ColumnResolver.vectorWidth(data, $(labelCol), "training data (" + uid() + ")");
     NetworkSpec spec = hiddenSpec($(hiddenLayers), featureWidth(data, Task.REGRESSION), targets, "identity");
     List<EpochMetrics> history = new ArrayList<>();
     DnnTrainer.Fit fit = train(data, spec, Task.REGRESSION, history::add);

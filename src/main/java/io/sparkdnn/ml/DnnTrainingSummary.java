@@ -1,42 +1,40 @@
 package io.sparkdnn.ml;
 
-import io.sparkdnn.train.EpochMetrics;
+import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.EvaluationResult;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** How fitting went: per-epoch metrics (as in metrics.jsonl) and the final validation metrics. */
 public final class DnnTrainingSummary implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final List<Map<String, Object>> epochs = new ArrayList<>();
-  private final Map<String, Object> validationMetrics;
+  private final List<EpochMetrics> epochs;
+  private final EvaluationResult validationMetrics;
   private final int bestEpoch;
 
-  DnnTrainingSummary(List<EpochMetrics> history, Map<String, Object> validationMetrics, int bestEpoch) {
-    for (EpochMetrics m : history) {
-      epochs.add(m.toJson());
-    }
+  DnnTrainingSummary(List<EpochMetrics> history, EvaluationResult validationMetrics, int bestEpoch) {
+    this.epochs = List.copyOf(history);
     this.validationMetrics = validationMetrics;
     this.bestEpoch = bestEpoch;
   }
 
-  /** One map per epoch: epoch, train_loss, val_loss, val_accuracy or val_rmse, epoch_seconds, … */
-  public List<Map<String, Object>> epochs() {
+  /** One record per epoch: train loss, validation metrics, seconds, … */
+  public List<EpochMetrics> epochs() {
     return epochs;
   }
 
   /** Training loss per epoch. */
   public double[] trainLoss() {
-    return epochs.stream().mapToDouble(e -> ((Number) e.get("train_loss")).doubleValue()).toArray();
+    return epochs.stream().mapToDouble(EpochMetrics::trainLoss).toArray();
   }
 
   /** Metrics of the final weights on the validation rows; null without validation data. */
-  public Map<String, Object> validationMetrics() {
+  public EvaluationResult validationMetrics() {
     return validationMetrics;
   }
 
+  /** The epoch whose weights the model has. */
   public int bestEpoch() {
     return bestEpoch;
   }

@@ -1,78 +1,65 @@
 package io.sparkdnn.model;
 
-import io.sparkdnn.data.BadRowException;
-import io.sparkdnn.data.BadRowPolicy;
-import io.sparkdnn.data.BlockPacker;
-import io.sparkdnn.data.Cells;
-import io.sparkdnn.data.DataException;
-import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
-import io.sparkdnn.data.PackedData;
-import io.sparkdnn.data.PackingOptions;
-import io.sparkdnn.data.RowConverter;
-import io.sparkdnn.engine.BlasBackend;
-import io.sparkdnn.engine.DenseNetwork;
-import io.sparkdnn.engine.MiniBatch;
-import io.sparkdnn.engine.NetworkCache;
+import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
+import java.util.Objects;
 
 /**
- * A trained network with everything needed to use it on new data: the spec and weights, the
- * feature columns and their scaling, and the classes. Immutable; saved and loaded by
- * {@link ModelWriter} and {@link ModelReader}.
+ * A trained network with everything needed to use it on new data: the spec and flat weights
+ * ({@link NetworkSpec}'s layout), the feature columns and their scaling, the classes, and the record
+ * of how it was trained. Immutable, and free of Spark: saved and loaded by {@link ModelFormat}
+ * (files by {@link ModelWriter} / {@link ModelReader}); the Spark jobs that predict and evaluate
+ * with it are in {@code io.sparkdnn.scoring}.
  */
 public final class DnnModel implements Serializable {
-  private static final long serialVersionUID = 1L;
-
-  public static final String PREDICTION = "prediction";
-  public static final String PROBABILITY = "probability";
-  private static final int BATCH_ROWS = 1024;
+  private static final long serialVersionUID = 2L;
 
   private final NetworkSpec spec;
   private final Task task;
   private final float[] weights;
   private final InputColumns columns;
   private final FeatureScaling scaling;
+  private final TargetScaling targetScaling;
   private final LabelIndex labels;
-  private final Map<String, Object> info;
+  private final TrainingRecord record;
 
   /**
+   * @param weights the parameters, {@link NetworkSpec#parameterCount()} floats (copied)
+   * @param targetScaling how the targets were standardised for training (regression), undone on
+   *     every output; {@link TargetScaling#none} otherwise
    * @param labels classes (multi-class, binary) or label names (multi-label); null for regression
-   * @param info what the model records about its training: config, metrics, row counts, versions
+   * @throws IllegalArgumentException when the weights, the feature width or the target scaling do
+   *     not fit the spec
    */
   public DnnModel(NetworkSpec spec, Task task, float[] weights, InputColumns columns,
-      FeatureScaling scaling, LabelIndex labels, Map<String, Object> info) {
+      FeatureScaling scaling, TargetScaling targetScaling, LabelIndex labels, TrainingRecord record) {
     spec.checkParameters(weights, "model weights");
     if (columns.width() != spec.inputWidth()) {
       throw new IllegalArgumentException("features are " + columns.width() + " wide but network "
           + spec + " takes " + spec.inputWidth() + " inputs");
     }
+    if (scaling.width() != columns.width()) {
+      throw new IllegalArgumentException("feature scaling has " + scaling.width() + " values but the features are "
+          + columns.width() + " wide");
+    }
+    if (!targetScaling.isIdentity() && (task != Task.REGRESSION || targetScaling.width() != spec.outputWidth())) {
+      throw new IllegalArgumentException("target scaling applies to the " + spec.outputWidth()
+          + " outputs of a regression network; this is " + task.token() + " with " + targetScaling.width()
+          + " scaled targets");
+    }
     this.spec = spec;
-    this.task = task;
+    this.targetScaling = targetScaling;
+    this.task = Objects.requireNonNull(task, "task");
     this.weights = weights.clone();
     this.columns = columns;
     this.scaling = scaling;
     this.labels = labels;
-    this.info = new LinkedHashMap<>(info);
+    this.record = Objects.requireNonNull(record, "record");
   }
 
   public NetworkSpec spec() {
@@ -83,6 +70,7 @@ public final class DnnModel implements Serializable {
     return task;
   }
 
+  /** A copy of the parameters. */
   public float[] weights() {
     return weights.clone();
   }
@@ -95,6 +83,11 @@ public final class DnnModel implements Serializable {
     return scaling;
   }
 
+  /** How regression targets were standardised for training; identity for other tasks. */
+  public TargetScaling targetScaling() {
+    return targetScaling;
+  }
+
   /** Classes or label names in output order; null for regression. */
   public LabelIndex labels() {
     return labels;
@@ -104,15 +97,14 @@ public final class DnnModel implements Serializable {
     return labels == null ? null : labels.labels();
   }
 
-  public Map<String, Object> info() {
-    return new LinkedHashMap<>(info);
+  /** How this model was trained: configuration, metrics, row counts, store decision, … */
+  public TrainingRecord record() {
+    return record;
   }
 
-  /** This model with one more entry in its recorded info (e.g. test metrics). */
-  public DnnModel withInfo(String key, Object value) {
-    Map<String, Object> more = new LinkedHashMap<>(info);
-    more.put(key, value);
-    return new DnnModel(spec, task, weights, columns, scaling, labels, more);
+  /** This model with another training record (e.g. with its test metrics added). */
+  public DnnModel withRecord(TrainingRecord newRecord) {
+    return new DnnModel(spec, task, weights, columns, scaling, targetScaling, labels, newRecord);
   }
 
   /** Target floats per row in packed data. */
@@ -120,202 +112,8 @@ public final class DnnModel implements Serializable {
     return task.targetWidth(spec);
   }
 
-  /**
-   * Adds prediction columns to {@code data} (lazily, like any Spark transformation): for
-   * classification {@code prediction} (the label) and {@code probability} (per class); for
-   * regression {@code prediction}. Keeps {@code keepColumns}, or every non-feature column if null.
-   * Under {@link BadRowPolicy#FAIL} a bad row fails the job at "row L of input partition P";
-   * {@link Failures#asDataException(Exception, Dataset, String)} turns that into a row number.
-   */
-  public Dataset<Row> predict(Dataset<Row> data, List<String> keepColumns, BadRowPolicy badRows, String dataName) {
-    return predict(data, keepColumns, badRows, dataName, PREDICTION, PROBABILITY);
-  }
-
-  /** {@link #predict} with the added columns named {@code predictionName} and {@code probabilityName}. */
-  public Dataset<Row> predict(Dataset<Row> data, List<String> keepColumns, BadRowPolicy badRows, String dataName,
-      String predictionName, String probabilityName) {
-    columns.checkFeaturesIn(data, dataName);
-    List<String> keep = keepColumns != null ? keepColumns : nonFeatureColumns(data);
-    for (String k : keep) {
-      if (!Arrays.asList(data.columns()).contains(k)) {
-        throw new DataException("column '" + k + "' to keep (predict.keep-columns) not found in "
-            + dataName + "; its columns are " + String.join(", ", data.columns()));
-      }
-    }
-    List<String> selected = new ArrayList<>(Arrays.asList(columns.featureColumns()));
-    selected.addAll(keep);
-    StructType schema = new StructType();
-    for (String k : keep) {
-      schema = schema.add(data.schema().apply(k));
-    }
-    for (StructField f : predictionFields()) {
-      String name = f.name().equals(PREDICTION) ? predictionName : probabilityName;
-      schema = schema.add(new StructField(name, f.dataType(), f.nullable(), f.metadata()));
-    }
-    SparkSession spark = data.sparkSession();
-    Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(weights);
-    Dataset<Row> input = data.selectExpr(selected.stream().map(c -> "`" + c + "`").toArray(String[]::new));
-    int featureCount = columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;
-    PredictTask predictTask = new PredictTask(this, broadcast, featureCount, keep.size(), badRows);
-    JavaRDD<Row> rows = input.javaRDD().mapPartitionsWithIndex(predictTask::call, true);
-    return spark.createDataFrame(rows, schema);
-  }
-
-  /** Evaluates on labelled data; returns the metrics map of {@link EvaluationAccumulator#toMetrics}. */
-  public Map<String, Object> evaluate(Dataset<Row> data, int partitions, BadRowPolicy badRows,
-      BlasBackend blas, String dataName) {
-    columns.checkFeaturesIn(data, dataName);
-    columns.checkLabelsIn(data, dataName);
-    RowConverter converter = new RowConverter(columns, task, labels, targetWidth());
-    Dataset<Row> selected = data.selectExpr(
-        Arrays.stream(columns.featureAndLabelColumns()).map(c -> "`" + c + "`").toArray(String[]::new));
-    PackedData packed = BlockPacker.pack(selected, converter,
-        PackingOptions.validation(partitions, 8192, badRows), dataName);
-    try {
-      if (packed.validationRows() == 0) {
-        throw new DataException(dataName + " has no rows to evaluate");
-      }
-      JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-      Evaluator evaluator = new Evaluator(spec, task, scaling, classCount(), BATCH_ROWS, blas);
-      Broadcast<float[]> broadcast = sc.broadcast(weights);
-      EvaluationAccumulator result = evaluator.evaluate(packed.validation(), broadcast, 2);
-      broadcast.destroy();
-      Map<String, Object> metrics = result.toMetrics(classNames());
-      if (packed.skippedRows() > 0) {
-        metrics.put("skipped_rows", packed.skippedRows());
-      }
-      return metrics;
-    } finally {
-      packed.release();
-    }
-  }
-
   /** Number of classes (or labels) that metrics count; outputs for regression. */
   public int classCount() {
     return labels == null ? spec.outputWidth() : labels.size();
-  }
-
-  private List<String> nonFeatureColumns(Dataset<Row> data) {
-    List<String> features = Arrays.asList(columns.featureColumns());
-    List<String> keep = new ArrayList<>();
-    for (String c : data.columns()) {
-      if (!features.contains(c)) {
-        keep.add(c);
-      }
-    }
-    return keep;
-  }
-
-  /** The columns {@link #predict} adds. */
-  public List<StructField> predictionFields() {
-    return decoder().fields();
-  }
-
-  OutputDecoder decoder() {
-    return new OutputDecoder(task, spec.outputWidth(), labels);
-  }
-
-  /** Executor side of {@link #predict}: batches of rows through the network. Carries no weights. */
-  private static final class PredictTask implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final NetworkSpec spec;
-    private final Task task;
-    private final RowConverter converter;
-    private final FeatureScaling scaling;
-    private final OutputDecoder decoder;
-    private final Broadcast<float[]> weights;
-    private final int featureCount;
-    private final int keepCount;
-    private final BadRowPolicy badRows;
-
-    PredictTask(DnnModel model, Broadcast<float[]> weights, int featureCount, int keepCount, BadRowPolicy badRows) {
-      this.spec = model.spec;
-      this.task = model.task;
-      this.converter = new RowConverter(model.columns, model.task, model.labels, model.targetWidth());
-      this.scaling = model.scaling;
-      this.decoder = model.decoder();
-      this.weights = weights;
-      this.featureCount = featureCount;
-      this.keepCount = keepCount;
-      this.badRows = badRows;
-    }
-
-    /**
-     * Reads up to a batch of rows, predicts them, and hands them out; one batch in memory. A bad
-     * row is reported by its position in {@code partition} (see {@link Failures#asDataException}).
-     */
-    Iterator<Row> call(int partition, Iterator<Row> rows) {
-      DenseNetwork net = NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
-      Cells.External cells = new Cells.External();
-      float[] w = weights.value();
-      float[] raw = new float[spec.inputWidth()];
-      return new Iterator<Row>() {
-        private final List<Row> pending = new ArrayList<>(BATCH_ROWS);
-        private final List<Boolean> valid = new ArrayList<>(BATCH_ROWS);
-        private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
-        private int next;
-        private long position;
-
-        @Override
-        public boolean hasNext() {
-          if (next < ready.size()) {
-            return true;
-          }
-          ready.clear();
-          next = 0;
-          fill();
-          return !ready.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-
-        private void fill() {
-          MiniBatch batch = net.batch();
-          int filled = 0;
-          while (filled < BATCH_ROWS && rows.hasNext()) {
-            Row row = rows.next();
-            position++;
-            boolean ok = true;
-            try {
-              converter.features(cells.on(row), raw, 0);
-              scaling.apply(raw, 0, batch.features(), filled * raw.length);
-            } catch (BadRowException e) {
-              if (badRows == BadRowPolicy.FAIL) {
-                throw e.atPartitionRow(partition, position);
-              }
-              ok = false;
-            }
-            pending.add(row);
-            valid.add(ok);
-            filled += ok ? 1 : 0;
-          }
-          batch.setRows(filled);
-          net.predict(w);
-          float[] outputs = net.outputs();
-          int k = spec.outputWidth();
-          int slot = 0;
-          for (int i = 0; i < pending.size(); i++) {
-            Row row = pending.get(i);
-            Object[] values = new Object[keepCount + decoder.fieldCount()];
-            for (int c = 0; c < keepCount; c++) {
-              values[c] = row.get(featureCount + c);
-            }
-            if (valid.get(i)) {
-              Object[] p = decoder.values(outputs, slot++ * k);
-              System.arraycopy(p, 0, values, keepCount, p.length);
-            }
-            ready.add(RowFactory.create(values));
-          }
-          pending.clear();
-          valid.clear();
-        }
-      };
-    }
   }
 }

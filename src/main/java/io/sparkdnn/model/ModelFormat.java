@@ -4,6 +4,7 @@ import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
@@ -19,17 +20,15 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
  * The model directory format, version {@value #VERSION}:
  *
  * <pre>
- *   metadata.json   network, task, feature columns and scaling, classes, training config and
- *                   metrics, row counts, versions (see {@link #metadata})
+ *   metadata.json   network, task, feature columns and scaling, target scaling (regression,
+ *                   from version 2), classes, and the
+ *                   {@link TrainingRecord} (training config and metrics, row counts, versions)
  *   weights.bin     little-endian: magic "DNNW", format version (int32), parameter count (int32),
  *                   the parameters (float32 × count), CRC-32 of the parameter bytes (int64)
  *   metrics.jsonl   one JSON object per training epoch
@@ -37,7 +36,10 @@ import java.util.zip.CRC32;
  */
 public final class ModelFormat {
   public static final String FORMAT = "spark-dnn-model";
-  public static final int VERSION = 1;
+  /** Metadata format written; version 2 added the regression target scaling. Versions 1 and 2 are read. */
+  public static final int VERSION = 2;
+  /** The weights.bin layout, unchanged since version 1. */
+  static final int WEIGHTS_VERSION = 1;
   public static final String METADATA = "metadata.json";
   public static final String WEIGHTS = "weights.bin";
   public static final String METRICS = "metrics.jsonl";
@@ -73,9 +75,13 @@ public final class ModelFormat {
       floats(scaling.putArray("scale"), model.scaling().scale());
       floats(scaling.putArray("shift"), model.scaling().shift());
     }
-    for (Map.Entry<String, Object> e : model.info().entrySet()) {
-      root.set(e.getKey(), JSON.valueToTree(e.getValue()));
+    if (!model.targetScaling().isIdentity()) {
+      ObjectNode targets = root.putObject("target_scaling");
+      targets.put("mode", ScalingMode.STANDARD.token());
+      floats(targets.putArray("mean"), model.targetScaling().mean());
+      floats(targets.putArray("std"), model.targetScaling().std());
     }
+    model.record().writeTo(root);
     return JSON.writeValueAsBytes(root);
   }
 
@@ -99,42 +105,55 @@ public final class ModelFormat {
     if (version < 1) {
       throw new ModelFormatException(where + "/" + METADATA + " has no valid format_version");
     }
-    NetworkSpec spec;
-    Task task;
-    try {
-      spec = NetworkSpec.parse(required(root, "network", where).asText());
-      task = Task.fromToken(required(root, "task", where).asText());
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(where + "/" + METADATA + ": " + e.getMessage());
-    }
+    String file = where + "/" + METADATA;
+    NetworkSpec spec = field(file, "network", () -> NetworkSpec.parse(required(root, "network", where).asText()));
+    Task task = field(file, "task", () -> Task.fromToken(required(root, "task", where).asText()));
+    field(file, "task", () -> {
+      task.checkCompatible(spec);
+      return null;
+    });
     JsonNode f = required(root, "features", where);
-    InputColumns.Shape featureShape = InputColumns.Shape.valueOf(f.path("shape").asText().toUpperCase());
     JsonNode l = required(root, "labels", where);
-    InputColumns columns = new InputColumns(strings(f.path("columns")), featureShape,
+    InputColumns columns = new InputColumns(strings(f.path("columns")),
+        field(file, "features.shape", () -> shape(f.path("shape").asText())),
         f.path("width").asInt(), strings(l.path("columns")),
-        InputColumns.Shape.valueOf(l.path("shape").asText().toUpperCase()), l.path("string_labels").asBoolean());
+        field(file, "labels.shape", () -> shape(l.path("shape").asText())), l.path("string_labels").asBoolean());
+    if (columns.width() != spec.inputWidth()) {
+      throw new ModelFormatException(file + ": features.width is " + columns.width() + " but network " + spec
+          + " takes " + spec.inputWidth() + " inputs");
+    }
     LabelIndex labels = l.has("classes") ? new LabelIndex(l.path("numeric").asBoolean(), strings(l.path("classes"))) : null;
+    if (labels != null) {
+      int expected = task == Task.BINARY ? 2 : spec.outputWidth();
+      if (labels.size() != expected) {
+        throw new ModelFormatException(file + ": labels.classes has " + labels.size() + " names but network " + spec
+            + " (" + task.token() + ") has " + expected + " classes");
+      }
+    } else if (task.isClassification()) {
+      throw new ModelFormatException(file + ": labels.classes is missing for a " + task.token() + " model");
+    }
     JsonNode s = required(root, "scaling", where);
-    ScalingMode mode = ScalingMode.fromToken(s.path("mode").asText());
+    ScalingMode mode = field(file, "scaling.mode", () -> ScalingMode.fromToken(s.path("mode").asText()));
     FeatureScaling scaling = mode == ScalingMode.NONE
         ? FeatureScaling.none(columns.width())
         : new FeatureScaling(mode, floats(s.path("scale")), floats(s.path("shift")));
     if (scaling.width() != columns.width()) {
-      throw new ModelFormatException(where + "/" + METADATA + ": scaling has " + scaling.width()
+      throw new ModelFormatException(file + ": scaling has " + scaling.width()
           + " values but the features are " + columns.width() + " wide");
     }
+    JsonNode t = root.get("target_scaling");
+    TargetScaling targetScaling = t == null
+        ? TargetScaling.none(task.targetWidth(spec))
+        : field(file, "target_scaling", () -> new TargetScaling(floats(t.path("mean")), floats(t.path("std"))));
     float[] weights = readWeights(weightBytes, spec, where);
-    Map<String, Object> info = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
-      if (!java.util.Set.of("format", "format_version", "network", "task", "parameters", "features",
-          "labels", "scaling").contains(e.getKey())) {
-        info.put(e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
-      }
+    TrainingRecord record;
+    try {
+      record = TrainingRecord.readFrom(root, task);
+    } catch (RuntimeException e) {
+      throw new ModelFormatException(where + "/" + METADATA + ": unreadable training record: " + e.getMessage());
     }
     try {
-      return new DnnModel(spec, task, weights, columns, scaling, labels, info);
+      return new DnnModel(spec, task, weights, columns, scaling, targetScaling, labels, record);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(where + ": " + e.getMessage());
     }
@@ -144,7 +163,7 @@ public final class ModelFormat {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * parameters.length);
     DataOutputStream out = new DataOutputStream(bytes);
     ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-    header.putInt(MAGIC).putInt(VERSION).putInt(parameters.length);
+    header.putInt(MAGIC).putInt(WEIGHTS_VERSION).putInt(parameters.length);
     out.write(header.array());
     ByteArrayOutputStream payload = new ByteArrayOutputStream(4 * parameters.length);
     FloatArrays.write(new DataOutputStream(payload), parameters);
@@ -166,9 +185,9 @@ public final class ModelFormat {
       throw new ModelFormatException(file + " is not a spark-dnn weights file (bad magic number)");
     }
     int version = header.getInt();
-    if (version != VERSION) {
+    if (version != WEIGHTS_VERSION) {
       throw new ModelFormatException(file + " has weights format " + version + "; this spark-dnn reads "
-          + VERSION);
+          + WEIGHTS_VERSION);
     }
     int count = header.getInt();
     if (count != spec.parameterCount()) {
@@ -190,6 +209,24 @@ public final class ModelFormat {
     float[] weights = new float[count];
     FloatArrays.read(new DataInputStream(new ByteArrayInputStream(bytes, 12, 4 * count)), weights);
     return weights;
+  }
+
+  /** Reads one field; a value it cannot take becomes an error that names the file and the field. */
+  private static <T> T field(String file, String name, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file + ": field \"" + name + "\": " + e.getMessage());
+    }
+  }
+
+  private static InputColumns.Shape shape(String text) {
+    for (InputColumns.Shape shape : InputColumns.Shape.values()) {
+      if (shape.name().equalsIgnoreCase(text)) {
+        return shape;
+      }
+    }
+    throw new IllegalArgumentException("unknown shape '" + text + "'; expected vector, array or scalars");
   }
 
   private static JsonNode required(JsonNode root, String field, String where) {

@@ -1,5 +1,11 @@
 package io.sparkdnn.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkdnn.results.DriftReport;
+import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.MetricName;
+import io.sparkdnn.results.PromotionDecision;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -35,16 +42,16 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class TrainingReport {
   private final Map<String, String> facts = new LinkedHashMap<>();
-  private final List<Map<String, Object>> epochs = new ArrayList<>();
-  private Map<String, Object> decision;
-  private Map<String, Object> newMetrics;
-  private Map<String, Object> currentMetrics;
+  private final List<EpochMetrics> epochs = new ArrayList<>();
+  private PromotionDecision decision;
+  private EvaluationResult newMetrics;
+  private EvaluationResult currentMetrics;
   private String currentVersion;
   private long[][] confusion;
   private String[] classes;
   private double[][] residuals;
-  private Map<String, Object> drift;
-  private Map<String, Object> config = new LinkedHashMap<>();
+  private DriftReport drift;
+  private Map<String, String> config = new LinkedHashMap<>();
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -56,18 +63,18 @@ public final class TrainingReport {
     return this;
   }
 
-  public TrainingReport epochs(List<Map<String, Object>> records) {
+  public TrainingReport epochs(List<EpochMetrics> records) {
     epochs.addAll(records);
     return this;
   }
 
-  public TrainingReport decision(Map<String, Object> decision) {
+  public TrainingReport decision(PromotionDecision decision) {
     this.decision = decision;
     return this;
   }
 
   /** Metrics of the new model and (optionally) of the production one on the same validation data. */
-  public TrainingReport comparison(Map<String, Object> newMetrics, String currentVersion, Map<String, Object> current) {
+  public TrainingReport comparison(EvaluationResult newMetrics, String currentVersion, EvaluationResult current) {
     this.newMetrics = newMetrics;
     this.currentVersion = currentVersion;
     this.currentMetrics = current;
@@ -86,12 +93,13 @@ public final class TrainingReport {
     return this;
   }
 
-  public TrainingReport drift(Map<String, Object> drift) {
+  public TrainingReport drift(DriftReport drift) {
     this.drift = drift;
     return this;
   }
 
-  public TrainingReport config(Map<String, Object> config) {
+  /** Configuration keys and their values. */
+  public TrainingReport config(Map<String, String> config) {
     this.config = new LinkedHashMap<>(config);
     return this;
   }
@@ -112,10 +120,10 @@ public final class TrainingReport {
         .append(esc(v)).append("</td></tr>"));
     h.append("</table>\n");
     if (decision != null) {
-      boolean promoted = Boolean.TRUE.equals(decision.get("promoted"));
+      boolean promoted = decision.promoted();
       h.append("<h2>Promotion</h2>\n<p class=\"").append(promoted ? "ok" : "no").append("\" id=\"decision\">")
           .append(promoted ? "Promoted to production" : "Not promoted; production stays as it was")
-          .append(": ").append(esc(String.valueOf(decision.get("reason")))).append("</p>\n");
+          .append(": ").append(esc(decision.reason())).append("</p>\n");
     }
     if (newMetrics != null) {
       h.append("<h2>Validation metrics</h2>\n<table><tr><th class=\"l\">metric</th><th>this version</th>");
@@ -123,13 +131,11 @@ public final class TrainingReport {
         h.append("<th>production (").append(esc(currentVersion)).append(")</th>");
       }
       h.append("</tr>");
-      for (String key : new String[] {"rows", "loss", "accuracy", "macro_f1", "hamming_accuracy", "rmse", "mae", "r2"}) {
-        if (newMetrics.containsKey(key)) {
-          h.append("<tr><td class=\"l\">").append(key).append("</td><td>").append(num(newMetrics.get(key))).append("</td>");
-          if (currentMetrics != null) {
-            h.append("<td>").append(num(currentMetrics.get(key))).append("</td>");
-          }
-          h.append("</tr>");
+      metricRow(h, "rows", newMetrics.rows(), currentMetrics == null ? null : currentMetrics.rows());
+      for (String key : new String[] {"loss", "accuracy", "macro_f1", "hamming_accuracy", "rmse", "mae", "r2"}) {
+        double mine = metricValue(newMetrics, key);
+        if (!Double.isNaN(mine)) {
+          metricRow(h, key, mine, currentMetrics == null ? null : metricValue(currentMetrics, key));
         }
       }
       h.append("</table>\n");
@@ -154,27 +160,30 @@ public final class TrainingReport {
     }
     h.append("<h2>Epochs</h2>\n<table id=\"epochs\"><tr>");
     List<String> columns = new ArrayList<>();
-    for (Map<String, Object> e : epochs) {
-      for (String k : e.keySet()) {
+    for (EpochMetrics e : epochs) {
+      e.toJson().fieldNames().forEachRemaining(k -> {
         if (!columns.contains(k)) {
           columns.add(k);
         }
-      }
+      });
     }
     for (String c : columns) {
       h.append("<th>").append(esc(c)).append("</th>");
     }
     h.append("</tr>\n");
-    for (Map<String, Object> e : epochs) {
-      h.append("<tr class=\"epoch\" data-epoch=\"").append(e.get("epoch")).append("\">");
+    for (EpochMetrics e : epochs) {
+      JsonNode record = e.toJson();
+      h.append("<tr class=\"epoch\" data-epoch=\"").append(e.epoch()).append("\">");
       for (String c : columns) {
-        h.append("<td>").append(num(e.get(c))).append("</td>");
+        JsonNode v = record.get(c);
+        h.append("<td>").append(v == null ? "" : v.isIntegralNumber() ? esc(v.asText()) : num(v.asDouble()))
+            .append("</td>");
       }
       h.append("</tr>\n");
     }
     h.append("</table>\n<h2>Configuration</h2>\n<table>");
     config.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
-        .append(esc(String.valueOf(v))).append("</td></tr>"));
+        .append(esc(v)).append("</td></tr>"));
     h.append("</table>\n");
     h.append("<script>window.addEventListener('load',function(){var bad=[];"
         + "document.querySelectorAll('img').forEach(function(i){if(!i.complete||i.naturalWidth===0)bad.push(i.id)});"
@@ -187,8 +196,8 @@ public final class TrainingReport {
 
   private JFreeChart lossChart() {
     XYSeriesCollection data = new XYSeriesCollection();
-    data.addSeries(series("train_loss"));
-    XYSeries val = series("val_loss");
+    data.addSeries(series("train_loss", EpochMetrics::trainLoss));
+    XYSeries val = series("val_loss", EpochMetrics::valLoss);
     if (!val.isEmpty()) {
       data.addSeries(val);
     }
@@ -197,8 +206,8 @@ public final class TrainingReport {
 
   private JFreeChart qualityChart() {
     XYSeriesCollection data = new XYSeriesCollection();
-    for (String name : new String[] {"train_accuracy", "val_accuracy", "val_rmse"}) {
-      XYSeries s = series(name);
+    for (XYSeries s : List.of(series("train_accuracy", EpochMetrics::trainAccuracy),
+        series("val_accuracy", EpochMetrics::valAccuracy), series("val_rmse", EpochMetrics::valRmse))) {
       if (!s.isEmpty()) {
         data.addSeries(s);
       }
@@ -210,15 +219,33 @@ public final class TrainingReport {
         .startsWith("val_rmse") ? "RMSE" : "accuracy", data);
   }
 
-  private XYSeries series(String key) {
+  private XYSeries series(String key, ToDoubleFunction<EpochMetrics> metric) {
     XYSeries s = new XYSeries(key);
-    for (Map<String, Object> e : epochs) {
-      Object v = e.get(key);
-      if (v instanceof Number) {
-        s.add(((Number) e.get("epoch")).doubleValue(), ((Number) v).doubleValue());
+    for (EpochMetrics e : epochs) {
+      double v = metric.applyAsDouble(e);
+      if (Double.isFinite(v)) {
+        s.add(e.epoch(), v);
       }
     }
     return s;
+  }
+
+  /** A metric of the comparison table by its JSON name. */
+  private static double metricValue(EvaluationResult r, String key) {
+    switch (key) {
+      case "hamming_accuracy":
+        return r.hammingAccuracy();
+      default:
+        return r.metric(MetricName.fromToken(key));
+    }
+  }
+
+  private static void metricRow(StringBuilder h, String key, Object mine, Object theirs) {
+    h.append("<tr><td class=\"l\">").append(key).append("</td><td>").append(num(mine)).append("</td>");
+    if (theirs != null) {
+      h.append("<td>").append(num(theirs)).append("</td>");
+    }
+    h.append("</tr>");
   }
 
   private static JFreeChart lineChart(String title, String yLabel, XYSeriesCollection data) {
@@ -295,29 +322,27 @@ public final class TrainingReport {
     return new JFreeChart("Residuals of the first output", JFreeChart.DEFAULT_TITLE_FONT, plot, false);
   }
 
-  @SuppressWarnings("unchecked")
   private String driftHtml() {
     StringBuilder h = new StringBuilder();
-    List<Map<String, Object>> features = (List<Map<String, Object>>) drift.getOrDefault("features", List.of());
+    List<DriftReport.FeatureDrift> features = drift.features();
     h.append("<p id=\"drift\">").append(features.isEmpty() ? "No feature moved beyond the thresholds" :
-        features.size() + " feature(s) moved beyond the thresholds").append(" (")
-        .append(esc(String.valueOf(drift.get("thresholds")))).append(").</p>\n");
+        drift.driftedFeatures() + " feature(s) moved beyond the thresholds").append(" (")
+        .append(esc(drift.thresholds())).append(").</p>\n");
     if (!features.isEmpty()) {
       h.append("<table><tr><th class=\"l\">feature</th><th>mean before</th><th>mean now</th><th>shift (σ)</th>"
           + "<th>std before</th><th>std now</th></tr>");
-      for (Map<String, Object> f : features) {
-        h.append("<tr><td class=\"l\">").append(esc(String.valueOf(f.get("name")))).append("</td><td>")
-            .append(num(f.get("old_mean"))).append("</td><td>").append(num(f.get("new_mean"))).append("</td><td>")
-            .append(num(f.get("mean_shift_in_std"))).append("</td><td>").append(num(f.get("old_std")))
-            .append("</td><td>").append(num(f.get("new_std"))).append("</td></tr>");
+      for (DriftReport.FeatureDrift f : features) {
+        h.append("<tr><td class=\"l\">").append(esc(f.name())).append("</td><td>")
+            .append(num(f.oldMean())).append("</td><td>").append(num(f.newMean())).append("</td><td>")
+            .append(num(f.meanShiftInStd())).append("</td><td>").append(num(f.oldStd()))
+            .append("</td><td>").append(num(f.newStd())).append("</td></tr>");
       }
       h.append("</table>\n");
     }
-    Object labels = drift.get("label_distribution");
-    if (labels instanceof Map) {
-      Map<String, Object> l = (Map<String, Object>) labels;
+    DriftReport.LabelDrift l = drift.labels();
+    if (l != null) {
       h.append("<p id=\"label-drift\">Label distribution: total variation distance ")
-          .append(num(l.get("total_variation"))).append(Boolean.TRUE.equals(l.get("drifted")) ? " — changed" : " — stable")
+          .append(num(l.totalVariation())).append(l.drifted() ? " — changed" : " — stable")
           .append(".</p>\n");
     }
     return h.toString();

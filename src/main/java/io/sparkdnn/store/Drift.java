@@ -1,11 +1,15 @@
 package io.sparkdnn.store;
 
+import io.sparkdnn.engine.Ranges;
+import io.sparkdnn.results.DataSummary;
+import io.sparkdnn.results.DriftReport;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What moved between the training data of the production model and of a new one: features whose
@@ -20,76 +24,63 @@ public final class Drift {
   private final double labelShift;
 
   /**
-   * @param meanShift flag features whose mean moved more than this many old standard deviations
-   * @param stdRatio flag features whose standard deviation grew or shrank by more than this factor
-   * @param labelShift flag a label distribution whose total variation distance exceeds this
+   * @param meanShift flag features whose mean moved more than this many old standard deviations (> 0)
+   * @param stdRatio flag features whose standard deviation grew or shrank by more than this factor (≥ 1)
+   * @param labelShift flag a label distribution whose total variation distance exceeds this (in [0, 1])
    */
   public Drift(double meanShift, double stdRatio, double labelShift) {
-    this.meanShift = meanShift;
-    this.stdRatio = stdRatio;
-    this.labelShift = labelShift;
+    this.meanShift = Ranges.positive("store.drift.mean-shift", meanShift);
+    this.stdRatio = Ranges.atLeast("store.drift.std-ratio", stdRatio, 1);
+    this.labelShift = Ranges.unit("store.drift.label-shift", labelShift);
   }
 
-  /** The drift report (JSON-ready): flagged features (largest first), label change, thresholds. */
-  @SuppressWarnings("unchecked")
-  public Map<String, Object> compare(Map<String, Object> before, Map<String, Object> now) {
-    Map<String, Map<String, Object>> old = new HashMap<>();
-    for (Map<String, Object> f : (List<Map<String, Object>>) before.getOrDefault("features", List.of())) {
-      old.put(String.valueOf(f.get("name")), f);
+  public double meanShift() {
+    return meanShift;
+  }
+
+  public double stdRatio() {
+    return stdRatio;
+  }
+
+  public double labelShift() {
+    return labelShift;
+  }
+
+  /** Compares the production model's training data ({@code before}) with the new one's. */
+  public DriftReport compare(DataSummary before, DataSummary now) {
+    Map<String, DataSummary.Feature> old = new HashMap<>();
+    for (DataSummary.Feature f : before.features()) {
+      old.put(f.name(), f);
     }
-    List<Map<String, Object>> flagged = new ArrayList<>();
-    for (Map<String, Object> f : (List<Map<String, Object>>) now.getOrDefault("features", List.of())) {
-      Map<String, Object> o = old.get(String.valueOf(f.get("name")));
+    List<DriftReport.FeatureDrift> flagged = new ArrayList<>();
+    for (DataSummary.Feature f : now.features()) {
+      DataSummary.Feature o = old.get(f.name());
       if (o == null) {
         continue;
       }
-      double oldMean = number(o.get("mean"));
-      double newMean = number(f.get("mean"));
-      double oldStd = number(o.get("std"));
-      double newStd = number(f.get("std"));
-      double scale = Math.max(oldStd, 1e-6 * Math.max(1, Math.abs(oldMean)));
-      double shift = Math.abs(newMean - oldMean) / scale;
-      double ratio = oldStd > 0 && newStd > 0 ? Math.max(newStd / oldStd, oldStd / newStd)
-          : (oldStd == newStd ? 1 : Double.POSITIVE_INFINITY);
+      double scale = Math.max(o.std(), 1e-6 * Math.max(1, Math.abs(o.mean())));
+      double shift = Math.abs(f.mean() - o.mean()) / scale;
+      double ratio = o.std() > 0 && f.std() > 0 ? Math.max(f.std() / o.std(), o.std() / f.std())
+          : (o.std() == f.std() ? 1 : Double.POSITIVE_INFINITY);
       if (shift > meanShift || ratio > stdRatio) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", f.get("name"));
-        e.put("old_mean", oldMean);
-        e.put("new_mean", newMean);
-        e.put("mean_shift_in_std", shift);
-        e.put("old_std", oldStd);
-        e.put("new_std", newStd);
-        flagged.add(e);
+        flagged.add(new DriftReport.FeatureDrift(f.name(), o.mean(), f.mean(), shift, o.std(), f.std()));
       }
     }
-    flagged.sort(Comparator.comparingDouble((Map<String, Object> e) -> -number(e.get("mean_shift_in_std"))));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("thresholds", "mean shift > " + meanShift + "σ or std ratio > " + stdRatio
-        + "; label distribution TV > " + labelShift);
-    out.put("drifted_features", flagged.size());
-    out.put("features", flagged.subList(0, Math.min(MAX_LISTED, flagged.size())));
-    Object oldLabels = before.get("label_distribution");
-    Object newLabels = now.get("label_distribution");
-    if (oldLabels instanceof Map && newLabels instanceof Map) {
-      Map<String, Object> a = (Map<String, Object>) oldLabels;
-      Map<String, Object> b = (Map<String, Object>) newLabels;
-      double tv = 0;
-      java.util.Set<String> keys = new java.util.HashSet<>(a.keySet());
+    flagged.sort(Comparator.comparingDouble(e -> -e.meanShiftInStd()));
+    DriftReport.LabelDrift labels = null;
+    Map<String, Double> a = before.labelDistribution();
+    Map<String, Double> b = now.labelDistribution();
+    if (a != null && b != null) {
+      Set<String> keys = new HashSet<>(a.keySet());
       keys.addAll(b.keySet());
+      double tv = 0;
       for (String k : keys) {
-        tv += Math.abs(number(a.getOrDefault(k, 0.0)) - number(b.getOrDefault(k, 0.0)));
+        tv += Math.abs(a.getOrDefault(k, 0.0) - b.getOrDefault(k, 0.0));
       }
-      Map<String, Object> labels = new LinkedHashMap<>();
-      labels.put("total_variation", tv / 2);
-      labels.put("drifted", tv / 2 > labelShift);
-      labels.put("before", a);
-      labels.put("now", b);
-      out.put("label_distribution", labels);
+      labels = new DriftReport.LabelDrift(tv / 2, tv / 2 > labelShift, a, b);
     }
-    return out;
-  }
-
-  private static double number(Object v) {
-    return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+    return new DriftReport("mean shift > " + meanShift + "σ or std ratio > " + stdRatio
+        + "; label distribution TV > " + labelShift, flagged.size(),
+        flagged.subList(0, Math.min(MAX_LISTED, flagged.size())), labels);
   }
 }

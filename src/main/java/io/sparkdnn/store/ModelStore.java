@@ -125,13 +125,7 @@ public final class ModelStore {
     }
     String previous = current();
     writeAtomically(new Path(dir, "CURRENT"), version + "\n");
-    ObjectNode entry = JSON.createObjectNode();
-    entry.put("time", Instant.now().toString());
-    entry.put("action", action);
-    entry.put("from", previous);
-    entry.put("to", version);
-    entry.put("reason", reason);
-    appendHistory(entry.toString());
+    appendHistory(new PointerChange(Instant.now().toString(), action, previous, version, reason).toJson().toString());
     return previous;
   }
 
@@ -141,11 +135,11 @@ public final class ModelStore {
     if (current == null) {
       throw new IllegalStateException("model " + name + " has no production version to roll back from");
     }
-    List<JsonNode> history = history();
+    List<PointerChange> history = history();
     for (int i = history.size() - 1; i >= 0; i--) {
-      JsonNode e = history.get(i);
-      if (current.equals(e.path("to").asText()) && !e.path("from").isNull() && !e.path("from").asText().isEmpty()) {
-        String target = e.path("from").asText();
+      PointerChange e = history.get(i);
+      if (current.equals(e.to()) && e.from() != null && !e.from().isEmpty()) {
+        String target = e.from();
         if (!hasVersion(target)) {
           throw new IllegalStateException("the version before " + current + " was " + target
               + ", which no longer exists (pruned?); promote another with `dnn promote`");
@@ -158,14 +152,14 @@ public final class ModelStore {
   }
 
   /** Pointer changes, oldest first. */
-  public List<JsonNode> history() {
+  public List<PointerChange> history() {
     String text = readText(new Path(dir, "history.jsonl"));
-    List<JsonNode> out = new ArrayList<>();
+    List<PointerChange> out = new ArrayList<>();
     if (text != null) {
       for (String line : text.split("\n")) {
         if (!line.isBlank()) {
           try {
-            out.add(JSON.readTree(line));
+            out.add(PointerChange.fromJson(JSON.readTree(line)));
           } catch (IOException e) {
             throw new UncheckedIOException("corrupt line in " + dir + "/history.jsonl: " + line, e);
           }
@@ -191,9 +185,9 @@ public final class ModelStore {
     List<String> versions = versions();
     String current = current();
     String rollbackTarget = null;
-    for (JsonNode e : history()) {
-      if (current != null && current.equals(e.path("to").asText()) && !e.path("from").isNull()) {
-        rollbackTarget = e.path("from").asText();
+    for (PointerChange e : history()) {
+      if (current != null && current.equals(e.to()) && e.from() != null) {
+        rollbackTarget = e.from();
       }
     }
     List<String> deleted = new ArrayList<>();
@@ -332,20 +326,20 @@ public final class ModelStore {
   }
 
   /** The outcome recorded when this run finished, or null if it has not. */
-  public JsonNode runOutcome(String runId) {
+  public RunOutcome runOutcome(String runId) {
     String text = readText(new Path(runDir(runId), "DONE"));
     try {
-      return text == null ? null : JSON.readTree(text);
+      return text == null ? null : RunOutcome.fromJson(JSON.readTree(text));
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt " + runDir(runId) + "/DONE", e);
     }
   }
 
-  /** Records how the run ended (fields such as version, outcome, exit_code), so that a rerun is a no-op. */
-  public void finishRun(String runId, java.util.Map<String, Object> outcome) {
-    ObjectNode node = JSON.valueToTree(outcome);
-    node.put("finished", Instant.now().toString());
-    writeAtomically(new Path(runDir(runId), "DONE"), node.toString() + "\n");
+  /** Records how the run ended, so that a rerun of its id is a no-op; returns the record. */
+  public RunOutcome finishRun(String runId, String version, String outcome, String reason, int exitCode) {
+    RunOutcome done = new RunOutcome(version, outcome, reason, exitCode, Instant.now().toString());
+    writeAtomically(new Path(runDir(runId), "DONE"), done.toJson().toString() + "\n");
+    return done;
   }
 
   private Path runDir(String runId) {

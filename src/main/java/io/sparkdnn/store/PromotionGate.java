@@ -1,9 +1,11 @@
 package io.sparkdnn.store;
 
-import java.util.LinkedHashMap;
-import java.util.List;
+import io.sparkdnn.engine.Ranges;
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.MetricName;
+import io.sparkdnn.results.PromotionDecision;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Decides whether a new version replaces production: both are evaluated on the same validation
@@ -11,76 +13,81 @@ import java.util.Map;
  * chosen metric — or the promotion is forced, or there is no production version yet.
  */
 public final class PromotionGate {
-  public static final List<String> METRICS = List.of("auto", "accuracy", "macro_f1", "loss", "rmse", "mae", "r2");
-  private static final List<String> LOWER_IS_BETTER = List.of("loss", "rmse", "mae");
-
-  private final String metric;
+  private final MetricName metric;
   private final double margin;
   private final boolean force;
 
-  public PromotionGate(String metric, double margin, boolean force) {
-    if (!METRICS.contains(metric)) {
-      throw new IllegalArgumentException("store.promote.metric must be one of " + METRICS + ", found '" + metric + "'");
-    }
-    if (!(margin >= 0)) {
-      throw new IllegalArgumentException("store.promote.margin must be ≥ 0, found " + margin);
-    }
+  /**
+   * @param metric the metric to compare; null for auto (accuracy for classification, RMSE for regression)
+   * @param margin how much worse than production the new version may be (≥ 0, in the metric's units)
+   * @throws IllegalArgumentException for a negative margin
+   */
+  public PromotionGate(MetricName metric, double margin, boolean force) {
     this.metric = metric;
-    this.margin = margin;
+    this.margin = Ranges.atLeast("store.promote.margin", margin, 0);
     this.force = force;
   }
 
-  /** accuracy for classification, rmse for regression, unless a metric was chosen. */
-  public String metricFor(boolean classification) {
-    return metric.equals("auto") ? (classification ? "accuracy" : "rmse") : metric;
+  /** The configured metric; null for auto. */
+  public MetricName metric() {
+    return metric;
+  }
+
+  public double margin() {
+    return margin;
+  }
+
+  public boolean force() {
+    return force;
+  }
+
+  /** The metric compared for a task: the configured one, or accuracy / RMSE. */
+  public MetricName metricFor(Task task) {
+    if (metric != null) {
+      return metric;
+    }
+    return task.isClassification() ? MetricName.ACCURACY : MetricName.RMSE;
   }
 
   /**
+   * @param mine the new version's validation metrics, or null without validation data
    * @param current production's version, or null when there is none
-   * @param currentMetrics production's metrics on the same data, or null when it could not be evaluated
-   * @param whyNotComparable why production could not be evaluated (when currentMetrics is null)
-   * @return the decision as JSON-ready fields: promoted, reason, metric, values, margin
+   * @param theirs production's metrics on the same rows, or null when it could not be evaluated
+   * @param whyNotComparable why production could not be evaluated (when {@code theirs} is null)
+   * @throws IllegalStateException when the metric is not one this task reports
    */
-  public Map<String, Object> decide(boolean classification, Map<String, Object> newMetrics, String current,
-      Map<String, Object> currentMetrics, String whyNotComparable) {
-    String name = metricFor(classification);
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("metric", name);
-    d.put("margin", margin);
-    d.put("production_version", current);
-    Object mine = newMetrics == null ? null : newMetrics.get(name);
-    d.put("new_value", mine);
+  public PromotionDecision decide(Task task, EvaluationResult mine, String current, EvaluationResult theirs,
+      String whyNotComparable) {
+    MetricName name = metricFor(task);
+    double a = mine == null ? Double.NaN : mine.metric(name);
+    double b = theirs == null ? Double.NaN : theirs.metric(name);
     if (current == null) {
-      return promoted(d, true, "no production version yet");
+      return decision(true, "no production version yet", name, current, a, b);
     }
-    Object theirs = currentMetrics == null ? null : currentMetrics.get(name);
-    d.put("production_value", theirs);
     if (force) {
-      return promoted(d, true, "forced (--force-promote)");
+      return decision(true, "forced (--force-promote)", name, current, a, b);
     }
-    if (newMetrics == null) {
-      return promoted(d, false, "no validation data to compare on; promote by hand (`dnn promote`) or force");
+    if (mine == null) {
+      return decision(false, "no validation data to compare on; promote by hand (`dnn promote`) or force",
+          name, current, a, b);
     }
-    if (currentMetrics == null) {
-      return promoted(d, false, "production " + current + " could not be evaluated on this data ("
-          + whyNotComparable + "); promote by hand (`dnn promote`) or force");
+    if (theirs == null) {
+      return decision(false, "production " + current + " could not be evaluated on this data ("
+          + whyNotComparable + "); promote by hand (`dnn promote`) or force", name, current, a, b);
     }
-    if (!(mine instanceof Number) || !(theirs instanceof Number)) {
-      throw new IllegalStateException("metric " + name + " is not reported for this task; choose another "
+    if (Double.isNaN(a) || Double.isNaN(b)) {
+      throw new IllegalStateException("metric " + name.token() + " is not reported for this task; choose another "
           + "store.promote.metric");
     }
-    double a = ((Number) mine).doubleValue();
-    double b = ((Number) theirs).doubleValue();
-    boolean lower = LOWER_IS_BETTER.contains(name);
+    boolean lower = !name.higherIsBetter();
     boolean ok = lower ? a <= b + margin : a >= b - margin;
     String text = String.format(Locale.ROOT, "%s %.4f vs production %s %.4f (%s is better, margin %s)",
-        name, a, current, b, lower ? "lower" : "higher", margin);
-    return promoted(d, ok, ok ? text : text + ": worse by more than the margin");
+        name.token(), a, current, b, lower ? "lower" : "higher", margin);
+    return decision(ok, ok ? text : text + ": worse by more than the margin", name, current, a, b);
   }
 
-  private static Map<String, Object> promoted(Map<String, Object> d, boolean promoted, String reason) {
-    d.put("promoted", promoted);
-    d.put("reason", reason);
-    return d;
+  private PromotionDecision decision(boolean promoted, String reason, MetricName name, String current, double mine,
+      double theirs) {
+    return new PromotionDecision(promoted, reason, name, margin, current, mine, theirs);
   }
 }

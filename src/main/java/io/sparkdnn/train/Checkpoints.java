@@ -1,5 +1,7 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -50,10 +52,10 @@ public final class Checkpoints {
   /** What a checkpoint restores: the state and the metrics records of the epochs it covers. */
   public static final class Restored {
     public final TrainingState state;
-    public final List<String> metrics;
+    public final List<EpochMetrics> metrics;
     public final String file;
 
-    Restored(TrainingState state, List<String> metrics, String file) {
+    Restored(TrainingState state, List<EpochMetrics> metrics, String file) {
       this.state = state;
       this.metrics = metrics;
       this.file = file;
@@ -82,7 +84,7 @@ public final class Checkpoints {
   }
 
   /** Writes the state after {@code state.epochsDone()} epochs, then prunes old checkpoints. */
-  public void write(TrainingState state, List<String> metrics) {
+  public void write(TrainingState state, List<EpochMetrics> metrics) {
     try {
       ByteArrayOutputStream stateBytes = new ByteArrayOutputStream();
       state.write(new DataOutputStream(stateBytes));
@@ -93,8 +95,8 @@ public final class Checkpoints {
       out.writeUTF(fingerprint);
       out.writeInt(state.epochsDone());
       out.writeInt(metrics.size());
-      for (String m : metrics) {
-        byte[] utf = m.getBytes(StandardCharsets.UTF_8);
+      for (EpochMetrics m : metrics) {
+        byte[] utf = m.toJsonLine().getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf.length);
         out.write(utf);
       }
@@ -177,11 +179,11 @@ public final class Checkpoints {
     }
     in.readInt();
     int count = in.readInt();
-    List<String> metrics = new ArrayList<>(count);
+    List<EpochMetrics> metrics = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       byte[] utf = new byte[in.readInt()];
       in.readFully(utf);
-      metrics.add(new String(utf, StandardCharsets.UTF_8));
+      metrics.add(EpochMetrics.fromJson(Json.parse(new String(utf, StandardCharsets.UTF_8), "checkpoint metrics")));
     }
     byte[] state = new byte[in.readInt()];
     in.readFully(state);

@@ -2,24 +2,25 @@ package io.sparkdnn.train;
 
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
-import io.sparkdnn.model.EvaluationAccumulator;
-import io.sparkdnn.model.Evaluator;
 import io.sparkdnn.optim.DifferentiableFunction;
 import io.sparkdnn.optim.L2Penalty;
 import io.sparkdnn.optim.Lbfgs;
 import io.sparkdnn.optim.Optimizer;
 import io.sparkdnn.optim.OptimizerState;
+import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.scoring.EvaluationAccumulator;
+import io.sparkdnn.scoring.Evaluator;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -55,30 +56,38 @@ public final class DistributedTrainer {
    * @param classNames classes (or labels, for multi-label) in output order; null for regression
    */
   public TrainingResult train(
-      PackedData data, FeatureScaling scaling, String[] classNames, float[] initialWeights,
+      PackedData data, FeatureScaling scaling, TargetScaling targetScaling, String[] classNames, float[] initialWeights,
       TrainingState resume, TrainingListener listener) {
     int classes = classNames == null ? spec.outputWidth() : classNames.length;
     if (data.trainingRows() == 0) {
       throw new DataException(data.dataName() + " has no training rows"
           + (data.validationRows() > 0 ? " (all " + data.validationRows() + " rows went to validation)" : ""));
     }
+    if (config.batchSize() == TrainingConfig.AUTO) {
+      throw new IllegalStateException("training.batch-size = auto must be resolved from the data first (DnnTrainer does)");
+    }
     boolean hasValidation = data.validationRows() > 0;
-    if (config.patience() > 0 && !hasValidation && !config.stoppingMetric().equals("train_loss")) {
-      throw new IllegalArgumentException("early stopping on " + config.stoppingMetric() + " needs "
-          + "validation data: set data.validation.path or data.validation-fraction, or stop on train_loss");
+    StoppingMetric stoppingMetric = config.stoppingMetric();
+    if (config.patience() > 0 && !hasValidation && stoppingMetric.needsValidation()) {
+      LOG.warn("no validation rows (data.validation-fraction = 0 and no data.validation.path): early stopping "
+          + "watches train_loss instead of {}", stoppingMetric.token());
+      stoppingMetric = StoppingMetric.TRAIN_LOSS;
     }
     AggregationPlan plan = planAggregation(data.partitions());
     LOG.info("training {} ({} parameters, {}) on {} rows in {} partitions, {} validation rows; "
             + "mode {}, {} round(s) per epoch, optimizer {}, tree depth {}",
         spec, spec.parameterCount(), task.token(), data.trainingRows(), data.partitions(),
-        data.validationRows(), config.mode().token(), config.roundsPerEpoch(), config.optimizer().name(),
+        data.validationRows(), config.mode().token(), config.roundsPerEpoch(), config.optimizer().name().token(),
         plan.depth());
-    Evaluator evaluator = new Evaluator(spec, task, scaling, classes, config.engineBatchRows(), config.blas());
+    Evaluator evaluator = new Evaluator(spec, task, scaling, targetScaling, classes, config.engineBatchRows(),
+        config.blas());
     TrainingState state = resume != null ? resume : initialState(initialWeights);
-    Run run = new Run(data.training(), scaling, plan.depth(), state);
+    Run run = new Run(data.training(), scaling, targetScaling, plan.depth(), state);
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
+    String stopReason = state.finished ? "training had already stopped before the checkpoint it resumed from"
+        : "reached training.epochs = " + config.epochs();
     for (int epoch = firstEpoch; epoch <= config.epochs() && !state.finished; epoch++) {
       String label = "epoch " + epoch + "/" + config.epochs();
       sc.setJobGroup(JOB_GROUP, label, false);
@@ -93,42 +102,49 @@ public final class DistributedTrainer {
             + data.trainingRows() + "; a partition's result is missing or duplicated");
       }
       long validationStart = System.nanoTime();
-      Map<String, Double> validation = hasValidation
-          ? validationMetrics(evaluator.evaluate(data.validation(), broadcastWeights(state.weights, label + " · validation"), plan.depth()))
-          : Map.of();
+      EvaluationAccumulator validation = hasValidation
+          ? evaluator.evaluate(data.validation(), broadcastWeights(state.weights, label + " · validation"), plan.depth())
+          : null;
       state.epochsDone = epoch;
       LOG.debug("{}: validation {} ms", label, (System.nanoTime() - validationStart) / 1_000_000);
       double elapsed = seconds(start);
       double eta = elapsed / (epoch - firstEpoch + 1) * (config.epochs() - epoch);
-      EpochMetrics metrics = new EpochMetrics(epoch, config.epochs(), trainStats.rows(),
-          run.trainLoss(trainStats), task.isClassification() ? trainStats.accuracy() : Double.NaN,
-          validation, rate, trainSeconds, seconds(epochStart), elapsed, eta, state.retries);
+      EpochMetrics metrics = epochMetrics(epoch, trainStats.rows(), run.trainLoss(trainStats),
+          task.isClassification() ? trainStats.accuracy() : Double.NaN, validation, rate, trainSeconds,
+          seconds(epochStart), elapsed, eta, state.retries);
       history.add(metrics);
-      boolean stop = trackBest(state, metrics);
+      boolean stop = trackBest(state, metrics, stoppingMetric);
       state.finished = stop || run.converged;
       listener.onEpoch(metrics, state);
       if (stop) {
-        LOG.info("early stopping after epoch {}: {} has not improved for {} epochs; best was epoch {} ({})",
-            epoch, config.stoppingMetric(), config.patience(), state.bestEpoch,
-            String.format(Locale.ROOT, "%.4f", state.bestMetric));
+        stopReason = String.format(Locale.ROOT, "stopped early after epoch %d: %s has not improved by more than "
+            + "%s (training.early-stopping.min-delta) for %d epochs; kept epoch %d (%s %.4f)", epoch,
+            stoppingMetric.token(), config.minDelta(), config.patience(), state.bestEpoch, stoppingMetric.token(),
+            state.bestMetric);
         break;
       }
       if (run.converged) {
-        LOG.info("L-BFGS converged after epoch {} (relative change in loss below {})", epoch,
-            config.optimizer().lbfgsTolerance);
+        stopReason = "L-BFGS converged after epoch " + epoch + " (relative change in loss below "
+            + config.optimizer().lbfgsTolerance() + ")";
         break;
       }
     }
     sc.clearJobGroup();
-    float[] finalWeights = config.patience() > 0 && state.bestWeights != null ? state.bestWeights : state.weights;
-    Map<String, Object> finalValidation = null;
+    boolean keepBest = config.patience() > 0 && state.bestWeights != null;
+    float[] finalWeights = keepBest ? state.bestWeights : state.weights;
+    if (keepBest && state.bestEpoch != state.epochsDone && !stopReason.startsWith("stopped early")) {
+      stopReason += String.format(Locale.ROOT, "; kept epoch %d, the best by %s", state.bestEpoch,
+          stoppingMetric.token());
+    }
+    LOG.info("training {}", stopReason);
+    EvaluationResult finalValidation = null;
     if (hasValidation) {
       sc.setJobDescription("final validation");
-      EvaluationAccumulator result = evaluator.evaluate(data.validation(),
-          broadcastWeights(finalWeights, "final validation"), plan.depth());
-      finalValidation = result.toMetrics(classNames);
+      finalValidation = evaluator.evaluate(data.validation(), broadcastWeights(finalWeights, "final validation"),
+          plan.depth()).result(classNames);
     }
-    return new TrainingResult(finalWeights, history, finalValidation, state, seconds(start));
+    return new TrainingResult(finalWeights, keepBest ? state.bestEpoch : state.epochsDone, stopReason, history,
+        finalValidation, state, seconds(start));
   }
 
   private TrainingState initialState(float[] initialWeights) {
@@ -154,7 +170,7 @@ public final class DistributedTrainer {
     // weights, previous weights, best weights, one broadcast copy, the gradient, optimiser state
     // (twice: current and previous), L-BFGS history when used.
     long driverVectors = paramBytes * (5 + 2L * stateVectors
-        + (config.optimizer().isLbfgs() ? 2L * config.optimizer().lbfgsMemory + 4 : 0));
+        + (config.optimizer().isLbfgs() ? 2L * config.optimizer().lbfgsMemory() + 4 : 0));
     long maxResultSize = conf.getSizeAsBytes("spark.driver.maxResultSize", "1g");
     return AggregationPlan.plan(resultBytes, driverVectors, partitions, maxResultSize,
         Runtime.getRuntime().maxMemory(), config.treeDepth());
@@ -165,31 +181,33 @@ public final class DistributedTrainer {
     return sc.broadcast(weights.clone());
   }
 
-  private Map<String, Double> validationMetrics(EvaluationAccumulator result) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    m.put("val_loss", result.meanLoss());
-    if (task.isClassification()) {
-      m.put("val_accuracy", result.accuracy());
-    } else {
-      m.put("val_rmse", result.rmse());
-      m.put("val_mae", result.mae());
-      m.put("val_r2", result.r2());
-    }
-    return m;
+  /** One epoch's metrics; the validation ones from {@code validation}, or NaN without validation rows. */
+  private EpochMetrics epochMetrics(int epoch, long rows, double trainLoss, double trainAccuracy,
+      EvaluationAccumulator validation, double rate, double trainSeconds, double epochSeconds, double elapsed,
+      double eta, int retries) {
+    double nan = Double.NaN;
+    boolean regression = !task.isClassification();
+    return new EpochMetrics(epoch, config.epochs(), rows, trainLoss, trainAccuracy,
+        validation == null ? nan : validation.meanLoss(),
+        validation == null || regression ? nan : validation.accuracy(),
+        validation == null || !regression ? nan : validation.rmse(),
+        validation == null || !regression ? nan : validation.mae(),
+        validation == null || !regression ? nan : validation.r2(),
+        rate, trainSeconds, epochSeconds, elapsed, eta, retries);
   }
 
   /** Updates the best-epoch bookkeeping; true when early stopping says stop. */
-  private boolean trackBest(TrainingState state, EpochMetrics metrics) {
-    double value = metrics.metric(config.stoppingMetric());
+  private boolean trackBest(TrainingState state, EpochMetrics metrics, StoppingMetric metric) {
+    double value = metric.of(metrics);
     if (Double.isNaN(value)) {
       return false;
     }
-    boolean higherIsBetter = config.stoppingMetric().equals("val_accuracy");
+    boolean higherIsBetter = metric.higherIsBetter();
     boolean improved = Double.isNaN(state.bestMetric)
         || (higherIsBetter ? value > state.bestMetric + config.minDelta() : value < state.bestMetric - config.minDelta());
     if (improved) {
       state.bestMetric = value;
-      state.bestEpoch = metrics.epoch;
+      state.bestEpoch = metrics.epoch();
       state.bestWeights = state.weights.clone();
       state.epochsSinceBest = 0;
     } else {
@@ -206,6 +224,7 @@ public final class DistributedTrainer {
   private final class Run {
     private final JavaRDD<PackedBlock> training;
     private final FeatureScaling scaling;
+    private final TargetScaling targetScaling;
     private final int depth;
     private final TrainingState state;
     private final Optimizer optimizer;
@@ -217,7 +236,9 @@ public final class DistributedTrainer {
     private double lbfgsValue = Double.NaN;
     boolean converged;
 
-    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, int depth, TrainingState state) {
+    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, int depth,
+        TrainingState state) {
+      this.targetScaling = targetScaling;
       this.training = training;
       this.scaling = scaling;
       this.depth = depth;
@@ -244,7 +265,8 @@ public final class DistributedTrainer {
       for (int round = 0; round < rounds; ) {
         String where = label + " · round " + (round + 1) + "/" + rounds;
         sc.setJobDescription(where + " · " + config.mode().token());
-        RoundContext context = new RoundContext(spec, task, scaling, config.blas(), config.seed(), epoch, round, rounds);
+        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, config.blas(), config.seed(), epoch, round,
+            rounds);
         long roundStart = System.nanoTime();
         RoundAccumulator result = config.mode() == TrainingMode.SYNC ? syncRound(context) : localRound(context);
         long roundEnd = System.nanoTime();
@@ -335,7 +357,8 @@ public final class DistributedTrainer {
       DifferentiableFunction objective = (x, gradient) -> {
         evaluations[0]++;
         sc.setJobDescription(label + " · L-BFGS evaluation " + evaluations[0]);
-        RoundContext context = new RoundContext(spec, task, scaling, config.blas(), config.seed(), epoch, 0, 1);
+        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, config.blas(), config.seed(), epoch, 0,
+            1);
         Broadcast<float[]> weights = sc.broadcast(x.clone());
         RoundAccumulator result;
         try {

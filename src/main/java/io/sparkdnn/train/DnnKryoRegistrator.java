@@ -8,7 +8,7 @@ import io.sparkdnn.data.FeatureStatistics;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.Task;
-import io.sparkdnn.model.EvaluationAccumulator;
+import io.sparkdnn.scoring.EvaluationAccumulator;
 import io.sparkdnn.optim.OptimizerState;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.serializer.KryoRegistrator;

@@ -2,6 +2,7 @@ package io.sparkdnn.train;
 
 import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.BlockPacker;
+import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.FeatureScaling;
@@ -11,10 +12,15 @@ import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
+import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.model.TrainingRecord;
 import io.sparkdnn.model.Versions;
+import io.sparkdnn.results.DataSummary;
+import io.sparkdnn.results.EpochMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +44,10 @@ import org.slf4j.LoggerFactory;
 public final class DnnTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DnnTrainer.class);
   static final int MAX_CLASSES = 10_000;
+  /** training.batch-size = auto gives every partition at least this many steps per round ... */
+  private static final int MIN_STEPS = 8;
+  /** ... with batches of at least this many rows. */
+  private static final int MIN_BATCH = 8;
 
   private final DataSettings data;
   private final TrainingConfig config;
@@ -86,7 +96,7 @@ public final class DnnTrainer {
       DnnModel warmStart, TrainingListener listener) {
     NetworkSpec spec = config.network();
     Task task = config.task();
-    InputColumns columns = InputColumns.resolve(training, data.features(), data.labels(),
+    InputColumns columns = ColumnResolver.resolve(training, data.features(), data.labels(),
         data.idColumns(), task, trainingName);
     checkWidths(columns, spec, trainingName);
     LabelIndex labels = labelIndex(training, columns, trainingName);
@@ -104,8 +114,8 @@ public final class DnnTrainer {
         trainingName);
     try {
       if (validation != null) {
-        columns.checkFeaturesIn(validation, validationName);
-        columns.checkLabelsIn(validation, validationName);
+        ColumnResolver.checkFeaturesIn(columns, validation, validationName);
+        ColumnResolver.checkLabelsIn(columns, validation, validationName);
         PackedData heldOut = BlockPacker.pack(select(validation, columns), converter,
             PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
         packed = PackedData.withValidation(packed, heldOut);
@@ -122,6 +132,15 @@ public final class DnnTrainer {
       FeatureScaling scaling = warmStart != null
           ? warmStart.scaling()
           : FeatureScaling.fit(data.scaling(), profile.features(), columns.width());
+      TargetScaling targetScaling = warmStart != null ? warmStart.targetScaling() : targetScaling(profile);
+      LOG.info("feature scaling (data.scaling = {}): {}{}", data.scaling().token(), scaling.describe(),
+          warmStart != null ? ", from the warm-start model" : "");
+      if (!targetScaling.isIdentity()) {
+        LOG.info("regression targets standardised for training (data.target-scaling = standard): mean {}, std {}; "
+            + "predictions and RMSE, MAE, R² are in the targets' own units",
+            Arrays.toString(targetScaling.mean()), Arrays.toString(targetScaling.std()));
+      }
+      TrainingConfig resolved = withBatchSize(packed);
       float[] initial = warmStart != null
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
@@ -129,13 +148,13 @@ public final class DnnTrainer {
       Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
           fingerprint(trainingName, validationName, warmStart), config.checkpointKeep(),
           sc.hadoopConfiguration());
-      List<String> lines = new ArrayList<>();
+      List<EpochMetrics> history = new ArrayList<>();
       TrainingState resume = null;
       if (checkpoints != null && config.resume()) {
         Checkpoints.Restored restored = checkpoints.latest();
         if (restored != null) {
           resume = restored.state;
-          lines.addAll(restored.metrics);
+          history.addAll(restored.metrics);
           LOG.info("resuming after epoch {} from checkpoint {}", resume.epochsDone(), restored.file);
           listener.onResume(restored.metrics, resume);
         }
@@ -143,22 +162,50 @@ public final class DnnTrainer {
       int resumedEpochs = resume == null ? 0 : resume.epochsDone();
       TrainingListener withCheckpoints = (metrics, state) -> {
         listener.onEpoch(metrics, state);
-        lines.add(metrics.toJsonLine());
+        history.add(metrics);
         if (checkpoints != null && (state.epochsDone() % config.checkpointEvery() == 0
             || state.finished() || state.epochsDone() == config.epochs())) {
-          checkpoints.write(state, lines);
+          checkpoints.write(state, history);
         }
       };
-      TrainingResult result = new DistributedTrainer(sc, config)
-          .train(packed, scaling, classNames, initial, resume, withCheckpoints);
-      Map<String, Object> info = info(packed, result, warmStart);
-      info.put("data_profile", profile.toJson(DataProfile.featureNames(columns), classNames));
-      DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, labels, info);
+      TrainingResult result = new DistributedTrainer(sc, resolved)
+          .train(packed, scaling, targetScaling, classNames, initial, resume, withCheckpoints);
+      TrainingRecord record = record(packed, result, resumedEpochs, warmStart,
+          profile.summary(DataProfile.featureNames(columns), classNames));
+      DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, targetScaling, labels, record);
       return new Fit(model, result, packed, packSeconds, resumedEpochs, checkpoints);
     } catch (RuntimeException e) {
       packed.release();
       throw e;
     }
+  }
+
+  /** Standardised targets for regression (unless data.target-scaling = none); identity otherwise. */
+  private TargetScaling targetScaling(DataProfile profile) {
+    int width = config.task().targetWidth(config.network());
+    if (config.task() != Task.REGRESSION || data.targetScaling() == ScalingMode.NONE) {
+      return TargetScaling.none(width);
+    }
+    return TargetScaling.standard(profile.targets(), width);
+  }
+
+  /**
+   * The configuration with training.batch-size = auto resolved: 128 rows per local step, or fewer
+   * when a partition holds too few rows in a round for {@value #MIN_STEPS} steps of 128 — a 500-row
+   * table would otherwise get one or two optimizer steps per epoch.
+   */
+  private TrainingConfig withBatchSize(PackedData packed) {
+    if (config.batchSize() != TrainingConfig.AUTO) {
+      return config;
+    }
+    long perRound = packed.trainingRows() / ((long) packed.partitions() * config.roundsPerEpoch());
+    int batch = (int) Math.max(MIN_BATCH, Math.min(TrainingConfig.DEFAULT_BATCH_SIZE, perRound / MIN_STEPS));
+    if (batch < TrainingConfig.DEFAULT_BATCH_SIZE && config.mode() == TrainingMode.LOCAL) {
+      LOG.info("training.batch-size = auto: {} rows per step, as each partition holds ~{} training rows per round "
+          + "(with {} rows per step it would take fewer than {} steps)", batch, perRound,
+          TrainingConfig.DEFAULT_BATCH_SIZE, MIN_STEPS);
+    }
+    return config.toBuilder().batchSize(batch).build();
   }
 
   private static Dataset<Row> select(Dataset<Row> data, InputColumns columns) {
@@ -270,8 +317,8 @@ public final class DnnTrainer {
    */
   private String fingerprint(String trainingName, String validationName, DnnModel warmStart) {
     StringBuilder sb = new StringBuilder();
-    sb.append(config.toProperties()).append(data.toProperties()).append(trainingName).append('|')
-        .append(validationName).append('|').append(warmStart == null ? "" : warmStart.info().get("created"));
+    sb.append(config.toConfiguration()).append(data.toConfiguration()).append(trainingName).append('|')
+        .append(validationName).append('|').append(warmStart == null ? "" : warmStart.record().created());
     try {
       byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
           .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -285,30 +332,27 @@ public final class DnnTrainer {
     }
   }
 
-  private Map<String, Object> info(PackedData packed, TrainingResult result, DnnModel warmStart) {
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("created", Instant.now().toString());
-    Map<String, Object> settings = new LinkedHashMap<>(data.toProperties());
-    settings.putAll(config.toProperties());
-    info.put("training", settings);
-    Map<String, Object> rows = new LinkedHashMap<>();
-    rows.put("train", packed.trainingRows());
-    rows.put("validation", packed.validationRows());
-    rows.put("skipped", packed.skippedRows());
-    info.put("rows", rows);
-    info.put("epochs_run", result.state().epochsDone());
-    info.put("best_epoch", result.bestEpoch());
-    info.put("training_seconds", result.seconds());
-    if (!result.history().isEmpty()) {
-      info.put("final_epoch", result.history().get(result.history().size() - 1).toJson());
-    }
-    if (result.validationMetrics() != null) {
-      info.put("validation_metrics", result.validationMetrics());
-    }
-    if (warmStart != null) {
-      info.put("warm_start", warmStart.info().getOrDefault("created", "unknown"));
-    }
-    info.put("versions", Versions.all());
-    return info;
+  private TrainingRecord record(PackedData packed, TrainingResult result, int resumedEpochs, DnnModel warmStart,
+      DataSummary profile) {
+    Map<String, String> configuration = new LinkedHashMap<>(data.toConfiguration());
+    configuration.putAll(config.toConfiguration());
+    List<EpochMetrics> history = result.history();
+    return new TrainingRecord(
+        Instant.now().toString(),
+        configuration,
+        new TrainingRecord.RowCounts(packed.trainingRows(), packed.validationRows(), packed.skippedRows()),
+        result.state().epochsDone(),
+        result.bestEpoch(),
+        resumedEpochs,
+        result.stopReason(),
+        result.seconds(),
+        history.isEmpty() ? null : history.get(history.size() - 1),
+        result.validationMetrics(),
+        null,
+        profile,
+        warmStart == null ? null : warmStart.record().created(),
+        Versions.all(),
+        null,
+        null);
   }
 }

@@ -63,7 +63,7 @@ final class LocalStepsTask
       int first = from + s * batchSize;
       int count = Math.min(batchSize, to - first);
       for (int k = 0; k < count; k++) {
-        rows.copyTo(order[first + k], batch, k, round.scaling);
+        rows.copyTo(order[first + k], batch, k, round.scaling, round.targetScaling);
       }
       batch.setRows(count);
       Arrays.fill(gradient, 0f);

@@ -1,6 +1,7 @@
 package io.sparkdnn.train;
 
 import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.DenseNetwork;
 import io.sparkdnn.engine.NetworkCache;
@@ -22,14 +23,16 @@ final class RoundContext implements Serializable {
   final NetworkSpec spec;
   final Task task;
   final FeatureScaling scaling;
+  final TargetScaling targetScaling;
   final BlasBackend blas;
   final long seed;
   final int epoch;
   final int round;
   final int rounds;
 
-  RoundContext(NetworkSpec spec, Task task, FeatureScaling scaling, BlasBackend blas, long seed,
-      int epoch, int round, int rounds) {
+  RoundContext(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, BlasBackend blas,
+      long seed, int epoch, int round, int rounds) {
+    this.targetScaling = targetScaling;
     this.spec = spec;
     this.task = task;
     this.scaling = scaling;

@@ -44,7 +44,7 @@ final class SyncGradientTask
         if (!round.inThisRound(ids[i])) {
           continue;
         }
-        BlockRows.copyTo(block, i, batch, filled++, round.scaling);
+        BlockRows.copyTo(block, i, batch, filled++, round.scaling, round.targetScaling);
         if (filled == batchRows) {
           batch.setRows(filled);
           net.accumulateGradient(w, gradient, result.stats(), dropoutSeed);

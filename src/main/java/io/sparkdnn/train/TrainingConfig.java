@@ -1,24 +1,33 @@
 package io.sparkdnn.train;
 
+import static io.sparkdnn.engine.Ranges.atLeast;
+import static io.sparkdnn.engine.Ranges.between;
+import static io.sparkdnn.engine.Ranges.fraction;
+import static io.sparkdnn.engine.Ranges.openUnit;
+
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.Initialization;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything the training loop needs to know, validated once. Built by the command line from a
- * configuration file and by the Spark ML estimators from their params — one training path.
+ * Everything the training loop needs to know (the {@code network}, {@code training} and
+ * {@code checkpoint} sections of the configuration), typed and validated once. Built by the job
+ * layer from configuration files and by the Spark ML estimators from their params — one training
+ * path. The builder's defaults are those of conf/defaults.conf (a test holds them equal); each
+ * setter checks its value's range and names the configuration key; {@link Builder#build()} checks
+ * the combinations.
  */
 public final class TrainingConfig implements Serializable {
-  private static final long serialVersionUID = 1L;
-
-  public static final List<String> STOPPING_METRICS =
-      List.of("val_loss", "val_accuracy", "val_rmse", "train_loss");
+  private static final long serialVersionUID = 2L;
+  /** {@link #batchSize()} and {@link #treeDepth()} value for "auto". */
+  public static final int AUTO = 0;
+  /** Rows per local step when training.batch-size = auto and the data is large enough. */
+  public static final int DEFAULT_BATCH_SIZE = 128;
 
   private final NetworkSpec network;
   private final Task task;
@@ -33,8 +42,8 @@ public final class TrainingConfig implements Serializable {
   private final long seed;
   private final int patience;
   private final double minDelta;
-  private final String stoppingMetric;
-  private final boolean retryOnDivergence;
+  private final StoppingMetric stoppingMetric;
+  private final DivergenceAction divergenceAction;
   private final double divergenceFactor;
   private final int maxRetries;
   private final int treeDepth;
@@ -59,7 +68,7 @@ public final class TrainingConfig implements Serializable {
     this.patience = b.patience;
     this.minDelta = b.minDelta;
     this.stoppingMetric = b.stoppingMetric;
-    this.retryOnDivergence = b.retryOnDivergence;
+    this.divergenceAction = b.divergenceAction;
     this.divergenceFactor = b.divergenceFactor;
     this.maxRetries = b.maxRetries;
     this.treeDepth = b.treeDepth;
@@ -79,7 +88,7 @@ public final class TrainingConfig implements Serializable {
   public Initialization initialization() { return initialization; }
   public TrainingMode mode() { return mode; }
   public int epochs() { return epochs; }
-  /** Rows per local step (local mode). */
+  /** Rows per local step (local mode); {@link #AUTO} until the trainer resolves it from the data. */
   public int batchSize() { return batchSize; }
   public int roundsPerEpoch() { return roundsPerEpoch; }
   /** Rows per engine pass when summing gradients, evaluating and predicting. */
@@ -90,8 +99,9 @@ public final class TrainingConfig implements Serializable {
   /** Epochs without improvement before stopping; 0 disables early stopping. */
   public int patience() { return patience; }
   public double minDelta() { return minDelta; }
-  public String stoppingMetric() { return stoppingMetric; }
-  public boolean retryOnDivergence() { return retryOnDivergence; }
+  public StoppingMetric stoppingMetric() { return stoppingMetric; }
+  public DivergenceAction divergenceAction() { return divergenceAction; }
+  public boolean retryOnDivergence() { return divergenceAction == DivergenceAction.RETRY; }
   public double divergenceFactor() { return divergenceFactor; }
   public int maxRetries() { return maxRetries; }
   /** treeAggregate depth; 0 picks one from the partition count and gradient size. */
@@ -104,7 +114,7 @@ public final class TrainingConfig implements Serializable {
   /** Continue from the newest valid checkpoint of this configuration, if there is one. */
   public boolean resume() { return resume; }
 
-  /** This config with another network (same everything else), e.g. after inferring widths. */
+  /** A builder holding this configuration, to change a few values. */
   public Builder toBuilder() {
     Builder b = new Builder(network);
     b.task = task;
@@ -120,7 +130,7 @@ public final class TrainingConfig implements Serializable {
     b.patience = patience;
     b.minDelta = minDelta;
     b.stoppingMetric = stoppingMetric;
-    b.retryOnDivergence = retryOnDivergence;
+    b.divergenceAction = divergenceAction;
     b.divergenceFactor = divergenceFactor;
     b.maxRetries = maxRetries;
     b.treeDepth = treeDepth;
@@ -132,57 +142,52 @@ public final class TrainingConfig implements Serializable {
     return b;
   }
 
-  /** Configuration keys and values, as written to a model's metadata. */
-  public Map<String, Object> toProperties() {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("network.layers", network.toString());
-    p.put("network.task", task.token());
-    p.put("network.init", initialization.token());
-    p.put("training.mode", mode.token());
-    p.put("training.epochs", epochs);
-    p.put("training.batch-size", batchSize);
-    p.put("training.rounds-per-epoch", roundsPerEpoch);
-    p.put("training.engine-batch-rows", engineBatchRows);
-    optimizer.toProperties().forEach((k, v) -> p.put("training.optimizer." + k, v));
-    p.put("training.outer-momentum", outerMomentum);
-    p.put("training.seed", seed);
-    p.put("training.early-stopping.patience", patience);
-    p.put("training.early-stopping.min-delta", minDelta);
-    p.put("training.early-stopping.metric", stoppingMetric);
-    p.put("training.divergence.action", retryOnDivergence ? "retry" : "fail");
-    p.put("training.divergence.learning-rate-factor", divergenceFactor);
-    p.put("training.divergence.max-retries", maxRetries);
-    p.put("training.tree-depth", treeDepth == 0 ? "auto" : Integer.toString(treeDepth));
-    p.put("training.blas", blas.token());
-    return p;
+  /**
+   * What the model is (network and training settings, not where checkpoints go), as configuration
+   * keys and values in the form {@code --set key=value} takes: recorded in a model's metadata, and
+   * part of a checkpoint's identity.
+   */
+  public Map<String, String> toConfiguration() {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put("network.layers", network.toString());
+    c.put("network.task", task.token());
+    c.put("network.init", initialization.token());
+    c.put("training.mode", mode.token());
+    c.put("training.epochs", Integer.toString(epochs));
+    c.put("training.batch-size", batchSize == AUTO ? "auto" : Integer.toString(batchSize));
+    c.put("training.rounds-per-epoch", Integer.toString(roundsPerEpoch));
+    c.put("training.engine-batch-rows", Integer.toString(engineBatchRows));
+    c.put("training.seed", Long.toString(seed));
+    c.put("training.outer-momentum", Double.toString(outerMomentum));
+    c.put("training.tree-depth", treeDepth == 0 ? "auto" : Integer.toString(treeDepth));
+    c.put("training.blas", blas.token());
+    optimizer.addTo(c);
+    c.put("training.early-stopping.patience", Integer.toString(patience));
+    c.put("training.early-stopping.min-delta", Double.toString(minDelta));
+    c.put("training.early-stopping.metric", stoppingMetric.token());
+    c.put("training.divergence.action", divergenceAction.token());
+    c.put("training.divergence.learning-rate-factor", Double.toString(divergenceFactor));
+    c.put("training.divergence.max-retries", Integer.toString(maxRetries));
+    return c;
   }
 
-  /** Where to checkpoint, as configuration keys (not part of what the model is). */
-  public Map<String, Object> checkpointProperties() {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("checkpoint.dir", checkpointDir);
-    p.put("checkpoint.every-epochs", checkpointEvery);
-    p.put("checkpoint.keep", checkpointKeep);
-    p.put("checkpoint.resume", resume);
-    return p;
-  }
-
+  /** Defaults: those of conf/defaults.conf. */
   public static final class Builder {
     private NetworkSpec network;
     private Task task;
     private Initialization initialization = Initialization.AUTO;
     private TrainingMode mode = TrainingMode.LOCAL;
-    private int epochs = 10;
-    private int batchSize = 128;
+    private int epochs = 200;
+    private int batchSize = AUTO;
     private int roundsPerEpoch = 1;
     private int engineBatchRows = 1024;
     private OptimizerSettings optimizer = OptimizerSettings.builder().build();
     private double outerMomentum = 0;
     private long seed = 42;
-    private int patience = 0;
-    private double minDelta = 0;
-    private String stoppingMetric = "val_loss";
-    private boolean retryOnDivergence = true;
+    private int patience = 10;
+    private double minDelta = 1e-4;
+    private StoppingMetric stoppingMetric = StoppingMetric.VAL_LOSS;
+    private DivergenceAction divergenceAction = DivergenceAction.RETRY;
     private double divergenceFactor = 0.5;
     private int maxRetries = 3;
     private int treeDepth = 0;
@@ -196,62 +201,61 @@ public final class TrainingConfig implements Serializable {
       this.network = network;
     }
 
-    public Builder network(NetworkSpec v) { network = v; return this; }
+    public Builder network(NetworkSpec v) { network = Objects.requireNonNull(v, "network.layers"); return this; }
     /** Null infers the task from the network's loss. */
     public Builder task(Task v) { task = v; return this; }
-    public Builder initialization(Initialization v) { initialization = v; return this; }
-    public Builder mode(TrainingMode v) { mode = v; return this; }
-    public Builder epochs(int v) { epochs = v; return this; }
-    public Builder batchSize(int v) { batchSize = v; return this; }
-    public Builder roundsPerEpoch(int v) { roundsPerEpoch = v; return this; }
-    public Builder engineBatchRows(int v) { engineBatchRows = v; return this; }
-    public Builder optimizer(OptimizerSettings v) { optimizer = v; return this; }
-    public Builder outerMomentum(double v) { outerMomentum = v; return this; }
+    public Builder initialization(Initialization v) { initialization = Objects.requireNonNull(v, "network.init"); return this; }
+    public Builder mode(TrainingMode v) { mode = Objects.requireNonNull(v, "training.mode"); return this; }
+    public Builder epochs(int v) { epochs = between("training.epochs", v, 1, 1_000_000); return this; }
+    /** {@link #AUTO} (0): 128, or fewer rows when a partition holds too few for 8 steps per round. */
+    public Builder batchSize(int v) { batchSize = autoOr("training.batch-size", v, 10_000_000); return this; }
+    public Builder roundsPerEpoch(int v) { roundsPerEpoch = between("training.rounds-per-epoch", v, 1, 1_000_000); return this; }
+    public Builder engineBatchRows(int v) { engineBatchRows = between("training.engine-batch-rows", v, 1, 1_000_000); return this; }
+    public Builder optimizer(OptimizerSettings v) { optimizer = Objects.requireNonNull(v, "training.optimizer"); return this; }
+    public Builder outerMomentum(double v) { outerMomentum = fraction("training.outer-momentum", v); return this; }
     public Builder seed(long v) { seed = v; return this; }
-    public Builder patience(int v) { patience = v; return this; }
-    public Builder minDelta(double v) { minDelta = v; return this; }
-    public Builder stoppingMetric(String v) { stoppingMetric = v; return this; }
-    public Builder retryOnDivergence(boolean v) { retryOnDivergence = v; return this; }
-    public Builder divergenceFactor(double v) { divergenceFactor = v; return this; }
-    public Builder maxRetries(int v) { maxRetries = v; return this; }
-    public Builder treeDepth(int v) { treeDepth = v; return this; }
-    public Builder blas(BlasBackend v) { blas = v; return this; }
+    public Builder patience(int v) { patience = between("training.early-stopping.patience", v, 0, 1_000_000); return this; }
+    public Builder minDelta(double v) { minDelta = atLeast("training.early-stopping.min-delta", v, 0); return this; }
+    public Builder stoppingMetric(StoppingMetric v) { stoppingMetric = Objects.requireNonNull(v, "training.early-stopping.metric"); return this; }
+    public Builder divergenceAction(DivergenceAction v) { divergenceAction = Objects.requireNonNull(v, "training.divergence.action"); return this; }
+    public Builder divergenceFactor(double v) { divergenceFactor = openUnit("training.divergence.learning-rate-factor", v); return this; }
+    public Builder maxRetries(int v) { maxRetries = between("training.divergence.max-retries", v, 0, 1000); return this; }
+    /** 0 = auto. */
+    public Builder treeDepth(int v) { treeDepth = autoOr("training.tree-depth", v, 10); return this; }
+    public Builder blas(BlasBackend v) { blas = Objects.requireNonNull(v, "training.blas"); return this; }
+    /** Null for no checkpoints. */
     public Builder checkpointDir(String v) { checkpointDir = v; return this; }
-    public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
-    public Builder checkpointKeep(int v) { checkpointKeep = v; return this; }
+    public Builder checkpointEvery(int v) { checkpointEvery = between("checkpoint.every-epochs", v, 1, 1_000_000); return this; }
+    public Builder checkpointKeep(int v) { checkpointKeep = between("checkpoint.keep", v, 1, 1000); return this; }
     public Builder resume(boolean v) { resume = v; return this; }
 
+    /** The configuration; values were checked as they were set, combinations are checked here. */
     public TrainingConfig build() {
+      if (network == null) {
+        throw new IllegalArgumentException("network.layers is not set");
+      }
       TrainingConfig c = new TrainingConfig(this);
       c.task.checkCompatible(c.network);
-      check(c.epochs >= 1, "training.epochs must be ≥ 1, found " + c.epochs);
-      check(c.batchSize >= 1, "training.batch-size must be ≥ 1, found " + c.batchSize);
-      check(c.roundsPerEpoch >= 1, "training.rounds-per-epoch must be ≥ 1, found " + c.roundsPerEpoch);
-      check(c.engineBatchRows >= 1, "training.engine-batch-rows must be ≥ 1, found " + c.engineBatchRows);
-      check(c.outerMomentum >= 0 && c.outerMomentum < 1,
-          "training.outer-momentum must be in [0, 1), found " + c.outerMomentum);
-      check(c.patience >= 0, "training.early-stopping.patience must be ≥ 0, found " + c.patience);
-      check(c.minDelta >= 0, "training.early-stopping.min-delta must be ≥ 0, found " + c.minDelta);
-      check(STOPPING_METRICS.contains(c.stoppingMetric), "training.early-stopping.metric must be one of "
-          + STOPPING_METRICS + ", found '" + c.stoppingMetric + "'");
-      check(c.divergenceFactor > 0 && c.divergenceFactor < 1,
-          "training.divergence.learning-rate-factor must be in (0, 1), found " + c.divergenceFactor);
-      check(c.maxRetries >= 0, "training.divergence.max-retries must be ≥ 0, found " + c.maxRetries);
-      check(c.treeDepth >= 0, "training.tree-depth must be auto or ≥ 1, found " + c.treeDepth);
-      check(c.checkpointEvery >= 1, "checkpoint.every-epochs must be ≥ 1, found " + c.checkpointEvery);
-      check(c.checkpointKeep >= 1, "checkpoint.keep must be ≥ 1, found " + c.checkpointKeep);
       if (c.optimizer.isLbfgs()) {
         check(c.mode == TrainingMode.SYNC && c.roundsPerEpoch == 1,
             "optimizer lbfgs is a full-batch method: it needs training.mode = sync and "
                 + "training.rounds-per-epoch = 1");
       }
-      if (c.stoppingMetric.equals("val_accuracy")) {
+      if (c.stoppingMetric == StoppingMetric.VAL_ACCURACY) {
         check(c.task.isClassification(), "early stopping on val_accuracy needs a classification task");
       }
-      if (c.stoppingMetric.equals("val_rmse")) {
+      if (c.stoppingMetric == StoppingMetric.VAL_RMSE) {
         check(!c.task.isClassification(), "early stopping on val_rmse needs a regression task");
       }
       return c;
+    }
+
+    /** {@link #AUTO} or a value in [1, max]. */
+    private static int autoOr(String key, int value, int max) {
+      if (value != AUTO && (value < 1 || value > max)) {
+        throw new IllegalArgumentException(key + " must be auto or between 1 and " + max + ", found " + value);
+      }
+      return value;
     }
 
     private static void check(boolean ok, String message) {

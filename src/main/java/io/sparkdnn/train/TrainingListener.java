@@ -1,5 +1,8 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.results.EpochMetrics;
+import java.util.List;
+
 /** Hears about training as it goes: progress output, metrics files, checkpoints. */
 public interface TrainingListener {
 
@@ -7,10 +10,10 @@ public interface TrainingListener {
   void onEpoch(EpochMetrics metrics, TrainingState state);
 
   /**
-   * Before training continues from a checkpoint: the metrics.jsonl records of the epochs already
-   * done, so that the history stays whole.
+   * Before training continues from a checkpoint: the metrics of the epochs already done, so that
+   * the history stays whole.
    */
-  default void onResume(java.util.List<String> earlierEpochs, TrainingState state) {}
+  default void onResume(List<EpochMetrics> earlierEpochs, TrainingState state) {}
 
   TrainingListener NONE = (metrics, state) -> {};
 }

@@ -1,18 +1,23 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.EvaluationResult;
 import java.util.List;
-import java.util.Map;
 
 /** The outcome of training: the weights to keep, per-epoch history and final validation metrics. */
 public final class TrainingResult {
   private final float[] weights;
   private final List<EpochMetrics> history;
-  private final Map<String, Object> validationMetrics;
+  private final EvaluationResult validationMetrics;
   private final TrainingState state;
   private final double seconds;
+  private final int keptEpoch;
+  private final String stopReason;
 
-  TrainingResult(float[] weights, List<EpochMetrics> history, Map<String, Object> validationMetrics,
-      TrainingState state, double seconds) {
+  TrainingResult(float[] weights, int keptEpoch, String stopReason, List<EpochMetrics> history,
+      EvaluationResult validationMetrics, TrainingState state, double seconds) {
+    this.keptEpoch = keptEpoch;
+    this.stopReason = stopReason;
     this.weights = weights;
     this.history = List.copyOf(history);
     this.validationMetrics = validationMetrics;
@@ -30,7 +35,7 @@ public final class TrainingResult {
   }
 
   /** Metrics of {@link #weights()} on the validation rows; null without validation data. */
-  public Map<String, Object> validationMetrics() {
+  public EvaluationResult validationMetrics() {
     return validationMetrics;
   }
 
@@ -38,8 +43,14 @@ public final class TrainingResult {
     return state;
   }
 
+  /** The epoch whose weights {@link #weights()} are: the best one under early stopping, else the last. */
   public int bestEpoch() {
-    return state.bestEpoch;
+    return keptEpoch;
+  }
+
+  /** Why training ended: the epoch limit, early stopping (with the epoch kept) or convergence. */
+  public String stopReason() {
+    return stopReason;
   }
 
   public double seconds() {

@@ -1,6 +1,5 @@
 package io.sparkdnn.bench;
 
-import io.sparkdnn.cli.JobFiles;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.FashionMnist;
 import io.sparkdnn.engine.BlasBackend;
@@ -9,7 +8,9 @@ import io.sparkdnn.engine.Gemm;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.model.Versions;
 import io.sparkdnn.train.DnnTrainer;
-import io.sparkdnn.train.EpochMetrics;
+import io.sparkdnn.job.ConfigLoader;
+import io.sparkdnn.job.JobConfig;
+import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.train.SparkSetup;
 import io.sparkdnn.train.TrainingConfig;
 import io.sparkdnn.train.TrainingListener;
@@ -137,8 +138,8 @@ public final class TrainingBenchmark {
       double cumulative = 0;
       double reached = Double.NaN;
       for (EpochMetrics m : wide.history) {
-        cumulative += m.trainSeconds;
-        if (Double.isNaN(reached) && m.metric("val_accuracy") >= 0.895) {
+        cumulative += m.trainSeconds();
+        if (Double.isNaN(reached) && m.valAccuracy() >= 0.895) {
           reached = cumulative;
         }
       }
@@ -164,12 +165,12 @@ public final class TrainingBenchmark {
           data = data.union(train);
         }
         Run r = trainer(data, null, TrainingMode.LOCAL, 1, 2, 2);
-        double s = r.history.get(1).trainSeconds;
+        double s = r.history.get(1).trainSeconds();
         row(String.format(Locale.ROOT, "%,d", 60_000 * copies), "2", f2(s), f2(s / copies));
       }
       for (int partitions : new int[] {4, 8}) {
         Run r = trainer(train, null, TrainingMode.LOCAL, 1, 2, partitions);
-        double s = r.history.get(1).trainSeconds;
+        double s = r.history.get(1).trainSeconds();
         row("60,000", Integer.toString(partitions), f2(s), f2(s));
       }
     }
@@ -202,7 +203,7 @@ public final class TrainingBenchmark {
     long peakHeap;
 
     double medianEpochSeconds() {
-      double[] s = history.stream().skip(history.size() > 2 ? 1 : 0).mapToDouble(m -> m.trainSeconds).sorted().toArray();
+      double[] s = history.stream().skip(history.size() > 2 ? 1 : 0).mapToDouble(m -> m.trainSeconds()).sorted().toArray();
       return s[s.length / 2];
     }
   }
@@ -217,8 +218,9 @@ public final class TrainingBenchmark {
       int epochs, int partitions) {
     List<String> overrides = List.of("training.mode=" + mode.token(), "training.rounds-per-epoch=" + rounds,
         "training.epochs=" + epochs, "data.partitions=" + partitions, "data.validation-fraction=0");
-    DataSettings data = JobFiles.data(job, overrides);
-    TrainingConfig config = JobFiles.training(job, overrides);
+    JobConfig loaded = ConfigLoader.load(job, overrides);
+    DataSettings data = loaded.data();
+    TrainingConfig config = loaded.requireTraining();
     Run run = new Run();
     maxTaskResult.set(0);
     resetPeaks();
@@ -244,19 +246,19 @@ public final class TrainingBenchmark {
     double cumulative = 0;
     double reached = Double.NaN;
     for (EpochMetrics m : run.history) {
-      double acc = m.metric("val_accuracy");
+      double acc = m.valAccuracy();
       accuracies.append(accuracies.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", acc));
-      cumulative += m.trainSeconds;
+      cumulative += m.trainSeconds();
       if (Double.isNaN(reached) && acc >= 0.88) {
         reached = cumulative;
       }
     }
     double median = run.medianEpochSeconds();
-    double rows = run.history.get(0).trainRows;
+    double rows = run.history.get(0).trainRows();
     row(name, f1(run.loadSeconds), f3(median), Double.isNaN(bound) ? "—" : String.format(Locale.ROOT, "%.2f", median / bound),
         String.format(Locale.ROOT, "%,.0f", rows / median), accuracies.toString(),
         Double.isNaN(reached) ? "not reached" : f1(reached) + " s",
-        f4(run.history.get(run.history.size() - 1).metric("val_accuracy")));
+        f4(run.history.get(run.history.size() - 1).valAccuracy()));
   }
 
   /** MLlib on the same data, cached as vectors before timing: {iterations, fit seconds, test accuracy}. */

@@ -56,6 +56,7 @@ class ClusterIT {
     return new ArrayList<>(List.of("train", "--set", "data.train.path=" + blobs, "--set", "data.id-columns=[id]",
         "--set", "network.layers=40-64tanh+dropout0.1-5softmax", "--set", "training.mode=sync",
         "--set", "training.rounds-per-epoch=4", "--set", "training.epochs=" + epochs,
+        "--set", "training.early-stopping.patience=0",
         "--set", "training.optimizer.name=momentum", "--set", "training.optimizer.learning-rate=0.05",
         "--set", "data.scaling=standard", "--set", "data.partitions=2", "--set", "training.seed=11",
         "--set", "model.path=" + model));
@@ -92,10 +93,12 @@ class ClusterIT {
   void survivesTheLossOfAnExecutor() throws Exception {
     String model = dir.resolve("executor-loss").toString();
     List<String> job = syncJob(model, 12);
-    job.addAll(List.of("--set", "training.mode=local", "--set", "training.batch-size=32"));
+    Path checkpoints = dir.resolve("executor-loss-checkpoints");
+    job.addAll(List.of("--set", "training.mode=local", "--set", "training.batch-size=32",
+        "--set", "checkpoint.dir=" + checkpoints));
     Path log = dir.resolve("executor-loss.log");
     Process driver = cluster.submit(log, Map.of(), job.toArray(new String[0]));
-    LocalCluster.awaitLog(log, "epoch  3/12", 120);
+    LocalCluster.awaitFile(checkpoints.resolve("epoch-000003.ckpt"), log, 180);
     List<Long> executors = LocalCluster.executors();
     assertEquals(2, executors.size(), "two executors before the kill: " + executors);
     LocalCluster.kill9(executors.get(0));
@@ -131,15 +134,12 @@ class ClusterIT {
     job.addAll(List.of("--set", "checkpoint.dir=" + dir.resolve("checkpoints")));
     Path first = dir.resolve("driver-loss-1.log");
     Process driver = cluster.submit(first, Map.of(), job.toArray(new String[0]));
-    LocalCluster.awaitLog(first, "epoch 4/8", 120);
+    LocalCluster.awaitFile(dir.resolve("checkpoints").resolve("epoch-000004.ckpt"), first, 180);
     driver.destroyForcibly().waitFor();
     Path second = dir.resolve("driver-loss-2.log");
     assertEquals(0, cluster.run(second, Map.of(), job.toArray(new String[0])), Files.readString(second));
-    String resumed = Files.readString(second);
-    Matcher m = Pattern.compile("resumed after epoch (\\d+)").matcher(resumed);
-    assertTrue(m.find(), resumed);
-    assertTrue(Integer.parseInt(m.group(1)) >= 4, "resumed after epoch " + m.group(1));
-    assertTrue(resumed.contains("of them before resuming from a checkpoint"), resumed);
+    int resumedAfter = JSON.readTree(Path.of(model, "metadata.json").toFile()).get("resumed_after_epoch").asInt();
+    assertTrue(resumedAfter >= 4, "resumed after epoch " + resumedAfter + ", but epoch 4's checkpoint was written");
     assertEquals(8, Files.readAllLines(Path.of(model, "metrics.jsonl")).size(), "the whole history");
 
     String reference = dir.resolve("uninterrupted").toString();

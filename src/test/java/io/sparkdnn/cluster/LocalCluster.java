@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalCluster implements AutoCloseable {
   private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Path STATE = ROOT.resolve("target/cluster");
   private final List<Process> drivers = new ArrayList<>();
 
   static LocalCluster start() throws Exception {
@@ -62,28 +63,34 @@ final class LocalCluster implements AutoCloseable {
     return p.exitValue();
   }
 
-  /** Waits until {@code log} contains {@code text}. */
-  static void awaitLog(Path log, String text, int seconds) throws Exception {
+  /**
+   * Waits until the product has written {@code file} (checkpoints land by an atomic rename, so once
+   * it exists it is complete); {@code driver}'s log is shown if it never appears.
+   */
+  static void awaitFile(Path file, Path driverLog, int seconds) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < end) {
-      if (Files.exists(log) && Files.readString(log).contains(text)) {
+      if (Files.exists(file)) {
         return;
       }
-      Thread.sleep(100);
+      Thread.sleep(50);
     }
-    throw new IllegalStateException("'" + text + "' did not appear in " + seconds + " s; log:\n"
-        + (Files.exists(log) ? Files.readString(log) : "(none)"));
+    throw new IllegalStateException(file + " was not written in " + seconds + " s; driver log:\n"
+        + (Files.exists(driverLog) ? Files.readString(driverLog) : "(none)"));
   }
 
-  /** PIDs of the running executor JVMs (children of the workers). */
+  /**
+   * PIDs of the executor JVMs of this cluster: descendants of the workers it started (their PIDs
+   * are in target/cluster), never another suite's executors on the same machine.
+   */
   static List<Long> executors() throws Exception {
-    Process p = new ProcessBuilder("pgrep", "-f", "CoarseGrainedExecutorBackend").start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
-    p.waitFor();
     List<Long> pids = new ArrayList<>();
-    for (String line : out.split("\\s+")) {
-      if (!line.isEmpty()) {
-        pids.add(Long.parseLong(line));
+    try (java.util.stream.Stream<Path> files = Files.list(STATE)) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().matches("worker-\\d+\\.pid"))::iterator) {
+        long worker = Long.parseLong(Files.readString(f).trim());
+        ProcessHandle.of(worker).ifPresent(w -> w.descendants()
+            .filter(d -> d.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+            .forEach(d -> pids.add(d.pid())));
       }
     }
     return pids;

@@ -27,7 +27,7 @@ class PackingTest {
   }
 
   private static RowConverter converter(Dataset<Row> df) {
-    InputColumns columns = InputColumns.resolve(df, List.of("x", "y"), List.of("label"), List.of(),
+    InputColumns columns = ColumnResolver.resolve(df, List.of("x", "y"), List.of("label"), List.of(),
         Task.MULTICLASS, "data");
     return new RowConverter(columns, Task.MULTICLASS, LabelIndex.identity(3), 1);
   }

@@ -1,5 +1,7 @@
 package io.sparkdnn.ml;
 
+import io.sparkdnn.scoring.ModelScoring;
+
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,8 +90,8 @@ class MlPipelineTest {
     DnnClassificationModel dnn = (DnnClassificationModel) model.stages()[3];
     double spark = new MulticlassClassificationEvaluator().setLabelCol("labelIndex").setMetricName("accuracy")
         .evaluate(dnn.transform(prepared));
-    double own = (Double) dnn.dnnModel().evaluate(prepared.withColumnRenamed("labelIndex", "labelIndex"), 2,
-        BadRowPolicy.FAIL, BlasBackend.AUTO, "data").get("accuracy");
+    double own = ModelScoring.evaluate(dnn.dnnModel(), prepared.withColumnRenamed("labelIndex", "labelIndex"), 2,
+        BadRowPolicy.FAIL, BlasBackend.AUTO, "data").accuracy();
     assertEquals(own, spark, 1e-12);
   }
 
@@ -201,7 +203,7 @@ class MlPipelineTest {
     DnnClassificationModel model = new DnnClassifier().setLabelCol("labels").setHiddenLayers("32tanh")
         .setEpochs(15).setLearningRate(0.01).fit(data);
     assertEquals(3, model.numClasses());
-    double accuracy = (Double) model.summary().validationMetrics().get("hamming_accuracy");
+    double accuracy = model.summary().validationMetrics().hammingAccuracy();
     assertTrue(accuracy > 0.93, "hamming accuracy " + accuracy);
     List<?> predicted = model.transform(data).select("prediction").first().getList(0);
     assertEquals(3, predicted.size());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The model directory format: golden files of each version, and damage that must be refused. */
 class ModelFormatTest {
   private static final Path GOLDEN_V1 = Path.of("src/test/resources/golden/model-v1");
+  private static final Path GOLDEN_V2 = Path.of("src/test/resources/golden/model-v2");
   @TempDir Path dir;
 
   /**
@@ -43,6 +44,30 @@ class ModelFormatTest {
     float[] actual = new float[6];
     System.arraycopy(net.outputs(), 0, actual, 0, 6);
     assertArrayEquals(expected, actual, 1e-6f);
+  }
+
+  /**
+   * The committed version-2 model (regression with target scaling) reads back, and its outputs
+   * turned back into target units match a hand computation in double: y = y'·std + mean.
+   */
+  @Test
+  void goldenVersion2ReadsAndPredictsInTargetUnits() {
+    DnnModel model = read(GOLDEN_V2);
+    assertEquals(GoldenModels.v2().spec(), model.spec());
+    assertArrayEquals(new float[] {100f, -5f}, model.targetScaling().mean());
+    assertArrayEquals(new float[] {20f, 0.5f}, model.targetScaling().std());
+    DenseNetwork net = new DenseNetwork(model.spec(), model.task(), 2, new NaiveGemm());
+    float[][] inputs = {{60f, 0.5f, 0.25f}, {40f, -1f, 0.75f}};
+    for (int r = 0; r < 2; r++) {
+      model.scaling().apply(inputs[r], 0, net.batch().features(), r * 3);
+    }
+    net.batch().setRows(2);
+    net.predict(model.weights());
+    model.targetScaling().invert(net.outputs(), 0, 2);
+    double[] expected = {87.96437863975586, -4.651020182233961, 96.93959361327308, -4.899841131467045};
+    for (int i = 0; i < 4; i++) {
+      assertEquals(expected[i], net.outputs()[i], 2e-4 * Math.abs(expected[i]), "output " + i);
+    }
   }
 
   @Test
@@ -106,7 +131,7 @@ class ModelFormatTest {
     ModelWriter.open(path, false, new Configuration(), "model.path").commit(GoldenModels.v1());
     DnnModel back = read(Path.of(path));
     assertArrayEquals(GoldenModels.v1().weights(), back.weights());
-    assertEquals("2026-11-27T00:00:00Z", back.info().get("created"));
+    assertEquals("2026-11-27T00:00:00Z", back.record().created());
   }
 
   private static DnnModel read(Path path) {

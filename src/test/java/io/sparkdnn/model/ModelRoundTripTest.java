@@ -15,6 +15,9 @@ import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.ScalingMode;
 import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.results.ClassMetrics;
+import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.scoring.ModelScoring;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.train.DnnTrainer;
 import io.sparkdnn.train.OptimizerSettings;
@@ -22,7 +25,6 @@ import io.sparkdnn.train.TrainingConfig;
 import io.sparkdnn.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -67,15 +69,15 @@ class ModelRoundTripTest {
     assertArrayEquals(model.scaling().scale(), loaded.scaling().scale());
     assertArrayEquals(model.scaling().shift(), loaded.scaling().shift());
     assertEquals(model.labels(), loaded.labels());
-    List<Row> before = model.predict(data, List.of("id"), BadRowPolicy.FAIL, "data").orderBy("id").collectAsList();
-    List<Row> after = loaded.predict(data, List.of("id"), BadRowPolicy.FAIL, "data").orderBy("id").collectAsList();
+    List<Row> before = ModelScoring.predict(model, data, List.of("id"), BadRowPolicy.FAIL, "data").orderBy("id").collectAsList();
+    List<Row> after = ModelScoring.predict(loaded, data, List.of("id"), BadRowPolicy.FAIL, "data").orderBy("id").collectAsList();
     assertEquals(2000, before.size());
     assertEquals(before, after);
   }
 
   @Test
   void stringLabelsComeBackAsTheUsersLabels() {
-    List<Row> rows = model.predict(data, List.of("id", "label"), BadRowPolicy.FAIL, "data").collectAsList();
+    List<Row> rows = ModelScoring.predict(model, data, List.of("id", "label"), BadRowPolicy.FAIL, "data").collectAsList();
     int right = 0;
     for (Row r : rows) {
       String predicted = r.getString(2);
@@ -91,8 +93,8 @@ class ModelRoundTripTest {
   /** evaluate's accuracy, confusion matrix and recall against counting the predictions by hand. */
   @Test
   void evaluateMatchesAHandCount() {
-    Map<String, Object> metrics = model.evaluate(data, 2, BadRowPolicy.FAIL, BlasBackend.AUTO, "data");
-    List<Row> rows = model.predict(data, List.of("label"), BadRowPolicy.FAIL, "data").collectAsList();
+    EvaluationResult metrics = ModelScoring.evaluate(model, data, 2, BadRowPolicy.FAIL, BlasBackend.AUTO, "data");
+    List<Row> rows = ModelScoring.predict(model, data, List.of("label"), BadRowPolicy.FAIL, "data").collectAsList();
     String[] classes = model.classNames();
     long[][] confusion = new long[3][3];
     long right = 0;
@@ -102,18 +104,17 @@ class ModelRoundTripTest {
       confusion[actual][predicted]++;
       right += actual == predicted ? 1 : 0;
     }
-    assertEquals(2000L, ((Number) metrics.get("rows")).longValue());
-    assertEquals(right / 2000.0, (Double) metrics.get("accuracy"), 1e-12);
-    long[][] reported = (long[][]) metrics.get("confusion_matrix");
+    assertEquals(2000L, metrics.rows());
+    assertEquals(right / 2000.0, metrics.accuracy(), 1e-12);
+    long[][] reported = metrics.confusion();
     for (int a = 0; a < 3; a++) {
       assertArrayEquals(confusion[a], reported[a], "confusion row " + a);
     }
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> perClass = (List<Map<String, Object>>) metrics.get("per_class");
+    List<ClassMetrics> perClass = metrics.perClass();
     for (int c = 0; c < 3; c++) {
       long support = confusion[c][0] + confusion[c][1] + confusion[c][2];
-      assertEquals((double) confusion[c][c] / support, (Double) perClass.get(c).get("recall"), 1e-12);
-      assertEquals(support, ((Number) perClass.get(c).get("support")).longValue());
+      assertEquals((double) confusion[c][c] / support, perClass.get(c).recall(), 1e-12);
+      assertEquals(support, perClass.get(c).support());
     }
   }
 
@@ -121,12 +122,12 @@ class ModelRoundTripTest {
   void overwriteReplacesAModelOnlyWhenComplete() {
     String path = dir.resolve("replace").toString();
     ModelWriter.open(path, false, spark.sparkContext().hadoopConfiguration(), "model.path").commit(model);
-    DnnModel other = model.withInfo("note", "second");
+    DnnModel other = model.withRecord(TrainingRecord.created("second"));
     ModelWriter.open(path, true, spark.sparkContext().hadoopConfiguration(), "model.path").commit(other);
-    assertEquals("second", ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "m").info().get("note"));
+    assertEquals("second", ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "m").record().created());
     ModelWriter aborted = ModelWriter.open(path, true, spark.sparkContext().hadoopConfiguration(), "model.path");
     aborted.abort();
-    assertEquals("second", ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "m").info().get("note"));
+    assertEquals("second", ModelReader.read(path, spark.sparkContext().hadoopConfiguration(), "m").record().created());
     assertEquals(1, dir.toFile().list((d, n) -> n.contains("replace")).length, "no staging left behind");
   }
 
@@ -141,7 +142,7 @@ class ModelRoundTripTest {
         "array(CAST(IF(id = 300, 'NaN', '1') AS FLOAT), 0F, 0F, 0F, 0F) AS features");
     String group = "predict-is-lazy";
     spark.sparkContext().setJobGroup(group, "predict", false);
-    Dataset<Row> predictions = model.predict(bad, List.of("id"), BadRowPolicy.FAIL, "data");
+    Dataset<Row> predictions = ModelScoring.predict(model, bad, List.of("id"), BadRowPolicy.FAIL, "data");
     spark.sparkContext().clearJobGroup();
     assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length);
 

@@ -11,6 +11,7 @@ import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.ScalingMode;
 import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.results.EpochMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class CheckpointTest {
   private TrainingConfig config(String checkpoints) {
     return TrainingConfig.builder(NetworkSpec.parse("8-16tanh+dropout0.1-3softmax")).mode(TrainingMode.SYNC)
         .epochs(5).roundsPerEpoch(4).seed(3).checkpointDir(checkpoints)
-        .optimizer(OptimizerSettings.builder().name("nesterov").learningRate(0.05).schedule("cosine").build())
+        .optimizer(OptimizerSettings.builder().name(OptimizerName.fromToken("nesterov")).learningRate(0.05).schedule(ScheduleName.fromToken("cosine")).build())
         .build();
   }
 
@@ -46,7 +47,7 @@ class CheckpointTest {
   /** A listener that kills the run after {@code epoch} — as a driver crash would, mid-training. */
   private static TrainingListener crashAfter(int epoch) {
     return (m, s) -> {
-      if (m.epoch == epoch) {
+      if (m.epoch() == epoch) {
         throw new IllegalStateException("simulated driver loss after epoch " + epoch);
       }
     };
@@ -61,13 +62,13 @@ class CheckpointTest {
     float[] uninterrupted = fit(config(null), TrainingListener.NONE).model.weights();
     String checkpoints = dir.resolve("ckpt").toString();
     assertThrows(IllegalStateException.class, () -> fit(config(checkpoints), crashAfter(3)));
-    List<String> earlier = new ArrayList<>();
+    List<EpochMetrics> earlier = new ArrayList<>();
     TrainingListener seeing = new TrainingListener() {
       @Override
       public void onEpoch(EpochMetrics metrics, TrainingState state) {}
 
       @Override
-      public void onResume(List<String> earlierEpochs, TrainingState state) {
+      public void onResume(List<EpochMetrics> earlierEpochs, TrainingState state) {
         earlier.addAll(earlierEpochs);
       }
     };
@@ -99,7 +100,7 @@ class CheckpointTest {
     String checkpoints = dir.resolve("other").toString();
     assertThrows(IllegalStateException.class, () -> fit(config(checkpoints), crashAfter(2)));
     TrainingConfig different = config(checkpoints).toBuilder()
-        .optimizer(OptimizerSettings.builder().name("nesterov").learningRate(0.01).schedule("cosine").build())
+        .optimizer(OptimizerSettings.builder().name(OptimizerName.fromToken("nesterov")).learningRate(0.01).schedule(ScheduleName.fromToken("cosine")).build())
         .build();
     DnnTrainer.Fit fresh = fit(different, TrainingListener.NONE);
     assertEquals(0, fresh.resumedEpochs);

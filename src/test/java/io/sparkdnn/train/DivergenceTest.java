@@ -1,5 +1,6 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.results.EpochMetrics;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class DivergenceTest {
     // Plain SGD with a learning rate of 10^8 on unscaled features overflows within a round or two.
     return TrainingConfig.builder(NetworkSpec.parse("6-16relu-3softmax")).mode(mode).epochs(3)
         .roundsPerEpoch(mode == TrainingMode.SYNC ? 4 : 1)
-        .optimizer(OptimizerSettings.builder().name("sgd").learningRate(1e8).build());
+        .optimizer(OptimizerSettings.builder().name(OptimizerName.fromToken("sgd")).learningRate(1e8).build());
   }
 
   private DnnTrainer.Fit fit(TrainingConfig config) {
@@ -46,7 +47,7 @@ class DivergenceTest {
   @Test
   void failActionStopsAtOnce() {
     DivergenceException e = assertThrows(DivergenceException.class,
-        () -> fit(exploding(TrainingMode.LOCAL).retryOnDivergence(false).build()));
+        () -> fit(exploding(TrainingMode.LOCAL).divergenceAction(DivergenceAction.FAIL).build()));
     assertTrue(e.getMessage().contains("stopped after 0 retries"), e.getMessage());
   }
 
@@ -57,9 +58,9 @@ class DivergenceTest {
       DnnTrainer.Fit fit = fit(exploding(mode).epochs(4).divergenceFactor(1e-9).maxRetries(3).build());
       fit.packed.release();
       EpochMetrics last = fit.result.history().get(fit.result.history().size() - 1);
-      assertTrue(last.retries >= 1, mode + ": a retry happened");
-      assertTrue(Double.isFinite(last.trainLoss), mode + ": finite loss " + last.trainLoss);
-      double accuracy = ((Number) fit.result.validationMetrics().get("accuracy")).doubleValue();
+      assertTrue(last.retries() >= 1, mode + ": a retry happened");
+      assertTrue(Double.isFinite(last.trainLoss()), mode + ": finite loss " + last.trainLoss());
+      double accuracy = fit.result.validationMetrics().accuracy();
       // Chance is 1/3; sync mode has only ~15 global steps left after the back-off.
       assertTrue(accuracy > 0.8, mode + ": accuracy after recovering " + accuracy);
     }

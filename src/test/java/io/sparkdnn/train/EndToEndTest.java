@@ -1,5 +1,8 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.MetricName;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -16,7 +19,6 @@ import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.model.DnnModel;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,7 +40,8 @@ class EndToEndTest {
   }
 
   private static double metric(DnnTrainer.Fit fit, String name) {
-    return ((Number) fit.result.validationMetrics().get(name)).doubleValue();
+    EvaluationResult r = fit.result.validationMetrics();
+    return name.equals("hamming_accuracy") ? r.hammingAccuracy() : r.metric(MetricName.fromToken(name));
   }
 
   @Test
@@ -106,11 +109,11 @@ class EndToEndTest {
     Dataset<Row> data = TestData.blobs(spark, 2000, 3, 6, 4, 2);
     TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("6-8tanh-3softmax"))
         .mode(TrainingMode.SYNC).epochs(25)
-        .optimizer(OptimizerSettings.builder().name("lbfgs").l2(1e-4).build()).build();
+        .optimizer(OptimizerSettings.builder().name(OptimizerName.fromToken("lbfgs")).l2(1e-4).build()).build();
     DnnTrainer.Fit fit = fit(data, columns(List.of("features"), List.of("label"), 0.2), config);
     assertTrue(metric(fit, "accuracy") >= 0.97, "L-BFGS accuracy " + metric(fit, "accuracy"));
     List<EpochMetrics> h = fit.result.history();
-    assertTrue(h.get(h.size() - 1).trainLoss < h.get(0).trainLoss, "loss decreases");
+    assertTrue(h.get(h.size() - 1).trainLoss() < h.get(0).trainLoss(), "loss decreases");
   }
 
   /**
@@ -154,12 +157,12 @@ class EndToEndTest {
     assertTrue(history.size() < 40, "stopped early after " + history.size() + " epochs");
     int best = fit.result.bestEpoch();
     assertEquals(history.size() - 2, best, "stopped 2 epochs after the best");
-    double bestLoss = history.get(best - 1).metric("val_loss");
+    double bestLoss = history.get(best - 1).valLoss();
     for (EpochMetrics m : history) {
-      assertTrue(m.metric("val_loss") >= bestLoss);
+      assertTrue(m.valLoss() >= bestLoss);
     }
-    Map<String, Object> finalMetrics = fit.result.validationMetrics();
-    assertEquals(bestLoss, ((Number) finalMetrics.get("loss")).doubleValue(), 1e-6,
+    EvaluationResult finalMetrics = fit.result.validationMetrics();
+    assertEquals(bestLoss, finalMetrics.loss(), 1e-6,
         "the kept weights are the best epoch's");
   }
 }

@@ -1,4 +1,4 @@
-package io.sparkdnn.model;
+package io.sparkdnn.scoring;
 
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.engine.Task;
@@ -35,17 +35,17 @@ final class OutputDecoder implements Serializable {
     switch (task) {
       case MULTICLASS:
       case BINARY:
-        fields.add(DataTypes.createStructField(DnnModel.PREDICTION,
+        fields.add(DataTypes.createStructField(ModelScoring.PREDICTION,
             labels.isNumeric() ? DataTypes.DoubleType : DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField(DnnModel.PROBABILITY, doubles, true));
+        fields.add(DataTypes.createStructField(ModelScoring.PROBABILITY, doubles, true));
         break;
       case MULTILABEL:
-        fields.add(DataTypes.createStructField(DnnModel.PREDICTION,
+        fields.add(DataTypes.createStructField(ModelScoring.PREDICTION,
             DataTypes.createArrayType(DataTypes.IntegerType, false), true));
-        fields.add(DataTypes.createStructField(DnnModel.PROBABILITY, doubles, true));
+        fields.add(DataTypes.createStructField(ModelScoring.PROBABILITY, doubles, true));
         break;
       case REGRESSION:
-        fields.add(DataTypes.createStructField(DnnModel.PREDICTION,
+        fields.add(DataTypes.createStructField(ModelScoring.PREDICTION,
             outputs == 1 ? DataTypes.DoubleType : doubles, true));
         break;
       default:

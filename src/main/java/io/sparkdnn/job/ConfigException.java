@@ -1,4 +1,4 @@
-package io.sparkdnn.cli;
+package io.sparkdnn.job;
 
 /** A configuration problem: names the key (and file) and what is expected. */
 public final class ConfigException extends RuntimeException {

@@ -1,7 +1,8 @@
-package io.sparkdnn.model;
+package io.sparkdnn.scoring;
 
 import io.sparkdnn.data.BlockRows;
 import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.DenseNetwork;
@@ -9,6 +10,7 @@ import io.sparkdnn.engine.MiniBatch;
 import io.sparkdnn.engine.NetworkCache;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
+import io.sparkdnn.model.DnnModel;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
@@ -22,17 +24,31 @@ public final class Evaluator implements Serializable {
   private final NetworkSpec spec;
   private final Task task;
   private final FeatureScaling scaling;
+  private final TargetScaling targetScaling;
   private final int classes;
   private final int batchRows;
   private final BlasBackend blas;
 
-  public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, int classes, int batchRows, BlasBackend blas) {
+  /**
+   * @param targetScaling how targets were standardised for training: the loss is computed on
+   *     standardised targets (the training objective), every other metric in the targets' units
+   * @param classes classes (or labels) that metrics count; outputs for regression
+   */
+  public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
+      int batchRows, BlasBackend blas) {
+    this.targetScaling = targetScaling;
     this.spec = spec;
     this.task = task;
     this.scaling = scaling;
     this.classes = classes;
     this.batchRows = batchRows;
     this.blas = blas;
+  }
+
+  /** An evaluator of {@code model}'s network, scaling and classes. */
+  public static Evaluator of(DnnModel model, int batchRows, BlasBackend blas) {
+    return new Evaluator(model.spec(), model.task(), model.scaling(), model.targetScaling(), model.classCount(),
+        batchRows, blas);
   }
 
   public EvaluationAccumulator evaluate(JavaRDD<PackedBlock> blocks, Broadcast<float[]> weights, int depth) {
@@ -53,9 +69,10 @@ public final class Evaluator implements Serializable {
       while (partition.hasNext() && out.size() < perPartition) {
         PackedBlock block = partition.next();
         for (int i = 0; i < block.rows() && out.size() < perPartition; i++) {
-          BlockRows.copyTo(block, i, net.batch(), 0, scaling);
+          BlockRows.copyTo(block, i, net.batch(), 0, scaling, targetScaling);
           net.batch().setRows(1);
           net.predict(w);
+          targetScaling.invert(net.outputs(), 0, 1);
           out.add(new double[] {block.targets()[i * block.targetWidth()], net.outputs()[0]});
         }
       }
@@ -76,7 +93,7 @@ public final class Evaluator implements Serializable {
     while (blocks.hasNext()) {
       PackedBlock block = blocks.next();
       for (int i = 0; i < block.rows(); i++) {
-        BlockRows.copyTo(block, i, batch, filled++, scaling);
+        BlockRows.copyTo(block, i, batch, filled++, scaling, targetScaling);
         if (filled == batchRows) {
           flush(net, weights, result, filled);
           filled = 0;
@@ -89,9 +106,12 @@ public final class Evaluator implements Serializable {
     return result;
   }
 
-  private static void flush(DenseNetwork net, float[] weights, EvaluationAccumulator result, int rows) {
+  private void flush(DenseNetwork net, float[] weights, EvaluationAccumulator result, int rows) {
     net.batch().setRows(rows);
     net.evaluate(weights, result.loss());
+    // The loss above is on standardised targets; errors, RMSE and R² are in the targets' units.
+    targetScaling.invert(net.outputs(), 0, rows);
+    targetScaling.invert(net.batch().targets(), 0, rows);
     result.add(net.outputs(), net.batch().targets(), rows);
   }
 }

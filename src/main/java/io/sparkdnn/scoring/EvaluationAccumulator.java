@@ -1,12 +1,13 @@
-package io.sparkdnn.model;
+package io.sparkdnn.scoring;
 
 import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.Task;
+import io.sparkdnn.results.ClassMetrics;
+import io.sparkdnn.results.EvaluationResult;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Counts from which every evaluation metric follows, mergeable across partitions:
@@ -167,27 +168,22 @@ public final class EvaluationAccumulator implements Serializable {
   }
 
   /**
-   * Every metric as a JSON-ready map: rows, loss and accuracy or RMSE/MAE/R², per-class (or
-   * per-label) precision, recall, F1 and support, and the confusion matrix.
+   * Every metric of the rows added so far.
    *
    * @param labels class or label names in output order (null for regression)
    */
-  public Map<String, Object> toMetrics(String[] labels) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rows", rows());
-    m.put("loss", meanLoss());
+  public EvaluationResult result(String[] labels) {
     if (task == Task.REGRESSION) {
-      m.put("rmse", rmse());
-      m.put("mae", mae());
-      m.put("r2", r2());
-      return m;
+      return new EvaluationResult(task, rows(), meanLoss(), Double.NaN, Double.NaN, Double.NaN, List.of(), List.of(),
+          new long[0][], rmse(), mae(), r2(), 0);
     }
-    m.put("accuracy", accuracy());
-    List<Map<String, Object>> perClass = new ArrayList<>();
+    List<ClassMetrics> perClass = new ArrayList<>();
     double f1Sum = 0;
     for (int c = 0; c < classes; c++) {
       long tp, fp, fn;
-      if (task == Task.MULTILABEL) {
+      if (counts == null) {
+        tp = fp = fn = 0;
+      } else if (task == Task.MULTILABEL) {
         tp = counts[4 * c];
         fp = counts[4 * c + 1];
         fn = counts[4 * c + 2];
@@ -202,32 +198,21 @@ public final class EvaluationAccumulator implements Serializable {
           }
         }
       }
-      double precision = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
-      double recall = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
-      double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-      f1Sum += f1;
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put(task == Task.MULTILABEL ? "label" : "class", labels[c]);
-      entry.put("precision", precision);
-      entry.put("recall", recall);
-      entry.put("f1", f1);
-      entry.put("support", tp + fn);
-      perClass.add(entry);
+      ClassMetrics m = ClassMetrics.of(labels[c], tp, fp, fn);
+      f1Sum += m.f1();
+      perClass.add(m);
     }
-    m.put("macro_f1", f1Sum / classes);
-    if (task == Task.MULTILABEL) {
+    double hamming = Double.NaN;
+    if (task == Task.MULTILABEL && counts != null) {
       long right = 0;
       for (int c = 0; c < classes; c++) {
         right += counts[4 * c] + counts[4 * c + 3];
       }
-      m.put("hamming_accuracy", (double) right / ((double) rows() * classes));
-      m.put("per_label", perClass);
-    } else {
-      m.put("per_class", perClass);
-      m.put("labels", labels);
-      m.put("confusion_matrix", confusionMatrix());
+      hamming = (double) right / ((double) rows() * classes);
     }
-    return m;
+    return new EvaluationResult(task, rows(), meanLoss(), accuracy(), f1Sum / classes, hamming, perClass,
+        Arrays.asList(labels), task == Task.MULTILABEL ? new long[0][] : confusionMatrix(),
+        Double.NaN, Double.NaN, Double.NaN, 0);
   }
 
   private static int argMax(float[] a, int offset, int k) {

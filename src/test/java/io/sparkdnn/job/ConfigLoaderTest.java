@@ -1,4 +1,4 @@
-package io.sparkdnn.cli;
+package io.sparkdnn.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,14 +19,14 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   private static ConfigException refused(File file, String... sets) {
-    return assertThrows(ConfigException.class, () -> Jobs.training(ConfigLoader.load(file, List.of(sets))));
+    return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of(sets)).requireTraining());
   }
 
   @Test
   void fileThenSetOverrides() throws IOException {
     File conf = dir.resolve("job.conf").toFile();
     Files.writeString(conf.toPath(), "network.layers = \"4-3relu-2softmax\"\ntraining { epochs = 3, mode = sync }\n");
-    TrainingConfig c = Jobs.training(ConfigLoader.load(conf, List.of("training.epochs=7")));
+    TrainingConfig c = ConfigLoader.load(conf, List.of("training.epochs=7")).requireTraining();
     assertEquals(7, c.epochs());
     assertEquals(TrainingMode.SYNC, c.mode());
     assertEquals(Task.MULTICLASS, c.task());
@@ -35,12 +35,12 @@ class ConfigLoaderTest {
 
   @Test
   void setParsesListsNullsAndPathsWithSlashes() {
-    Settings s = ConfigLoader.load(null, List.of("data.features=[a, b, c]", "data.train.path=hdfs://nn:8020/x/y",
+    JobConfig c = ConfigLoader.load(null, List.of("data.features=[a, b, c]", "data.train.path=hdfs://nn:8020/x/y",
         "model.warm-start=null", "data.label=\"quoted\""));
-    assertEquals(List.of("a", "b", "c"), s.strings("data.features"));
-    assertEquals("hdfs://nn:8020/x/y", s.string("data.train.path"));
-    assertEquals(null, s.optionalString("model.warm-start"));
-    assertEquals("quoted", s.string("data.label"));
+    assertEquals(List.of("a", "b", "c"), c.data().features());
+    assertEquals("hdfs://nn:8020/x/y", c.trainSource().path());
+    assertEquals(null, c.model().warmStart());
+    assertEquals(List.of("quoted"), c.data().labels());
   }
 
   @Test
@@ -56,10 +56,10 @@ class ConfigLoaderTest {
 
   @Test
   void freeFormMapsAcceptAnyKey() {
-    Settings s = ConfigLoader.load(null, List.of("spark.conf.\"spark.executor.memory\"=4g",
-        "data.train.options.sep=;"));
-    assertEquals("4g", s.map("spark.conf").get("spark.executor.memory"));
-    assertEquals(";", s.map("data.train.options").get("sep"));
+    JobConfig c = ConfigLoader.load(null, List.of("spark.conf.\"spark.executor.memory\"=4g",
+        "data.train.options.sep=;", "data.train.path=x.csv"));
+    assertEquals("4g", c.spark().conf().get("spark.executor.memory"));
+    assertEquals(";", c.trainSource().options().get("sep"));
   }
 
   @Test
@@ -67,7 +67,7 @@ class ConfigLoaderTest {
     File conf = dir.resolve("bad.conf").toFile();
     Files.writeString(conf.toPath(), "network.layers = \"4-3relu-2softmax\"\ntraining.batch-size = -5\n");
     ConfigException e = refused(conf);
-    assertTrue(e.getMessage().contains("training.batch-size must be between 1 and"), e.getMessage());
+    assertTrue(e.getMessage().contains("training.batch-size must be auto or between 1 and"), e.getMessage());
     assertTrue(e.getMessage().contains("bad.conf"), "names the file: " + e.getMessage());
     e = refused(null, "network.layers=4-3relu-2softmax", "training.optimizer.name=rmsprop");
     assertTrue(e.getMessage().contains("training.optimizer.name: unknown optimizer 'rmsprop'"), e.getMessage());
@@ -86,8 +86,9 @@ class ConfigLoaderTest {
   void exampleConfigurationsAreValid() {
     for (String example : new String[] {"conf/fashion-mnist.conf", "conf/fashion-mnist-wide.conf", "conf/multiclass.conf", "conf/binary.conf",
         "conf/regression.conf"}) {
-      Jobs.training(ConfigLoader.load(new File(example), List.of()));
-      Jobs.data(ConfigLoader.load(new File(example), List.of()));
+      JobConfig c = ConfigLoader.load(new File(example), List.of());
+      c.requireTraining();
+      c.requireTrainSource();
     }
   }
 }

@@ -1,0 +1,61 @@
+package io.sparkdnn.job;
+
+import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.model.ModelReader;
+import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.Json;
+import io.sparkdnn.scoring.ModelScoring;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.apache.spark.sql.SparkSession;
+
+/** Evaluates a model on labelled data ({@code evaluate} section). */
+public final class EvaluateJob {
+  private final JobConfig job;
+  private final JobConfig.EvaluateSettings settings;
+
+  /** @throws ConfigException when the model or the input is not configured */
+  public EvaluateJob(JobConfig job) {
+    this.job = job;
+    this.settings = job.evaluate();
+    JobConfig.require(settings.model(), "evaluate.model");
+    JobConfig.require(settings.input(), "evaluate.input.path");
+  }
+
+  /** The metrics; also written to evaluate.output (atomically) when that is set. */
+  public EvaluationResult run(SparkSession spark) {
+    DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "evaluate.model");
+    int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
+    EvaluationResult metrics = ModelScoring.evaluate(model, settings.input().read(spark, "evaluation data"),
+        partitions, job.badRows(), job.blas(), settings.input().describe("evaluation data"));
+    if (settings.output() != null) {
+      write(Path.of(settings.output()), pretty(metrics) + "\n");
+    }
+    return metrics;
+  }
+
+  /** The metrics as indented JSON, as printed and written. */
+  public static String pretty(EvaluationResult metrics) {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metrics.toJson());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void write(Path path, String text) {
+    Path temp = path.resolveSibling("." + path.getFileName() + ".tmp");
+    try {
+      if (path.getParent() != null) {
+        Files.createDirectories(path.getParent());
+      }
+      Files.writeString(temp, text);
+      Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write evaluate.output " + path + ": " + e.getMessage(), e);
+    }
+  }
+}

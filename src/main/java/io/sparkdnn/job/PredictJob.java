@@ -1,0 +1,77 @@
+package io.sparkdnn.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.sparkdnn.data.DataSource;
+import io.sparkdnn.data.Failures;
+import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.model.ModelReader;
+import io.sparkdnn.scoring.ModelScoring;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.StructField;
+
+/** Scores a dataset with a model and writes the predictions ({@code predict} section). */
+public final class PredictJob {
+  private final JobConfig.PredictSettings settings;
+  private final JobConfig job;
+
+  /** @throws ConfigException when the model, input or output is not configured */
+  public PredictJob(JobConfig job) {
+    this.job = job;
+    this.settings = job.predict();
+    JobConfig.require(settings.model(), "predict.model");
+    JobConfig.require(settings.input(), "predict.input.path");
+    JobConfig.require(settings.outputPath(), "predict.output.path");
+  }
+
+  /** Writes the predictions; returns where. */
+  public String run(SparkSession spark) {
+    Outputs.checkWritable(spark, settings.outputPath(), settings.overwrite(), "predict.output.path",
+        "predict.overwrite");
+    DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "predict.model");
+    DataSource input = settings.input();
+    Dataset<Row> data = input.read(spark, "input data");
+    Dataset<Row> predictions = ModelScoring.predict(model, data, settings.keepColumns(), job.badRows(),
+        input.describe("input data"));
+    if (settings.outputFormat() == OutputFormat.CSV) {
+      predictions = flattenArrays(predictions, model);
+    }
+    try {
+      predictions.write().mode(settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+          .option("header", "true").format(settings.outputFormat().token()).save(settings.outputPath());
+    } catch (Exception e) { // SparkException is checked to Java
+      throw Failures.asDataException(e, data, input.describe("input data"));
+    }
+    return settings.outputPath();
+  }
+
+  /** CSV has no arrays: one column per class probability (or output), named after it. */
+  static Dataset<Row> flattenArrays(Dataset<Row> data, DnnModel model) {
+    String[] names = model.classNames();
+    List<Column> columns = new ArrayList<>();
+    for (StructField f : data.schema().fields()) {
+      if (f.dataType() instanceof ArrayType && isOurs(f.name())) {
+        int n = model.spec().outputWidth() == 1 && f.name().equals(ModelScoring.PROBABILITY)
+            ? 2 : model.spec().outputWidth();
+        for (int i = 0; i < n; i++) {
+          String suffix = names != null && names.length == n ? names[i] : Integer.toString(i);
+          columns.add(col(f.name()).getItem(i).alias(f.name() + "_" + suffix));
+        }
+      } else {
+        columns.add(col("`" + f.name() + "`"));
+      }
+    }
+    return data.select(columns.toArray(new Column[0]));
+  }
+
+  private static boolean isOurs(String name) {
+    return name.equals(ModelScoring.PREDICTION) || name.equals(ModelScoring.PROBABILITY);
+  }
+}

@@ -1,0 +1,127 @@
+package io.sparkdnn.job;
+
+import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.DataSource;
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.model.ModelReader;
+import io.sparkdnn.model.ModelWriter;
+import io.sparkdnn.report.TrainingReport;
+import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.scoring.Evaluator;
+import io.sparkdnn.scoring.ModelScoring;
+import io.sparkdnn.train.DnnTrainer;
+import io.sparkdnn.train.TrainingConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One training run from configuration to a written model directory: read the data, train with
+ * progress and metrics.jsonl, evaluate the test data, let the caller add to the model before it is
+ * written (the store's promotion and drift), render report.html, and commit the directory.
+ */
+public final class TrainingRun {
+  /** Lets the store add its decision and drift to the model and report before they are written. */
+  interface BeforeCommit {
+    DnnModel apply(DnnTrainer.Fit fit, DnnModel model, TrainingReport report);
+  }
+
+  private final JobConfig job;
+  private final TrainingConfig config;
+  private final DataSettings data;
+  private final DataSource trainSource;
+
+  /** @throws ConfigException when the network or the training data is not configured */
+  public TrainingRun(JobConfig job) {
+    this.job = job;
+    this.config = job.requireTraining();
+    this.data = job.data();
+    this.trainSource = job.requireTrainSource();
+  }
+
+  /**
+   * What a finished run leaves: the written model, how training went, the test metrics (null
+   * without test data) and where the model is.
+   */
+  public record Result(DnnModel model, DnnTrainer.Fit fit, EvaluationResult testMetrics, String path) {}
+
+  /** Trains into model.path (replacing a model there only with model.overwrite), from model.warm-start if set. */
+  public Result run(SparkSession spark) {
+    String modelPath = JobConfig.require(job.model().path(), "model.path");
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("model", modelPath);
+    return run(spark, config, modelPath, job.model().overwrite(), job.model().warmStart(), facts, null);
+  }
+
+  Result run(SparkSession spark, TrainingConfig training, String modelPath, boolean overwrite, String warmStartPath,
+      Map<String, String> facts, BeforeCommit beforeCommit) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    DataSource validationSource = job.validationSource();
+    DataSource testSource = job.testSource();
+    try (ModelWriter writer = ModelWriter.open(modelPath, overwrite, hadoop, "model.path")) {
+      DnnModel warmStart = warmStartPath == null ? null : ModelReader.read(warmStartPath, hadoop, "model.warm-start");
+      Dataset<Row> trainingRows = trainSource.read(spark, "training data");
+      Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
+      Dataset<Row> test = testSource == null ? null : testSource.read(spark, "test data");
+      ProgressReporter progress = new ProgressReporter(writer);
+      DnnTrainer.Fit fit = new DnnTrainer(data, training).fit(trainingRows, validation,
+          trainSource.describe("training data"),
+          validationSource == null ? null : validationSource.describe("validation data"),
+          warmStart, progress);
+      try {
+        DnnModel model = fit.model;
+        EvaluationResult testMetrics = null;
+        if (test != null) {
+          spark.sparkContext().setJobDescription("test evaluation");
+          testMetrics = ModelScoring.evaluate(model, test, fit.packed.partitions(), data.badRows(), training.blas(),
+              testSource.describe("test data"));
+          model = model.withRecord(model.record().withTestMetrics(testMetrics));
+        }
+        TrainingReport report = report(spark, fit, model, training, progress, facts);
+        if (beforeCommit != null) {
+          model = beforeCommit.apply(fit, model, report);
+        }
+        writer.writeFile("report.html", report.html().getBytes(StandardCharsets.UTF_8));
+        writer.commit(model);
+        fit.clearCheckpoints();
+        return new Result(model, fit, testMetrics, writer.target());
+      } finally {
+        fit.packed.release();
+      }
+    }
+  }
+
+  private TrainingReport report(SparkSession spark, DnnTrainer.Fit fit, DnnModel model, TrainingConfig training,
+      ProgressReporter progress, Map<String, String> facts) {
+    TrainingReport report = new TrainingReport();
+    facts.forEach(report::fact);
+    report.fact("network", model.spec()).fact("task", model.task().token())
+        .fact("created", model.record().created())
+        .fact("rows", "training " + fit.packed.trainingRows() + ", validation " + fit.packed.validationRows()
+            + (fit.packed.skippedRows() > 0 ? ", skipped " + fit.packed.skippedRows() : ""))
+        .fact("timings", String.format(Locale.ROOT, "data loading %.1f s, training %.1f s",
+            fit.packSeconds, fit.result.seconds()));
+    report.epochs(progress.epochs());
+    EvaluationResult validation = fit.result.validationMetrics();
+    report.comparison(validation, null, null);
+    if (validation != null && validation.confusion().length > 0) {
+      report.confusion(validation.confusion(), validation.labels().toArray(new String[0]));
+    }
+    if (model.task() == Task.REGRESSION && fit.packed.validation() != null) {
+      Evaluator evaluator = Evaluator.of(model, training.engineBatchRows(), training.blas());
+      Broadcast<float[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.weights());
+      report.residuals(evaluator.sample(fit.packed.validation(), weights, 1000));
+      weights.destroy();
+    }
+    report.config(model.record().configuration());
+    return report;
+  }
+}

@@ -1,0 +1,130 @@
+package io.sparkdnn.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkdnn.engine.Task;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The metrics of a model on labelled rows. Which fields apply depends on the task; the others are
+ * NaN (numbers) or empty (lists):
+ *
+ * <ul>
+ *   <li>every task: {@code rows}, {@code loss} (mean per row);
+ *   <li>multi-class and binary: {@code accuracy}, {@code macroF1}, {@code perClass} and the
+ *       confusion matrix {@code confusion[actual][predicted]} (K × K) over {@code labels};
+ *   <li>multi-label: {@code accuracy} (every label right), {@code hammingAccuracy} (labels right),
+ *       {@code macroF1} and {@code perClass} (one entry per label);
+ *   <li>regression: {@code rmse} and {@code mae} over all outputs, {@code r2} averaged over outputs,
+ *       all in the targets' own units.
+ * </ul>
+ *
+ * @param skippedRows rows left out as bad (data.bad-rows = skip), 0 otherwise
+ */
+public record EvaluationResult(
+    Task task, long rows, double loss, double accuracy, double macroF1, double hammingAccuracy,
+    List<ClassMetrics> perClass, List<String> labels, long[][] confusion,
+    double rmse, double mae, double r2, long skippedRows) implements java.io.Serializable {
+
+  public EvaluationResult {
+    perClass = List.copyOf(perClass);
+    labels = List.copyOf(labels);
+  }
+
+  /** The value of {@code metric}; NaN when this task does not report it. */
+  public double metric(MetricName metric) {
+    switch (metric) {
+      case ACCURACY:
+        return accuracy;
+      case MACRO_F1:
+        return macroF1;
+      case LOSS:
+        return loss;
+      case RMSE:
+        return rmse;
+      case MAE:
+        return mae;
+      case R2:
+        return r2;
+      default:
+        throw new AssertionError(metric);
+    }
+  }
+
+  public EvaluationResult withSkippedRows(long skipped) {
+    return new EvaluationResult(task, rows, loss, accuracy, macroF1, hammingAccuracy, perClass, labels,
+        confusion, rmse, mae, r2, skipped);
+  }
+
+  /**
+   * The JSON form printed by {@code dnn evaluate} and stored in metadata.json: rows, loss, then
+   * accuracy, macro_f1 and per_class/labels/confusion_matrix (hamming_accuracy and per_label for
+   * multi-label), or rmse, mae and r2; skipped_rows when rows were skipped.
+   */
+  public ObjectNode toJson() {
+    ObjectNode m = Json.object();
+    m.put("rows", rows);
+    Json.putFinite(m, "loss", loss);
+    if (task == Task.REGRESSION) {
+      Json.putFinite(m, "rmse", rmse);
+      Json.putFinite(m, "mae", mae);
+      Json.putFinite(m, "r2", r2);
+    } else {
+      Json.putFinite(m, "accuracy", accuracy);
+      Json.putFinite(m, "macro_f1", macroF1);
+      ArrayNode classes = Json.MAPPER.createArrayNode();
+      String key = task == Task.MULTILABEL ? "label" : "class";
+      for (ClassMetrics c : perClass) {
+        ObjectNode e = classes.addObject();
+        e.put(key, c.name());
+        e.put("precision", c.precision());
+        e.put("recall", c.recall());
+        e.put("f1", c.f1());
+        e.put("support", c.support());
+      }
+      if (task == Task.MULTILABEL) {
+        Json.putFinite(m, "hamming_accuracy", hammingAccuracy);
+        m.set("per_label", classes);
+      } else {
+        m.set("per_class", classes);
+        m.set("labels", Json.strings(labels));
+        ArrayNode matrix = m.putArray("confusion_matrix");
+        for (long[] row : confusion) {
+          ArrayNode r = matrix.addArray();
+          for (long v : row) {
+            r.add(v);
+          }
+        }
+      }
+    }
+    if (skippedRows > 0) {
+      m.put("skipped_rows", skippedRows);
+    }
+    return m;
+  }
+
+  /** Reads {@link #toJson()}'s form back; {@code task} says which fields to expect. */
+  public static EvaluationResult fromJson(JsonNode m, Task task) {
+    List<ClassMetrics> perClass = new ArrayList<>();
+    String key = task == Task.MULTILABEL ? "label" : "class";
+    for (JsonNode e : m.path(task == Task.MULTILABEL ? "per_label" : "per_class")) {
+      perClass.add(new ClassMetrics(e.path(key).asText(), e.path("precision").asDouble(),
+          e.path("recall").asDouble(), e.path("f1").asDouble(), e.path("support").asLong()));
+    }
+    JsonNode matrix = m.path("confusion_matrix");
+    long[][] confusion = new long[matrix.size()][];
+    for (int a = 0; a < confusion.length; a++) {
+      JsonNode row = matrix.get(a);
+      confusion[a] = new long[row.size()];
+      for (int p = 0; p < row.size(); p++) {
+        confusion[a][p] = row.get(p).asLong();
+      }
+    }
+    return new EvaluationResult(task, m.path("rows").asLong(), Json.number(m, "loss"), Json.number(m, "accuracy"),
+        Json.number(m, "macro_f1"), Json.number(m, "hamming_accuracy"), perClass, Json.strings(m.get("labels")),
+        confusion, Json.number(m, "rmse"), Json.number(m, "mae"), Json.number(m, "r2"),
+        m.path("skipped_rows").asLong(0));
+  }
+}
