@@ -3,7 +3,7 @@
 # forward and weight gradient for CSR batches with W_0 output-major (O×I, three loop orders) and
 # input-major (I×O), the densified batch through the BLAS for scale, the layout conversion, and one
 # engine training pass sparse vs dense. One thread. Prints a table and writes
-# bench/results/sparse-layout-DATE.json.
+# bench/results/sparse-layout-DATE.md and .json.
 #   scripts/bench-sparse.sh [INPUTS=262144] [OUTPUTS=128] [BATCH=128] [SECONDS-PER-MEASUREMENT=1.5]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -27,6 +27,8 @@ package io.sparkdnn.engine;
  *   float[] forTheModel = params.toCanonical();
  * </pre>
  *
+ * A class of its own rather than an input mode of {@link DenseNetwork}: its parameters are of another
+ * type, and its batch must hold no dense feature block (128 rows × 2^18 inputs would be 128 MiB).
  * Not thread-safe: one instance per thread.
  */
 public final class SparseInputNetwork extends FeedForwardPasses {

@@ -49,7 +49,8 @@ import java.util.SplittableRandom;
  * <p>Usage: SparseLayoutBenchmark [inputs=262144] [outputs=128] [batch=128] [seconds=1.5]. Input
  * rows: 30–60 draws per row of token ids from a Zipf(1) law over 10^6 ids, hashed to the inputs and
  * summed per column as HashingTF does ("hashed text"), or uniform columns ("uniform"). Prints a
- * table and writes bench/results/sparse-layout-DATE.json.
+ * table and writes it to bench/results/sparse-layout-DATE.md, and the numbers to
+ * bench/results/sparse-layout-DATE.json.
  */
 public final class SparseLayoutBenchmark {
   private static final int BATCHES = 256;
@@ -67,6 +68,18 @@ public final class SparseLayoutBenchmark {
   private final float[] panel;
   private final float[] panelGradient;
   private final int[] distinct;
+
+  private final List<String> lines = new ArrayList<>();
+
+  private void say(String line) {
+    System.out.println(line);
+    lines.add(line);
+  }
+
+  private void sayf(String format, Object... args) {
+    String text = String.format(Locale.ROOT, format, args);
+    say(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+  }
 
   private SparseLayoutBenchmark(int inputs, int outputs, int batch, double seconds) {
     this.inputs = inputs;
@@ -120,7 +133,7 @@ public final class SparseLayoutBenchmark {
     header.add("# CPU: " + cpu + "; " + Runtime.getRuntime().availableProcessors() + " cores; Java "
         + System.getProperty("java.version") + "; transparent huge pages: " + hugePages());
     header.add("# BLAS for the dense row: " + blas.description());
-    header.forEach(System.out::println);
+    header.forEach(this::say);
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("benchmark", "sparse-layout");
@@ -136,9 +149,9 @@ public final class SparseLayoutBenchmark {
     json.put("seconds_per_measurement", seconds);
     List<Map<String, Object>> results = new ArrayList<>();
 
-    System.out.println();
-    System.out.println("| rows | W_0 layout, loop order | nnz/row | forward ms | backward ms | fwd+bwd ms | ns per non-zero | clear touched ms | vs input-major |");
-    System.out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|");
+    say("");
+    say("| rows | W_0 layout, loop order | nnz/row | forward ms | backward ms | fwd+bwd ms | ns per non-zero | clear touched ms | vs input-major |");
+    say("|---|---|--:|--:|--:|--:|--:|--:|--:|");
     for (String data : new String[] {"hashed text", "uniform"}) {
       Csr[] batches = batches(data);
       double nnzPerRow = Arrays.stream(batches).mapToInt(Csr::nnz).average().orElse(0) / batch;
@@ -161,7 +174,7 @@ public final class SparseLayoutBenchmark {
         row.put("clear_touched_ms", t[2] * 1e3);
         row.put("slowdown_vs_input_major", (t[0] + t[1]) / (inputMajor[0] + inputMajor[1]));
         rows.add(row);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.3f | %.3f | %.3f | %.1f | %.3f | %.1f× |%n",
+        sayf("| %s | %s | %.1f | %.3f | %.3f | %.3f | %.1f | %.3f | %.1f× |%n",
             data, variant, nnzPerRow, t[0] * 1e3, t[1] * 1e3, (t[0] + t[1]) * 1e3,
             (t[0] + t[1]) * 1e9 / (nnzPerRow * batch), t[2] * 1e3, (t[0] + t[1]) / (inputMajor[0] + inputMajor[1]));
       }
@@ -177,7 +190,7 @@ public final class SparseLayoutBenchmark {
         row.put("forward_backward_ms", (dense[0] + dense[1]) * 1e3);
         row.put("slowdown_vs_input_major", (dense[0] + dense[1]) / (inputMajor[0] + inputMajor[1]));
         results.add(row);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.3f | %.3f | %.3f | – | – | %.0f× |%n",
+        sayf("| %s | %s | %.1f | %.3f | %.3f | %.3f | – | – | %.0f× |%n",
             data, "O×I dense batch, BLAS sgemm (today's path)", nnzPerRow, dense[0] * 1e3, dense[1] * 1e3,
             (dense[0] + dense[1]) * 1e3, (dense[0] + dense[1]) / (inputMajor[0] + inputMajor[1]));
       }
@@ -187,12 +200,12 @@ public final class SparseLayoutBenchmark {
     json.put("results", results);
     json.put("from_canonical_ms", conversion[0] * 1e3);
     json.put("to_canonical_ms", conversion[1] * 1e3);
-    System.out.println();
-    System.out.printf(Locale.ROOT,
+    say("");
+    sayf(
         "InputMajorVector.fromCanonical / toCanonical of %s (a tiled transpose of W_0, %d floats, "
             + "plus a copy of the rest): %.1f / %.1f ms%n",
         endToEndSpec(), (long) inputs * outputs, conversion[0] * 1e3, conversion[1] * 1e3);
-    System.out.println("Kernel rows: medians per batch over " + BATCHES + " batches cycled for " + seconds
+    say("Kernel rows: medians per batch over " + BATCHES + " batches cycled for " + seconds
         + " s per variant; clearing the touched gradient is not inside fwd+bwd.");
 
     Map<String, Object> engine = endToEnd(blas, text);
@@ -200,10 +213,12 @@ public final class SparseLayoutBenchmark {
 
     Path dir = Paths.get("bench", "results");
     Files.createDirectories(dir);
-    Path file = dir.resolve("sparse-layout-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")) + ".json");
+    String stem = "sparse-layout-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
+    Path file = dir.resolve(stem + ".json");
+    Path table = dir.resolve(stem + ".md");
     Files.write(file, (toJson(json, "") + "\n").getBytes(StandardCharsets.UTF_8));
-    System.out.println("wrote " + file);
+    Files.write(table, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    System.out.println("wrote " + file + " and " + table);
   }
 
   /** Median seconds per batch: forward, backward, clearing the touched part of the gradient. */
@@ -464,17 +479,17 @@ public final class SparseLayoutBenchmark {
     double densePass = EngineBenchmark.median(
         () -> dense.accumulateGradient(canonical, denseGradient, stats, 1L), seconds);
 
-    System.out.println();
-    System.out.println("One training pass of the engine per batch of " + batch + " hashed-text rows, " + spec
+    say("");
+    say("One training pass of the engine per batch of " + batch + " hashed-text rows, " + spec
         + ", 1 thread:");
-    System.out.println();
-    System.out.println("| engine | fill batch ms | clear touched gradient ms | accumulateGradient ms | total ms | rows/s |");
-    System.out.println("|---|--:|--:|--:|--:|--:|");
-    System.out.printf(Locale.ROOT, "| SparseInputNetwork (CSR, W_0 input-major) | %.3f | %.3f | %.3f | %.3f | %,.0f |%n",
+    say("");
+    say("| engine | fill batch ms | clear touched gradient ms | accumulateGradient ms | total ms | rows/s |");
+    say("|---|--:|--:|--:|--:|--:|");
+    sayf("| SparseInputNetwork (CSR, W_0 input-major) | %.3f | %.3f | %.3f | %.3f | %,.0f |%n",
         fill * 1e3, clear * 1e3, pass * 1e3, (fill + clear + pass) * 1e3, batch / (fill + clear + pass));
-    System.out.printf(Locale.ROOT, "| DenseNetwork (densified rows, BLAS) | – | – | %.3f | %.3f | %,.0f |%n",
+    sayf("| DenseNetwork (densified rows, BLAS) | – | – | %.3f | %.3f | %,.0f |%n",
         densePass * 1e3, densePass * 1e3, batch / densePass);
-    System.out.println("(the dense row excludes densifying the batch and clearing its 2^" 
+    say("(the dense row excludes densifying the batch and clearing its 2^" 
         + (31 - Integer.numberOfLeadingZeros(inputs)) + "×" + outputs + " gradient)");
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("spec", spec.toString());
