@@ -11,6 +11,8 @@ import java.util.Objects;
  */
 public final class NetworkCache {
   private static final ThreadLocal<Map<Key, DenseNetwork>> CACHE = ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<Map<Key, SparseInputNetwork>> SPARSE_CACHE =
+      ThreadLocal.withInitial(HashMap::new);
 
   private NetworkCache() {}
 
@@ -23,6 +25,22 @@ public final class NetworkCache {
         cache.clear(); // a long-lived executor that trained many shapes
       }
       network = new DenseNetwork(spec, task, capacity, BlasLibrary.gemm(blas));
+      cache.put(key, network);
+    }
+    return network;
+  }
+
+  /** The same for networks whose input rows are sparse (CSR). */
+  public static SparseInputNetwork sparseForThisThread(
+      NetworkSpec spec, Task task, int capacity, BlasBackend blas) {
+    Key key = new Key(spec, task, capacity);
+    Map<Key, SparseInputNetwork> cache = SPARSE_CACHE.get();
+    SparseInputNetwork network = cache.get(key);
+    if (network == null) {
+      if (cache.size() >= 8) {
+        cache.clear();
+      }
+      network = new SparseInputNetwork(spec, task, capacity, BlasLibrary.gemm(blas));
       cache.put(key, network);
     }
     return network;
