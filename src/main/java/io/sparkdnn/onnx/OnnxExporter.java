@@ -276,7 +276,7 @@ public final class OnnxExporter {
     StringBuilder sb = new StringBuilder()
         .append("spark-dnn network ").append(spec).append(", task ").append(in.task().token())
         .append(". Input ").append(FEATURES).append(": float32 [N, ").append(spec.inputWidth())
-        .append("], raw feature values (the feature scaling is part of the graph). Outputs: ");
+        .append("], raw feature values (any feature scaling is part of the graph). Outputs: ");
     int k = spec.outputWidth();
     switch (in.task()) {
       case MULTICLASS:

@@ -16,9 +16,12 @@ import io.sparkdnn.onnx.proto.StringStringEntryProto;
 import io.sparkdnn.onnx.proto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,6 +143,27 @@ class OnnxExporterTest {
     assertEquals("[\"a\\\"b\",\"c\\\\d\",\"e\\nf\",\"\\u0001\",\"é\"]",
         OnnxExporter.jsonArray(new String[] {"a\"b", "c\\d", "e\nf", "\u0001", "é"}));
     assertEquals("[]", OnnxExporter.jsonArray(new String[0]));
+  }
+
+  /** The package serves outside Spark: it may use the JDK, the engine, protobuf and its own classes. */
+  @Test
+  void packageImportsNeitherSparkNorHadoop() throws Exception {
+    Path dir = Path.of("src/main/java/io/sparkdnn/onnx");
+    List<Path> sources;
+    try (Stream<Path> files = Files.list(dir)) {
+      sources = files.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList());
+    }
+    assertTrue(sources.size() >= 3, "sources of io.sparkdnn.onnx not found under " + dir.toAbsolutePath());
+    for (Path source : sources) {
+      for (String line : Files.readAllLines(source)) {
+        if (line.startsWith("import ")) {
+          String name = line.replaceFirst("^import (static )?", "");
+          assertTrue(name.startsWith("java.") || name.startsWith("io.sparkdnn.engine.")
+                  || name.startsWith("io.sparkdnn.onnx.") || name.startsWith("com.google.protobuf."),
+              source.getFileName() + ": " + line);
+        }
+      }
+    }
   }
 
   // ---- refusals ----
