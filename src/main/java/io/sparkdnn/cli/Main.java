@@ -1,13 +1,7 @@
 package io.sparkdnn.cli;
 
-import io.sparkdnn.data.DataException;
-import io.sparkdnn.job.ConfigException;
-import io.sparkdnn.data.Failures;
-import io.sparkdnn.model.ModelFormatException;
 import io.sparkdnn.model.Versions;
-import io.sparkdnn.train.DivergenceException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,47 +32,30 @@ public final class Main implements Runnable {
 
   /** Runs a command with its output and errors sent to the given writers (tests, embedding). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    boolean debug = false;
+    for (String arg : args) {
+      debug |= arg.equals("--debug");
+    }
+    if (!debug) {
+      QuietFailures.install();
+    }
+    boolean showTraces = debug;
     CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      boolean debug = false;
-      for (String arg : args) {
-        debug |= arg.equals("--debug");
-      }
-      PrintWriter errors = commandLine.getErr();
-      errors.println("error: " + message(e));
-      if (debug) {
-        e.printStackTrace(errors);
-      }
-      errors.flush();
-      return ERROR;
-    });
-    return cli.execute(args);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), showTraces));
+    try {
+      return cli.execute(args);
+    } catch (Error e) { // picocli passes Errors on; Hadoop's local filesystem throws FSError on a full disk
+      return report(e, err, showTraces);
+    }
   }
 
-  /** One readable line for an exception: our own messages as they are, others with their cause. */
-  static String message(Throwable e) {
-    if (e instanceof ConfigException || e instanceof DataException || e instanceof ModelFormatException
-        || e instanceof DivergenceException || e instanceof IllegalArgumentException
-        || e instanceof IllegalStateException || e instanceof UncheckedIOException) {
-      return oneLine(e.getMessage());
+  private static int report(Throwable e, PrintWriter errors, boolean debug) {
+    errors.println("error: " + ErrorLine.of(e));
+    if (debug) {
+      e.printStackTrace(errors);
     }
-    DataException data = Failures.findDataException(e);
-    if (data != null) {
-      return oneLine(data.getMessage());
-    }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return oneLine(root.getClass().getSimpleName() + ": " + root.getMessage()) + " (--debug shows the stack trace)";
-  }
-
-  private static String oneLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int newline = s.indexOf('\n');
-    return newline >= 0 ? s.substring(0, newline) : s;
+    errors.flush();
+    return ERROR;
   }
 
   @Override

@@ -14,8 +14,13 @@ public final class BadRowException extends DataException {
   private final int partition;
   private final long row;
 
+  /** @param column the column the problem is in, or null for a problem with the whole row */
   public BadRowException(BadRowReason reason, String column, String problem) {
-    this(reason, column, problem, -1, -1, "column '" + column + "' " + problem);
+    this(reason, column, problem, -1, -1, where(column) + problem);
+  }
+
+  private static String where(String column) {
+    return column == null ? "" : "column '" + column + "' ";
   }
 
   private BadRowException(BadRowReason reason, String column, String problem, int partition, long row,
@@ -31,13 +36,13 @@ public final class BadRowException extends DataException {
   /** This failure at row {@code rowNumber} (1-based, in input order). */
   public BadRowException atRow(long rowNumber) {
     return new BadRowException(reason, column, problem, -1, rowNumber,
-        "row " + rowNumber + ": column '" + column + "' " + problem);
+        "row " + rowNumber + ": " + where(column) + problem);
   }
 
   /** This failure at row {@code rowInPartition} (1-based) of input partition {@code partition}. */
   public BadRowException atPartitionRow(int partition, long rowInPartition) {
     return new BadRowException(reason, column, problem, partition, rowInPartition,
-        "row " + rowInPartition + " of input partition " + partition + ": column '" + column + "' " + problem);
+        "row " + rowInPartition + " of input partition " + partition + ": " + where(column) + problem);
   }
 
   public BadRowReason reason() {

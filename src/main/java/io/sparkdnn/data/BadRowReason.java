@@ -4,8 +4,10 @@ package io.sparkdnn.data;
 public enum BadRowReason {
   NULL_FEATURE("null feature"),
   NON_FINITE_FEATURE("NaN or infinite feature"),
+  NON_NUMERIC_FEATURE("feature that is not a number"),
+  MALFORMED_LINE("line that does not fit the header (more or fewer fields)"),
   WRONG_WIDTH("wrong number of features"),
-  NULL_LABEL("null label"),
+  NULL_LABEL("null or NaN label"),
   UNKNOWN_LABEL("label not known to the model"),
   BAD_TARGET("target that is not a finite number (or not 0/1 for multi-label)");
 

@@ -31,7 +31,11 @@ import org.apache.spark.sql.types.StructType;
 public abstract class Cells {
   abstract boolean isNull(int position);
 
-  /** A numeric cell. */
+  /**
+   * A numeric cell; a text cell is parsed as a number (CSV columns that hold text in some rows).
+   *
+   * @throws NumberFormatException when a text cell is not a number
+   */
   abstract double number(int position);
 
   /** A label cell as a Number, String or Boolean. */
@@ -69,6 +73,9 @@ public abstract class Cells {
 
     @Override
     double number(int p) {
+      if (types[p] instanceof StringType) {
+        return Double.parseDouble(row.getUTF8String(p).toString().trim());
+      }
       return numberAt(row, p, types[p]);
     }
 
@@ -154,7 +161,11 @@ public abstract class Cells {
 
     @Override
     double number(int p) {
-      return ((Number) row.get(p)).doubleValue();
+      Object value = row.get(p);
+      if (value instanceof String) {
+        return Double.parseDouble(((String) value).trim());
+      }
+      return ((Number) value).doubleValue();
     }
 
     @Override

@@ -69,6 +69,7 @@ public final class ColumnResolver {
     if (features.size() == 1 && features.get(0).equals(InputColumns.ALL_OTHER_COLUMNS)) {
       Set<String> skip = new LinkedHashSet<>(labels);
       skip.addAll(excluded);
+      skip.add(Columns.MALFORMED);
       for (StructField f : schema.fields()) {
         if (!skip.contains(f.name())) {
           featureColumns.add(f.name());
@@ -93,6 +94,33 @@ public final class ColumnResolver {
         : vectorWidth(data, featureColumns.get(0), dataName);
     return new InputColumns(featureColumns.toArray(new String[0]), featureShape, width, labelColumns,
         labelShape, stringLabels);
+  }
+
+  /**
+   * {@code data}'s feature then label columns (taken literally, whatever their names), then the
+   * {@link Columns#MALFORMED} column when the data has one: the layout {@link #converterFor} reads.
+   */
+  public static Dataset<Row> selectForPacking(Dataset<Row> data, InputColumns columns) {
+    return select(data, Arrays.asList(columns.featureAndLabelColumns()));
+  }
+
+  /** {@code names} then, when {@code data} has it, the {@link Columns#MALFORMED} column. */
+  public static Dataset<Row> select(Dataset<Row> data, List<String> names) {
+    List<org.apache.spark.sql.Column> selected = new ArrayList<>();
+    for (String c : names) {
+      selected.add(Columns.col(data, c));
+    }
+    if (Arrays.asList(data.columns()).contains(Columns.MALFORMED) && !names.contains(Columns.MALFORMED)) {
+      selected.add(Columns.col(data, Columns.MALFORMED));
+    }
+    return data.select(selected.toArray(new org.apache.spark.sql.Column[0]));
+  }
+
+  /** {@code converter}, made to refuse malformed lines when {@code selected}'s last column holds them. */
+  public static RowConverter converterFor(Dataset<Row> selected, RowConverter converter) {
+    String[] names = selected.columns();
+    return names.length > 0 && names[names.length - 1].equals(Columns.MALFORMED)
+        ? converter.withMalformedColumnAt(names.length - 1) : converter;
   }
 
   /** Checks that {@code data} has the feature columns {@code columns} were resolved to, same shape. */
@@ -127,7 +155,9 @@ public final class ColumnResolver {
     }
     for (String column : columns) {
       DataType type = field(schema, column, what + " column", dataName).dataType();
-      if (!(type instanceof NumericType)) {
+      // Text is read as numbers row by row (a CSV column with one stray word is inferred as text):
+      // a value that is not a number is then refused, or skipped, by its row.
+      if (!(type instanceof NumericType) && !(type instanceof StringType)) {
         throw new DataException(what + " column '" + column + "' of " + dataName + " has type "
             + type.simpleString() + "; expected a number"
             + (columns.size() == 1 ? ", an array of numbers or a Spark ML vector" : ""));
@@ -142,8 +172,10 @@ public final class ColumnResolver {
         return f;
       }
     }
+    List<String> names = new ArrayList<>(Arrays.asList(schema.fieldNames()));
+    names.remove(Columns.MALFORMED);
     throw new DataException(what + " '" + name + "' not found in " + dataName + "; its columns are "
-        + String.join(", ", schema.fieldNames()));
+        + String.join(", ", names));
   }
 
   /** Width of a vector/array column: from ML attribute metadata if present, else its first row. */
@@ -155,7 +187,8 @@ public final class ColumnResolver {
         return size;
       }
     }
-    List<Row> first = data.select(column).where(data.col(column).isNotNull()).limit(1).collectAsList();
+    List<Row> first = data.select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull()).limit(1)
+        .collectAsList();
     if (first.isEmpty()) {
       throw new DataException(dataName + " has no rows with a value in column '" + column + "'");
     }

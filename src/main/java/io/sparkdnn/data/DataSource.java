@@ -2,15 +2,19 @@ package io.sparkdnn.data;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** A dataset on any Hadoop filesystem in one of the formats Spark reads. */
 public final class DataSource implements Serializable {
@@ -49,15 +53,25 @@ public final class DataSource implements Serializable {
     return what + " (" + configKey + "=" + path + ")";
   }
 
-  /** Reads the data; a missing path is a DataException naming the key and the path. */
+  /**
+   * Reads the data. CSV is read with its header and inferred column types, refusing a header that
+   * names a column twice; a line that does not fit the header is kept in the column
+   * {@link Columns#MALFORMED}, so that it is refused (or skipped) as a bad row, by its number, rather
+   * than silently cut to fit.
+   *
+   * @throws DataException when the path is missing, unreadable in this format, or holds no rows
+   */
   public Dataset<Row> read(SparkSession spark, String what) {
     checkExists(spark, what);
-    DataFrameReader reader = spark.read().format(format.token());
-    if (format == DataFormat.CSV) {
-      reader = reader.option("header", "true").option("inferSchema", "true");
-    }
+    Dataset<Row> data;
     try {
-      return reader.options(options).load(path);
+      if (format == DataFormat.CSV) {
+        data = readCsv(spark, what);
+      } else {
+        data = spark.read().format(format.token()).options(options).load(path);
+      }
+    } catch (DataException e) {
+      throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked to Java
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
@@ -65,6 +79,44 @@ public final class DataSource implements Serializable {
       }
       throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + root.getMessage());
     }
+    if (data.schema().isEmpty()) {
+      throw new DataException(describe(what) + " is empty: it has no columns and no rows");
+    }
+    if (data.isEmpty()) {
+      List<String> names = new java.util.ArrayList<>(java.util.Arrays.asList(data.columns()));
+      names.remove(Columns.MALFORMED);
+      throw new DataException(describe(what) + " has no rows"
+          + (format == DataFormat.CSV ? " (only a header line)" : "") + "; its columns are "
+          + String.join(", ", names));
+    }
+    return data;
+  }
+
+  private Dataset<Row> readCsv(SparkSession spark, String what) {
+    List<Row> header = spark.read().options(options).option("header", "false").csv(path).limit(1).collectAsList();
+    if (header.isEmpty()) {
+      throw new DataException(describe(what) + " is empty: it has no header line and no rows");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    Row names = header.get(0);
+    for (int i = 0; i < names.length(); i++) {
+      String name = names.isNullAt(i) ? "" : names.getString(i).trim();
+      Integer before = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
+      if (before != null) {
+        throw new DataException(describe(what) + ": the header names column '" + name + "' twice (columns "
+            + (before + 1) + " and " + (i + 1) + "); give every column its own name");
+      }
+    }
+    Dataset<Row> inferred = spark.read().option("header", "true").option("inferSchema", "true").options(options)
+        .csv(path);
+    StructType schema = inferred.schema().add(Columns.MALFORMED, DataTypes.StringType, true);
+    // With column pruning Spark's CSV reader parses only the columns a query uses, and a line with an
+    // extra field then passes as well-formed. This data gets a session of its own (same SparkContext
+    // and cache, own SQL settings) where every line is parsed whole; the user's session is untouched.
+    SparkSession whole = spark.newSession();
+    whole.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
+    return whole.read().option("header", "true").options(options).option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", Columns.MALFORMED).schema(schema).csv(path);
   }
 
   private void checkExists(SparkSession spark, String what) {

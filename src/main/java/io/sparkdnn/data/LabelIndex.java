@@ -6,9 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The classes of a classifier, in output order: label value ↔ output index. Numeric labels that are
- * already the integers 0..K−1 map to themselves; anything else (strings, {−1, 1}, {3, 7, 9}) is
- * sorted and numbered. Stored in the model so that predictions come back as the user's labels.
+ * The classes of a classifier, in output order: label value ↔ output index (the rule is
+ * {@link #forClasses}). Stored in the model so that predictions come back as the user's labels.
  */
 public final class LabelIndex implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -32,25 +31,70 @@ public final class LabelIndex implements Serializable {
   }
 
   /**
-   * The index for the distinct values seen in the data: identity 0..classes−1 when they are all
-   * integers in [0, classes), so that a class missing from the data does not shift the others; else
-   * the distinct values sorted (numerically for numbers).
+   * The classes of a classifier from the distinct labels of its training data. One rule, for the
+   * command line and the Spark ML API alike, so that a label means the same class whichever rows a
+   * sample happens to contain:
+   *
+   * <ul>
+   *   <li>multi-class, numeric labels that are all whole numbers ≥ 0: they are class indices, class
+   *       k is label k (as Spark ML's StringIndexer makes them); the network needs at least
+   *       max + 1 classes, and classes without rows are allowed (the caller warns about them);
+   *   <li>binary: the two distinct values, sorted (the smaller is the negative class);
+   *   <li>any other labels (strings, negative or fractional numbers): the distinct values, sorted
+   *       (numerically for numbers), one class each; there must be exactly as many as classes.
+   * </ul>
+   *
+   * @param distinct the distinct non-null labels, canonical for numbers (see {@link #canonical})
+   * @param classes the classes the network tells apart (2 for binary)
+   * @param binary whether the network is a binary (one sigmoid output) classifier
+   * @throws IllegalArgumentException saying what the network would need
    */
-  public static LabelIndex fromDistinct(boolean numeric, String[] distinct, int classes) {
-    if (numeric) {
+  public static LabelIndex forClasses(boolean numeric, String[] distinct, int classes, boolean binary) {
+    if (numeric && !binary) {
       double[] values = Arrays.stream(distinct).mapToDouble(Double::parseDouble).sorted().toArray();
-      boolean identity = true;
+      boolean indices = values.length > 0;
       for (double v : values) {
-        identity &= v == Math.rint(v) && v >= 0 && v < classes;
+        indices &= v == Math.rint(v) && v >= 0 && v < Integer.MAX_VALUE;
       }
-      if (identity && values.length > 0) {
+      if (indices) {
+        int needed = (int) values[values.length - 1] + 1;
+        if (needed > classes) {
+          throw new IllegalArgumentException("labels are class indices (class k is label k) and go up to "
+              + canonical(values[values.length - 1]) + ", so the network needs " + needed + " classes, not " + classes
+              + "; end network.layers with " + needed + "softmax, or index the labels from 0");
+        }
         return identity(classes);
       }
-      return new LabelIndex(true, Arrays.stream(values).mapToObj(LabelIndex::canonical).toArray(String[]::new));
+      String[] sorted = Arrays.stream(values).mapToObj(LabelIndex::canonical).toArray(String[]::new);
+      return exactly(true, sorted, classes, false);
     }
-    String[] sorted = distinct.clone();
-    Arrays.sort(sorted);
-    return new LabelIndex(false, sorted);
+    String[] sorted;
+    if (numeric) {
+      sorted = Arrays.stream(distinct).mapToDouble(Double::parseDouble).sorted().mapToObj(LabelIndex::canonical)
+          .toArray(String[]::new);
+    } else {
+      sorted = distinct.clone();
+      Arrays.sort(sorted);
+    }
+    return exactly(numeric, sorted, classes, binary);
+  }
+
+  private static LabelIndex exactly(boolean numeric, String[] sorted, int classes, boolean binary) {
+    if (sorted.length != classes) {
+      throw new IllegalArgumentException(sorted.length + " distinct labels " + preview(sorted) + " but the network has "
+          + classes + " classes; "
+          + (binary ? "use a multiclass network ending in " + sorted.length + "softmax"
+              : "end network.layers with " + sorted.length + "softmax"));
+    }
+    return new LabelIndex(numeric, sorted);
+  }
+
+  /** Up to 10 labels, for messages. */
+  public static String preview(String[] labels) {
+    if (labels.length <= 10) {
+      return Arrays.toString(labels);
+    }
+    return Arrays.toString(Arrays.copyOf(labels, 10)).replace("]", ", …]");
   }
 
   /** One spelling per number: 1, 1.0 and 1.00 are the same class. */

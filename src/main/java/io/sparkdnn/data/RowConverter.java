@@ -18,13 +18,28 @@ public final class RowConverter implements Serializable {
   private final Task task;
   private final LabelIndex labels;
   private final int targetWidth;
+  private final int malformedPosition;
 
   /** @param labels the classes (classification) or null */
   public RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth) {
+    this(columns, task, labels, targetWidth, -1);
+  }
+
+  private RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth, int malformedPosition) {
     this.columns = columns;
     this.task = task;
     this.labels = labels;
     this.targetWidth = targetWidth;
+    this.malformedPosition = malformedPosition;
+  }
+
+  /**
+   * This converter, also refusing rows whose cell at {@code position} is set: the
+   * {@link Columns#MALFORMED} column, where Spark's CSV reader puts a line that does not fit the
+   * header.
+   */
+  public RowConverter withMalformedColumnAt(int position) {
+    return new RowConverter(columns, task, labels, targetWidth, position);
   }
 
   public int width() {
@@ -42,12 +57,17 @@ public final class RowConverter implements Serializable {
 
   /** Writes the row's {@link #width()} features to {@code dst} at {@code offset}. */
   public void features(Cells row, float[] dst, int offset) {
+    if (malformedPosition >= 0 && !row.isNull(malformedPosition)) {
+      String line = String.valueOf(row.label(malformedPosition)).strip();
+      throw bad(BadRowReason.MALFORMED_LINE, null, "the line '" + (line.length() > 80 ? line.substring(0, 77) + "..."
+          : line) + "' does not fit the header: it has more or fewer fields than the header has columns");
+    }
     String[] names = columns.featureColumns();
     int width = columns.width();
     if (columns.featureShape() == InputColumns.Shape.SCALARS) {
       for (int j = 0; j < width; j++) {
         dst[offset + j] = scalar(row, j, names[j], BadRowReason.NULL_FEATURE,
-            BadRowReason.NON_FINITE_FEATURE);
+            BadRowReason.NON_FINITE_FEATURE, BadRowReason.NON_NUMERIC_FEATURE);
       }
     } else {
       many(row, 0, names[0], width, dst, offset, false);
@@ -63,6 +83,9 @@ public final class RowConverter implements Serializable {
         throw bad(BadRowReason.NULL_LABEL, names[0], "has no label (null)");
       }
       Object value = row.label(position);
+      if (value instanceof Number && Double.isNaN(((Number) value).doubleValue())) {
+        throw bad(BadRowReason.NULL_LABEL, names[0], "has label NaN");
+      }
       int index = labels.indexOf(value);
       if (index < 0) {
         throw bad(BadRowReason.UNKNOWN_LABEL, names[0], "has label '" + labels.keyOf(value)
@@ -78,7 +101,7 @@ public final class RowConverter implements Serializable {
       }
       for (int j = 0; j < names.length; j++) {
         dst[offset + j] = scalar(row, position + j, names[j], BadRowReason.BAD_TARGET,
-            BadRowReason.BAD_TARGET);
+            BadRowReason.BAD_TARGET, BadRowReason.BAD_TARGET);
       }
     } else {
       many(row, position, names[0], targetWidth, dst, offset, true);
@@ -94,12 +117,17 @@ public final class RowConverter implements Serializable {
     }
   }
 
-  private static float scalar(
-      Cells row, int position, String name, BadRowReason ifNull, BadRowReason ifNotFinite) {
+  private static float scalar(Cells row, int position, String name, BadRowReason ifNull, BadRowReason ifNotFinite,
+      BadRowReason ifNotNumber) {
     if (row.isNull(position)) {
       throw bad(ifNull, name, "is null");
     }
-    float v = (float) row.number(position);
+    float v;
+    try {
+      v = (float) row.number(position);
+    } catch (NumberFormatException e) {
+      throw bad(ifNotNumber, name, "has '" + row.label(position) + "', which is not a number");
+    }
     if (!Float.isFinite(v)) {
       throw bad(ifNotFinite, name, "is " + v);
     }

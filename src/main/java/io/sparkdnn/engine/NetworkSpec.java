@@ -86,13 +86,12 @@ public final class NetworkSpec implements Serializable {
           "network spec '" + text + "' needs an input width and at least an output layer, "
               + "e.g. 784-10softmax");
     }
-    int input;
-    try {
-      input = Integer.parseInt(tokens[0].trim());
-    } catch (NumberFormatException e) {
+    String first = tokens[0].trim();
+    if (!first.matches("\\d+")) {
       throw new IllegalArgumentException(
           "network spec '" + text + "' must start with the input width, found '" + tokens[0] + "'");
     }
+    int input = width(first, text);
     Builder b = builder(input);
     for (int i = 1; i < tokens.length; i++) {
       Matcher m = LAYER.matcher(tokens[i].trim());
@@ -101,7 +100,7 @@ public final class NetworkSpec implements Serializable {
             "network spec '" + text + "': cannot read layer '" + tokens[i]
                 + "'; expected WIDTH ACTIVATION [+dropout RATE], e.g. 256relu or 256relu+dropout0.5");
       }
-      int width = Integer.parseInt(m.group(1));
+      int width = width(m.group(1), text);
       Activation activation = Activation.fromToken(m.group(2));
       float dropout = m.group(3) == null ? 0f : Float.parseFloat(m.group(3));
       if (i == tokens.length - 1) {
@@ -119,6 +118,16 @@ public final class NetworkSpec implements Serializable {
       b.loss(loss);
     }
     return b.build();
+  }
+
+  /** A layer width as written; one too large for an int is refused, not wrapped around. */
+  private static int width(String digits, String text) {
+    try {
+      return Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("network spec '" + text + "': width " + digits
+          + " is too large (the most is " + Integer.MAX_VALUE + ", and far less fits in memory)");
+    }
   }
 
   public int inputWidth() {

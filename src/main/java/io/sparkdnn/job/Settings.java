@@ -178,6 +178,10 @@ final class Settings {
   }
 
   private String render(String key) {
-    return config.hasPath(key) ? config.getValue(key).render() : "nothing";
+    if (!config.hasPath(key)) {
+      return "nothing";
+    }
+    ConfigValue v = config.getValue(key);
+    return v.valueType() == ConfigValueType.STRING ? String.valueOf(v.unwrapped()) : v.render();
   }
 }

@@ -22,13 +22,33 @@ public final class SparkSessions {
       return new Session(existing.get(), false);
     }
     SparkSession.Builder builder = SparkSetup.configure(SparkSession.builder()).appName(settings.appName());
-    if (!new SparkConf().contains("spark.master")) {
-      builder.master(settings.master());
+    SparkConf submitted = new SparkConf();
+    String master = submitted.contains("spark.master") ? submitted.get("spark.master") : settings.master();
+    if (!submitted.contains("spark.master")) {
+      builder.master(master);
     }
-    for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+    for (Map.Entry<String, String> e : settingsFor(master, settings.conf(), submitted).entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
     return new Session(builder.getOrCreate(), true);
+  }
+
+  /**
+   * The Spark settings of a session: the user's spark.conf, plus, in local mode, the driver bound to
+   * 127.0.0.1 — a local run serves no other machine, so its ports are not opened to the network
+   * (the UI follows SPARK_LOCAL_IP, which scripts/dnn sets). A user's own setting always wins.
+   */
+  static Map<String, String> settingsFor(String master, Map<String, String> conf, SparkConf submitted) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (master.startsWith("local")) {
+      for (String key : new String[] {"spark.driver.bindAddress", "spark.driver.host"}) {
+        if (!conf.containsKey(key) && !submitted.contains(key)) {
+          out.put(key, "127.0.0.1");
+        }
+      }
+    }
+    out.putAll(conf);
+    return out;
   }
 
   /** A SparkSession that is stopped at the end only if this job started it. */

@@ -5,6 +5,7 @@ import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.ColumnResolver;
+import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.FeatureScaling;
@@ -75,6 +76,7 @@ public final class ModelScoring {
     }
     List<String> selected = new ArrayList<>(Arrays.asList(columns.featureColumns()));
     selected.addAll(keep);
+    Dataset<Row> input = ColumnResolver.select(data, selected);
     StructType schema = new StructType();
     for (String k : keep) {
       schema = schema.add(data.schema().apply(k));
@@ -85,9 +87,9 @@ public final class ModelScoring {
     }
     SparkSession spark = data.sparkSession();
     Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.weights());
-    Dataset<Row> input = data.selectExpr(selected.stream().map(c -> "`" + c + "`").toArray(String[]::new));
     int featureCount = columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;
-    PredictTask predictTask = new PredictTask(model, broadcast, featureCount, keep.size(), badRows);
+    PredictTask predictTask = new PredictTask(model, broadcast, featureCount, keep.size(), badRows,
+        ColumnResolver.converterFor(input, new RowConverter(columns, model.task(), model.labels(), model.targetWidth())));
     JavaRDD<Row> rows = input.javaRDD().mapPartitionsWithIndex(predictTask::call, true);
     return spark.createDataFrame(rows, schema);
   }
@@ -103,9 +105,8 @@ public final class ModelScoring {
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     ColumnResolver.checkLabelsIn(columns, data, dataName);
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
-    Dataset<Row> selected = data.selectExpr(
-        Arrays.stream(columns.featureAndLabelColumns()).map(c -> "`" + c + "`").toArray(String[]::new));
-    PackedData packed = BlockPacker.pack(selected, converter,
+    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns);
+    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter),
         PackingOptions.validation(partitions, 8192, badRows), dataName);
     try {
       if (packed.validationRows() == 0) {
@@ -143,7 +144,7 @@ public final class ModelScoring {
     List<String> features = Arrays.asList(columns.featureColumns());
     List<String> keep = new ArrayList<>();
     for (String c : data.columns()) {
-      if (!features.contains(c)) {
+      if (!features.contains(c) && !c.equals(Columns.MALFORMED)) {
         keep.add(c);
       }
     }
@@ -164,10 +165,11 @@ public final class ModelScoring {
     private final int keepCount;
     private final BadRowPolicy badRows;
 
-    PredictTask(DnnModel model, Broadcast<float[]> weights, int featureCount, int keepCount, BadRowPolicy badRows) {
+    PredictTask(DnnModel model, Broadcast<float[]> weights, int featureCount, int keepCount, BadRowPolicy badRows,
+        RowConverter converter) {
       this.spec = model.spec();
       this.task = model.task();
-      this.converter = new RowConverter(model.columns(), model.task(), model.labels(), model.targetWidth());
+      this.converter = converter;
       this.scaling = model.scaling();
       this.targetScaling = model.targetScaling();
       this.decoder = decoder(model);

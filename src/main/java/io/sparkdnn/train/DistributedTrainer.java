@@ -5,6 +5,7 @@ import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.data.PackedData;
+import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class DistributedTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
   public static final String JOB_GROUP = "spark-dnn-train";
+  /** A round whose mean loss exceeds this many times the first round's has diverged. */
+  static final double EXPLOSION = 1e3;
 
   private final JavaSparkContext sc;
   private final TrainingConfig config;
@@ -143,8 +146,29 @@ public final class DistributedTrainer {
       finalValidation = evaluator.evaluate(data.validation(), broadcastWeights(finalWeights, "final validation"),
           plan.depth()).result(classNames);
     }
+    checkFinite(finalWeights, history, finalValidation);
     return new TrainingResult(finalWeights, keepBest ? state.bestEpoch : state.epochsDone, stopReason, history,
         finalValidation, state, seconds(start));
+  }
+
+  /**
+   * A model whose weights or final metrics are not finite is never a success: the divergence guard
+   * catches rounds, and this catches what slips past it (a loss that overflows only on validation).
+   */
+  private void checkFinite(float[] weights, List<EpochMetrics> history, EvaluationResult validation) {
+    String what = null;
+    if (!FloatArrays.allFinite(weights)) {
+      what = "the weights hold NaN or infinite values";
+    } else if (validation != null && !Double.isFinite(validation.loss())) {
+      what = "the validation loss is " + validation.loss();
+    } else if (!history.isEmpty() && !Double.isFinite(history.get(history.size() - 1).trainLoss())) {
+      what = "the training loss is " + history.get(history.size() - 1).trainLoss();
+    }
+    if (what != null) {
+      throw new DivergenceException("training ended with a model that is not usable: " + what
+          + "; no model was written; lower training.optimizer.learning-rate, set training.optimizer.clip-norm, "
+          + "or scale the features (data.scaling = standard)");
+    }
   }
 
   private TrainingState initialState(float[] initialWeights) {
@@ -234,6 +258,8 @@ public final class DistributedTrainer {
     private OptimizerState previousOptimizerState;
     private float[] previousVelocity;
     private double lbfgsValue = Double.NaN;
+    /** The mean loss of this run's first round: what an exploded loss is measured against. */
+    private double referenceLoss = Double.NaN;
     boolean converged;
 
     Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, int depth,
@@ -270,8 +296,9 @@ public final class DistributedTrainer {
         long roundStart = System.nanoTime();
         RoundAccumulator result = config.mode() == TrainingMode.SYNC ? syncRound(context) : localRound(context);
         long roundEnd = System.nanoTime();
-        if (!result.isFinite()) {
-          recover(result, where);
+        String exploded = explosion(result);
+        if (!result.isFinite() || exploded != null) {
+          recover(result, where, exploded);
           continue;
         }
         remember();
@@ -401,9 +428,28 @@ public final class DistributedTrainer {
     }
 
     /** Keeps the last good weights and retries with a smaller learning rate, or stops. */
-    private void recover(RoundAccumulator result, String where) {
+    /**
+     * Why a finite round counts as diverged: its mean loss is more than {@value #EXPLOSION} times that
+     * of this run's first round (a loss of 1e32 is finite, and poisons everything after it). Null when
+     * it does not.
+     */
+    private String explosion(RoundAccumulator result) {
+      if (!result.isFinite()) {
+        return null;
+      }
+      double loss = result.lossStats().meanLoss();
+      if (Double.isNaN(referenceLoss)) {
+        referenceLoss = loss;
+        return null;
+      }
+      double limit = EXPLOSION * Math.max(referenceLoss, 1e-3);
+      return loss > limit ? String.format(Locale.ROOT, "the loss exploded to %.3g, over %.0f times the first "
+          + "round's %.3g", loss, EXPLOSION, referenceLoss) : null;
+    }
+
+    private void recover(RoundAccumulator result, String where, String exploded) {
       int[] partitions = result.nonFinitePartitions();
-      String what = partitions.length > 0
+      String what = exploded != null ? exploded : partitions.length > 0
           ? "partition" + (partitions.length > 1 ? "s " : " ") + joined(partitions)
               + " produced NaN or infinite values (loss " + result.lossStats().lossSum() + ")"
           : "the summed result overflowed to NaN or infinity";
@@ -417,8 +463,9 @@ public final class DistributedTrainer {
       }
       if (!config.retryOnDivergence() || state.retries >= config.maxRetries()) {
         throw new DivergenceException(where + ": " + what + "; stopped after " + state.retries
-            + " retr" + (state.retries == 1 ? "y" : "ies") + " (training.divergence), keeping the last "
-            + "good weights; " + advice);
+            + " retr" + (state.retries == 1 ? "y" : "ies") + " (training.divergence); no model was written"
+            + (config.checkpointDir() != null ? " (the newest checkpoint in checkpoint.dir holds the last good "
+                + "epoch's weights)" : "") + "; " + advice);
       }
       state.retries++;
       state.learningRateScale *= config.divergenceFactor();

@@ -3,6 +3,7 @@ package io.sparkdnn.train;
 import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
+import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.FeatureScaling;
@@ -31,6 +32,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,9 +108,11 @@ public final class DnnTrainer {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(training.sparkSession().sparkContext());
     int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
+    checkMemory(sc, labels == null ? spec.outputWidth() : labels.size());
     RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     long packStart = System.nanoTime();
-    PackedData packed = BlockPacker.pack(select(training, columns), converter,
+    Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns);
+    PackedData packed = BlockPacker.pack(trainingRows, ColumnResolver.converterFor(trainingRows, converter),
         PackingOptions.training(partitions, data.blockRows(),
             validation == null ? data.validationFraction() : 0, config.seed(), data.badRows()),
         trainingName);
@@ -116,7 +120,8 @@ public final class DnnTrainer {
       if (validation != null) {
         ColumnResolver.checkFeaturesIn(columns, validation, validationName);
         ColumnResolver.checkLabelsIn(columns, validation, validationName);
-        PackedData heldOut = BlockPacker.pack(select(validation, columns), converter,
+        Dataset<Row> heldOutRows = ColumnResolver.selectForPacking(validation, columns);
+        PackedData heldOut = BlockPacker.pack(heldOutRows, ColumnResolver.converterFor(heldOutRows, converter),
             PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
         packed = PackedData.withValidation(packed, heldOut);
       }
@@ -180,6 +185,31 @@ public final class DnnTrainer {
     }
   }
 
+  /** Refuses, before any data is read, a network that cannot fit in the driver's or a task's memory. */
+  private void checkMemory(JavaSparkContext sc, int classes) {
+    OptimizerSettings optimizer = config.optimizer();
+    int stateVectors = optimizer.isLbfgs() ? 2 * optimizer.lbfgsMemory() + 4 : optimizer.rule().newState(0).vectorCount();
+    int batchRows = Math.max(config.engineBatchRows(),
+        config.batchSize() == TrainingConfig.AUTO ? TrainingConfig.DEFAULT_BATCH_SIZE : config.batchSize());
+    long driverHeap = Runtime.getRuntime().maxMemory();
+    org.apache.spark.SparkConf conf = sc.getConf();
+    long taskHeap;
+    String source;
+    if (sc.isLocal()) {
+      int cores = Math.max(1, sc.defaultParallelism());
+      taskHeap = (long) (driverHeap * MemoryCheck.USER_SHARE / cores);
+      source = "the driver's memory (local mode: " + cores + " tasks share it)";
+    } else {
+      long executor = conf.getSizeAsBytes("spark.executor.memory", "1g");
+      int cores = Math.max(1, conf.getInt("spark.executor.cores", 1));
+      taskHeap = (long) (executor * MemoryCheck.USER_SHARE / cores);
+      source = "spark.executor.memory (now " + conf.get("spark.executor.memory", "1g") + ", " + cores
+          + " task(s) per executor)";
+    }
+    MemoryCheck.check(config.network(), config.task(), classes, stateVectors, config.mode() == TrainingMode.LOCAL,
+        batchRows, driverHeap, taskHeap, source);
+  }
+
   /** Standardised targets for regression (unless data.target-scaling = none); identity otherwise. */
   private TargetScaling targetScaling(DataProfile profile) {
     int width = config.task().targetWidth(config.network());
@@ -206,10 +236,6 @@ public final class DnnTrainer {
           TrainingConfig.DEFAULT_BATCH_SIZE, MIN_STEPS);
     }
     return config.toBuilder().batchSize(batch).build();
-  }
-
-  private static Dataset<Row> select(Dataset<Row> data, InputColumns columns) {
-    return data.select(Arrays.stream(columns.featureAndLabelColumns()).map(data::col).toArray(Column[]::new));
   }
 
   private static void checkWidths(InputColumns columns, NetworkSpec spec, String dataName) {
@@ -253,38 +279,55 @@ public final class DnnTrainer {
     }
     String column = labelColumns[0];
     boolean numeric = training.schema().apply(column).dataType() instanceof NumericType;
-    List<Row> rows = training.select(training.col(column)).where(training.col(column).isNotNull())
-        .distinct().limit(MAX_CLASSES + 1).collectAsList();
-    if (rows.size() > MAX_CLASSES) {
-      throw new DataException("label column '" + column + "' of " + dataName + " has more than "
-          + MAX_CLASSES + " distinct values; for a numeric target use a regression network "
-          + "(loss mse, e.g. ending in 1identity)");
+    Column label = Columns.col(training, column);
+    Column usable = numeric ? label.isNotNull().and(functions.not(functions.isnan(label))) : label.isNotNull();
+    if (Arrays.asList(training.columns()).contains(Columns.MALFORMED)) {
+      usable = usable.and(Columns.col(training, Columns.MALFORMED).isNull()); // refused later, by row
     }
+    List<Row> rows = training.select(label).where(usable).distinct().limit(MAX_CLASSES + 1).collectAsList();
     String[] distinct = new String[rows.size()];
+    boolean fractional = false;
     for (int i = 0; i < distinct.length; i++) {
       Object v = rows.get(i).get(0);
-      distinct[i] = numeric ? LabelIndex.canonical(((Number) v).doubleValue()) : String.valueOf(v);
+      if (numeric) {
+        double d = ((Number) v).doubleValue();
+        fractional |= d != Math.rint(d);
+        distinct[i] = LabelIndex.canonical(d);
+      } else {
+        distinct[i] = String.valueOf(v);
+      }
     }
     int classes = task == Task.BINARY ? 2 : outputs;
-    if (distinct.length > classes) {
-      throw new DataException("label column '" + column + "' of " + dataName + " has "
-          + distinct.length + " distinct labels but the network " + config.network() + " can tell "
-          + classes + " apart; "
-          + (task == Task.BINARY ? "use a multiclass network ending in " + distinct.length + "softmax"
-              : "end network.layers with " + distinct.length + "softmax"));
+    if (distinct.length > MAX_CLASSES || (numeric && fractional && distinct.length > classes)) {
+      throw new DataException("label column '" + column + "' of " + dataName + " looks "
+          + (numeric ? "continuous" : "like an id") + ": " + (distinct.length > MAX_CLASSES ? "more than " + MAX_CLASSES
+          : distinct.length) + " distinct values such as " + LabelIndex.preview(Arrays.copyOf(distinct,
+          Math.min(5, distinct.length))) + ", where a classifier needs one output per value; "
+          + (numeric ? "for a numeric target train a regression network, e.g. end network.layers with 1identity"
+              : "choose the column that holds the classes (data.label)"));
     }
     if (task == Task.BINARY && distinct.length < 2) {
       throw new DataException("binary classification needs two label values in column '" + column
           + "' of " + dataName + ", found " + Arrays.toString(distinct));
     }
-    LabelIndex index = LabelIndex.fromDistinct(numeric, distinct, classes);
-    if (index.size() != classes) {
-      // Integer labels 0..K-1 map to themselves even when some are missing; any other labels must
-      // fill the outputs exactly, or predictions would name classes never seen.
-      throw new DataException("label column '" + column + "' of " + dataName + " has "
-          + distinct.length + " distinct labels " + Arrays.toString(index.labels()) + " but the network "
-          + config.network() + " has " + classes + " outputs; end network.layers with "
-          + distinct.length + "softmax");
+    LabelIndex index;
+    try {
+      index = LabelIndex.forClasses(numeric, distinct, classes, task == Task.BINARY);
+    } catch (IllegalArgumentException e) {
+      throw new DataException("label column '" + column + "' of " + dataName + " (network " + config.network()
+          + "): " + e.getMessage());
+    }
+    if (index.size() > distinct.length) {
+      java.util.Set<String> seen = new java.util.HashSet<>(Arrays.asList(distinct));
+      List<String> unseen = new ArrayList<>();
+      for (String c : index.labels()) {
+        if (!seen.contains(c)) {
+          unseen.add(c);
+        }
+      }
+      LOG.warn("the network has room for {} classes but the training data has no rows of class(es) {} in "
+          + "label column '{}' (class k is label k); the model can never predict them well", classes,
+          LabelIndex.preview(unseen.toArray(new String[0])), column);
     }
     return index;
   }

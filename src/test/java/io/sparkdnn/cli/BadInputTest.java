@@ -68,16 +68,22 @@ class BadInputTest {
   }
 
   private static void assertRefused(Cli cli, String... expected) {
+    assertOneErrorLine(cli, expected);
+    assertFalse(Files.exists(dir.resolve("model")), "no model is written");
+    String[] leftovers = dir.toFile().list((d, n) -> n.startsWith(".model."));
+    assertEquals(0, leftovers.length, "no staging directory is left: " + Arrays.toString(leftovers));
+  }
+
+  /** Exit status 1 and one line on stderr, "error: …", holding every {@code expected} text. */
+  static void assertOneErrorLine(Cli cli, String... expected) {
     assertEquals(1, cli.status, cli.toString());
     String[] lines = cli.err.strip().split("\n");
-    String error = lines[lines.length - 1];
+    assertEquals(1, lines.length, "one error line, no stack trace: " + cli.err);
+    String error = lines[0];
     assertTrue(error.startsWith("error: "), cli.toString());
     for (String e : expected) {
       assertTrue(error.contains(e), "expected '" + e + "' in: " + error);
     }
-    assertFalse(Files.exists(dir.resolve("model")), "no model is written");
-    String[] leftovers = dir.toFile().list((d, n) -> n.startsWith(".model."));
-    assertEquals(0, leftovers.length, "no staging directory is left: " + Arrays.toString(leftovers));
   }
 
   @Test
@@ -158,7 +164,22 @@ class BadInputTest {
     for (int i = 0; i < 30; i++) {
       three.add(RowFactory.create(i % 3 + 10, new float[] {i, 1f, 2f}));
     }
-    assertRefused(train(write("threeclasses", three)), "3 distinct labels", "end network.layers with 3softmax");
+    // Numeric labels are class indices (class k is label k), whichever labels the data holds.
+    assertRefused(train(write("threeclasses", three)), "label column 'label'", "go up to 12",
+        "the network needs 13 classes, not 2", "end network.layers with 13softmax, or index the labels from 0");
+  }
+
+  @Test
+  void moreStringLabelsThanOutputs() {
+    StructType strings = new StructType().add("label", DataTypes.StringType, true)
+        .add("features", DataTypes.createArrayType(DataTypes.FloatType, true), true);
+    List<Row> three = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      three.add(RowFactory.create("class-" + (i % 3), new float[] {i, 1f, 2f}));
+    }
+    String path = dir.resolve("threestrings.parquet").toString();
+    SparkTestSession.get().createDataFrame(three, strings).coalesce(1).write().parquet(path);
+    assertRefused(train(path), "3 distinct labels [class-0, class-1, class-2]", "end network.layers with 3softmax");
   }
 
   @Test
@@ -214,5 +235,17 @@ class BadInputTest {
     String metadata = Files.readString(model.resolve("metadata.json"));
     assertTrue(metadata.replace(" ", "").contains("\"train\":38"), metadata);
     assertTrue(metadata.replace(" ", "").contains("\"skipped\":2"), metadata);
+  }
+
+  /**
+   * A network that cannot fit is refused before any data is read, saying how much it needs and what
+   * to change — not an out-of-memory error an hour in, nor an index overflow.
+   */
+  @Test
+  void aNetworkThatCannotFitIsRefusedUpFront() {
+    assertRefused(train(good, "network.layers=3-65536softmax"), "65536 classes",
+        "confusion matrix of 65536 × 65536 counts cannot be held");
+    assertRefused(train(good, "network.layers=3-12000softmax"), "network 3-12000softmax needs at least",
+        "confusion matri", "make the network smaller");
   }
 }

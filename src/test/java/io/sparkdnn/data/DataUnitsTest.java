@@ -2,6 +2,8 @@ package io.sparkdnn.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -58,18 +60,32 @@ class DataUnitsTest {
 
   @Test
   void labelIndexes() {
-    LabelIndex identity = LabelIndex.fromDistinct(true, new String[] {"2", "0", "1"}, 4);
+    LabelIndex identity = LabelIndex.forClasses(true, new String[] {"2", "0", "1"}, 4, false);
     assertArrayEquals(new String[] {"0", "1", "2", "3"}, identity.labels(), "0..K−1 keep their places");
     assertEquals(2, identity.indexOf(2.0));
     assertEquals(2, identity.indexOf(2));
     assertEquals(-1, identity.indexOf(7));
-    LabelIndex signs = LabelIndex.fromDistinct(true, new String[] {"1", "-1"}, 2);
+    LabelIndex signs = LabelIndex.forClasses(true, new String[] {"1", "-1"}, 2, false);
     assertArrayEquals(new String[] {"-1", "1"}, signs.labels());
     assertEquals(1.0, signs.valueOf(1));
-    LabelIndex strings = LabelIndex.fromDistinct(false, new String[] {"yes", "no"}, 2);
+    LabelIndex strings = LabelIndex.forClasses(false, new String[] {"yes", "no"}, 2, false);
     assertArrayEquals(new String[] {"no", "yes"}, strings.labels());
     assertEquals("yes", strings.valueOf(1));
     assertEquals("2.5", LabelIndex.canonical(2.5));
+    // The mapping of class indices does not depend on which labels a sample holds: {1, 2} with three
+    // classes is classes 0..2 (0 unseen), and {1, 2, 3} needs four, rather than becoming 1-based.
+    assertArrayEquals(new String[] {"0", "1", "2"}, LabelIndex.forClasses(true, new String[] {"1", "2"}, 3, false)
+        .labels());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LabelIndex.forClasses(true, new String[] {"1", "2", "3"}, 3, false));
+    assertTrue(e.getMessage().contains("go up to 3, so the network needs 4 classes"), e.getMessage());
+    assertTrue(e.getMessage().contains("end network.layers with 4softmax, or index the labels from 0"), e.getMessage());
+    // Binary takes its two values in order; other labels must fill the classes exactly.
+    assertArrayEquals(new String[] {"1", "2"}, LabelIndex.forClasses(true, new String[] {"2", "1"}, 2, true).labels());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> LabelIndex.forClasses(false, new String[] {"a", "b"}, 3, false));
+    assertTrue(e.getMessage().contains("2 distinct labels [a, b] but the network has 3 classes; end network.layers "
+        + "with 2softmax"), e.getMessage());
     assertEquals("3", LabelIndex.canonical(3.0));
   }
 }

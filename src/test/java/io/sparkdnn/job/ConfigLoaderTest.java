@@ -91,4 +91,48 @@ class ConfigLoaderTest {
       c.requireTrainSource();
     }
   }
+
+  /** A whole-number key refuses a fraction rather than truncating it: 2.5 epochs is not 2. */
+  @Test
+  void wholeNumberKeysRefuseFractions() {
+    ConfigException e = refused(null, "network.layers=4-3relu-2softmax", "training.epochs=2.5");
+    assertTrue(e.getMessage().contains("training.epochs must be a whole number, found 2.5"), e.getMessage());
+  }
+
+  /** Spark settings are typed as users type them, nested or quoted. */
+  @Test
+  void dottedSparkKeysWorkAsTyped() {
+    JobConfig c = ConfigLoader.load(null, List.of("spark.conf.spark.default.parallelism=1",
+        "spark.conf.\"spark.sql.shuffle.partitions\"=3"));
+    assertEquals("1", c.spark().conf().get("spark.default.parallelism"));
+    assertEquals("3", c.spark().conf().get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void aSectionGivenAsAValueSuggestsItsPathKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("data.train=x.csv")));
+    assertTrue(e.getMessage().contains("unknown configuration key 'data.train'"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean data.train.path?"), e.getMessage());
+  }
+
+  /** Substitutions (environment variables, other keys) are resolved before keys are checked. */
+  @Test
+  void substitutionsAreResolved() throws IOException {
+    File conf = dir.resolve("subst.conf").toFile();
+    Files.writeString(conf.toPath(), "base = ${HOME}\ndata.train.path = ${HOME}\"/train.parquet\"\n"
+        + "model.path = ${data.train.path}\"-model\"\nnetwork.layers = \"4-3relu-2softmax\"\n");
+    ConfigException unknown = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf, List.of()));
+    assertTrue(unknown.getMessage().contains("unknown configuration key 'base'"), unknown.getMessage());
+    Files.writeString(conf.toPath(), "data.train.path = ${HOME}\"/train.parquet\"\n"
+        + "model.path = ${data.train.path}\"-model\"\nnetwork.layers = \"4-3relu-2softmax\"\n");
+    JobConfig c = ConfigLoader.load(conf, List.of());
+    assertEquals(System.getenv("HOME") + "/train.parquet", c.trainSource().path());
+    assertEquals(System.getenv("HOME") + "/train.parquet-model", c.model().path());
+  }
+
+  @Test
+  void aWidthTooLargeForAnIntIsNamed() {
+    ConfigException e = refused(null, "network.layers=4-99999999999relu-2softmax");
+    assertTrue(e.getMessage().contains("width 99999999999 is too large"), e.getMessage());
+  }
 }

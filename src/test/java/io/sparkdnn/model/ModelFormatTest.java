@@ -134,6 +134,27 @@ class ModelFormatTest {
     assertEquals("2026-11-27T00:00:00Z", back.record().created());
   }
 
+  /**
+   * Metadata a reader cannot use is refused when the model is loaded, naming the file and the field —
+   * never later, row by row, in a Spark job.
+   */
+  @Test
+  void unusableMetadataIsRefusedAtLoadNamingTheField() throws IOException {
+    Path scaling = copyOfGolden();
+    replaceInMetadata(scaling, "\"mode\" : \"standard\"", "\"mode\" : \"zscore\"");
+    assertRefused(scaling, "metadata.json: field \"scaling.mode\"", "unknown scaling 'zscore'");
+    Path shape = copyOfGolden();
+    replaceInMetadata(shape, "\"shape\" : \"scalars\"", "\"shape\" : \"tensor\"");
+    assertRefused(shape, "metadata.json: field \"features.shape\"", "unknown shape 'tensor'");
+    Path classes = copyOfGolden();
+    replaceInMetadata(classes, "\"cat\", \"dog\", \"emu\"", "\"cat\", \"dog\"");
+    assertRefused(classes, "metadata.json: labels.classes has 2 names but network 3-4tanh-3softmax",
+        "has 3 classes");
+    Path task = copyOfGolden();
+    replaceInMetadata(task, "\"task\" : \"multiclass\"", "\"task\" : \"ranking\"");
+    assertRefused(task, "metadata.json: field \"task\"", "unknown task 'ranking'");
+  }
+
   private static DnnModel read(Path path) {
     return ModelReader.read(path.toString(), new Configuration(), "test.key");
   }

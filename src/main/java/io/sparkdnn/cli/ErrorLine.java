@@ -1,0 +1,119 @@
+package io.sparkdnn.cli;
+
+import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.Failures;
+import io.sparkdnn.job.ConfigException;
+import io.sparkdnn.model.ModelFormatException;
+import io.sparkdnn.train.DivergenceException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.util.Locale;
+
+/**
+ * The one line a failure is reported as, after {@code error: }: the project's own messages as they
+ * are (they name the key, column, row or path and what to do); a failure of the filesystem as what
+ * happened to which path and what to do about it; anything else as its root cause.
+ */
+final class ErrorLine {
+  private ErrorLine() {}
+
+  static String of(Throwable e) {
+    if (e instanceof ConfigException || e instanceof DataException || e instanceof ModelFormatException
+        || e instanceof DivergenceException) {
+      return firstLine(e.getMessage());
+    }
+    DataException data = Failures.findDataException(e);
+    if (data != null) {
+      return firstLine(data.getMessage());
+    }
+    String io = filesystem(e);
+    if (io != null) {
+      return io;
+    }
+    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+        || e instanceof UncheckedIOException) {
+      return firstLine(e.getMessage());
+    }
+    Throwable root = root(e);
+    return firstLine(root.getClass().getSimpleName() + ": " + root.getMessage()) + " (--debug shows the stack trace)";
+  }
+
+  /**
+   * A full disk, a read-only filesystem or a missing permission anywhere in the cause chain (Hadoop's
+   * local filesystem throws an Error, FSError, for the first): what happened, to which path, what to
+   * do. Null when the failure is something else.
+   */
+  static String filesystem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      String lower = text.toLowerCase(Locale.ROOT);
+      String path = t instanceof FileSystemException ? ((FileSystemException) t).getFile() : null;
+      String where = path != null ? path : pathIn(text);
+      for (Throwable o = e; where == null && o != null && o != t; o = o.getCause()) {
+        where = pathIn(String.valueOf(o.getMessage()));
+      }
+      if (lower.contains("no space left on device") || lower.contains("disk quota exceeded")) {
+        return "no space left on the device" + at(where) + "; free some space or write elsewhere"
+            + context(e, t);
+      }
+      if (t instanceof ReadOnlyFileSystemException || lower.contains("read-only file system")) {
+        return "the filesystem is read-only" + at(where) + "; write to another path" + context(e, t);
+      }
+      if (t instanceof AccessDeniedException || lower.contains("permission denied")
+          || t.getClass().getName().endsWith("AccessControlException")) {
+        return "permission denied" + at(where) + "; choose a path you can write (or read), or fix its permissions"
+            + context(e, t);
+      }
+      if (t.getClass().getName().endsWith("ParentNotDirectoryException") || lower.contains("not a directory")) {
+        return "a file stands where a directory is needed" + at(where) + "; choose another path" + context(e, t);
+      }
+      if (t instanceof NoSuchFileException) {
+        return "no such file or directory" + at(where) + context(e, t);
+      }
+    }
+    return null;
+  }
+
+  /** The project's own message around a low-level cause, e.g. "cannot write the model to X: …". */
+  private static String context(Throwable outer, Throwable cause) {
+    for (Throwable t = outer; t != null && t != cause; t = t.getCause()) {
+      if (t instanceof UncheckedIOException || t instanceof IOException && t.getClass() == IOException.class) {
+        String m = firstLine(t.getMessage());
+        int colon = m.indexOf(':');
+        return " (" + (colon > 0 ? m.substring(0, colon) : m) + ")";
+      }
+    }
+    return "";
+  }
+
+  private static String at(String path) {
+    return path == null ? "" : " at " + path;
+  }
+
+  /** The first absolute path or URI in a message, or null. */
+  private static String pathIn(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("((?:file:|hdfs://|s3a?://)?/[^\\s:'\"()]+)")
+        .matcher(text);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static Throwable root(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int newline = s.indexOf('\n');
+    return newline >= 0 ? s.substring(0, newline) : s;
+  }
+}

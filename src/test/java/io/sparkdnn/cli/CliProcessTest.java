@@ -1,0 +1,105 @@
+package io.sparkdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.SparkTestSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user sees on stderr when a run fails on their data: the command line in its own JVM, with
+ * the project's log configuration and Spark logging as it does — one {@code error:} line, last, and
+ * no stack trace, also when the failure happens inside a Spark task (training, prediction,
+ * evaluation) or while writing.
+ */
+class CliProcessTest {
+  @TempDir Path dir;
+
+  @Test
+  void failuresInsideSparkTasksAreOneLineWithoutAStackTrace() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path nan = dir.resolve("nan.csv");
+    Files.writeString(nan, "f1,f2,label\n1,2,a\nNaN,4,b\n5,6,a\n7,8,b\n");
+    Path ragged = dir.resolve("ragged.csv");
+    Files.writeString(ragged, "f1,f2,label\n1,2,a\n3,4,b\n5,6,7,a\n7,8,b\n");
+    String good = dir.resolve("good.parquet").toString();
+    spark.range(0, 200, 1, 2).selectExpr("CAST(id % 2 AS INT) AS label",
+        "array(CAST(id AS FLOAT), CAST(id % 7 AS FLOAT), 1F) AS features").coalesce(1).write().parquet(good);
+    String narrow = dir.resolve("narrow.parquet").toString();
+    spark.range(0, 200, 1, 2).selectExpr("CAST(id % 2 AS INT) AS label",
+        "IF(id = 150, array(1F, 2F), array(CAST(id AS FLOAT), 0F, 1F)) AS features").coalesce(1).write()
+        .parquet(narrow);
+    String unseen = dir.resolve("unseen.parquet").toString();
+    spark.range(0, 200, 1, 2).selectExpr("CAST(IF(id = 77, 5, id % 2) AS INT) AS label",
+        "array(CAST(id AS FLOAT), 0F, 1F) AS features").coalesce(1).write().parquet(unseen);
+    String model = dir.resolve("model").toString();
+    Cli trained = Cli.run("train", "--set", "data.train.path=" + good, "--set", "network.layers=3-4relu-2softmax",
+        "--set", "training.epochs=1", "--set", "model.path=" + model);
+    assertEquals(0, trained.status, trained.toString());
+    Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
+
+    String csv = "data.train.format=csv";
+    List<String> args = new ArrayList<>();
+    addCase(args, "train", "--set", "data.train.path=" + nan, "--set", csv, "--set", "data.features=[f1, f2]",
+        "--set", "network.layers=2-3relu-2softmax", "--set", "model.path=" + dir.resolve("m1"));
+    addCase(args, "train", "--set", "data.train.path=" + ragged, "--set", csv, "--set", "data.features=[f1, f2]",
+        "--set", "network.layers=2-3relu-2softmax", "--set", "model.path=" + dir.resolve("m2"));
+    addCase(args, "predict", "--set", "predict.model=" + model, "--set", "predict.input.path=" + narrow,
+        "--set", "predict.output.path=" + dir.resolve("p1"));
+    addCase(args, "evaluate", "--set", "evaluate.model=" + model, "--set", "evaluate.input.path=" + unseen);
+    addCase(args, "predict", "--set", "predict.model=" + model, "--set", "predict.input.path=" + good,
+        "--set", "predict.output.path=" + aFile.resolve("predictions"));
+    args.remove(args.size() - 1);
+
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(List.of(Files.readString(Path.of("target/jvm-flags.txt")).trim().split("\\s+")));
+    command.add("-Dlog4j2.configurationFile=conf/log4j2.properties");
+    command.add("-Xmx1g");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(CliScenarios.class.getName());
+    command.addAll(args);
+    Path stderr = dir.resolve("stderr.txt");
+    Process p = new ProcessBuilder(command).redirectError(stderr.toFile())
+        .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the scenarios finish");
+    String all = Files.readString(stderr);
+
+    String[] sections = all.split("=== case ");
+    assertEquals(6, sections.length, all);
+    String[][] expected = {
+        {"nan.csv", "row 2: column 'f1' is NaN"},
+        {"ragged.csv", "row 3: the line '5,6,7,a' does not fit the header"},
+        {"narrow.parquet", "row 151: column 'features' has 2 values, expected 3"},
+        {"unseen.parquet", "row 78: column 'label' has label '5', which is not one of the model's classes"},
+        {"a file stands where a directory is needed at", "a-file", "choose another path"}};
+    for (int i = 1; i < sections.length; i++) {
+      String section = sections[i];
+      List<String> lines = new ArrayList<>(List.of(section.split("\n")));
+      assertTrue(lines.get(lines.size() - 1).startsWith("=== exit 1"), section);
+      List<String> errors = lines.stream().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(1, errors.size(), "one error line in case " + (i - 1) + ":\n" + section);
+      assertEquals(errors.get(0), lines.get(lines.size() - 2), "the error line is the last thing said");
+      for (String e : expected[i - 1]) {
+        assertTrue(errors.get(0).contains(e), "expected '" + e + "' in: " + errors.get(0));
+      }
+      for (String l : lines) {
+        assertFalse(l.matches("\\s+at .*") || l.contains("Exception in task") || l.startsWith("Caused by"),
+            "no stack trace in case " + (i - 1) + ":\n" + section);
+      }
+    }
+  }
+
+  private static void addCase(List<String> args, String... command) {
+    args.addAll(List.of(command));
+    args.add("--next");
+  }
+}

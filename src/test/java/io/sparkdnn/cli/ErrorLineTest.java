@@ -1,0 +1,71 @@
+package io.sparkdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.data.BadRowException;
+import io.sparkdnn.data.BadRowReason;
+import io.sparkdnn.data.DataException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import org.apache.hadoop.fs.FSError;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.spark.SparkException;
+import org.junit.jupiter.api.Test;
+
+/** What a failure becomes on the command line: one line, saying what happened where, and what to do. */
+class ErrorLineTest {
+
+  /** Hadoop's local filesystem reports a full disk as an Error, inside whatever Spark or our code wraps it in. */
+  @Test
+  void aFullDiskNamesThePathAndWhatToDo() throws Exception {
+    // FSError's constructor is package-private: Hadoop's local filesystem is the only one to throw it.
+    java.lang.reflect.Constructor<FSError> make = FSError.class.getDeclaredConstructor(Throwable.class);
+    make.setAccessible(true);
+    FSError full = make.newInstance(new IOException("No space left on device"));
+    Throwable inTask = new SparkException("Job aborted due to stage failure: Task 0 in stage 3.0 failed: "
+        + "writing file:/data/out/part-0000.parquet", full);
+    String line = ErrorLine.of(inTask);
+    assertTrue(line.startsWith("no space left on the device at file:/data/out/part-0000.parquet"), line);
+    assertTrue(line.contains("free some space or write elsewhere"), line);
+    String ours = ErrorLine.of(new UncheckedIOException("cannot write a checkpoint to /ckpt (checkpoint.dir): x",
+        new IOException("/ckpt/.epoch-000003.ckpt.tmp: No space left on device")));
+    assertTrue(ours.startsWith("no space left on the device at /ckpt/.epoch-000003.ckpt.tmp"), ours);
+    assertTrue(ours.contains("(cannot write a checkpoint to /ckpt (checkpoint.dir)"), ours);
+  }
+
+  @Test
+  void permissionsAndReadOnlyFilesystems() {
+    String denied = ErrorLine.of(new SparkException("write failed", new AccessDeniedException("/srv/predictions")));
+    assertEquals("permission denied at /srv/predictions; choose a path you can write (or read), or fix its "
+        + "permissions", denied);
+    String readOnly = ErrorLine.of(new IOException("mkdir of /mnt/ro/model failed: Read-only file system"));
+    assertTrue(readOnly.startsWith("the filesystem is read-only at /mnt/ro/model"), readOnly);
+  }
+
+  /** A data error thrown in a task reaches the driver inside Spark's exception: its own message is the line. */
+  @Test
+  void aDataErrorInATaskIsItsOwnMessage() {
+    BadRowException bad = new BadRowException(BadRowReason.NON_FINITE_FEATURE, "f1", "is NaN").atRow(17);
+    assertEquals("row 17: column 'f1' is NaN", ErrorLine.of(new SparkException("Job aborted", bad)));
+  }
+
+  @Test
+  void anythingElseIsItsRootCauseWithAPointerToDebug() {
+    String line = ErrorLine.of(new RuntimeException("outer", new ArithmeticException("/ by zero")));
+    assertEquals("ArithmeticException: / by zero (--debug shows the stack trace)", line);
+  }
+
+  /** The log filter drops exactly the events that repeat one of our data errors. */
+  @Test
+  void sparksRepeatsOfADataErrorAreQuiet() {
+    DataException bad = new DataException("row 3: column 'x' is NaN");
+    assertEquals(Filter.Result.DENY, QuietFailures.check(new SparkException("task failed", bad), "Exception in task"));
+    assertEquals(Filter.Result.DENY, QuietFailures.check(null,
+        "Putting block rdd_20_0 failed due to exception io.sparkdnn.data.BadRowException: row 2 ..."));
+    assertEquals(Filter.Result.NEUTRAL, QuietFailures.check(new OutOfMemoryError("Java heap space"),
+        "Exception in task 0.0"));
+    assertEquals(Filter.Result.NEUTRAL, QuietFailures.check(null, "Lost executor 1 on 127.0.0.1"));
+  }
+}

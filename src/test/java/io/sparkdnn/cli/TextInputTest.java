@@ -1,0 +1,147 @@
+package io.sparkdnn.cli;
+
+import static io.sparkdnn.cli.BadInputTest.assertOneErrorLine;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkdnn.SparkTestSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kinds of trouble CSV and other text input brings, each refused in one line that says what and
+ * where (the file, the column, the row), or — where a user can ask for it — skipped and counted.
+ */
+class TextInputTest {
+  @TempDir static Path dir;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void session() {
+    SparkTestSession.get();
+  }
+
+  /** A CSV file of a header and lines. */
+  private static String csv(String name, String... lines) throws IOException {
+    Path file = dir.resolve(name + ".csv");
+    Files.writeString(file, String.join("\n", lines) + (lines.length > 0 ? "\n" : ""));
+    return file.toString();
+  }
+
+  /** 12 good lines f1,f2,label with labels a/b, and {@code extra} lines inserted after line {@code at}. */
+  private static String[] table(int at, String... extra) {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 12; i++) {
+      if (i == at) {
+        lines.addAll(List.of(extra));
+      }
+      lines.add(i + "," + (i % 3) + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    return lines.toArray(new String[0]);
+  }
+
+  private static Cli train(String data, String model, String... extra) {
+    lastModel = model;
+    List<String> args = new ArrayList<>(List.of("train", "--set", "data.train.path=" + data,
+        "--set", "data.train.format=csv", "--set", "data.features=[f1, f2]", "--set", "network.layers=2-4relu-2softmax",
+        "--set", "training.epochs=2", "--set", "model.path=" + dir.resolve(model)));
+    for (String e : extra) {
+      args.add("--set");
+      args.add(e);
+    }
+    return Cli.run(args.toArray(new String[0]));
+  }
+
+  /** One error line, and neither the model of the last {@link #train} nor a staging directory of it written. */
+  private static void refused(Cli cli, String... expected) {
+    assertOneErrorLine(cli, expected);
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertFalse(files.anyMatch(f -> f.getFileName().toString().equals(lastModel)
+          || f.getFileName().toString().startsWith("." + lastModel + ".")), "no model or staging directory is left");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String lastModel;
+
+  @Test
+  void anEmptyFileSaysItIsEmpty() throws IOException {
+    refused(train(csv("empty"), "m-empty"), "training data", "empty.csv", "is empty: it has no header line");
+  }
+
+  @Test
+  void aHeaderOnlyFileSaysItHasNoRows() throws IOException {
+    refused(train(csv("header", "f1,f2,label"), "m-header"), "header.csv", "has no rows (only a header line)",
+        "its columns are f1, f2, label");
+  }
+
+  @Test
+  void aColumnNamedTwiceIsRefusedNamingBoth() throws IOException {
+    refused(train(csv("dup", "f1,f1,label", "1,2,a", "3,4,b"), "m-dup"), "dup.csv",
+        "the header names column 'f1' twice (columns 1 and 2)");
+  }
+
+  @Test
+  void aValueThatIsNotANumberNamesTheRow() throws IOException {
+    String data = csv("text", table(4, "7,x,b"));
+    refused(train(data, "m-text"), "text.csv", "row 5: column 'f2' has 'x', which is not a number");
+  }
+
+  @Test
+  void aLineWithMoreFieldsThanTheHeaderIsRefusedOrSkipped() throws Exception {
+    String data = csv("ragged", table(2, "5,6,7,a"));
+    refused(train(data, "m-ragged"), "ragged.csv", "row 3: the line '5,6,7,a' does not fit the header");
+    Cli skipped = train(data, "m-ragged-skip", "data.bad-rows=skip", "data.validation-fraction=0");
+    assertEquals(0, skipped.status, skipped.toString());
+    JsonNode metadata = JSON.readTree(dir.resolve("m-ragged-skip/metadata.json").toFile());
+    assertEquals(12, metadata.at("/rows/train").asLong(), "the 12 good lines are trained on");
+    assertEquals(1, metadata.at("/rows/skipped").asLong(), "the ragged line is counted");
+  }
+
+  @Test
+  void aColumnNameWithADotWorks() throws Exception {
+    List<String> lines = new ArrayList<>(List.of("f.1,f2,label"));
+    for (int i = 0; i < 20; i++) {
+      lines.add(i + "," + (i % 3) + "," + (i % 2));
+    }
+    String data = csv("dotted", lines.toArray(new String[0]));
+    Cli cli = Cli.run("train", "--set", "data.train.path=" + data, "--set", "data.train.format=csv",
+        "--set", "data.features=[\"f.1\", f2]", "--set", "network.layers=2-4relu-2softmax", "--set", "training.epochs=2",
+        "--set", "model.path=" + dir.resolve("m-dotted"));
+    assertEquals(0, cli.status, cli.toString());
+    Cli predict = Cli.run("predict", "--set", "predict.model=" + dir.resolve("m-dotted"),
+        "--set", "predict.input.path=" + data, "--set", "predict.input.format=csv",
+        "--set", "predict.output.path=" + dir.resolve("dotted-predictions"));
+    assertEquals(0, predict.status, predict.toString());
+  }
+
+  @Test
+  void aNaNLabelIsABadRowNotAClass() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 20; i++) {
+      lines.add(i + "," + (i % 3) + "," + (i == 6 ? "NaN" : Integer.toString(i % 2)));
+    }
+    String data = csv("nanlabel", lines.toArray(new String[0]));
+    refused(train(data, "m-nanlabel"), "row 7: column 'label' has label NaN");
+  }
+
+  @Test
+  void aContinuousLabelSuggestsRegression() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 40; i++) {
+      lines.add(i + "," + (i % 3) + "," + (i * 1.37));
+    }
+    refused(train(csv("continuous", lines.toArray(new String[0])), "m-continuous"),
+        "label column 'label'", "looks continuous", "train a regression network, e.g. end network.layers with 1identity");
+  }
+}
