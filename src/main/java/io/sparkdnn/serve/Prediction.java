@@ -6,7 +6,9 @@ package io.sparkdnn.serve;
  * from {@link Scorer#task()}: multi-class and binary give {@link Classification}, multi-label
  * {@link MultiLabel}, regression {@link Regression}. Legend: K = the network's output width.
  *
- * <p>The arrays are created for each prediction and belong to the caller.
+ * <p>The arrays are created for each prediction and belong to the caller. As for any record with
+ * array components, {@code equals} compares the arrays by reference; compare {@link #outputs()}
+ * with {@code Arrays.equals} instead.
  */
 public sealed interface Prediction permits Prediction.Classification, Prediction.MultiLabel, Prediction.Regression {
 
