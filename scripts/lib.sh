@@ -9,13 +9,14 @@ ensure_tools() {
 }
 
 # What the tests need beyond the build: Debian's chromium (the report is checked in a headless
-# browser), a font for the charts, and the small real tables of python3-vega-datasets (the
-# defaults are tested on them).
+# browser), a font for the charts, the small real tables of python3-vega-datasets (the
+# defaults are tested on them), and python3-onnx (its checker checks every exported ONNX model).
 ensure_test_tools() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
   [ -d /usr/lib/python3/dist-packages/vega_datasets/_data ] || missing+=(python3-vega-datasets)
+  [ -d /usr/lib/python3/dist-packages/onnx ] || missing+=(python3-onnx)
   apt_install "${missing[@]}"
 }
 

@@ -152,8 +152,12 @@ public final class ConfigLoader {
     JobConfig.PrepareSettings prepare = new JobConfig.PrepareSettings(
         s.parsed("prepare.dataset", PrepareDataset::fromToken), s.string("prepare.source"),
         s.optionalString("prepare.output"), prepareRows, s.longValue("prepare.seed"), s.bool("prepare.overwrite"));
+    JobConfig.ExportSettings export = new JobConfig.ExportSettings(s.optionalString("export.model"),
+        s.parsed("export.format", ExportFormat::fromToken), s.optionalString("export.output"),
+        s.bool("export.overwrite"));
     return new JobConfig(spark, data, source(s, "data.train"), source(s, "data.validation"), source(s, "data.test"),
-        training, s.parsed("training.blas", BlasBackend::fromToken), model, store, predict, evaluate, prepare);
+        training, s.parsed("training.blas", BlasBackend::fromToken), model, store, predict, evaluate, prepare,
+        export);
   }
 
   private static TrainingConfig training(Settings s) {

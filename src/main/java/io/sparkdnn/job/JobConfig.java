@@ -27,7 +27,7 @@ import java.util.Map;
 public record JobConfig(
     SparkSettings spark, DataSettings data, DataSource trainSource, DataSource validationSource,
     DataSource testSource, TrainingConfig training, BlasBackend blas, ModelSettings model, StoreSettings store,
-    PredictSettings predict, EvaluateSettings evaluate, PrepareSettings prepare) {
+    PredictSettings predict, EvaluateSettings evaluate, PrepareSettings prepare, ExportSettings export) {
 
   /** {@code spark}: the master (unless spark-submit sets one), application name and Spark settings. */
   public record SparkSettings(String master, String appName, Map<String, String> conf) {}
@@ -52,6 +52,9 @@ public record JobConfig(
   /** {@code prepare}: output null means data/DATASET. */
   public record PrepareSettings(PrepareDataset dataset, String source, String output, int rows, long seed,
       boolean overwrite) {}
+
+  /** {@code export}: which model to export, in which format, to which file (null: not set). */
+  public record ExportSettings(String model, ExportFormat format, String output, boolean overwrite) {}
 
   /**
    * Every key of the configuration with its value, in the form {@code --set key=value} takes
@@ -101,6 +104,10 @@ public record JobConfig(
     c.put("prepare.rows", Integer.toString(prepare.rows()));
     c.put("prepare.seed", Long.toString(prepare.seed()));
     c.put("prepare.overwrite", Boolean.toString(prepare.overwrite()));
+    c.put("export.model", text(export.model()));
+    c.put("export.format", export.format().token());
+    c.put("export.output", text(export.output()));
+    c.put("export.overwrite", Boolean.toString(export.overwrite()));
     return c;
   }
 
@@ -154,6 +161,10 @@ public record JobConfig(
       case "predict.model":
       case "evaluate.model":
         return "; give a model directory, e.g. --set " + key + "=models/my-model";
+      case "export.model":
+        return "; give a model directory, e.g. --model models/my-model";
+      case "export.output":
+        return "; say where to write the file, e.g. --output model.onnx";
       case "predict.input.path":
       case "evaluate.input.path":
         return "; give the data, e.g. --set " + key + "=data/test.parquet";

@@ -3,8 +3,8 @@ package io.sparkdnn.ml;
 import io.sparkdnn.model.DnnModel;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.GeneralMLWriter;
 import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.types.StructType;
 
 /** What the fitted ML models share: the trained {@link DnnModel}, column params, summary, saving. */
@@ -60,8 +60,12 @@ abstract class DnnPredictionModel<M extends DnnPredictionModel<M>> extends Model
   @SuppressWarnings("unchecked")
   public M setPredictionCol(String v) { set(predictionCol, v); return (M) this; }
 
+  /**
+   * Saves in Spark ML's layout with the model directory inside, or — with {@code .format("onnx")} —
+   * as one ONNX file at the path (see {@link OnnxModelWriter}).
+   */
   @Override
-  public MLWriter write() {
+  public GeneralMLWriter write() {
     return MlPersistence.writer(this, model);
   }
 
