@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.data.SyntheticData;
+import io.sparkdnn.report.Chromium;
 import io.sparkdnn.store.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -305,33 +305,57 @@ class StoreTest {
     assertTrue(JSON.readTree(show.out).at("/test_metrics/accuracy").isNumber(), "show has the test metrics: " + show.out);
   }
 
-  /** report.html opens in headless Chromium: every chart decodes, no script fails, every epoch listed. */
+  /**
+   * report.html opens in headless Chromium in a 1280-px window: every chart decodes, no script
+   * fails, the page is no wider than the window and the epochs table fits without its scroll box;
+   * it has the test metrics, counts in the confusion cells, and a tiny learning rate in
+   * significant digits.
+   */
   @Test
   void reportRendersInHeadlessChromium() throws Exception {
     Path store = dir.resolve("report");
-    assertEquals(0, train(store, "rep", "--set", "training.epochs=4").status);
-    Path report = store.resolve("rep").resolve(current(store, "rep")).resolve("report.html");
+    assertEquals(0, train(store, "rep", "--set", "training.epochs=4", "--set", "data.test.path=" + test,
+        "--set", "training.schedule.name=exponential", "--set", "training.schedule.gamma=0.01").status);
+    String version = current(store, "rep");
+    Path report = store.resolve("rep").resolve(version).resolve("report.html");
     assertTrue(Files.exists(report));
-    String dom = chromiumDom(report);
-    assertTrue(dom.contains("data-rendered=\"ok\""), "rendered without errors:\n" + dom.substring(0, Math.min(400, dom.length())));
-    assertTrue(dom.contains("data-images=\"3\""), "loss, quality and confusion charts");
+    String dom = Chromium.dom(report, dir);
+    assertEquals("ok", Chromium.bodyAttribute(dom, "data-rendered"), dom.substring(0, Math.min(400, dom.length())));
+    assertEquals("2", Chromium.bodyAttribute(dom, "data-images"), "loss and quality charts");
+    int window = Integer.parseInt(Chromium.bodyAttribute(dom, "data-window-width"));
+    assertTrue(window > 1200 && window <= Chromium.WINDOW_WIDTH, "window " + window);
+    assertTrue(Integer.parseInt(Chromium.bodyAttribute(dom, "data-page-width")) <= window,
+        "page width " + Chromium.bodyAttribute(dom, "data-page-width") + " within the window " + window);
+    assertEquals("", Chromium.bodyAttribute(dom, "data-scrolled-tables"), "every table fits the window");
     for (int epoch = 1; epoch <= 4; epoch++) {
       assertTrue(dom.contains("data-epoch=\"" + epoch + "\""), "epoch " + epoch + " listed");
     }
     assertTrue(dom.contains("Promoted to production"));
-  }
 
-  static String chromiumDom(Path page) throws Exception {
-    Path chromium = Path.of("/usr/bin/chromium");
-    assertTrue(Files.isExecutable(chromium), "Debian's chromium is needed (scripts/test.sh installs it)");
-    Path profile = Files.createTempDirectory(dir, "chromium");
-    Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-        page.toUri().toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String dom = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
-    return dom;
+    JsonNode metadata = metadata(store, "rep", version);
+    JsonNode testMetrics = metadata.path("test_metrics");
+    assertTrue(dom.contains("<table id=\"test-metrics\">"), "a test-metrics section");
+    String testTable = dom.substring(dom.indexOf("<table id=\"test-metrics\">"));
+    testTable = testTable.substring(0, testTable.indexOf("</table>"));
+    assertTrue(testTable.contains("<td class=\"l\">accuracy</td><td>"
+        + String.format(java.util.Locale.ROOT, "%.4f", testMetrics.path("accuracy").asDouble()) + "</td></tr>"),
+        "test accuracy " + testMetrics.path("accuracy") + " in " + testTable);
+    JsonNode confusion = metadata.at("/validation_metrics/confusion_matrix");
+    for (int a = 0; a < confusion.size(); a++) {
+      for (int p = 0; p < confusion.size(); p++) {
+        java.util.regex.Matcher cell = java.util.regex.Pattern.compile("data-actual=\"" + a + "\" data-predicted=\""
+            + p + "\">(\\d+)</td>").matcher(dom);
+        assertTrue(cell.find(), "cell " + a + "," + p);
+        assertEquals(confusion.get(a).get(p).asLong(), Long.parseLong(cell.group(1)), "count in cell " + a + "," + p);
+      }
+    }
+    List<String> epochs = Files.readAllLines(store.resolve("rep").resolve(version).resolve("metrics.jsonl"));
+    double lastRate = JSON.readTree(epochs.get(3)).path("learning_rate").asDouble();
+    assertTrue(lastRate < 1e-5, "the schedule makes the last rate tiny: " + lastRate);
+    String row = dom.substring(dom.indexOf("data-epoch=\"4\""));
+    row = row.substring(0, row.indexOf("</tr>"));
+    assertTrue(row.contains("<td>" + String.format(java.util.Locale.ROOT, "%.4g", lastRate) + "</td>"),
+        "learning rate " + lastRate + " in significant digits: " + row);
+    assertFalse(row.contains("0.0000<"), row);
   }
 }
