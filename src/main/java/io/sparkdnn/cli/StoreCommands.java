@@ -8,15 +8,11 @@ import io.sparkdnn.job.ConfigException;
 import io.sparkdnn.job.JobConfig;
 import io.sparkdnn.store.ModelStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,7 +59,8 @@ final class StoreCommands {
     }
   }
 
-  @Command(name = "list", description = "List a model's versions, newest last; * marks production.")
+  @Command(name = "list", description = {"List a model's versions, oldest first; * marks production.",
+      "Broken versions (no readable metadata.json) are listed and marked; so is a CURRENT that points at nothing."})
   static final class ListCommand implements Callable<Integer> {
     @Mixin Target target;
 
@@ -72,24 +69,38 @@ final class StoreCommands {
       ModelStore store = target.open();
       String current = store.current();
       PrintWriter out = target.out();
-      List<String> versions = store.versions();
+      List<ModelStore.VersionInfo> versions = store.survey();
       if (versions.isEmpty()) {
         out.println("model " + store.name() + " has no versions yet");
-        return 0;
+      } else {
+        out.printf(Locale.ROOT, "  %-24s %-20s %-9s %-10s %-10s %s%n", "version", "created", "metric", "validation",
+            "test", "promotion");
       }
-      out.printf(Locale.ROOT, "  %-24s %-22s %-10s %-12s %s%n", "version", "created", "metric", "value", "promotion");
-      for (String v : versions) {
-        JsonNode m = metadata(store, v);
+      for (ModelStore.VersionInfo info : versions) {
+        String mark = info.version().equals(current) ? "*" : " ";
+        if (info.broken()) {
+          out.printf(Locale.ROOT, "%s %-24s BROKEN: %s%n", mark, info.version(), info.problem());
+          continue;
+        }
+        JsonNode m = info.metadata();
         JsonNode promotion = m.at("/store/promotion");
-        String metric = promotion.path("metric").asText(m.at("/validation_metrics/accuracy").isMissingNode() ? "rmse" : "accuracy");
-        JsonNode value = m.at("/validation_metrics/" + metric);
-        out.printf(Locale.ROOT, "%s %-24s %-22s %-10s %-12s %s%n", v.equals(current) ? "*" : " ", v,
+        String metric = promotion.path("metric").asText(
+            m.at("/validation_metrics/accuracy").isMissingNode() && m.at("/test_metrics/accuracy").isMissingNode()
+                ? "rmse" : "accuracy");
+        out.printf(Locale.ROOT, "%s %-24s %-20s %-9s %-10s %-10s %s%n", mark, info.version(),
             m.path("created").asText("").replaceAll("\\.\\d+Z$", "Z"), metric,
-            value.isNumber() ? String.format(Locale.ROOT, "%.4f", value.asDouble()) : "-",
+            metricText(m.at("/validation_metrics/" + metric)), metricText(m.at("/test_metrics/" + metric)),
             promotion.isMissingNode() ? "" : (promotion.path("promoted").asBoolean() ? "promoted" : "kept old")
                 + ": " + promotion.path("reason").asText());
       }
+      if (current != null && !store.hasVersion(current)) {
+        out.println("! " + store.danglingCurrent(current));
+      }
       return 0;
+    }
+
+    private static String metricText(JsonNode value) {
+      return value.isNumber() ? String.format(Locale.ROOT, "%.4f", value.asDouble()) : "-";
     }
   }
 
@@ -103,7 +114,7 @@ final class StoreCommands {
     public Integer call() throws IOException {
       ModelStore store = target.open();
       String v = resolve(store, version);
-      JsonNode m = metadata(store, v);
+      JsonNode m = store.metadata(v);
       ObjectNode out = JSON.createObjectNode();
       out.put("name", store.name());
       out.put("version", v);
@@ -134,7 +145,7 @@ final class StoreCommands {
     @Override
     public Integer call() {
       ModelStore store = target.open();
-      String previous = store.setCurrent(version, "manual-promote", reason);
+      String previous = store.promote(version, reason);
       target.out().println("production: " + version + " (was " + (previous == null ? "none" : previous) + ")");
       return 0;
     }
@@ -182,9 +193,10 @@ final class StoreCommands {
 
   private static String resolve(ModelStore store, String version) {
     if (version.equals("current")) {
-      String current = store.current();
+      String current = store.production();
       if (current == null) {
-        throw new IllegalStateException("model " + store.name() + " has no production version");
+        throw new IllegalStateException("model " + store.name() + " has no production version; `dnn list` shows "
+            + "its versions");
       }
       return current;
     }
@@ -192,14 +204,5 @@ final class StoreCommands {
       throw new IllegalArgumentException("no version " + version + " of model " + store.name() + "; `dnn list` shows them");
     }
     return version;
-  }
-
-  private static JsonNode metadata(ModelStore store, String version) {
-    Path p = new Path(store.versionPath(version), "metadata.json");
-    try (InputStream in = FileSystem.get(p.toUri(), new Configuration()).open(p)) {
-      return JSON.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
-    }
   }
 }

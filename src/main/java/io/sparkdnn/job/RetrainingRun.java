@@ -59,6 +59,14 @@ public final class RetrainingRun {
    */
   public record Outcome(TrainingRun.Result trained, String message, int exitCode) {}
 
+  /**
+   * Trains a new version under the model's lock and applies the gate; with model.warm-start =
+   * current, starts from production's weights, or from scratch (and says so) when there is no
+   * production version yet.
+   *
+   * @throws ModelStore.LockedException when another run holds the model
+   * @throws IllegalStateException when CURRENT points at a version that is not in the store
+   */
   public Outcome run(SparkSession spark) {
     ModelStore store = new ModelStore(settings.path(), settings.name(), spark.sparkContext().hadoopConfiguration());
     String givenRunId = settings.runId();
@@ -72,17 +80,22 @@ public final class RetrainingRun {
     }
     try (ModelStore.Lock lock = store.lock(runId)) {
       String version = store.runVersion(runId);
-      String current = store.current();
+      String current = store.production();
       if (store.hasVersion(version)) {
-        return finishWrittenVersion(spark, store, runId, version, current);
+        return finishWrittenVersion(spark, store, lock, runId, version, current);
       }
       String warmStart = job.model().warmStart();
+      String fromScratch = null;
       if ("current".equals(warmStart)) {
         if (current == null) {
-          throw new DataException("model.warm-start = current, but model " + store.name()
-              + " has no production version yet; train once without it");
+          // night one of a scheduled job: nothing to start from yet, and the scheduler cannot special-case it
+          fromScratch = "trained from scratch (model.warm-start = current, and model " + store.name()
+              + " had no production version to start from)";
+          LOG.info("{}", fromScratch);
+          warmStart = null;
+        } else {
+          warmStart = store.versionPath(current);
         }
-        warmStart = store.versionPath(current);
       }
       TrainingConfig config = job.requireTraining().toBuilder().checkpointDir(store.checkpointDir(runId)).build();
       AtomicReference<PromotionDecision> decision = new AtomicReference<>();
@@ -90,6 +103,9 @@ public final class RetrainingRun {
       facts.put("model", store.name() + " " + version);
       facts.put("run", runId);
       facts.put("production before this run", current == null ? "none" : current);
+      if (job.model().warmStart() != null) {
+        facts.put("warm start", fromScratch != null ? "none: " + fromScratch : warmStart);
+      }
       DnnModel production = current == null ? null
           : ModelReader.read(store.versionPath(current), spark.sparkContext().hadoopConfiguration(), "store");
       TrainingRun.Result result = training.run(spark, config, store.versionPath(version), false, warmStart, facts,
@@ -108,11 +124,11 @@ public final class RetrainingRun {
       String reason = decision.get().reason();
       boolean promoted = decision.get().promoted();
       if (promoted) {
-        store.setCurrent(version, settings.force() ? "force-promote" : "promote", reason);
+        lock.setCurrent(version, settings.force() ? "force-promote" : "promote", reason);
       }
       int exit = recordOutcome(store, runId, version, current, promoted, reason);
       return new Outcome(result, (promoted ? "promoted " + version + " to production" : "kept " + current
-          + " in production") + ": " + reason, exit);
+          + " in production") + ": " + reason + (fromScratch == null ? "" : "; " + fromScratch), exit);
     }
   }
 
@@ -120,8 +136,8 @@ public final class RetrainingRun {
    * An earlier attempt of this run wrote its version but died before moving the pointer: apply
    * the decision recorded in that version's metadata instead of training again.
    */
-  private Outcome finishWrittenVersion(SparkSession spark, ModelStore store, String runId, String version,
-      String current) {
+  private Outcome finishWrittenVersion(SparkSession spark, ModelStore store, ModelStore.Lock lock, String runId,
+      String version, String current) {
     DnnModel written = ModelReader.read(store.versionPath(version), spark.sparkContext().hadoopConfiguration(),
         "store");
     TrainingRecord.StoreRecord recorded = written.record().store();
@@ -130,7 +146,7 @@ public final class RetrainingRun {
     String reason = decision == null ? "no decision recorded" : decision.reason();
     LOG.info("run {} already wrote {}; applying its recorded decision", runId, version);
     if (promoted && !version.equals(current)) {
-      store.setCurrent(version, "promote", reason);
+      lock.setCurrent(version, "promote", reason);
     }
     int exit = recordOutcome(store, runId, version, current, promoted, reason);
     return new Outcome(null, "run " + runId + " had written " + version + " before it stopped; "

@@ -112,6 +112,7 @@ public final class TrainingRun {
     report.epochs(progress.epochs());
     EvaluationResult validation = fit.result.validationMetrics();
     report.comparison(validation, null, null);
+    report.testMetrics(model.record().testMetrics());
     if (validation != null && validation.confusion().length > 0) {
       report.confusion(validation.confusion(), validation.labels().toArray(new String[0]));
     }

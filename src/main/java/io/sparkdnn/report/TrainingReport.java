@@ -1,6 +1,7 @@
 package io.sparkdnn.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.results.ClassMetrics;
 import io.sparkdnn.results.DriftReport;
 import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.EvaluationResult;
@@ -18,27 +19,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.LookupPaintScale;
-import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.PaintScaleLegend;
-import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * report.html for a trained model: one self-contained page (charts are PNGs rendered by
  * JFreeChart and embedded as data URIs) with the promotion decision, the comparison with the
- * production model, learning curves, the confusion matrix or a residual plot, drift, every epoch,
- * the configuration, row counts and timings. The page checks on load that every chart decoded and
- * no script failed, and says so in {@code body[data-rendered]}.
+ * production model, the test metrics, learning curves, the confusion matrix (a heat map of counts,
+ * as an HTML table) or a residual plot, drift, every epoch, the configuration, row counts and
+ * timings. The page checks on load that every chart decoded and no script failed, and says so in
+ * {@code body[data-rendered]}; it also records its width against the window's
+ * ({@code data-page-width}, {@code data-window-width}) and which tables needed their sideways
+ * scroll box ({@code data-scrolled-tables}).
  */
 public final class TrainingReport {
   private final Map<String, String> facts = new LinkedHashMap<>();
@@ -46,6 +45,7 @@ public final class TrainingReport {
   private PromotionDecision decision;
   private EvaluationResult newMetrics;
   private EvaluationResult currentMetrics;
+  private EvaluationResult testMetrics;
   private String currentVersion;
   private long[][] confusion;
   private String[] classes;
@@ -81,6 +81,13 @@ public final class TrainingReport {
     return this;
   }
 
+  /** The new model's metrics on the test data (the "Test metrics" section); null leaves it out. */
+  public TrainingReport testMetrics(EvaluationResult test) {
+    this.testMetrics = test;
+    return this;
+  }
+
+  /** The validation confusion matrix, counts[actual][predicted] (K × K) over classes (K names). */
   public TrainingReport confusion(long[][] matrix, String[] classes) {
     this.confusion = matrix;
     this.classes = classes;
@@ -110,8 +117,13 @@ public final class TrainingReport {
         .append(esc(facts.getOrDefault("model", "spark-dnn model"))).append(" — training report</title>\n")
         .append("<style>body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
-            + "text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left}.ok{color:#060}.no{color:#a00}"
-            + "img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}</style>\n")
+            + "text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left;overflow-wrap:anywhere}"
+            + ".ok{color:#060}.no{color:#a00}img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}"
+            // a wide table scrolls inside its box instead of widening the page
+            + ".scroll{max-width:100%;overflow-x:auto}.scroll table{margin-bottom:0.5em}"
+            + "#epochs th{max-width:6.5em;white-space:normal;vertical-align:bottom}"
+            + "table.heat td{min-width:2.5em}table.heat td.diag{font-weight:bold}p.note{color:#555;font-size:90%}"
+            + "</style>\n")
         .append("<script>window.__errors=[];window.addEventListener('error',function(e){"
             + "window.__errors.push(e.message||'resource error')},true);</script>\n")
         .append("</head><body data-rendered=\"pending\">\n");
@@ -140,6 +152,9 @@ public final class TrainingReport {
       }
       h.append("</table>\n");
     }
+    if (testMetrics != null) {
+      h.append(testHtml());
+    }
     if (!epochs.isEmpty()) {
       h.append("<h2>Learning curves</h2>\n");
       h.append(img("loss", lossChart()));
@@ -149,7 +164,7 @@ public final class TrainingReport {
       }
     }
     if (confusion != null) {
-      h.append("<h2>Confusion matrix (validation)</h2>\n").append(img("confusion", confusionChart()));
+      h.append("<h2>Confusion matrix (validation)</h2>\n").append(confusionHtml());
     }
     if (residuals != null && residuals.length > 0) {
       h.append("<h2>Residuals (validation)</h2>\n").append(img("residuals", residualChart()));
@@ -158,30 +173,8 @@ public final class TrainingReport {
       h.append("<h2>Drift against the production model's training data</h2>\n");
       h.append(driftHtml());
     }
-    h.append("<h2>Epochs</h2>\n<table id=\"epochs\"><tr>");
-    List<String> columns = new ArrayList<>();
-    for (EpochMetrics e : epochs) {
-      e.toJson().fieldNames().forEachRemaining(k -> {
-        if (!columns.contains(k)) {
-          columns.add(k);
-        }
-      });
-    }
-    for (String c : columns) {
-      h.append("<th>").append(esc(c)).append("</th>");
-    }
-    h.append("</tr>\n");
-    for (EpochMetrics e : epochs) {
-      JsonNode record = e.toJson();
-      h.append("<tr class=\"epoch\" data-epoch=\"").append(e.epoch()).append("\">");
-      for (String c : columns) {
-        JsonNode v = record.get(c);
-        h.append("<td>").append(v == null ? "" : v.isIntegralNumber() ? esc(v.asText()) : num(v.asDouble()))
-            .append("</td>");
-      }
-      h.append("</tr>\n");
-    }
-    h.append("</table>\n<h2>Configuration</h2>\n<table>");
+    h.append(epochsHtml());
+    h.append("<h2>Configuration</h2>\n<table>");
     config.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
         .append(esc(v)).append("</td></tr>"));
     h.append("</table>\n");
@@ -189,7 +182,14 @@ public final class TrainingReport {
         + "document.querySelectorAll('img').forEach(function(i){if(!i.complete||i.naturalWidth===0)bad.push(i.id)});"
         + "var errs=window.__errors;document.body.setAttribute('data-rendered',"
         + "bad.length||errs.length?'broken: '+bad.concat(errs).join(', '):'ok');"
-        + "document.body.setAttribute('data-images',document.querySelectorAll('img').length);});</script>\n");
+        + "document.body.setAttribute('data-images',document.querySelectorAll('img').length);"
+        // layout facts for readers and tests: how wide the page is against the window, and which
+        // tables need their scroll box (wider than the page can show)
+        + "document.body.setAttribute('data-window-width',document.documentElement.clientWidth);"
+        + "document.body.setAttribute('data-page-width',document.documentElement.scrollWidth);"
+        + "var wide=[];document.querySelectorAll('.scroll').forEach(function(s){"
+        + "if(s.scrollWidth>s.clientWidth)wide.push(s.firstElementChild.id)});"
+        + "document.body.setAttribute('data-scrolled-tables',wide.join(' '));});</script>\n");
     h.append("</body></html>\n");
     return h.toString();
   }
@@ -264,44 +264,132 @@ public final class TrainingReport {
     return new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
   }
 
-  private JFreeChart confusionChart() {
+  /**
+   * The epochs table. It shows what a reader compares across epochs — losses, quality, the
+   * learning rate, time and speed — in about ten columns with wrapping headers, so that it fits a
+   * 1280-px window; metrics.jsonl has every field. Columns without a value in any epoch are left
+   * out. The table sits in a box that scrolls sideways on narrower windows rather than widening
+   * the page.
+   */
+  private String epochsHtml() {
+    List<EpochColumn> columns = new ArrayList<>();
+    for (EpochColumn c : EPOCH_COLUMNS) {
+      if (epochs.stream().anyMatch(e -> c.shown(c.value.applyAsDouble(e)))) {
+        columns.add(c);
+      }
+    }
+    StringBuilder h = new StringBuilder("<h2>Epochs</h2>\n<div class=\"scroll\"><table id=\"epochs\"><tr>");
+    for (EpochColumn c : columns) {
+      h.append("<th title=\"").append(c.key).append(" in metrics.jsonl\">").append(esc(c.header)).append("</th>");
+    }
+    h.append("</tr>\n");
+    for (EpochMetrics e : epochs) {
+      h.append("<tr class=\"epoch\" data-epoch=\"").append(e.epoch()).append("\">");
+      for (EpochColumn c : columns) {
+        double v = c.value.applyAsDouble(e);
+        h.append("<td>").append(Double.isNaN(v) ? "" : c.format.apply(v)).append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</table></div>\n<p class=\"note\">Every field of every epoch is in metrics.jsonl.</p>\n");
+    return h.toString();
+  }
+
+  /** A column of the epochs table: header, metrics.jsonl key, value (NaN: none), format. */
+  private record EpochColumn(String header, String key, ToDoubleFunction<EpochMetrics> value,
+      DoubleFunction<String> format, boolean hiddenWhenZero) {
+    boolean shown(double v) {
+      return !Double.isNaN(v) && !(hiddenWhenZero && v == 0);
+    }
+  }
+
+  private static final List<EpochColumn> EPOCH_COLUMNS = List.of(
+      new EpochColumn("epoch", "epoch", EpochMetrics::epoch, v -> String.valueOf((long) v), false),
+      new EpochColumn("train loss", "train_loss", EpochMetrics::trainLoss, TrainingReport::num, false),
+      new EpochColumn("train accuracy", "train_accuracy", EpochMetrics::trainAccuracy, TrainingReport::num, false),
+      new EpochColumn("val loss", "val_loss", EpochMetrics::valLoss, TrainingReport::num, false),
+      new EpochColumn("val accuracy", "val_accuracy", EpochMetrics::valAccuracy, TrainingReport::num, false),
+      new EpochColumn("val RMSE", "val_rmse", EpochMetrics::valRmse, TrainingReport::num, false),
+      new EpochColumn("val MAE", "val_mae", EpochMetrics::valMae, TrainingReport::num, false),
+      new EpochColumn("val R²", "val_r2", EpochMetrics::valR2, TrainingReport::num, false),
+      new EpochColumn("learning rate", "learning_rate", EpochMetrics::learningRate, TrainingReport::num, false),
+      new EpochColumn("seconds", "epoch_seconds", EpochMetrics::epochSeconds,
+          v -> String.format(Locale.ROOT, "%.2f", v), false),
+      new EpochColumn("rows / s", "rows_per_second", EpochMetrics::rowsPerSecond,
+          v -> String.format(Locale.ROOT, "%,.0f", v), false),
+      new EpochColumn("retries", "retries", EpochMetrics::retries, v -> String.valueOf((long) v), true));
+
+  /**
+   * The confusion matrix as a heat map: an HTML table whose cells hold the counts (exact,
+   * selectable, readable at any K) on a white-to-blue shade of count / largest count; the diagonal
+   * is bold and each row ends with its total.
+   */
+  private String confusionHtml() {
     int k = confusion.length;
-    double[][] xyz = new double[3][k * k];
     long max = 1;
     for (long[] row : confusion) {
       for (long v : row) {
         max = Math.max(max, v);
       }
     }
+    StringBuilder h = new StringBuilder("<div class=\"scroll\"><table id=\"confusion\" class=\"heat\">")
+        .append("<tr><th class=\"l\">actual \\ predicted</th>");
+    for (int p = 0; p < k; p++) {
+      h.append("<th>").append(esc(className(p))).append("</th>");
+    }
+    h.append("<th>rows</th></tr>\n");
     for (int a = 0; a < k; a++) {
+      h.append("<tr><th class=\"l\">").append(esc(className(a))).append("</th>");
+      long total = 0;
       for (int p = 0; p < k; p++) {
-        int i = a * k + p;
-        xyz[0][i] = p;
-        xyz[1][i] = a;
-        xyz[2][i] = confusion[a][p];
+        long v = confusion[a][p];
+        total += v;
+        float t = (float) v / max;
+        Color c = new Color(1f - 0.85f * t, 1f - 0.6f * t, 1f - 0.25f * t);
+        h.append("<td").append(a == p ? " class=\"diag\"" : "")
+            .append(String.format(Locale.ROOT, " style=\"background:#%02x%02x%02x;color:%s\"", c.getRed(),
+                c.getGreen(), c.getBlue(), t > 0.55f ? "#fff" : "#222"))
+            .append(" data-actual=\"").append(a).append("\" data-predicted=\"").append(p).append("\">")
+            .append(v).append("</td>");
+      }
+      h.append("<td>").append(total).append("</td></tr>\n");
+    }
+    h.append("</table></div>\n<p class=\"note\">Rows: actual class; columns: predicted class; "
+        + "the shade grows with the count (largest: ").append(max).append(").</p>\n");
+    return h.toString();
+  }
+
+  private String className(int i) {
+    return classes != null && i < classes.length ? classes[i] : String.valueOf(i);
+  }
+
+  /** The new model on the test data: the metrics, and per class (or label) precision, recall, F1. */
+  private String testHtml() {
+    StringBuilder h = new StringBuilder("<h2>Test metrics</h2>\n<table id=\"test-metrics\"><tr>"
+        + "<th class=\"l\">metric</th><th>test</th></tr>");
+    metricRow(h, "rows", testMetrics.rows(), null);
+    if (testMetrics.skippedRows() > 0) {
+      metricRow(h, "skipped rows", testMetrics.skippedRows(), null);
+    }
+    for (String key : new String[] {"loss", "accuracy", "macro_f1", "hamming_accuracy", "rmse", "mae", "r2"}) {
+      double v = metricValue(testMetrics, key);
+      if (!Double.isNaN(v)) {
+        metricRow(h, key, v, null);
       }
     }
-    DefaultXYZDataset data = new DefaultXYZDataset();
-    data.addSeries("counts", xyz);
-    SymbolAxis x = new SymbolAxis("predicted", classes);
-    SymbolAxis y = new SymbolAxis("actual", classes);
-    y.setInverted(true);
-    XYBlockRenderer renderer = new XYBlockRenderer();
-    LookupPaintScale scale = new LookupPaintScale(0, max + 1, Color.WHITE);
-    for (int step = 0; step <= 20; step++) {
-      float t = step / 20f;
-      scale.add(max * t, new Color(1f - 0.85f * t, 1f - 0.6f * t, 1f - 0.25f * t));
+    h.append("</table>\n");
+    if (!testMetrics.perClass().isEmpty()) {
+      h.append("<div class=\"scroll\"><table id=\"test-per-class\"><tr><th class=\"l\">")
+          .append(testMetrics.task() == Task.MULTILABEL ? "label" : "class")
+          .append("</th><th>precision</th><th>recall</th><th>F1</th><th>rows</th></tr>");
+      for (ClassMetrics c : testMetrics.perClass()) {
+        h.append("<tr><td class=\"l\">").append(esc(c.name())).append("</td><td>").append(num(c.precision()))
+            .append("</td><td>").append(num(c.recall())).append("</td><td>").append(num(c.f1())).append("</td><td>")
+            .append(c.support()).append("</td></tr>");
+      }
+      h.append("</table></div>\n");
     }
-    renderer.setPaintScale(scale);
-    XYPlot plot = new XYPlot(data, x, y, renderer);
-    plot.setBackgroundPaint(Color.WHITE);
-    JFreeChart chart = new JFreeChart("Confusion matrix (rows: actual, columns: predicted)",
-        JFreeChart.DEFAULT_TITLE_FONT, plot, false);
-    PaintScaleLegend legend = new PaintScaleLegend(scale, new NumberAxis("rows"));
-    legend.setPosition(RectangleEdge.RIGHT);
-    legend.setMargin(4, 4, 40, 4);
-    chart.addSubtitle(legend);
-    return chart;
+    return h.toString();
   }
 
   private JFreeChart residualChart() {
@@ -366,10 +454,31 @@ public final class TrainingReport {
       return "";
     }
     if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      return Double.isNaN(d) ? "" : String.format(Locale.ROOT, Math.abs(d) >= 1000 ? "%,.1f" : "%.4f", d);
+      return num(((Number) v).doubleValue());
     }
     return esc(String.valueOf(v));
+  }
+
+  /**
+   * A measured value for a table: 4 decimals (0.8953), thousands grouped from 1000 on
+   * (12,345.6), and below 0.01 four significant digits (0.005000, 1.000e-05) so that a small
+   * learning rate or loss never shows as 0.0000. NaN is empty.
+   */
+  static String num(double d) {
+    if (Double.isNaN(d)) {
+      return "";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "∞" : "−∞";
+    }
+    double a = Math.abs(d);
+    if (a >= 1000) {
+      return String.format(Locale.ROOT, "%,.1f", d);
+    }
+    if (a != 0 && a < 0.01) {
+      return String.format(Locale.ROOT, "%.4g", d);
+    }
+    return String.format(Locale.ROOT, "%.4f", d);
   }
 
   private static String esc(String s) {

@@ -3,17 +3,23 @@ package io.sparkdnn.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -25,6 +31,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Versioned models of one name on any Hadoop filesystem:
@@ -33,25 +41,68 @@ import org.apache.hadoop.fs.Path;
  *   STORE/NAME/v000001-20261127T101500Z/   a model directory (never overwritten)
  *   STORE/NAME/CURRENT                      the production version (replaced atomically)
  *   STORE/NAME/history.jsonl                every pointer change: time, action, from, to, reason
- *   STORE/NAME/LOCK                         the run that holds the name (created exclusively)
+ *   STORE/NAME/LOCK                         the run or command that holds the name (created exclusively)
+ *   STORE/NAME/LOCK.takeover-HASH           a claim on a dead attempt's LOCK while it is being taken over
  *   STORE/NAME/runs/RUN-ID/                 a run's version id, checkpoints and outcome
  * </pre>
  *
  * Every file lands via a temporary name and an atomic rename, so a scheduler never reads half of
  * one. Version ids sort in creation order: a sequence number, then the UTC time.
+ *
+ * <p><b>The lock.</b> Whoever creates {@code LOCK} holds the name; everything that changes the
+ * store's state — a training run, {@code promote}, {@code rollback}, {@code prune} — holds it, so
+ * the pointer, the history and the set of versions change under one owner at a time. The
+ * mechanism is one operation, "create this file only if it does not exist, atomically", taken
+ * from the filesystem that can do it:
+ *
+ * <ul>
+ *   <li>local files: {@code open(O_CREAT|O_EXCL)} through java.nio ({@code CREATE_NEW}). Hadoop's
+ *       {@code RawLocalFileSystem.create(path, overwrite=false)} is not atomic: it checks
+ *       {@code exists()} and then opens the file with truncation, so two callers can both pass the
+ *       check and both "create" the lock;
+ *   <li>HDFS and other Hadoop filesystems: {@code FileSystem.create(path, overwrite=false)}. On
+ *       HDFS the NameNode checks and creates the file under its namespace lock, so exactly one
+ *       client succeeds and the others get {@code FileAlreadyExistsException}. (Object stores give
+ *       the same only where their connector makes this create conditional.)
+ * </ul>
+ *
+ * The lock's text names its owner (run id, host, pid, start) and carries a random token, so no
+ * two locks ever have the same text: a release, a check that the lock is still ours, and a
+ * takeover all compare the exact text.
+ *
+ * <p><b>Takeover.</b> A new attempt of the same run id may take the lock over when the attempt
+ * that holds it is gone (same host, its process no longer alive). Two such retries can race, so
+ * deleting the dead lock is guarded: a retry first creates {@code LOCK.takeover-HASH} exclusively
+ * (HASH of the dead lock's text, by the same atomic create), then checks that {@code LOCK} still
+ * has that text, and only then deletes it and creates its own. Only the claim's holder can
+ * delete a lock with that text (its dead owner cannot release it, and the text never comes back
+ * once gone), so the check cannot go stale between reading and deleting; a retry that loses the
+ * claim is refused like any other run.
  */
 public final class ModelStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern VERSION = Pattern.compile("v(\\d{6})-\\d{8}T\\d{6}Z");
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final String LOCK = "LOCK";
+  private static final String TAKEOVER = "LOCK.takeover-";
+  /** How often lock() retries when the lock changes under it (released, taken over) before giving up. */
+  private static final int LOCK_ATTEMPTS = 5;
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;
   private final FileContext files;
   private final Path dir;
   private final String name;
+  private final boolean local;
 
+  /**
+   * Opens (without creating anything) model {@code name} of the store at {@code store}.
+   *
+   * @throws IllegalArgumentException when the name has characters other than letters, digits, '.', '_', '-'
+   * @throws UncheckedIOException when the store's filesystem cannot be reached
+   */
   public ModelStore(String store, String name, Configuration conf) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("model name '" + name + "' (--name / store.name) may use letters, digits, "
@@ -64,6 +115,7 @@ public final class ModelStore {
       this.dir = fs.makeQualified(new Path(root, name));
       this.files = FileContext.getFileContext(dir.toUri(), conf);
       this.name = name;
+      this.local = "file".equals(dir.toUri().getScheme());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the model store " + store + ": " + e.getMessage(), e);
     }
@@ -88,7 +140,7 @@ public final class ModelStore {
     return String.format("v%06d-%s", next, STAMP.format(Instant.now()));
   }
 
-  /** Version ids, oldest first. */
+  /** Version ids, oldest first: every directory named like a version, readable or not. */
   public List<String> versions() {
     List<String> out = new ArrayList<>();
     try {
@@ -112,43 +164,106 @@ public final class ModelStore {
     return m.matches() ? Integer.parseInt(m.group(1)) : 0;
   }
 
-  /** The production version, or null when none has been promoted. */
+  // --- reading versions: what is readable, and what is wrong with what is not
+
+  /**
+   * A version as {@code dnn list} shows it: its metadata.json, or why it cannot be read.
+   *
+   * @param metadata the parsed metadata.json; null when the version is broken
+   * @param problem what is wrong (one line, no path prefix); null when the version is readable
+   */
+  public record VersionInfo(String version, JsonNode metadata, String problem) {
+    public boolean broken() {
+      return problem != null;
+    }
+  }
+
+  /** Every version, oldest first, each readable or marked broken; never fails because one is broken. */
+  public List<VersionInfo> survey() {
+    List<VersionInfo> out = new ArrayList<>();
+    for (String v : versions()) {
+      try {
+        out.add(new VersionInfo(v, readMetadata(v), null));
+      } catch (BrokenVersionException e) {
+        out.add(new VersionInfo(v, null, e.problem));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The metadata.json of {@code version}.
+   *
+   * @throws IllegalArgumentException when there is no such version
+   * @throws BrokenVersionException when its directory has no readable, valid metadata.json
+   */
+  public JsonNode metadata(String version) {
+    if (!hasVersion(version)) {
+      throw new IllegalArgumentException("no version " + version + " of model " + name + "; `dnn list` shows them");
+    }
+    return readMetadata(version);
+  }
+
+  private JsonNode readMetadata(String version) {
+    Path file = new Path(new Path(dir, version), "metadata.json");
+    String text;
+    try {
+      text = readText(file);
+    } catch (UncheckedIOException e) {
+      throw new BrokenVersionException(name, version, "metadata.json cannot be read (" + e.getCause().getMessage() + ")");
+    }
+    if (text == null) {
+      throw new BrokenVersionException(name, version, "it has no metadata.json (an interrupted copy or a deleted file?)");
+    }
+    try {
+      JsonNode m = JSON.readTree(text);
+      if (m == null || !m.isObject()) {
+        throw new BrokenVersionException(name, version, "its metadata.json is not a JSON object");
+      }
+      return m;
+    } catch (IOException e) {
+      throw new BrokenVersionException(name, version, "its metadata.json is not valid JSON ("
+          + e.getMessage().split("\n", 2)[0] + ")");
+    }
+  }
+
+  /** A version directory without a readable metadata.json. */
+  public static final class BrokenVersionException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+    private final String problem;
+
+    BrokenVersionException(String model, String version, String problem) {
+      super("version " + version + " of model " + model + " is broken: " + problem);
+      this.problem = problem;
+    }
+  }
+
+  // --- the production pointer
+
+  /** What CURRENT says, as written: null when none has been promoted (the version may be missing). */
   public String current() {
     String text = readText(new Path(dir, "CURRENT"));
     return text == null ? null : text.trim();
   }
 
-  /** Points production at {@code version} and records why; returns the version it replaced. */
-  public String setCurrent(String version, String action, String reason) {
-    if (!hasVersion(version)) {
-      throw new IllegalArgumentException("no version " + version + " of model " + name + "; `dnn list` shows them");
+  /**
+   * The production version, checked: null when none has been promoted.
+   *
+   * @throws IllegalStateException when CURRENT names a version that is not in the store
+   */
+  public String production() {
+    String current = current();
+    if (current != null && !hasVersion(current)) {
+      throw new IllegalStateException(danglingCurrent(current));
     }
-    String previous = current();
-    writeAtomically(new Path(dir, "CURRENT"), version + "\n");
-    appendHistory(new PointerChange(Instant.now().toString(), action, previous, version, reason).toJson().toString());
-    return previous;
+    return current;
   }
 
-  /** Moves production back to the version it was before the current one; returns that version. */
-  public String rollback(String reason) {
-    String current = current();
-    if (current == null) {
-      throw new IllegalStateException("model " + name + " has no production version to roll back from");
-    }
-    List<PointerChange> history = history();
-    for (int i = history.size() - 1; i >= 0; i--) {
-      PointerChange e = history.get(i);
-      if (current.equals(e.to()) && e.from() != null && !e.from().isEmpty()) {
-        String target = e.from();
-        if (!hasVersion(target)) {
-          throw new IllegalStateException("the version before " + current + " was " + target
-              + ", which no longer exists (pruned?); promote another with `dnn promote`");
-        }
-        setCurrent(target, "rollback", reason);
-        return target;
-      }
-    }
-    throw new IllegalStateException("no earlier production version of " + name + " to roll back to");
+  /** The line that says CURRENT points at nothing, and what to do. */
+  public String danglingCurrent(String current) {
+    return "CURRENT of model " + name + " points at " + (current.isEmpty() ? "nothing (it is empty)" : current
+        + ", which is not a version of it (deleted?)") + "; make a version production with "
+        + "`dnn promote --store … --name " + name + " VERSION` (`dnn list` shows them)";
   }
 
   /** Pointer changes, oldest first. */
@@ -169,126 +284,244 @@ public final class ModelStore {
     return out;
   }
 
-  private void appendHistory(String line) {
-    String existing = readText(new Path(dir, "history.jsonl"));
-    writeAtomically(new Path(dir, "history.jsonl"), (existing == null ? "" : existing) + line + "\n");
+  /**
+   * Makes {@code version} production by hand, under the lock; returns the version it replaced.
+   *
+   * @throws LockedException while a run or another command holds the model
+   * @throws IllegalArgumentException when there is no such version
+   */
+  public String promote(String version, String reason) {
+    try (Lock lock = lock("dnn promote")) {
+      return lock.setCurrent(version, "manual-promote", reason);
+    }
   }
 
   /**
-   * Deletes the oldest versions beyond the newest {@code keep}, never the production version nor
-   * the one a rollback would return to. Returns the deleted ids.
+   * Moves production back to the version it was before the current one, under the lock; returns that version.
+   *
+   * @throws LockedException while a run or another command holds the model
+   * @throws IllegalStateException when there is no earlier production version, or it was deleted
+   */
+  public String rollback(String reason) {
+    try (Lock lock = lock("dnn rollback")) {
+      return lock.rollback(reason);
+    }
+  }
+
+  /**
+   * Deletes the oldest versions beyond the newest {@code keep}, under the lock, never the
+   * production version nor the one a rollback would return to. Returns the deleted ids.
+   *
+   * @throws LockedException while a run or another command holds the model
+   * @throws IllegalArgumentException when keep &lt; 1
    */
   public List<String> prune(int keep) {
     if (keep < 1) {
       throw new IllegalArgumentException("--keep must be at least 1, found " + keep);
     }
-    List<String> versions = versions();
-    String current = current();
-    String rollbackTarget = null;
-    for (PointerChange e : history()) {
-      if (current != null && current.equals(e.to()) && e.from() != null) {
-        rollbackTarget = e.from();
+    try (Lock lock = lock("dnn prune")) {
+      return lock.prune(keep);
+    }
+  }
+
+  // --- the lock
+
+  /**
+   * Takes the name for one run (or a command such as "dnn promote"); refused while anyone else
+   * holds it. A new attempt of the same run id takes over the lock when the attempt that holds it
+   * is gone (same host, its process no longer alive), so that a scheduler's retry after a crash
+   * needs no manual unlock; of several such retries racing, one wins.
+   *
+   * @throws LockedException when another run, command or live attempt holds the name
+   * @throws UncheckedIOException when the lock cannot be written
+   */
+  public Lock lock(String runId) {
+    Path lock = new Path(dir, LOCK);
+    String mine = ownerText(runId);
+    mkdirs(dir);
+    String held = null;
+    for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      if (createExclusively(lock, mine)) {
+        return new Lock(lock, mine);
+      }
+      held = readText(lock);
+      if (held == null) {
+        continue; // released between our create and our read
+      }
+      if (!isDeadAttemptOf(held, runId)) {
+        break;
+      }
+      if (takeOver(lock, held, mine, runId)) {
+        return new Lock(lock, mine);
       }
     }
-    List<String> deleted = new ArrayList<>();
-    for (int i = 0; i < versions.size() - keep; i++) {
-      String v = versions.get(i);
-      if (v.equals(current) || v.equals(rollbackTarget)) {
-        continue;
-      }
-      try {
-        fs.delete(new Path(dir, v), true);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete " + v + ": " + e.getMessage(), e);
-      }
-      deleted.add(v);
-    }
-    return deleted;
+    throw new LockedException(lockMessage(held == null ? readText(lock) : held));
   }
 
   /**
-   * Takes the name for one run; another run is refused while the lock exists. A new attempt of
-   * the same run id takes over the lock when the attempt that holds it is gone (same host, its
-   * process no longer alive), so that a scheduler's retry after a crash needs no manual unlock.
+   * Replaces the lock of a dead attempt, {@code dead}, by {@code mine}; false when the lock
+   * changed meanwhile (the caller looks again).
+   *
+   * @throws LockedException when another attempt is taking the same dead lock over
    */
-  public Lock lock(String runId) {
-    Path lock = new Path(dir, "LOCK");
-    String held = readText(lock);
-    if (held != null && isDeadAttemptOf(held, runId)) {
-      org.slf4j.LoggerFactory.getLogger(ModelStore.class).warn(
-          "taking over the lock of an earlier attempt of run {} that is no longer alive", runId);
-      breakLock();
+  private boolean takeOver(Path lock, String dead, String mine, String runId) {
+    Path claim = new Path(dir, TAKEOVER + digest(dead));
+    if (!createExclusively(claim, mine)) {
+      throw new LockedException(lockMessage(dead) + "; that attempt is dead, and another attempt of run " + runId
+          + " is taking its lock over (" + claim.getName() + ")");
     }
+    try {
+      if (!dead.equals(readText(lock))) {
+        return false;
+      }
+      LOG.warn("taking over the lock of an earlier attempt of run {} that is no longer alive: {}", runId, dead.trim());
+      delete(lock);
+      return createExclusively(lock, mine);
+    } finally {
+      delete(claim);
+    }
+  }
+
+  private String ownerText(String runId) {
     ObjectNode owner = JSON.createObjectNode();
     owner.put("run_id", runId);
     owner.put("host", host());
     owner.put("pid", ProcessHandle.current().pid());
     owner.put("since", Instant.now().toString());
-    try {
-      fs.mkdirs(dir);
-      try (OutputStream out = fs.create(lock, false)) {
-        out.write(owner.toString().getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (FileAlreadyExistsException e) {
-      throw new LockedException(lockMessage(readText(lock)));
-    } catch (IOException e) {
-      if (exists(lock)) {
-        throw new LockedException(lockMessage(readText(lock)));
-      }
-      throw new UncheckedIOException("cannot lock model " + name + ": " + e.getMessage(), e);
-    }
-    return new Lock(lock, runId);
+    owner.put("token", UUID.randomUUID().toString());
+    return owner.toString() + "\n";
   }
 
   private String lockMessage(String owner) {
-    String who = owner == null ? "another run" : owner;
-    try {
-      JsonNode o = JSON.readTree(owner);
-      who = "run " + o.path("run_id").asText() + " (pid " + o.path("pid").asText() + " on "
-          + o.path("host").asText() + ", since " + o.path("since").asText() + ")";
-    } catch (IOException | RuntimeException e) {
-      // show the raw text
-    }
-    return "model " + name + " is locked by " + who + "; if that run is no longer alive, break the lock "
+    return "model " + name + " is locked by " + describe(owner) + "; if that run is no longer alive, break the lock "
         + "with `dnn unlock --store … --name " + name + "`";
   }
 
   private static boolean isDeadAttemptOf(String owner, String runId) {
     try {
       JsonNode o = JSON.readTree(owner);
-      return runId.equals(o.path("run_id").asText()) && host().equals(o.path("host").asText())
+      return o != null && runId.equals(o.path("run_id").asText()) && host().equals(o.path("host").asText())
+          && o.path("pid").canConvertToLong()
           && ProcessHandle.of(o.path("pid").asLong()).map(h -> !h.isAlive()).orElse(true);
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** Removes the lock whoever holds it; returns what it said, or null if there was none. */
+  /**
+   * Removes the lock whoever holds it, and any takeover claims; returns what the lock said, or
+   * null if there was none. For a lock whose run died where it cannot be told dead (another
+   * host); the caller vouches that no run is alive.
+   */
   public String breakLock() {
-    Path lock = new Path(dir, "LOCK");
+    Path lock = new Path(dir, LOCK);
     String owner = readText(lock);
+    delete(lock);
     try {
-      fs.delete(lock, false);
+      if (fs.exists(dir)) {
+        for (FileStatus s : fs.listStatus(dir)) {
+          if (s.getPath().getName().startsWith(TAKEOVER)) {
+            delete(s.getPath());
+          }
+        }
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + lock + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
     return owner;
   }
 
-  /** The name held for a run; released on close if it is still ours. */
+  /**
+   * The name held for one run or command. Every change of the pointer and every deletion of
+   * versions goes through a lock, and each checks first that the lock is still this one (not
+   * broken with {@code dnn unlock} and taken by another run meanwhile). Released on close if it
+   * is still ours.
+   */
   public final class Lock implements AutoCloseable {
     private final Path path;
-    private final String runId;
+    private final String owner;
 
-    private Lock(Path path, String runId) {
+    private Lock(Path path, String owner) {
       this.path = path;
-      this.runId = runId;
+      this.owner = owner;
+    }
+
+    /**
+     * Points production at {@code version} and records why in history.jsonl; returns the version
+     * it replaced (null when there was none).
+     *
+     * @throws IllegalArgumentException when there is no such version
+     * @throws IllegalStateException when this lock was broken meanwhile
+     */
+    public String setCurrent(String version, String action, String reason) {
+      checkHeld();
+      if (!hasVersion(version)) {
+        throw new IllegalArgumentException("no version " + version + " of model " + name + "; `dnn list` shows them");
+      }
+      String previous = current();
+      writeAtomically(new Path(dir, "CURRENT"), version + "\n");
+      appendHistory(new PointerChange(Instant.now().toString(), action, previous, version, reason).toJson().toString());
+      return previous;
+    }
+
+    /**
+     * Moves production back to the version it was before the current one; returns that version.
+     *
+     * @throws IllegalStateException when there is no production version, no earlier one, or it was deleted
+     */
+    public String rollback(String reason) {
+      checkHeld();
+      String current = current();
+      if (current == null) {
+        throw new IllegalStateException("model " + name + " has no production version to roll back from");
+      }
+      String target = rollbackTarget(current);
+      if (target == null) {
+        throw new IllegalStateException("no earlier production version of " + name + " to roll back to");
+      }
+      if (!hasVersion(target)) {
+        throw new IllegalStateException("the version before " + current + " was " + target
+            + ", which no longer exists (pruned?); promote another with `dnn promote`");
+      }
+      setCurrent(target, "rollback", reason);
+      return target;
+    }
+
+    /** See {@link ModelStore#prune(int)}. */
+    public List<String> prune(int keep) {
+      checkHeld();
+      List<String> versions = versions();
+      String current = current();
+      String keepForRollback = current == null ? null : rollbackTarget(current);
+      List<String> deleted = new ArrayList<>();
+      for (int i = 0; i < versions.size() - keep; i++) {
+        String v = versions.get(i);
+        if (v.equals(current) || v.equals(keepForRollback)) {
+          continue;
+        }
+        try {
+          fs.delete(new Path(dir, v), true);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot delete " + v + ": " + e.getMessage(), e);
+        }
+        deleted.add(v);
+      }
+      return deleted;
+    }
+
+    /** @throws IllegalStateException when LOCK no longer holds this lock's text */
+    public void checkHeld() {
+      String now = readText(path);
+      if (!owner.equals(now)) {
+        throw new IllegalStateException("the lock of model " + name + " was broken while " + describe(owner)
+            + " held it" + (now == null ? "" : ", and " + describe(now) + " holds it now")
+            + "; nothing was changed");
+      }
     }
 
     @Override
     public void close() {
-      String owner = readText(path);
-      if (owner != null && owner.contains("\"run_id\":\"" + runId + "\"")) {
+      if (owner.equals(readText(path))) {
         try {
           fs.delete(path, false);
         } catch (IOException e) {
@@ -296,6 +529,41 @@ public final class ModelStore {
         }
       }
     }
+  }
+
+  /** Who a lock's text names: "run ID (pid P on HOST, since T)", "`dnn prune` (…)", or the raw text. */
+  private static String describe(String owner) {
+    if (owner == null || owner.isBlank()) {
+      return "another run (its LOCK is empty: being written, or its writer died)";
+    }
+    try {
+      JsonNode o = JSON.readTree(owner);
+      if (o != null && o.hasNonNull("run_id")) {
+        String runId = o.path("run_id").asText();
+        return (runId.startsWith("dnn ") ? "`" + runId + "`" : "run " + runId) + " (pid " + o.path("pid").asText()
+            + " on " + o.path("host").asText() + ", since " + o.path("since").asText() + ")";
+      }
+    } catch (IOException e) {
+      // not JSON: show the raw text
+    }
+    return "\"" + owner.trim() + "\"";
+  }
+
+  /** The version production pointed to before it became {@code current}; null when none. */
+  private String rollbackTarget(String current) {
+    List<PointerChange> history = history();
+    for (int i = history.size() - 1; i >= 0; i--) {
+      PointerChange e = history.get(i);
+      if (current.equals(e.to()) && e.from() != null && !e.from().isEmpty()) {
+        return e.from();
+      }
+    }
+    return null;
+  }
+
+  private void appendHistory(String line) {
+    String existing = readText(new Path(dir, "history.jsonl"));
+    writeAtomically(new Path(dir, "history.jsonl"), (existing == null ? "" : existing) + line + "\n");
   }
 
   /** Refused because another run holds the name. */
@@ -359,6 +627,23 @@ public final class ModelStore {
     }
   }
 
+  private void mkdirs(Path p) {
+    try {
+      fs.mkdirs(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void delete(Path p) {
+    try {
+      fs.delete(p, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The file's text, or null when it does not exist (also when it is deleted while we look). */
   private String readText(Path p) {
     try {
       if (!fs.exists(p)) {
@@ -367,8 +652,58 @@ public final class ModelStore {
       try (InputStream in = fs.open(p)) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
+    } catch (FileNotFoundException e) {
+      return null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates {@code target} with {@code text} if, and only if, it does not exist, in one atomic
+   * step of the filesystem (see the class comment); false when it exists. A file we created but
+   * could not finish writing is removed again.
+   */
+  private boolean createExclusively(Path target, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (local) {
+      java.nio.file.Path file = java.nio.file.Path.of(target.toUri());
+      OutputStream out;
+      try {
+        out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + target + ": " + e.getMessage(), e);
+      }
+      writeAndClose(out, bytes, target);
+      return true;
+    }
+    OutputStream out;
+    try {
+      out = fs.create(target, false);
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      if (exists(target)) {
+        return false; // filesystems that report "exists" as a plain IOException
+      }
+      throw new UncheckedIOException("cannot create " + target + ": " + e.getMessage(), e);
+    }
+    writeAndClose(out, bytes, target);
+    return true;
+  }
+
+  private void writeAndClose(OutputStream out, byte[] bytes, Path target) {
+    try (out) {
+      out.write(bytes);
+    } catch (IOException e) {
+      try {
+        fs.delete(target, false);
+      } catch (IOException ignored) {
+        // the message below says what failed
+      }
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
     }
   }
 
@@ -388,6 +723,15 @@ public final class ModelStore {
         // best effort
       }
       throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String digest(String text) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JVM has SHA-256", e);
     }
   }
 

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.data.SyntheticData;
+import io.sparkdnn.report.Chromium;
 import io.sparkdnn.store.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +27,7 @@ class StoreTest {
   @TempDir static Path dir;
   static String data;
   static String shifted;
+  static String test;
   static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
@@ -34,6 +35,8 @@ class StoreTest {
     SparkSession spark = SparkTestSession.get();
     data = dir.resolve("species.parquet").toString();
     SyntheticData.multiclass(spark, 3000, 5).write().parquet(data);
+    test = dir.resolve("species-test.parquet").toString();
+    SyntheticData.multiclass(spark, 1000, 6).write().parquet(test);
     shifted = dir.resolve("shifted.parquet").toString();
     SyntheticData.multiclass(spark, 3000, 5)
         .selectExpr("id", "species", "transform(features, (x, i) -> IF(i < 3, x + 3.0, x)) AS features")
@@ -63,6 +66,13 @@ class StoreTest {
     try (Stream<Path> s = Files.list(store.resolve(name))) {
       return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("v")).sorted().toList();
     }
+  }
+
+  /** The command failed with exactly one line on stderr, {@code error: } + {@code message}, and no stack trace. */
+  static void assertError(Cli cli, String message) {
+    assertEquals(1, cli.status, cli.toString());
+    assertEquals("error: " + message + System.lineSeparator(), cli.err, "exactly one error line, no stack trace");
+    assertFalse(cli.err.contains("\tat "), cli.err);
   }
 
   @Test
@@ -174,7 +184,7 @@ class StoreTest {
     assertEquals(0, train(store, "c", "--run-id", "second").status);
     String v2 = current(store, "c");
     Files.delete(store.resolve("c/runs/second/DONE"));
-    new ModelStore(store.toString(), "c", new Configuration()).setCurrent(v1, "test", "as if the pointer never moved");
+    new ModelStore(store.toString(), "c", new Configuration()).promote(v1, "as if the pointer never moved");
     Cli retry = train(store, "c", "--run-id", "second");
     assertEquals(0, retry.status, retry.toString());
     assertTrue(retry.out.contains("had written " + v2 + " before it stopped; promoted it"), retry.out);
@@ -197,33 +207,155 @@ class StoreTest {
     assertTrue(drift.at("/label_distribution/drifted").asBoolean(), drift.toString());
   }
 
-  /** report.html opens in headless Chromium: every chart decodes, no script fails, every epoch listed. */
+  /**
+   * The README's nightly command, as a scheduler runs it every night: on night one there is no
+   * production version to warm-start from, so it trains from scratch and says so; on night two
+   * it starts from night one's version.
+   */
+  @Test
+  void theNightlyCommandWorksOnTheFirstNight() throws IOException {
+    Path store = dir.resolve("nightly");
+    Cli first = train(store, "n", "--run-id", "2026-11-27", "--set", "model.warm-start=current");
+    assertEquals(0, first.status, first.toString());
+    String v1 = current(store, "n");
+    assertTrue(first.out.contains("promoted " + v1 + " to production: no production version yet; trained from scratch "
+        + "(model.warm-start = current, and model n had no production version to start from)"), first.out);
+    assertTrue(metadata(store, "n", v1).path("warm_start").isMissingNode(), "no warm start recorded");
+    assertTrue(Files.readString(store.resolve("n").resolve(v1).resolve("report.html")).contains("trained from scratch"));
+
+    Cli second = train(store, "n", "--run-id", "2026-11-28", "--set", "model.warm-start=current");
+    assertTrue(second.status == 0 || second.status == 3, second.toString());
+    assertFalse(second.out.contains("trained from scratch"), second.out);
+    String v2 = versions(store, "n").get(1);
+    assertEquals(metadata(store, "n", v1).path("created").asText(), metadata(store, "n", v2).path("warm_start").asText(),
+        "night two started from night one's version");
+  }
+
+  /** promote, rollback and prune take the model's lock: while a run holds it each is refused with one line. */
+  @Test
+  void storeCommandsAreRefusedWhileARunHoldsTheLock() throws IOException {
+    Path store = dir.resolve("busy");
+    assertEquals(0, train(store, "b").status);
+    String v1 = current(store, "b");
+    try (ModelStore.Lock run = new ModelStore(store.toString(), "b", new Configuration()).lock("2026-11-27")) {
+      run.checkHeld();
+      JsonNode owner = JSON.readTree(store.resolve("b/LOCK").toFile());
+      String locked = "model b is locked by run 2026-11-27 (pid " + owner.path("pid").asText() + " on "
+          + owner.path("host").asText() + ", since " + owner.path("since").asText() + "); if that run is no longer "
+          + "alive, break the lock with `dnn unlock --store … --name b`";
+      String[] where = {"--store", store.toString(), "--name", "b"};
+      assertError(Cli.run(concat(new String[] {"promote"}, where, new String[] {v1})), locked);
+      assertError(Cli.run(concat(new String[] {"rollback"}, where)), locked);
+      assertError(Cli.run(concat(new String[] {"prune", "--keep", "1"}, where)), locked);
+      assertError(train(store, "b"), locked);
+      Cli list = Cli.run(concat(new String[] {"list"}, where));
+      assertEquals(0, list.status, "reading needs no lock: " + list);
+    }
+    assertEquals(0, Cli.run("promote", "--store", store.toString(), "--name", "b", v1).status);
+    assertFalse(Files.exists(store.resolve("b/LOCK")), "the command released the lock");
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+  }
+
+  /**
+   * A version without metadata.json, one with a corrupt one, and CURRENT pointing at a version
+   * that is gone: `list` shows what it can read and marks the rest; `show` and the nightly run
+   * name the problem in one line; promoting a good version repairs production.
+   */
+  @Test
+  void brokenVersionsAreListedAndMarked() throws IOException {
+    Path store = dir.resolve("broken");
+    assertEquals(0, train(store, "x", "--set", "data.test.path=" + test).status);
+    String good = current(store, "x");
+    Path model = store.resolve("x");
+    String empty = "v000002-20261128T020000Z";
+    String corrupt = "v000003-20261129T020000Z";
+    String gone = "v000004-20261130T020000Z";
+    Files.createDirectories(model.resolve(empty));
+    Files.createDirectories(model.resolve(corrupt));
+    Files.writeString(model.resolve(corrupt).resolve("metadata.json"), "{\"network\": ");
+    Files.writeString(model.resolve("CURRENT"), gone + "\n");
+
+    Cli list = Cli.run("list", "--store", store.toString(), "--name", "x");
+    assertEquals(0, list.status, list.toString());
+    List<String> lines = list.out.lines().toList();
+    assertEquals(5, lines.size(), list.out);
+    assertTrue(lines.get(1).matches("  " + good + " +\\S+ +accuracy +0\\.\\d{4} +0\\.\\d{4} +promoted: .*"),
+        "the good version, with validation and test accuracy: " + lines.get(1));
+    assertEquals("  " + empty + " BROKEN: it has no metadata.json (an interrupted copy or a deleted file?)",
+        lines.get(2));
+    assertTrue(lines.get(3).startsWith("  " + corrupt + " BROKEN: its metadata.json is not valid JSON ("), lines.get(3));
+    String dangling = "CURRENT of model x points at " + gone + ", which is not a version of it (deleted?); make a "
+        + "version production with `dnn promote --store … --name x VERSION` (`dnn list` shows them)";
+    assertEquals("! " + dangling, lines.get(4));
+
+    assertError(Cli.run("show", "--store", store.toString(), "--name", "x"), dangling);
+    assertError(Cli.run("show", "--store", store.toString(), "--name", "x", empty),
+        "version " + empty + " of model x is broken: it has no metadata.json (an interrupted copy or a deleted file?)");
+    assertError(train(store, "x", "--run-id", "2026-12-01"), dangling);
+    assertFalse(Files.exists(model.resolve("LOCK")), "the failed run released the lock");
+
+    assertEquals(0, Cli.run("promote", "--store", store.toString(), "--name", "x", good).status);
+    Cli repaired = Cli.run("list", "--store", store.toString(), "--name", "x");
+    assertTrue(repaired.out.contains("* " + good), repaired.out);
+    assertFalse(repaired.out.contains("! CURRENT"), repaired.out);
+    Cli show = Cli.run("show", "--store", store.toString(), "--name", "x");
+    assertTrue(JSON.readTree(show.out).at("/test_metrics/accuracy").isNumber(), "show has the test metrics: " + show.out);
+  }
+
+  /**
+   * report.html opens in headless Chromium in a 1280-px window: every chart decodes, no script
+   * fails, the page is no wider than the window and the epochs table fits without its scroll box;
+   * it has the test metrics, counts in the confusion cells, and a tiny learning rate in
+   * significant digits.
+   */
   @Test
   void reportRendersInHeadlessChromium() throws Exception {
     Path store = dir.resolve("report");
-    assertEquals(0, train(store, "rep", "--set", "training.epochs=4").status);
-    Path report = store.resolve("rep").resolve(current(store, "rep")).resolve("report.html");
+    assertEquals(0, train(store, "rep", "--set", "training.epochs=4", "--set", "data.test.path=" + test,
+        "--set", "training.schedule.name=exponential", "--set", "training.schedule.gamma=0.01").status);
+    String version = current(store, "rep");
+    Path report = store.resolve("rep").resolve(version).resolve("report.html");
     assertTrue(Files.exists(report));
-    String dom = chromiumDom(report);
-    assertTrue(dom.contains("data-rendered=\"ok\""), "rendered without errors:\n" + dom.substring(0, Math.min(400, dom.length())));
-    assertTrue(dom.contains("data-images=\"3\""), "loss, quality and confusion charts");
+    String dom = Chromium.dom(report, dir);
+    assertEquals("ok", Chromium.bodyAttribute(dom, "data-rendered"), dom.substring(0, Math.min(400, dom.length())));
+    assertEquals("2", Chromium.bodyAttribute(dom, "data-images"), "loss and quality charts");
+    int window = Integer.parseInt(Chromium.bodyAttribute(dom, "data-window-width"));
+    assertTrue(window > 1200 && window <= Chromium.WINDOW_WIDTH, "window " + window);
+    assertTrue(Integer.parseInt(Chromium.bodyAttribute(dom, "data-page-width")) <= window,
+        "page width " + Chromium.bodyAttribute(dom, "data-page-width") + " within the window " + window);
+    assertEquals("", Chromium.bodyAttribute(dom, "data-scrolled-tables"), "every table fits the window");
     for (int epoch = 1; epoch <= 4; epoch++) {
       assertTrue(dom.contains("data-epoch=\"" + epoch + "\""), "epoch " + epoch + " listed");
     }
     assertTrue(dom.contains("Promoted to production"));
-  }
 
-  static String chromiumDom(Path page) throws Exception {
-    Path chromium = Path.of("/usr/bin/chromium");
-    assertTrue(Files.isExecutable(chromium), "Debian's chromium is needed (scripts/test.sh installs it)");
-    Path profile = Files.createTempDirectory(dir, "chromium");
-    Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-        page.toUri().toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String dom = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
-    return dom;
+    JsonNode metadata = metadata(store, "rep", version);
+    JsonNode testMetrics = metadata.path("test_metrics");
+    assertTrue(dom.contains("<table id=\"test-metrics\">"), "a test-metrics section");
+    String testTable = dom.substring(dom.indexOf("<table id=\"test-metrics\">"));
+    testTable = testTable.substring(0, testTable.indexOf("</table>"));
+    assertTrue(testTable.contains("<td class=\"l\">accuracy</td><td>"
+        + String.format(java.util.Locale.ROOT, "%.4f", testMetrics.path("accuracy").asDouble()) + "</td></tr>"),
+        "test accuracy " + testMetrics.path("accuracy") + " in " + testTable);
+    JsonNode confusion = metadata.at("/validation_metrics/confusion_matrix");
+    for (int a = 0; a < confusion.size(); a++) {
+      for (int p = 0; p < confusion.size(); p++) {
+        java.util.regex.Matcher cell = java.util.regex.Pattern.compile("data-actual=\"" + a + "\" data-predicted=\""
+            + p + "\">(\\d+)</td>").matcher(dom);
+        assertTrue(cell.find(), "cell " + a + "," + p);
+        assertEquals(confusion.get(a).get(p).asLong(), Long.parseLong(cell.group(1)), "count in cell " + a + "," + p);
+      }
+    }
+    List<String> epochs = Files.readAllLines(store.resolve("rep").resolve(version).resolve("metrics.jsonl"));
+    double lastRate = JSON.readTree(epochs.get(3)).path("learning_rate").asDouble();
+    assertTrue(lastRate < 1e-5, "the schedule makes the last rate tiny: " + lastRate);
+    String row = dom.substring(dom.indexOf("data-epoch=\"4\""));
+    row = row.substring(0, row.indexOf("</tr>"));
+    assertTrue(row.contains("<td>" + String.format(java.util.Locale.ROOT, "%.4g", lastRate) + "</td>"),
+        "learning rate " + lastRate + " in significant digits: " + row);
+    assertFalse(row.contains("0.0000<"), row);
   }
 }
