@@ -60,14 +60,15 @@ public final class BlockPacker {
           .mapPartitions(parts -> merge(parts, blockRows), false)
           .persist(StorageLevel.MEMORY_AND_DISK());
       blocks.setName("packed " + dataName);
-      long[] totals = blocks.treeAggregate(new long[3], BlockPacker::count, BlockPacker::sum, 2);
+      long[] totals = blocks.treeAggregate(new long[4], BlockPacker::count, BlockPacker::sum, 2);
       Map<BadRowReason, Long> skippedCounts = new EnumMap<>(BadRowReason.class);
       for (Map.Entry<BadRowReason, LongAccumulator> e : skipped.entrySet()) {
         if (e.getValue().value() > 0) {
           skippedCounts.put(e.getKey(), e.getValue().value());
         }
       }
-      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName);
+      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName)
+          .withSparseRows(converter.sparse(), totals[3]);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {
@@ -96,7 +97,10 @@ public final class BlockPacker {
     int targetWidth = converter.targetWidth();
     int capacity = PackingOptions.CHUNK_ROWS;
     List<SourceChunk> out = new ArrayList<>();
-    float[] features = new float[capacity * width];
+    boolean sparse = converter.sparse();
+    float[] features = sparse ? null : new float[capacity * width];
+    SparseRow sparseRow = sparse ? new SparseRow() : null;
+    CsrRows.Builder sparseRows = sparse ? new CsrRows.Builder(capacity, capacity * 16) : null;
     float[] targets = new float[capacity * targetWidth];
     long[] positions = new long[capacity];
     int kept = 0;
@@ -106,7 +110,11 @@ public final class BlockPacker {
       long position = read++;
       try {
         cells.on(row);
-        converter.features(cells, features, kept * width);
+        if (sparse) {
+          converter.sparseFeatures(cells, sparseRow);
+        } else {
+          converter.features(cells, features, kept * width);
+        }
         converter.targets(cells, targets, kept * targetWidth);
       } catch (BadRowException e) {
         if (policy == BadRowPolicy.FAIL) {
@@ -115,15 +123,24 @@ public final class BlockPacker {
         skipped.get(e.reason()).add(1);
         continue;
       }
+      if (sparse) {
+        sparseRows.add(sparseRow);
+      }
       positions[kept++] = position;
       if (kept == capacity) {
-        out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(),
-            positions.clone(), false), read));
+        out.add(new SourceChunk(sparse
+            ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), targets.clone(), positions.clone(), false)
+            : new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(), positions.clone(), false),
+            read));
         kept = 0;
       }
     }
-    out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width),
-        java.util.Arrays.copyOf(targets, kept * targetWidth), java.util.Arrays.copyOf(positions, kept), false), read));
+    float[] lastTargets = java.util.Arrays.copyOf(targets, kept * targetWidth);
+    long[] lastPositions = java.util.Arrays.copyOf(positions, kept);
+    out.add(new SourceChunk(sparse
+        ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), lastTargets, lastPositions, false)
+        : new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width), lastTargets,
+            lastPositions, false), read));
     return out.iterator();
   }
 
@@ -160,7 +177,7 @@ public final class BlockPacker {
         boolean validation = options.isValidation(id);
         int k = validation ? 1 : 0;
         if (parts[k] == null) {
-          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), validation);
+          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), validation, rows.isSparse());
         }
         parts[k].add(rows, i, id);
       }
@@ -183,29 +200,38 @@ public final class BlockPacker {
     final int targetWidth;
     final boolean validation;
     final float[] features;
+    /** The rows' non-zeros when the blocks are sparse (then features is null). */
+    final CsrRows.Builder sparseRows;
     final float[] targets;
     final long[] ids;
     int rows;
 
-    ChunkCutter(int width, int targetWidth, boolean validation) {
+    ChunkCutter(int width, int targetWidth, boolean validation, boolean sparse) {
       this.width = width;
       this.targetWidth = targetWidth;
       this.validation = validation;
-      this.features = new float[PackingOptions.CHUNK_ROWS * width];
+      this.features = sparse ? null : new float[PackingOptions.CHUNK_ROWS * width];
+      this.sparseRows = sparse ? new CsrRows.Builder(PackingOptions.CHUNK_ROWS, 16 * PackingOptions.CHUNK_ROWS) : null;
       this.targets = new float[PackingOptions.CHUNK_ROWS * targetWidth];
       this.ids = new long[PackingOptions.CHUNK_ROWS];
     }
 
     void add(PackedBlock from, int row, long id) {
-      System.arraycopy(from.features(), row * width, features, rows * width, width);
+      if (sparseRows != null) {
+        sparseRows.add(from.sparseFeatures(), row);
+      } else {
+        System.arraycopy(from.features(), row * width, features, rows * width, width);
+      }
       System.arraycopy(from.targets(), row * targetWidth, targets, rows * targetWidth, targetWidth);
       ids[rows++] = id;
     }
 
     PackedBlock toBlock() {
-      PackedBlock block = new PackedBlock(rows, width, targetWidth,
-          java.util.Arrays.copyOf(features, rows * width), java.util.Arrays.copyOf(targets, rows * targetWidth),
-          java.util.Arrays.copyOf(ids, rows), validation);
+      float[] t = java.util.Arrays.copyOf(targets, rows * targetWidth);
+      long[] i = java.util.Arrays.copyOf(ids, rows);
+      PackedBlock block = sparseRows != null
+          ? new PackedBlock(rows, width, targetWidth, sparseRows.build(), t, i, validation)
+          : new PackedBlock(rows, width, targetWidth, java.util.Arrays.copyOf(features, rows * width), t, i, validation);
       rows = 0;
       return block;
     }
@@ -214,6 +240,7 @@ public final class BlockPacker {
   private static long[] count(long[] totals, PackedBlock block) {
     totals[block.isValidation() ? 1 : 0] += block.rows();
     totals[2] += block.payloadBytes();
+    totals[3] += block.isSparse() ? block.sparseFeatures().nonZeros() : 0;
     return totals;
   }
 
@@ -259,6 +286,19 @@ public final class BlockPacker {
     PackedBlock first = parts.get(0);
     int width = first.width();
     int targetWidth = first.targetWidth();
+    if (first.isSparse()) {
+      List<CsrRows> sparseParts = new ArrayList<>();
+      float[] targets = new float[rows * targetWidth];
+      long[] ids = new long[rows];
+      int at = 0;
+      for (PackedBlock p : parts) {
+        sparseParts.add(p.sparseFeatures());
+        System.arraycopy(p.targets(), 0, targets, at * targetWidth, p.rows() * targetWidth);
+        System.arraycopy(p.rowIds(), 0, ids, at, p.rows());
+        at += p.rows();
+      }
+      return new PackedBlock(rows, width, targetWidth, CsrRows.concat(sparseParts), targets, ids, validation);
+    }
     float[] features = new float[rows * width];
     float[] targets = new float[rows * targetWidth];
     long[] ids = new long[rows];

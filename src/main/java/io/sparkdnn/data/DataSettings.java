@@ -23,6 +23,7 @@ public final class DataSettings implements Serializable {
   private final int partitions;
   private final int blockRows;
   private final double validationFraction;
+  private final DataLayout layout;
 
   /**
    * @param features feature columns, or ["*"] for every column but labels and ids
@@ -41,6 +42,16 @@ public final class DataSettings implements Serializable {
   public DataSettings(List<String> features, List<String> labels, List<String> idColumns,
       ScalingMode scaling, ScalingMode targetScaling, BadRowPolicy badRows, int partitions, int blockRows,
       double validationFraction) {
+    this(features, labels, idColumns, scaling, targetScaling, badRows, partitions, blockRows, validationFraction,
+        DataLayout.AUTO);
+  }
+
+  /**
+   * @param layout how feature rows are packed: dense, sparse (CSR), or auto (from the input)
+   */
+  public DataSettings(List<String> features, List<String> labels, List<String> idColumns,
+      ScalingMode scaling, ScalingMode targetScaling, BadRowPolicy badRows, int partitions, int blockRows,
+      double validationFraction, DataLayout layout) {
     if (targetScaling != ScalingMode.STANDARD && targetScaling != ScalingMode.NONE) {
       throw new IllegalArgumentException("data.target-scaling must be standard or none, found " + targetScaling.token());
     }
@@ -59,6 +70,7 @@ public final class DataSettings implements Serializable {
     this.partitions = partitions;
     this.blockRows = blockRows;
     this.validationFraction = validationFraction;
+    this.layout = java.util.Objects.requireNonNull(layout, "data.layout");
   }
 
   /** A builder with the defaults of conf/defaults.conf (features "features", label "label", auto scaling, …). */
@@ -76,6 +88,8 @@ public final class DataSettings implements Serializable {
   public int partitions() { return partitions; }
   public int blockRows() { return blockRows; }
   public double validationFraction() { return validationFraction; }
+  /** How feature rows are packed (data.layout); auto is resolved against the data when training starts. */
+  public DataLayout layout() { return layout; }
 
   /** These settings as configuration keys and values in the form {@code --set key=value} takes. */
   public Map<String, String> toConfiguration() {
@@ -89,6 +103,7 @@ public final class DataSettings implements Serializable {
     c.put("data.partitions", Integer.toString(partitions));
     c.put("data.block-rows", Integer.toString(blockRows));
     c.put("data.validation-fraction", Double.toString(validationFraction));
+    c.put("data.layout", layout.token());
     return c;
   }
 
@@ -112,6 +127,7 @@ public final class DataSettings implements Serializable {
     private int partitions = 0;
     private int blockRows = 8192;
     private double validationFraction = 0.1;
+    private DataLayout layout = DataLayout.AUTO;
 
     private Builder() {}
 
@@ -131,9 +147,11 @@ public final class DataSettings implements Serializable {
       return this;
     }
 
+    public Builder layout(DataLayout v) { layout = v; return this; }
+
     public DataSettings build() {
       return new DataSettings(features, labels, idColumns, scaling, targetScaling, badRows, partitions, blockRows,
-          validationFraction);
+          validationFraction, layout);
     }
   }
 }

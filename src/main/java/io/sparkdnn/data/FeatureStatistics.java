@@ -14,10 +14,65 @@ public final class FeatureStatistics implements Serializable {
   private double[] m2;
   private float[] min;
   private float[] max;
+  /** Per feature, the rows where it is non-zero; only kept for sparse rows (else null). */
+  private long[] nonZeroRows;
 
   /** Adds every row of a block's features. */
   public FeatureStatistics add(PackedBlock block) {
+    if (block.isSparse()) {
+      return add(block.sparseFeatures(), block.width());
+    }
     return add(block.features(), block.rows(), block.width());
+  }
+
+  /**
+   * Adds sparse rows at a cost ∝ their non-zeros plus one O(width) merge: the block's sums and sums
+   * of squares per feature (zeros add nothing to them) become its mean and squared deviations,
+   * merged in as another partition's would be. A feature that is zero in some rows has 0 among its
+   * minimum and maximum. Also counts the non-zeros per feature ({@link #nonZeroRows}).
+   */
+  public FeatureStatistics add(CsrRows x, int width) {
+    int rows = x.rows();
+    if (rows == 0) {
+      return this;
+    }
+    double[] sum = new double[width];
+    double[] squares = new double[width];
+    long[] nonZero = new long[width];
+    float[] lo = new float[width];
+    float[] hi = new float[width];
+    java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+    java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+    int[] columns = x.columns();
+    float[] values = x.values();
+    for (int p = 0, end = x.nonZeros(); p < end; p++) {
+      int j = columns[p];
+      float v = values[p];
+      sum[j] += v;
+      squares[j] += (double) v * v;
+      lo[j] = Math.min(lo[j], v);
+      hi[j] = Math.max(hi[j], v);
+      nonZero[j]++;
+    }
+    FeatureStatistics block = new FeatureStatistics();
+    block.count = rows;
+    block.mean = new double[width];
+    block.m2 = new double[width];
+    block.min = lo;
+    block.max = hi;
+    block.nonZeroRows = nonZero;
+    for (int j = 0; j < width; j++) {
+      if (nonZero[j] < rows) { // zero in some row: 0 is among its values
+        lo[j] = Math.min(lo[j], 0f);
+        hi[j] = Math.max(hi[j], 0f);
+      }
+      if (nonZero[j] > 0) {
+        double m = sum[j] / rows;
+        block.mean[j] = m;
+        block.m2[j] = Math.max(0, squares[j] - rows * m * m);
+      }
+    }
+    return merge(block);
   }
 
   /**
@@ -53,7 +108,17 @@ public final class FeatureStatistics implements Serializable {
       m2 = other.m2.clone();
       min = other.min.clone();
       max = other.max.clone();
+      nonZeroRows = other.nonZeroRows == null ? null : other.nonZeroRows.clone();
       return this;
+    }
+    if (other.nonZeroRows != null) {
+      if (nonZeroRows == null) {
+        nonZeroRows = other.nonZeroRows.clone();
+      } else {
+        for (int j = 0; j < nonZeroRows.length; j++) {
+          nonZeroRows[j] += other.nonZeroRows[j];
+        }
+      }
     }
     long n = count + other.count;
     for (int j = 0; j < mean.length; j++) {
@@ -99,5 +164,34 @@ public final class FeatureStatistics implements Serializable {
 
   public int width() {
     return mean == null ? 0 : mean.length;
+  }
+
+  /** True when the statistics came from sparse rows, which count non-zeros per feature. */
+  public boolean countsNonZeros() {
+    return nonZeroRows != null;
+  }
+
+  /**
+   * Rows where feature {@code j} is non-zero (sparse rows only).
+   *
+   * @throws IllegalStateException when the rows were dense ({@link #countsNonZeros()} is false)
+   */
+  public long nonZeroRows(int j) {
+    if (nonZeroRows == null) {
+      throw new IllegalStateException("non-zeros are counted for sparse rows only");
+    }
+    return nonZeroRows[j];
+  }
+
+  /** Mean non-zeros per row (sparse rows only; 0 when there are no rows). */
+  public double nonZerosPerRow() {
+    if (nonZeroRows == null) {
+      throw new IllegalStateException("non-zeros are counted for sparse rows only");
+    }
+    long total = 0;
+    for (long n : nonZeroRows) {
+      total += n;
+    }
+    return count == 0 ? 0 : (double) total / count;
   }
 }

@@ -7,6 +7,10 @@ import java.io.Serializable;
  * rows × width row-major, targets rows × targetWidth (a class index for multi-class), and each
  * row keeps its id — its 0-based position in the input — which keys shuffling, round membership
  * and dropout so that none of them depends on how the data is partitioned. No per-row objects.
+ *
+ * <p>A sparse block ({@link #isSparse()}, {@link DataLayout#SPARSE}) holds its features as
+ * {@link CsrRows} instead — the non-zeros and their indices in [0, width) — and has no dense
+ * feature array: {@link #features()} refuses, {@link #sparseFeatures()} gives them.
  */
 public final class PackedBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,6 +22,8 @@ public final class PackedBlock implements Serializable {
   private final float[] targets;
   private final long[] rowIds;
   private final boolean validation;
+  /** The features in CSR form when the block is sparse, else null (then {@link #features} holds them). */
+  private final CsrRows sparse;
 
   public PackedBlock(
       int rows, int width, int targetWidth, float[] features, float[] targets, long[] rowIds,
@@ -33,6 +39,24 @@ public final class PackedBlock implements Serializable {
     this.targets = targets;
     this.rowIds = rowIds;
     this.validation = validation;
+    this.sparse = null;
+  }
+
+  /** A sparse block: {@code features} holds the rows' non-zeros, with column indices in [0, width). */
+  public PackedBlock(
+      int rows, int width, int targetWidth, CsrRows features, float[] targets, long[] rowIds, boolean validation) {
+    if (features.rows() != rows || targets.length != rows * targetWidth || rowIds.length != rows) {
+      throw new IllegalArgumentException("block arrays do not match " + rows + " sparse rows of width "
+          + width + " and target width " + targetWidth);
+    }
+    this.rows = rows;
+    this.width = width;
+    this.targetWidth = targetWidth;
+    this.features = null;
+    this.targets = targets;
+    this.rowIds = rowIds;
+    this.validation = validation;
+    this.sparse = features;
   }
 
   public int rows() {
@@ -47,8 +71,45 @@ public final class PackedBlock implements Serializable {
     return targetWidth;
   }
 
+  /**
+   * rows × width floats, row-major.
+   *
+   * @throws IllegalStateException for a sparse block (read {@link #sparseFeatures()})
+   */
   public float[] features() {
+    if (sparse != null) {
+      throw new IllegalStateException("a sparse block has no dense features; read sparseFeatures()");
+    }
     return features;
+  }
+
+  /** True when the features are held as non-zeros ({@link #sparseFeatures()}). */
+  public boolean isSparse() {
+    return sparse != null;
+  }
+
+  /**
+   * The features as non-zeros.
+   *
+   * @throws IllegalStateException for a dense block (read {@link #features()})
+   */
+  public CsrRows sparseFeatures() {
+    if (sparse == null) {
+      throw new IllegalStateException("a dense block has no sparse features; read features()");
+    }
+    return sparse;
+  }
+
+  /** Non-zero features (stored ones, for a sparse block; non-zero values, for a dense one). */
+  public long nonZeros() {
+    if (sparse != null) {
+      return sparse.nonZeros();
+    }
+    long n = 0;
+    for (float v : features) {
+      n += v != 0f ? 1 : 0;
+    }
+    return n;
   }
 
   public float[] targets() {
@@ -66,12 +127,18 @@ public final class PackedBlock implements Serializable {
 
   /** Bytes of the arrays, as cached. */
   public long payloadBytes() {
-    return 4L * features.length + 4L * targets.length + 8L * rowIds.length;
+    long featureBytes = sparse != null ? sparse.payloadBytes() : 4L * features.length;
+    return featureBytes + 4L * targets.length + 8L * rowIds.length;
   }
 
   /** Rows [from, to) as a new block. */
   public PackedBlock slice(int from, int to) {
     int n = to - from;
+    if (sparse != null) {
+      float[] t = java.util.Arrays.copyOfRange(targets, from * targetWidth, to * targetWidth);
+      return new PackedBlock(n, width, targetWidth, sparse.slice(from, to), t,
+          java.util.Arrays.copyOfRange(rowIds, from, to), validation);
+    }
     float[] f = new float[n * width];
     float[] t = new float[n * targetWidth];
     long[] ids = new long[n];

@@ -39,11 +39,29 @@ public enum Initialization implements Token {
 
   /** A fresh parameter vector for {@code spec}, reproducible from {@code seed}. */
   public float[] initialize(NetworkSpec spec, long seed) {
+    return initialize(spec, seed, spec.inputWidth());
+  }
+
+  /**
+   * A fresh parameter vector for {@code spec}, reproducible from {@code seed}, with the first layer
+   * scaled for {@code firstLayerFanIn} inputs instead of all I. For sparse rows pass the mean
+   * non-zeros per row: the variance of a first-layer pre-activation is the sum over a row's
+   * non-zeros only, so fan-in = I (2^18 for hashed text with ~7 words a row) would start the first
+   * layer ~200× too small in standard deviation, its outputs near 0 and its gradients vanishing.
+   * The values are those of {@link #initialize(NetworkSpec, long)} times one factor for the first
+   * layer.
+   *
+   * @throws IllegalArgumentException when {@code firstLayerFanIn} is not positive
+   */
+  public float[] initialize(NetworkSpec spec, long seed, double firstLayerFanIn) {
+    if (!(firstLayerFanIn > 0)) {
+      throw new IllegalArgumentException("first-layer fan-in must be positive, found " + firstLayerFanIn);
+    }
     float[] params = new float[spec.parameterCount()];
     SplittableRandom random = new SplittableRandom(seed);
     for (int l = 0; l < spec.layerCount(); l++) {
       Initialization scheme = this == AUTO ? defaultFor(spec.layer(l).activation()) : this;
-      int fanIn = spec.inputsOf(l);
+      double fanIn = l == 0 ? firstLayerFanIn : spec.inputsOf(l);
       int fanOut = spec.layer(l).width();
       int start = spec.weightOffset(l);
       int end = spec.biasOffset(l);
@@ -52,7 +70,7 @@ public enum Initialization implements Token {
     return params;
   }
 
-  private void fill(float[] w, int start, int end, int fanIn, int fanOut, SplittableRandom random) {
+  private void fill(float[] w, int start, int end, double fanIn, int fanOut, SplittableRandom random) {
     double variance = (this == HE_UNIFORM || this == HE_NORMAL)
         ? 2.0 / fanIn
         : 2.0 / (fanIn + fanOut);

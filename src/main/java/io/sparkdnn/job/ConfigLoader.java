@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.DataFormat;
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.ScalingMode;
@@ -125,7 +126,8 @@ public final class ConfigLoader {
         s.parsed("data.bad-rows", BadRowPolicy::fromToken),
         s.integer("data.partitions"),
         s.integer("data.block-rows"),
-        s.number("data.validation-fraction")));
+        s.number("data.validation-fraction"),
+        s.parsed("data.layout", DataLayout::fromToken)));
     JobConfig.SparkSettings spark = new JobConfig.SparkSettings(s.string("spark.master"), s.string("spark.app-name"),
         s.map("spark.conf"));
     TrainingConfig training = s.optionalString("network.layers") == null ? null : training(s);

@@ -6,6 +6,7 @@ import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.FeatureScaling;
@@ -13,9 +14,13 @@ import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
+import io.sparkdnn.data.SparseRow;
 import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.InputMajorVector;
+import io.sparkdnn.engine.SparseInputNetwork;
+import io.sparkdnn.engine.SparseMiniBatch;
 import io.sparkdnn.engine.MiniBatch;
 import io.sparkdnn.engine.NetworkCache;
 import io.sparkdnn.engine.NetworkSpec;
@@ -86,7 +91,11 @@ public final class ModelScoring {
       schema = schema.add(new StructField(name, f.dataType(), f.nullable(), f.metadata()));
     }
     SparkSession spark = data.sparkSession();
-    Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.weights());
+    // Sparse rows go through a first layer held input-major: convert once here, not in every task.
+    boolean sparse = columns.layout() == DataLayout.SPARSE;
+    float[] weights = sparse ? InputMajorVector.fromCanonical(model.spec(), model.weights()).inputMajorValues()
+        : model.weights();
+    Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(weights);
     int featureCount = columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;
     PredictTask predictTask = new PredictTask(model, broadcast, featureCount, keep.size(), badRows,
         ColumnResolver.converterFor(input, new RowConverter(columns, model.task(), model.labels(), model.targetWidth())));
@@ -184,6 +193,9 @@ public final class ModelScoring {
      * row is reported by its position in {@code partition} (see {@link Failures#asDataException}).
      */
     Iterator<Row> call(int partition, Iterator<Row> rows) {
+      if (converter.sparse()) {
+        return sparseCall(partition, rows);
+      }
       DenseNetwork net = NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
       Cells.External cells = new Cells.External();
       float[] w = weights.value();
@@ -254,6 +266,88 @@ public final class ModelScoring {
           }
           pending.clear();
           valid.clear();
+        }
+      };
+    }
+
+    /** {@link #call} for sparse rows: read as non-zeros, through the first layer held input-major. */
+    private Iterator<Row> sparseCall(int partition, Iterator<Row> rows) {
+      SparseInputNetwork net = NetworkCache.sparseForThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
+      InputMajorVector params = InputMajorVector.wrapInputMajor(spec, weights.value());
+      Cells.External cells = new Cells.External();
+      SparseRow features = new SparseRow();
+      float[] noTarget = new float[task.targetWidth(spec)];
+      return new Iterator<Row>() {
+        private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
+        private float[] scaled = new float[64];
+        private int next;
+        private long position;
+
+        @Override
+        public boolean hasNext() {
+          if (next < ready.size()) {
+            return true;
+          }
+          ready.clear();
+          next = 0;
+          fill();
+          return !ready.isEmpty();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return ready.get(next++);
+        }
+
+        private void fill() {
+          SparseMiniBatch batch = net.batch();
+          batch.clear();
+          List<Row> pending = new ArrayList<>(BATCH_ROWS);
+          List<Boolean> valid = new ArrayList<>(BATCH_ROWS);
+          while (batch.rows() < BATCH_ROWS && rows.hasNext()) {
+            Row row = rows.next();
+            position++;
+            boolean ok = true;
+            try {
+              converter.sparseFeatures(cells.on(row), features);
+            } catch (BadRowException e) {
+              if (badRows == BadRowPolicy.FAIL) {
+                throw e.atPartitionRow(partition, position);
+              }
+              ok = false;
+            }
+            if (ok) {
+              int count = features.count();
+              if (scaled.length < count) {
+                scaled = new float[Math.max(count, 2 * scaled.length)];
+              }
+              scaling.applyToNonZeros(features.columns(), features.values(), 0, count, scaled, 0);
+              batch.addRow(features.columns(), scaled, 0, count, noTarget, 0, position);
+            }
+            pending.add(row);
+            valid.add(ok);
+          }
+          int filled = batch.rows();
+          net.predict(params);
+          float[] outputs = net.outputs();
+          targetScaling.invert(outputs, 0, filled);
+          int k = spec.outputWidth();
+          int slot = 0;
+          for (int i = 0; i < pending.size(); i++) {
+            Row row = pending.get(i);
+            Object[] values = new Object[keepCount + decoder.fieldCount()];
+            for (int c = 0; c < keepCount; c++) {
+              values[c] = row.get(featureCount + c);
+            }
+            if (valid.get(i)) {
+              Object[] p = decoder.values(outputs, slot++ * k);
+              System.arraycopy(p, 0, values, keepCount, p.length);
+            }
+            ready.add(RowFactory.create(values));
+          }
         }
       };
     }

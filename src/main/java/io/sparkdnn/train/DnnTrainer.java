@@ -5,11 +5,13 @@ import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
+import io.sparkdnn.data.LayoutResolver;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
@@ -101,6 +103,19 @@ public final class DnnTrainer {
     InputColumns columns = ColumnResolver.resolve(training, data.features(), data.labels(),
         data.idColumns(), task, trainingName);
     checkWidths(columns, spec, trainingName);
+    LayoutResolver.Choice layout = LayoutResolver.resolve(data.layout(), training, columns);
+    columns = columns.withLayout(layout.layout());
+    boolean sparse = layout.layout() == DataLayout.SPARSE;
+    LOG.info("feature rows packed {} ({})", layout.layout().token(), layout.reason());
+    if (sparse) {
+      String refusal = warmStart != null ? (warmStart.scaling().keepsZeros() ? null
+          : "the warm-start model's feature scaling (" + warmStart.scaling().mode().token() + ") shifts features, "
+              + "which would turn the zeros of sparse rows into non-zeros; pack the rows dense (data.layout = dense)")
+          : FeatureScaling.refusalForSparseRows(data.scaling());
+      if (refusal != null) {
+        throw new DataException(refusal);
+      }
+    }
     LabelIndex labels = labelIndex(training, columns, trainingName);
     if (warmStart != null) {
       WarmStart.check(warmStart, spec, task, columns, labels);
@@ -108,7 +123,7 @@ public final class DnnTrainer {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(training.sparkSession().sparkContext());
     int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
-    checkMemory(sc, labels == null ? spec.outputWidth() : labels.size());
+    checkMemory(sc, labels == null ? spec.outputWidth() : labels.size(), sparse);
     RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     long packStart = System.nanoTime();
     Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns);
@@ -136,7 +151,9 @@ public final class DnnTrainer {
           DataProfile::add, DataProfile::merge, 2);
       FeatureScaling scaling = warmStart != null
           ? warmStart.scaling()
-          : FeatureScaling.fit(data.scaling(), profile.features(), columns.width());
+          : sparse
+              ? FeatureScaling.fitForSparseRows(data.scaling(), profile.features(), columns.width())
+              : FeatureScaling.fit(data.scaling(), profile.features(), columns.width());
       TargetScaling targetScaling = warmStart != null ? warmStart.targetScaling() : targetScaling(profile);
       LOG.info("feature scaling (data.scaling = {}): {}{}", data.scaling().token(), scaling.describe(),
           warmStart != null ? ", from the warm-start model" : "");
@@ -148,10 +165,10 @@ public final class DnnTrainer {
       TrainingConfig resolved = withBatchSize(packed);
       float[] initial = warmStart != null
           ? warmStart.weights()
-          : config.initialization().initialize(spec, config.seed());
+          : sparse ? sparseInitialWeights(profile) : config.initialization().initialize(spec, config.seed());
       String[] classNames = labels == null ? null : labels.labels();
       Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
-          fingerprint(trainingName, validationName, warmStart), config.checkpointKeep(),
+          fingerprint(trainingName, validationName, warmStart) + (sparse ? "#sparse" : ""), config.checkpointKeep(),
           sc.hadoopConfiguration());
       List<EpochMetrics> history = new ArrayList<>();
       TrainingState resume = null;
@@ -185,8 +202,20 @@ public final class DnnTrainer {
     }
   }
 
+  /**
+   * Sparse rows: the first layer initialised for the mean non-zeros per training row as its fan-in
+   * (see {@link io.sparkdnn.engine.Initialization#initialize(NetworkSpec, long, double)}).
+   */
+  private float[] sparseInitialWeights(DataProfile profile) {
+    double nonZeros = Math.max(1.0, profile.features().nonZerosPerRow());
+    LOG.info("first layer initialised ({}) for {} non-zeros per row, the training rows' mean, rather than {} inputs",
+        config.initialization().token(), String.format(java.util.Locale.ROOT, "%.1f", nonZeros),
+        config.network().inputWidth());
+    return config.initialization().initialize(config.network(), config.seed(), nonZeros);
+  }
+
   /** Refuses, before any data is read, a network that cannot fit in the driver's or a task's memory. */
-  private void checkMemory(JavaSparkContext sc, int classes) {
+  private void checkMemory(JavaSparkContext sc, int classes, boolean sparse) {
     OptimizerSettings optimizer = config.optimizer();
     int stateVectors = optimizer.isLbfgs() ? 2 * optimizer.lbfgsMemory() + 4 : optimizer.rule().newState(0).vectorCount();
     int batchRows = Math.max(config.engineBatchRows(),
@@ -207,7 +236,7 @@ public final class DnnTrainer {
           + " task(s) per executor)";
     }
     MemoryCheck.check(config.network(), config.task(), classes, stateVectors, config.mode() == TrainingMode.LOCAL,
-        batchRows, driverHeap, taskHeap, source);
+        batchRows, driverHeap, taskHeap, source, sparse);
   }
 
   /** Standardised targets for regression (unless data.target-scaling = none); identity otherwise. */

@@ -45,6 +45,17 @@ final class MemoryCheck {
    */
   static void check(NetworkSpec spec, Task task, int classes, int stateVectors, boolean localMode, int batchRows,
       long driverHeap, long taskHeap, String taskHeapSource) {
+    check(spec, task, classes, stateVectors, localMode, batchRows, driverHeap, taskHeap, taskHeapSource, false);
+  }
+
+  /**
+   * @param sparseInput rows are sparse (CSR): a task holds no dense batch of rows × I floats, but its
+   *     copies of the first layer are the rows of the inputs its rows use — at most all I of them,
+   *     which is what is counted — plus a map of I ints from inputs to those rows; with a start copy
+   *     of the weights and of the optimiser state in local mode, to return their changes
+   */
+  static void check(NetworkSpec spec, Task task, int classes, int stateVectors, boolean localMode, int batchRows,
+      long driverHeap, long taskHeap, String taskHeapSource, boolean sparseInput) {
     long cells = confusionCells(task, classes);
     if (cells > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("network " + spec + " has " + classes + " classes: its confusion matrix of "
@@ -58,10 +69,17 @@ final class MemoryCheck {
     driver.add("optimiser state", 2L * stateVectors * vector);
     driver.add("confusion matrices", 3 * 8 * cells);
     Estimate perTask = new Estimate();
-    perTask.add("weights", vector);
-    perTask.add(localMode ? "weight change" : "gradient", vector);
-    perTask.add("optimiser state", localMode ? 2L * stateVectors * vector : 0);
-    perTask.add("workspaces for " + batchRows + " rows", workspaceBytes(spec, batchRows));
+    if (sparseInput) {
+      perTask.add("weights and their start copy, gradient (first-layer rows of the inputs used)",
+          (localMode ? 3 : 2) * vector);
+      perTask.add("optimiser state and its start copy", localMode ? 2L * stateVectors * vector : 0);
+      perTask.add("workspaces for " + batchRows + " sparse rows", sparseWorkspaceBytes(spec, batchRows));
+    } else {
+      perTask.add("weights", vector);
+      perTask.add(localMode ? "weight change" : "gradient", vector);
+      perTask.add("optimiser state", localMode ? 2L * stateVectors * vector : 0);
+      perTask.add("workspaces for " + batchRows + " rows", workspaceBytes(spec, batchRows));
+    }
     perTask.add("confusion matrix", 2 * 8 * cells);
     refuseIfOver(spec, "the driver", driver, driverHeap, "the driver's memory (spark.driver.memory, or "
         + "DNN_DRIVER_MEMORY for scripts/dnn)");
@@ -88,6 +106,15 @@ final class MemoryCheck {
       floats += (long) rows * layer.width() * (layer.dropout() > 0f ? 4 : 2);
     }
     return 4 * floats;
+  }
+
+  /**
+   * The engine's workspaces for sparse rows: activations and deltas, the CSR batch (64 non-zeros a
+   * row to start with), and the map from inputs to the task's first-layer rows.
+   */
+  static long sparseWorkspaceBytes(NetworkSpec spec, int rows) {
+    long bytes = workspaceBytes(spec, rows) - 4L * rows * spec.inputWidth();
+    return bytes + 8L * rows * 64 + 4L * spec.inputWidth();
   }
 
   private static void refuseIfOver(NetworkSpec spec, String where, Estimate e, long available, String raise) {
