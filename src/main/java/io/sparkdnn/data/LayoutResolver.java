@@ -47,7 +47,7 @@ public final class LayoutResolver {
     }
     double density = sample.isEmpty() ? 1 : nonZeros / sample.size() / columns.width();
     String seen = String.format(Locale.ROOT, "%d of the first %d rows of column '%s' are sparse vectors, "
-        + "%.2f%% of %d values non-zero", sparseRows, sample.size(), column, 100 * density, columns.width());
+        + "%.3g%% of %d values non-zero", sparseRows, sample.size(), column, 100 * density, columns.width());
     boolean sparse = 2 * sparseRows > sample.size() && density <= DataLayout.AUTO_MAX_DENSITY;
     return new Choice(sparse ? DataLayout.SPARSE : DataLayout.DENSE, "auto: " + seen);
   }

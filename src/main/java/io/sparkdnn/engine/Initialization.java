@@ -44,12 +44,17 @@ public enum Initialization implements Token {
 
   /**
    * A fresh parameter vector for {@code spec}, reproducible from {@code seed}, with the first layer
-   * scaled for {@code firstLayerFanIn} inputs instead of all I. For sparse rows pass the mean
-   * non-zeros per row: the variance of a first-layer pre-activation is the sum over a row's
-   * non-zeros only, so fan-in = I (2^18 for hashed text with ~7 words a row) would start the first
-   * layer ~200× too small in standard deviation, its outputs near 0 and its gradients vanishing.
-   * The values are those of {@link #initialize(NetworkSpec, long)} times one factor for the first
-   * layer.
+   * scaled for {@code firstLayerFanIn} inputs instead of all I: the values are those of
+   * {@link #initialize(NetworkSpec, long)} times one factor for the first layer.
+   *
+   * <p>For sparse rows, the mean non-zeros per row would keep the variance of a first-layer
+   * pre-activation at the scheme's target, where fan-in = I (2^18 for hashed text with ~7 words a
+   * row) starts it ~200× smaller in standard deviation. Measured, the small start trains better:
+   * on the Debian package descriptions (262144-128relu-10softmax, local mode, 5 epochs) test
+   * accuracy 0.845 against 0.685 with Adam, 0.81 against 0.64 with momentum, 0.82 against 0.65 with
+   * SGD; on generated documents likewise. Adam moves every weight by about the learning rate per
+   * step whatever its size, so large random starting weights take long to unlearn. The trainer
+   * therefore keeps fan-in = I for sparse rows too; this is here to measure the alternative.
    *
    * @throws IllegalArgumentException when {@code firstLayerFanIn} is not positive
    */

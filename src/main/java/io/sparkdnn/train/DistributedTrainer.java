@@ -234,16 +234,13 @@ public final class DistributedTrainer {
   }
 
   /**
-   * The most one partition returns per round with sparse rows: the first-layer rows of at most
-   * min(I, its share of the round's non-zeros) inputs, with their indices, per vector, plus b_0 and
-   * the later layers. The partitions' non-zeros are assumed even, up to twice the mean.
+   * The most one partition returns per round with sparse rows: the first-layer rows of the inputs
+   * its rows use (counted on the packed rows), with their indices, per vector, plus b_0 and the
+   * later layers.
    */
   private long sparseResultBytes(PackedData data, int stateVectors) {
     int vectors = config.mode() == TrainingMode.LOCAL ? 1 + stateVectors : 1;
-    long rows = Math.max(1, data.trainingRows() + data.validationRows());
-    double perRow = data.nonZeros() / (double) rows;
-    long roundRows = (long) Math.ceil(2.0 * data.trainingRows() / data.partitions() / config.roundsPerEpoch());
-    long touched = Math.min(spec.inputWidth(), (long) Math.ceil(roundRows * perRow) + 1);
+    long touched = SparseTraining.maxInputsPerPartition(data.training(), spec.inputWidth());
     long tail = spec.parameterCount() - spec.biasOffset(0);
     return vectors * (4L * touched * spec.layer(0).width() + 4L * tail) + 4L * touched;
   }

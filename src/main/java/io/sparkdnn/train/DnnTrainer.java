@@ -123,7 +123,8 @@ public final class DnnTrainer {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(training.sparkSession().sparkContext());
     int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
-    checkMemory(sc, labels == null ? spec.outputWidth() : labels.size(), sparse);
+    int classes = labels == null ? spec.outputWidth() : labels.size();
+    checkMemory(sc, classes, sparse ? 0 : -1);
     RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     long packStart = System.nanoTime();
     Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns);
@@ -142,6 +143,9 @@ public final class DnnTrainer {
       }
       double packSeconds = (System.nanoTime() - packStart) / 1e9;
       report(packed, packSeconds, sc);
+      if (sparse) {
+        checkMemory(sc, classes, taskInputs(packed));
+      }
       if (packed.trainingRows() == 0) {
         throw new DataException(trainingName + " has no usable rows"
             + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
@@ -165,7 +169,7 @@ public final class DnnTrainer {
       TrainingConfig resolved = withBatchSize(packed);
       float[] initial = warmStart != null
           ? warmStart.weights()
-          : sparse ? sparseInitialWeights(profile) : config.initialization().initialize(spec, config.seed());
+          : config.initialization().initialize(spec, config.seed());
       String[] classNames = labels == null ? null : labels.labels();
       Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
           fingerprint(trainingName, validationName, warmStart) + (sparse ? "#sparse" : ""), config.checkpointKeep(),
@@ -203,19 +207,22 @@ public final class DnnTrainer {
   }
 
   /**
-   * Sparse rows: the first layer initialised for the mean non-zeros per training row as its fan-in
-   * (see {@link io.sparkdnn.engine.Initialization#initialize(NetworkSpec, long, double)}).
+   * Sparse rows: the most distinct inputs one partition's training rows use, counted on the packed
+   * rows, for the memory check.
    */
-  private float[] sparseInitialWeights(DataProfile profile) {
-    double nonZeros = Math.max(1.0, profile.features().nonZerosPerRow());
-    LOG.info("first layer initialised ({}) for {} non-zeros per row, the training rows' mean, rather than {} inputs",
-        config.initialization().token(), String.format(java.util.Locale.ROOT, "%.1f", nonZeros),
+  private long taskInputs(PackedData packed) {
+    int inputs = SparseTraining.maxInputsPerPartition(packed.training(), config.network().inputWidth());
+    LOG.info("sparse rows: each partition's rows use at most {} of the {} inputs", inputs,
         config.network().inputWidth());
-    return config.initialization().initialize(config.network(), config.seed(), nonZeros);
+    return Math.max(1, inputs);
   }
 
-  /** Refuses, before any data is read, a network that cannot fit in the driver's or a task's memory. */
-  private void checkMemory(JavaSparkContext sc, int classes, boolean sparse) {
+  /**
+   * Refuses a network that cannot fit in the driver's or a task's memory: before any data is read,
+   * and for sparse rows ({@code taskInputs} ≥ 0, see {@link MemoryCheck#check}) once more after
+   * packing, when the inputs a task can use are known.
+   */
+  private void checkMemory(JavaSparkContext sc, int classes, long taskInputs) {
     OptimizerSettings optimizer = config.optimizer();
     int stateVectors = optimizer.isLbfgs() ? 2 * optimizer.lbfgsMemory() + 4 : optimizer.rule().newState(0).vectorCount();
     int batchRows = Math.max(config.engineBatchRows(),
@@ -236,7 +243,7 @@ public final class DnnTrainer {
           + " task(s) per executor)";
     }
     MemoryCheck.check(config.network(), config.task(), classes, stateVectors, config.mode() == TrainingMode.LOCAL,
-        batchRows, driverHeap, taskHeap, source, sparse);
+        batchRows, driverHeap, taskHeap, source, taskInputs);
   }
 
   /** Standardised targets for regression (unless data.target-scaling = none); identity otherwise. */

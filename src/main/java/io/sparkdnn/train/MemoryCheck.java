@@ -45,17 +45,20 @@ final class MemoryCheck {
    */
   static void check(NetworkSpec spec, Task task, int classes, int stateVectors, boolean localMode, int batchRows,
       long driverHeap, long taskHeap, String taskHeapSource) {
-    check(spec, task, classes, stateVectors, localMode, batchRows, driverHeap, taskHeap, taskHeapSource, false);
+    check(spec, task, classes, stateVectors, localMode, batchRows, driverHeap, taskHeap, taskHeapSource, -1);
   }
 
   /**
-   * @param sparseInput rows are sparse (CSR): a task holds no dense batch of rows × I floats, but its
-   *     copies of the first layer are the rows of the inputs its rows use — at most all I of them,
-   *     which is what is counted — plus a map of I ints from inputs to those rows; with a start copy
-   *     of the weights and of the optimiser state in local mode, to return their changes
+   * @param taskInputs −1 for dense rows; for sparse rows (CSR), how many inputs one task's rows of a
+   *     round can use at most, or 0 when not known yet (before packing; then only the driver and the
+   *     workspaces are checked): a task holds no dense batch of rows × I floats, but its copies of
+   *     the weights, gradient and optimiser state hold the first-layer rows of those inputs and the
+   *     later layers, with a start copy of the weights and state in local mode (to return changes),
+   *     plus a map of I ints from inputs to those rows
    */
   static void check(NetworkSpec spec, Task task, int classes, int stateVectors, boolean localMode, int batchRows,
-      long driverHeap, long taskHeap, String taskHeapSource, boolean sparseInput) {
+      long driverHeap, long taskHeap, String taskHeapSource, long taskInputs) {
+    boolean sparseInput = taskInputs >= 0;
     long cells = confusionCells(task, classes);
     if (cells > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("network " + spec + " has " + classes + " classes: its confusion matrix of "
@@ -70,9 +73,12 @@ final class MemoryCheck {
     driver.add("confusion matrices", 3 * 8 * cells);
     Estimate perTask = new Estimate();
     if (sparseInput) {
-      perTask.add("weights and their start copy, gradient (first-layer rows of the inputs used)",
-          (localMode ? 3 : 2) * vector);
-      perTask.add("optimiser state and its start copy", localMode ? 2L * stateVectors * vector : 0);
+      long compact = 4L * (Math.min(taskInputs, spec.inputWidth()) * spec.layer(0).width()
+          + spec.parameterCount() - spec.biasOffset(0));
+      String rows = " (first-layer rows of up to " + Math.min(taskInputs, spec.inputWidth()) + " inputs and the rest)";
+      perTask.add((localMode ? "weights and their start copy, gradient" : "weights, gradient") + rows,
+          taskInputs == 0 ? 0 : (localMode ? 3 : 2) * compact);
+      perTask.add("optimiser state and its start copy", taskInputs == 0 || !localMode ? 0 : 2L * stateVectors * compact);
       perTask.add("workspaces for " + batchRows + " sparse rows", sparseWorkspaceBytes(spec, batchRows));
     } else {
       perTask.add("weights", vector);

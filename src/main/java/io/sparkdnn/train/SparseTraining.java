@@ -1,6 +1,8 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.data.CsrRows;
 import io.sparkdnn.data.PackedBlock;
+import io.sparkdnn.engine.TouchedInputsAccumulator;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.optim.Optimizer;
 import io.sparkdnn.optim.OptimizerState;
@@ -42,6 +44,24 @@ final class SparseTraining {
     this.sc = sc;
     this.spec = spec;
     this.shipAllRows = shipAllRows;
+  }
+
+  /**
+   * The most distinct inputs the training rows of one partition use: what bounds a task's copies of
+   * the first layer and what it returns per round. One pass over the cached blocks, O(non-zeros).
+   */
+  static int maxInputsPerPartition(JavaRDD<PackedBlock> training, int inputWidth) {
+    return training.mapPartitions(blocks -> {
+      TouchedInputsAccumulator used = new TouchedInputsAccumulator(inputWidth);
+      while (blocks.hasNext()) {
+        CsrRows x = blocks.next().sparseFeatures();
+        int[] columns = x.columns();
+        for (int p = 0, end = x.nonZeros(); p < end; p++) {
+          used.add(columns[p]);
+        }
+      }
+      return java.util.Collections.singletonList(used.count()).iterator();
+    }).fold(0, Math::max);
   }
 
   RoundAccumulator syncRound(JavaRDD<PackedBlock> training, RoundContext context, float[] weights, int batchRows,
