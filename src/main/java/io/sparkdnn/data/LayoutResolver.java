@@ -2,10 +2,9 @@ package io.sparkdnn.data;
 
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.ml.linalg.SparseVector;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /** Resolves {@code data.layout = auto} against the training data (see {@link DataLayout#AUTO}). */
 public final class LayoutResolver {
@@ -13,6 +12,18 @@ public final class LayoutResolver {
   static final int SAMPLE_ROWS = 100;
 
   private LayoutResolver() {}
+
+  /** {1 if stored sparse else 0, non-zero values} of a vector cell. */
+  private static long[] storage(InternalRow row) {
+    InternalRow vector = row.getStruct(0, 4);
+    boolean sparse = vector.getByte(0) == 0;
+    double[] values = vector.getArray(3).toDoubleArray();
+    long nonZeros = 0;
+    for (double v : values) {
+      nonZeros += v != 0 ? 1 : 0;
+    }
+    return new long[] {sparse ? 1 : 0, nonZeros};
+  }
 
   /** What was chosen and why, for the log. */
   public record Choice(DataLayout layout, String reason) {}
@@ -36,14 +47,15 @@ public final class LayoutResolver {
           + DataLayout.AUTO_MIN_WIDTH);
     }
     String column = columns.featureColumns()[0];
-    List<Row> sample = data.select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull())
-        .limit(SAMPLE_ROWS).collectAsList();
+    // Read VectorUDT's struct (type 0 = sparse, size, indices, values) rather than Vector objects, whose
+    // constructor would throw on a malformed row: packing refuses that row by its number instead.
+    List<long[]> sample = data.select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull())
+        .limit(SAMPLE_ROWS).queryExecution().toRdd().toJavaRDD().map(LayoutResolver::storage).collect();
     int sparseRows = 0;
     double nonZeros = 0;
-    for (Row r : sample) {
-      Vector v = (Vector) r.get(0);
-      sparseRows += v instanceof SparseVector ? 1 : 0;
-      nonZeros += v.numNonzeros();
+    for (long[] r : sample) {
+      sparseRows += (int) r[0];
+      nonZeros += r[1];
     }
     double density = sample.isEmpty() ? 1 : nonZeros / sample.size() / columns.width();
     String seen = String.format(Locale.ROOT, "%d of the first %d rows of column '%s' are sparse vectors, "
