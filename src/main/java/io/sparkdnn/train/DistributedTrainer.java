@@ -48,6 +48,8 @@ public final class DistributedTrainer {
   private final Task task;
   /** Sparse input: ship every first-layer row instead of the touched ones (to measure the difference). */
   private boolean shipAllFirstLayerRows;
+  /** The latest sparse run's rounds, kept for {@link #lastRoundResultBytes()}. */
+  private SparseTraining lastSparseRun;
 
   public DistributedTrainer(JavaSparkContext sc, TrainingConfig config) {
     this.sc = sc;
@@ -59,11 +61,18 @@ public final class DistributedTrainer {
   /**
    * Sparse input: whether each partition returns every first-layer row (I × O_0 per vector, what a
    * dense first layer returns) instead of the rows of the inputs its rows used. Only for measuring
-   * what shipping the touched rows saves; training gives the same result either way.
+   * what shipping the touched rows saves. Local mode gives the same weights either way (the rows
+   * not used come back unchanged); in sync mode the driver's step then covers every row, which is
+   * the dense optimiser step rather than the lazy one.
    */
   DistributedTrainer shipAllFirstLayerRows(boolean all) {
     this.shipAllFirstLayerRows = all;
     return this;
+  }
+
+  /** Sparse input: bytes of the last round's merged result (first-layer rows with indices, and the rest). */
+  long lastRoundResultBytes() {
+    return lastSparseRun == null ? 0 : lastSparseRun.lastResultBytes();
   }
 
   /**
@@ -108,8 +117,8 @@ public final class DistributedTrainer {
               data.nonZeros() / (double) Math.max(1, data.trainingRows() + data.validationRows())));
     }
     TrainingState state = resume != null ? resume : initialState(initialWeights, sparse);
-    Run run = new Run(data.training(), scaling, targetScaling, plan.depth(), state,
-        sparse ? new SparseTraining(sc, spec, shipAllFirstLayerRows) : null);
+    lastSparseRun = sparse ? new SparseTraining(sc, spec, shipAllFirstLayerRows) : null;
+    Run run = new Run(data.training(), scaling, targetScaling, plan.depth(), state, lastSparseRun);
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
