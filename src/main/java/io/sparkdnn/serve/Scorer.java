@@ -37,7 +37,13 @@ import java.util.Objects;
  *   <li>{@link #scoreBatch(float[][])}: N rows of I values → N predictions, in row order.
  *   <li>{@link #scoreBatch(float[])}: N·I values, row-major (row r is elements r·I … r·I + I − 1)
  *       → N predictions.
+ *   <li>{@link #scoreSparse(int[], float[])}: one row as its non-zero values and their feature
+ *       indices (a SparseVector's indices and values) → one {@link Prediction}.
  * </ul>
+ *
+ * A model trained on sparse rows ({@link #sparseInput()}: hashed text, one-hot, libsvm) scores
+ * every row through the sparse first layer, reading only the weights of the row's non-zero
+ * features; dense rows given to it are reduced to their non-zeros first.
  *
  * The kind of prediction follows from {@link #task()}: {@link Prediction.Classification} (K
  * probabilities, or [1 − p, p] for binary), {@link Prediction.MultiLabel} (K flags and
