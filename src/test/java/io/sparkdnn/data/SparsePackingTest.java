@@ -99,6 +99,25 @@ class SparsePackingTest {
     }
   }
 
+  /** Any feature column can be packed sparse: an array column keeps its non-zeros. */
+  @Test
+  void anArrayColumnPackedSparseHoldsItsNonZeros() {
+    Dataset<Row> blobs = io.sparkdnn.TestData.blobs(spark, 400, 4, 5, 2, 2)
+        .selectExpr("label", "transform(features, (x, i) -> IF(i % 2 = 0, 0.0f, x)) AS features");
+    PackedData dense = pack(blobs, DataLayout.DENSE, 0);
+    PackedData sparse = pack(blobs, DataLayout.SPARSE, 0);
+    try {
+      Map<Long, float[]> a = rows(dense);
+      Map<Long, float[]> b = rows(sparse);
+      assertEquals(a.keySet(), b.keySet());
+      a.forEach((id, row) -> assertArrayEquals(row, b.get(id)));
+      assertEquals(2L * 400, sparse.nonZeros(), "features 1 and 3 of each row");
+    } finally {
+      dense.release();
+      sparse.release();
+    }
+  }
+
   /** Statistics from sparse rows (sums over non-zeros and one merge per block) equal a dense pass. */
   @Test
   void sparseStatisticsEqualDenseOnes() {
