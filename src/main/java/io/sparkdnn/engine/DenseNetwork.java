@@ -34,7 +34,7 @@ public final class DenseNetwork extends FeedForwardPasses {
     if (rows == 0) {
       return;
     }
-    gradientPass(params, gradient, rows, batch.targets(), batch.rowIds(), stats, dropoutSeed);
+    gradientPass(params, gradient, rows, batch.targets(), batch.rowWeights(), batch.rowIds(), stats, dropoutSeed);
   }
 
   /** Forward without dropout; adds loss and correct count to {@code stats}. See {@link #outputs()}. */
@@ -44,7 +44,7 @@ public final class DenseNetwork extends FeedForwardPasses {
     if (rows == 0) {
       return;
     }
-    evaluatePass(params, rows, batch.targets(), stats);
+    evaluatePass(params, rows, batch.targets(), batch.rowWeights(), stats);
   }
 
   /** Forward without dropout; the outputs are then in {@link #outputs()}. Targets are ignored. */

@@ -44,6 +44,8 @@ import org.apache.spark.sql.types.StructType;
 public final class ModelScoring {
   public static final String PREDICTION = "prediction";
   public static final String PROBABILITY = "probability";
+  /** Binary models predict class 1 from this probability on, unless told otherwise. */
+  public static final float DEFAULT_THRESHOLD = 0.5f;
   private static final int BATCH_ROWS = 1024;
 
   private ModelScoring() {}
@@ -65,6 +67,12 @@ public final class ModelScoring {
   /** {@link #predict} with the added columns named {@code predictionName} and {@code probabilityName}. */
   public static Dataset<Row> predict(DnnModel model, Dataset<Row> data, List<String> keepColumns,
       BadRowPolicy badRows, String dataName, String predictionName, String probabilityName) {
+    return predict(model, data, keepColumns, badRows, dataName, predictionName, probabilityName, DEFAULT_THRESHOLD);
+  }
+
+  /** {@link #predict} where a binary model predicts class 1 from probability {@code threshold} on. */
+  public static Dataset<Row> predict(DnnModel model, Dataset<Row> data, List<String> keepColumns,
+      BadRowPolicy badRows, String dataName, String predictionName, String probabilityName, float threshold) {
     InputColumns columns = model.columns();
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     List<String> keep = keepColumns != null ? keepColumns : nonFeatureColumns(columns, data);
@@ -88,7 +96,7 @@ public final class ModelScoring {
     SparkSession spark = data.sparkSession();
     Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.weights());
     int featureCount = columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;
-    PredictTask predictTask = new PredictTask(model, broadcast, featureCount, keep.size(), badRows,
+    PredictTask predictTask = new PredictTask(model, broadcast, featureCount, keep.size(), badRows, threshold,
         ColumnResolver.converterFor(input, new RowConverter(columns, model.task(), model.labels(), model.targetWidth())));
     JavaRDD<Row> rows = input.javaRDD().mapPartitionsWithIndex(predictTask::call, true);
     return spark.createDataFrame(rows, schema);
@@ -101,18 +109,28 @@ public final class ModelScoring {
    */
   public static EvaluationResult evaluate(DnnModel model, Dataset<Row> data, int partitions, BadRowPolicy badRows,
       BlasBackend blas, String dataName) {
+    return evaluate(model, data, partitions, badRows, blas, dataName, null, DEFAULT_THRESHOLD);
+  }
+
+  /**
+   * {@link #evaluate(DnnModel, Dataset, int, BadRowPolicy, BlasBackend, String)} with every row
+   * weighted by column {@code weightColumn} (null: 1 each) and, for binary models, rows predicted
+   * class 1 from probability {@code threshold}.
+   */
+  public static EvaluationResult evaluate(DnnModel model, Dataset<Row> data, int partitions, BadRowPolicy badRows,
+      BlasBackend blas, String dataName, String weightColumn, float threshold) {
     InputColumns columns = model.columns();
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     ColumnResolver.checkLabelsIn(columns, data, dataName);
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
-    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns);
-    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter),
+    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns, weightColumn);
+    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter, weightColumn),
         PackingOptions.validation(partitions, 8192, badRows), dataName);
     try {
       if (packed.validationRows() == 0) {
         throw new DataException(dataName + " has no rows to evaluate");
       }
-      EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas);
+      EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas, threshold);
       return result.withSkippedRows(packed.skippedRows());
     } finally {
       packed.release();
@@ -121,8 +139,14 @@ public final class ModelScoring {
 
   /** Evaluates {@code model} on the validation blocks of {@code packed} (one Spark job). */
   public static EvaluationResult evaluatePacked(DnnModel model, PackedData packed, int batchRows, BlasBackend blas) {
+    return evaluatePacked(model, packed, batchRows, blas, DEFAULT_THRESHOLD);
+  }
+
+  /** {@link #evaluatePacked(DnnModel, PackedData, int, BlasBackend)} with a binary decision threshold. */
+  public static EvaluationResult evaluatePacked(DnnModel model, PackedData packed, int batchRows, BlasBackend blas,
+      float threshold) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(packed.validation().context());
-    Evaluator evaluator = Evaluator.of(model, batchRows, blas);
+    Evaluator evaluator = Evaluator.of(model, batchRows, blas).withThreshold(threshold);
     Broadcast<float[]> broadcast = sc.broadcast(model.weights());
     try {
       return evaluator.evaluate(packed.validation(), broadcast, 2).result(model.classNames());
@@ -166,13 +190,13 @@ public final class ModelScoring {
     private final BadRowPolicy badRows;
 
     PredictTask(DnnModel model, Broadcast<float[]> weights, int featureCount, int keepCount, BadRowPolicy badRows,
-        RowConverter converter) {
+        float threshold, RowConverter converter) {
       this.spec = model.spec();
       this.task = model.task();
       this.converter = converter;
       this.scaling = model.scaling();
       this.targetScaling = model.targetScaling();
-      this.decoder = decoder(model);
+      this.decoder = new OutputDecoder(model.task(), model.spec().outputWidth(), model.labels(), threshold);
       this.weights = weights;
       this.featureCount = featureCount;
       this.keepCount = keepCount;

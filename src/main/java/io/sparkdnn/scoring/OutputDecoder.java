@@ -22,7 +22,15 @@ final class OutputDecoder implements Serializable {
   private final int outputs;
   private final LabelIndex labels;
 
+  private final float threshold;
+
   OutputDecoder(Task task, int outputs, LabelIndex labels) {
+    this(task, outputs, labels, 0.5f);
+  }
+
+  /** @param threshold binary: the probability from which the prediction is class 1 */
+  OutputDecoder(Task task, int outputs, LabelIndex labels, float threshold) {
+    this.threshold = threshold;
     this.task = task;
     this.outputs = outputs;
     this.labels = labels;
@@ -72,7 +80,7 @@ final class OutputDecoder implements Serializable {
       }
       case BINARY: {
         double p1 = out[offset];
-        return new Object[] {labels.valueOf(p1 >= 0.5 ? 1 : 0), seq(new double[] {1 - p1, p1})};
+        return new Object[] {labels.valueOf(p1 >= threshold ? 1 : 0), seq(new double[] {1 - p1, p1})};
       }
       case MULTILABEL: {
         Integer[] predicted = new Integer[outputs];
