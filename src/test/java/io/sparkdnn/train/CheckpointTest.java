@@ -131,7 +131,7 @@ class CheckpointTest {
    * epoch numbers (they are deleted once the new run has its own).
    */
   @Test
-  void newDataAtTheSamePathStartsAfresh() {
+  void newDataAtTheSamePathStartsAfresh() throws IOException {
     SparkSession spark = SparkTestSession.get();
     String path = dir.resolve("data.parquet").toString();
     DATA.write().parquet(path);
@@ -154,6 +154,8 @@ class CheckpointTest {
     assertThrows(IllegalStateException.class, () -> fit(spark.read().parquet(path), config(checkpoints),
         crashingAfter3));
     assertTrue(!resumed.get(), "the old data's checkpoint after epoch 4 was not resumed");
+    assertEquals(List.of("epoch-000001.ckpt", "epoch-000002.ckpt"), files(checkpoints).stream()
+        .map(p -> p.getFileName().toString()).collect(Collectors.toList()), "the old data's 3 and 4 are deleted");
 
     DnnTrainer.Fit again = fit(spark.read().parquet(path), config(checkpoints), TrainingListener.NONE);
     assertEquals(2, again.resumedEpochs, "unchanged data resumes from its own newest checkpoint");
