@@ -57,6 +57,8 @@ public final class Checkpoints {
   private static final int MAGIC = 0x444E4E43; // "DNNC"
   private static final int VERSION = 1;
   private static final String SUFFIX = ".ckpt";
+  /** Longer identity values are stored as a prefix and a hash. */
+  private static final int MAX_PART = 1000;
 
   private final FileSystem fs;
   private final Path dir;
@@ -93,7 +95,7 @@ public final class Checkpoints {
       this.fs.setWriteChecksum(false);
       this.dir = fs.makeQualified(path);
       this.identity = new LinkedHashMap<>();
-      identity.forEach((k, v) -> this.identity.put(oneLine(k), oneLine(v)));
+      identity.forEach((k, v) -> this.identity.put(oneLine(k), compact(oneLine(v))));
       this.encodedIdentity = encode(this.identity);
       this.keep = Math.max(1, keep);
     } catch (IOException e) {
@@ -182,7 +184,7 @@ public final class Checkpoints {
     for (FileStatus file : files()) {
       try {
         Map<String, String> writtenFor = readIdentity(file.getPath());
-        if (!encode(writtenFor).equals(encodedIdentity)) {
+        if (!writtenFor.equals(identity)) {
           if (other == null) {
             other = file.getPath().getName() + ", was written for other data or settings: "
                 + differences(writtenFor, identity);
@@ -237,9 +239,9 @@ public final class Checkpoints {
     if (version != VERSION) {
       throw new IOException("checkpoint format " + version + " (this spark-dnn reads " + VERSION + ")");
     }
-    String writtenFor = in.readUTF();
-    if (!writtenFor.equals(encodedIdentity)) {
-      throw new IOException("written for other data or settings: " + differences(decode(writtenFor), identity));
+    Map<String, String> writtenFor = decode(in.readUTF());
+    if (!writtenFor.equals(identity)) {
+      throw new IOException("written for other data or settings: " + differences(writtenFor, identity));
     }
     in.readInt();
     int count = in.readInt();
@@ -281,7 +283,7 @@ public final class Checkpoints {
     for (FileStatus file : files()) {
       boolean ours;
       try {
-        ours = encode(readIdentity(file.getPath())).equals(encodedIdentity);
+        ours = readIdentity(file.getPath()).equals(identity);
       } catch (IOException | RuntimeException e) {
         ours = false;
       }
@@ -325,6 +327,26 @@ public final class Checkpoints {
 
   private static String oneLine(String s) {
     return Objects.toString(s, "").replace('\n', ' ').replace('\r', ' ');
+  }
+
+  /**
+   * A long value (a list of thousands of feature columns) as its start and a hash, so that the
+   * identity stays well within the 64 KiB a checkpoint header holds.
+   */
+  private static String compact(String value) {
+    if (value.length() <= MAX_PART) {
+      return value;
+    }
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        hex.append(String.format("%02x", hash[i]));
+      }
+      return value.substring(0, 200) + "… (" + value.length() + " characters, SHA-256 " + hex + ")";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String encode(Map<String, String> identity) {
