@@ -212,6 +212,7 @@ public final class Checkpoints {
       for (FileStatus file : files()) {
         fs.delete(file.getPath(), false);
       }
+      deleteTemporaries();
     } catch (IOException e) {
       LOG.warn("could not delete checkpoints in {}: {}", dir, e.getMessage());
     }
@@ -273,11 +274,14 @@ public final class Checkpoints {
   }
 
   /**
-   * Keeps this run's newest {@code keep} checkpoints; on its first write also deletes checkpoints
-   * of other data or settings, and damaged ones (which would otherwise outlive this run's and, by
-   * their higher epoch numbers, push them out).
+   * Keeps this run's newest {@code keep} checkpoints; on its first write also deletes what no run
+   * of this job can use: checkpoints of other data or settings, damaged ones, and temporary files
+   * that a writer killed mid-write left.
    */
   private void prune(boolean first) throws IOException {
+    if (first) {
+      deleteTemporaries();
+    }
     List<FileStatus> own = new ArrayList<>();
     int others = 0;
     for (FileStatus file : files()) {
@@ -300,6 +304,18 @@ public final class Checkpoints {
     }
     for (int i = keep; i < own.size(); i++) {
       fs.delete(own.get(i).getPath(), false);
+    }
+  }
+
+  /** Deletes {@code .epoch-NNNNNN.ckpt.tmp} files: left by a writer that was killed mid-write. */
+  private void deleteTemporaries() throws IOException {
+    if (!fs.exists(dir)) {
+      return;
+    }
+    for (FileStatus temp : fs.listStatus(dir, p -> p.getName().startsWith(".epoch-")
+        && p.getName().endsWith(SUFFIX + ".tmp"))) {
+      fs.delete(temp.getPath(), false);
+      LOG.info("deleted {}, a checkpoint that a stopped run did not finish writing", temp.getPath());
     }
   }
 

@@ -185,7 +185,10 @@ class CheckpointTest {
         Checkpoints.differences(Checkpoints.decode("8-16tanh-3softmax#0123456789abcdef"), now));
   }
 
-  /** A full disk mid-checkpoint: one clear error naming the file, and no 0-byte .tmp left behind. */
+  /**
+   * A full disk mid-checkpoint: one clear error naming the file, and no 0-byte .tmp left behind;
+   * nor is one that a killed writer left, once the next run writes.
+   */
   @Test
   void aFailedCheckpointWriteLeavesNoTemporaryFile() throws IOException {
     Path full = dir.resolve("full");
@@ -204,8 +207,13 @@ class CheckpointTest {
     }
 
     FaultyFileSystem.reset();
+    Files.writeString(full.resolve(".epoch-000009.ckpt.tmp"), "cut off when its writer was killed");
     checkpoints.write(state, List.of());
     assertEquals(3, checkpoints.latest().state.epochsDone(), "the same directory works once there is space");
+    try (Stream<Path> left = Files.list(full)) {
+      assertEquals(List.of("epoch-000003.ckpt"), left.map(p -> p.getFileName().toString())
+          .collect(Collectors.toList()), "a killed writer's temporary file is deleted by the next run's first write");
+    }
   }
 
   private static List<Path> files(String dir) throws IOException {
