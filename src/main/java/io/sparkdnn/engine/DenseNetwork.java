@@ -49,12 +49,24 @@ public final class DenseNetwork extends FeedForwardPasses {
 
   /** Forward without dropout; the outputs are then in {@link #outputs()}. Targets are ignored. */
   public void predict(float[] params) {
+    predict(params, null);
+  }
+
+  /**
+   * {@link #predict(float[])}, also copying the output layer's pre-activations — the logits, rows ×
+   * K row-major — into {@code logits} (at least rows × K long) when it is not null.
+   */
+  public void predict(float[] params, float[] logits) {
     spec.checkParameters(params, "parameter vector");
     int rows = batch.rows();
     if (rows == 0) {
       return;
     }
-    predictPass(params, rows);
+    if (logits != null && logits.length < rows * spec.outputWidth()) {
+      throw new IllegalArgumentException("logits buffer holds " + logits.length + " floats, needs "
+          + rows * spec.outputWidth());
+    }
+    predictPass(params, rows, logits);
   }
 
   @Override

@@ -108,7 +108,18 @@ abstract class FeedForwardPasses {
 
   /** Forward without dropout and the output activation. */
   final void predictPass(float[] params, int rows) {
+    predictPass(params, rows, null);
+  }
+
+  /**
+   * Forward without dropout; the output layer's pre-activations (rows × K, the logits) are copied
+   * into {@code logits} when it is not null, then activated.
+   */
+  final void predictPass(float[] params, int rows, float[] logits) {
     forward(params, rows, null, false, 0L);
+    if (logits != null) {
+      System.arraycopy(activations[spec.layerCount() - 1], 0, logits, 0, rows * spec.outputWidth());
+    }
     OutputLayer.activate(
         spec.outputLayer().activation(), activations[spec.layerCount() - 1], rows, spec.outputWidth());
   }

@@ -6,6 +6,7 @@ import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.InputColumns;
@@ -159,7 +160,7 @@ public final class DnnTrainer {
           : config.initialization().initialize(spec, config.seed());
       String[] classNames = labels == null ? null : labels.labels();
       Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
-          fingerprint(trainingName, validationName, warmStart), config.checkpointKeep(),
+          identity(training, validation, trainingName, validationName, packed, warmStart), config.checkpointKeep(),
           sc.hadoopConfiguration());
       List<EpochMetrics> history = new ArrayList<>();
       TrainingState resume = null;
@@ -372,24 +373,24 @@ public final class DnnTrainer {
   }
 
   /**
-   * Identifies what a checkpoint belongs to: the network, every training and data setting (not
-   * where checkpoints go), the data sources and the warm start. A different one is never resumed.
+   * Identifies what a checkpoint belongs to, as named parts: every training and data setting (not
+   * where checkpoints go), the network, each input — its name and the files it was read from, with
+   * sizes and modification times ({@link DataSource#identity}) — the packed row counts, and the
+   * warm start. A checkpoint whose identity differs in any part is never resumed, and the log names
+   * the parts: new data at the same path starts afresh.
    */
-  private String fingerprint(String trainingName, String validationName, DnnModel warmStart) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(config.toConfiguration()).append(data.toConfiguration()).append(trainingName).append('|')
-        .append(validationName).append('|').append(warmStart == null ? "" : warmStart.record().created());
-    try {
-      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder();
-      for (int i = 0; i < 8; i++) {
-        hex.append(String.format("%02x", hash[i]));
-      }
-      return config.network() + "#" + hex;
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private Map<String, String> identity(Dataset<Row> training, Dataset<Row> validation, String trainingName,
+      String validationName, PackedData packed, DnnModel warmStart) {
+    Map<String, String> identity = new LinkedHashMap<>(config.toConfiguration());
+    identity.putAll(data.toConfiguration());
+    identity.put("training data", trainingName + ": " + DataSource.identity(training));
+    if (validation != null) {
+      identity.put("validation data", validationName + ": " + DataSource.identity(validation));
     }
+    identity.put("rows", "training " + packed.trainingRows() + ", validation " + packed.validationRows()
+        + ", skipped " + packed.skippedRows());
+    identity.put("warm start", warmStart == null ? "none" : "the model created " + warmStart.record().created());
+    return identity;
   }
 
   private TrainingRecord record(PackedData packed, TrainingResult result, int resumedEpochs, DnnModel warmStart,
