@@ -46,7 +46,10 @@ public final class EvaluationAccumulator implements Serializable {
     this(task, classes, outputs, 0.5f);
   }
 
-  /** @param threshold binary: the probability from which a row is predicted class 1 */
+  /**
+   * @param threshold binary: the probability from which a row is predicted class 1; multi-label:
+   *     from which a label is predicted present
+   */
   public EvaluationAccumulator(Task task, int classes, int outputs, float threshold) {
     this.task = task;
     this.classes = classes;
@@ -114,7 +117,7 @@ public final class EvaluationAccumulator implements Serializable {
         case MULTILABEL:
           for (int j = 0; j < classes; j++) {
             boolean actual = targets[r * classes + j] >= 0.5f;
-            boolean predicted = out[r * classes + j] >= 0.5f;
+            boolean predicted = out[r * classes + j] >= threshold;
             counts[4 * j + (actual ? (predicted ? 0 : 2) : (predicted ? 1 : 3))] += w;
           }
           break;

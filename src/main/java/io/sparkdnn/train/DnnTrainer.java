@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnnTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DnnTrainer.class);
-  static final int MAX_CLASSES = 10_000;
+  /** The most classes a classifier may have. */
+  public static final int MAX_CLASSES = 10_000;
   /** training.batch-size = auto gives every partition at least this many steps per round ... */
   private static final int MIN_STEPS = 8;
   /** ... with batches of at least this many rows. */
