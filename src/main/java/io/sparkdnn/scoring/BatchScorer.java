@@ -175,20 +175,24 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
       case LABEL_PROBABILITY_VECTOR:
         return Vectors.dense(doubles(out, at, k));
       case LABEL_FLAGS: {
-        List<Integer> flags = new ArrayList<>(k);
+        int[] flags = new int[k];
         for (int j = 0; j < k; j++) {
-          flags.add(out[at + j] >= threshold ? 1 : 0);
+          flags[j] = out[at + j] >= threshold ? 1 : 0;
         }
-        return scala.jdk.javaapi.CollectionConverters.asScala(flags).toSeq();
+        return scala.collection.mutable.ArraySeq.make(flags);
       }
       case LABEL_INDICES: {
-        List<Double> present = new ArrayList<>();
+        int present = 0;
         for (int j = 0; j < k; j++) {
+          present += out[at + j] >= threshold ? 1 : 0;
+        }
+        double[] indices = new double[present];
+        for (int j = 0, n = 0; j < k; j++) {
           if (out[at + j] >= threshold) {
-            present.add((double) j);
+            indices[n++] = j;
           }
         }
-        return scala.jdk.javaapi.CollectionConverters.asScala(present).toSeq();
+        return seq(indices);
       }
       default:
         throw new AssertionError(column);
@@ -251,11 +255,11 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     return d;
   }
 
+  /**
+   * An array&lt;double&gt; cell: the primitive array wrapped as a Scala sequence without boxing
+   * (Spark's row encoder copies it into its array format as it is).
+   */
   private static Object seq(double[] values) {
-    List<Double> list = new ArrayList<>(values.length);
-    for (double v : values) {
-      list.add(v);
-    }
-    return scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq();
+    return scala.collection.mutable.ArraySeq.make(values);
   }
 }
