@@ -4,6 +4,8 @@ import io.sparkdnn.model.Versions;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The command line: {@code dnn train|predict|evaluate|prepare|export|list|show|promote|rollback|prune|unlock
@@ -13,6 +15,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "dnn",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // -h/--help and -V/--version on every subcommand too
     versionProvider = Main.VersionProvider.class,
     description = "Train and use fully connected neural networks on Apache Spark.",
     subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PrepareCommand.class,
@@ -59,9 +62,12 @@ public final class Main implements Runnable {
     return ERROR;
   }
 
+  @Spec CommandSpec spec;
+
+  /** {@code dnn} alone: the usage, to the command's output. */
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

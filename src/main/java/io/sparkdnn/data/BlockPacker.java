@@ -67,7 +67,8 @@ public final class BlockPacker {
           skippedCounts.put(e.getKey(), e.getValue().value());
         }
       }
-      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName);
+      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName,
+          converter.weighted());
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {
@@ -99,6 +100,7 @@ public final class BlockPacker {
     float[] features = new float[capacity * width];
     float[] targets = new float[capacity * targetWidth];
     long[] positions = new long[capacity];
+    float[] weights = converter.weighted() ? new float[capacity] : null;
     int kept = 0;
     long read = 0;
     while (rows.hasNext()) {
@@ -108,6 +110,9 @@ public final class BlockPacker {
         cells.on(row);
         converter.features(cells, features, kept * width);
         converter.targets(cells, targets, kept * targetWidth);
+        if (weights != null) {
+          weights[kept] = converter.weight(cells);
+        }
       } catch (BadRowException e) {
         if (policy == BadRowPolicy.FAIL) {
           throw e.atPartitionRow(partition, position + 1);
@@ -118,12 +123,13 @@ public final class BlockPacker {
       positions[kept++] = position;
       if (kept == capacity) {
         out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(),
-            positions.clone(), false), read));
+            positions.clone(), weights == null ? null : weights.clone(), false), read));
         kept = 0;
       }
     }
     out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width),
-        java.util.Arrays.copyOf(targets, kept * targetWidth), java.util.Arrays.copyOf(positions, kept), false), read));
+        java.util.Arrays.copyOf(targets, kept * targetWidth), java.util.Arrays.copyOf(positions, kept),
+        weights == null ? null : java.util.Arrays.copyOf(weights, kept), false), read));
     return out.iterator();
   }
 
@@ -160,7 +166,7 @@ public final class BlockPacker {
         boolean validation = options.isValidation(id);
         int k = validation ? 1 : 0;
         if (parts[k] == null) {
-          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), validation);
+          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), rows.weights() != null, validation);
         }
         parts[k].add(rows, i, id);
       }
@@ -185,27 +191,33 @@ public final class BlockPacker {
     final float[] features;
     final float[] targets;
     final long[] ids;
+    final float[] weights;
     int rows;
 
-    ChunkCutter(int width, int targetWidth, boolean validation) {
+    ChunkCutter(int width, int targetWidth, boolean weighted, boolean validation) {
       this.width = width;
       this.targetWidth = targetWidth;
       this.validation = validation;
       this.features = new float[PackingOptions.CHUNK_ROWS * width];
       this.targets = new float[PackingOptions.CHUNK_ROWS * targetWidth];
       this.ids = new long[PackingOptions.CHUNK_ROWS];
+      this.weights = weighted ? new float[PackingOptions.CHUNK_ROWS] : null;
     }
 
     void add(PackedBlock from, int row, long id) {
       System.arraycopy(from.features(), row * width, features, rows * width, width);
       System.arraycopy(from.targets(), row * targetWidth, targets, rows * targetWidth, targetWidth);
+      if (weights != null) {
+        weights[rows] = from.weights()[row];
+      }
       ids[rows++] = id;
     }
 
     PackedBlock toBlock() {
       PackedBlock block = new PackedBlock(rows, width, targetWidth,
           java.util.Arrays.copyOf(features, rows * width), java.util.Arrays.copyOf(targets, rows * targetWidth),
-          java.util.Arrays.copyOf(ids, rows), validation);
+          java.util.Arrays.copyOf(ids, rows), weights == null ? null : java.util.Arrays.copyOf(weights, rows),
+          validation);
       rows = 0;
       return block;
     }
@@ -262,14 +274,18 @@ public final class BlockPacker {
     float[] features = new float[rows * width];
     float[] targets = new float[rows * targetWidth];
     long[] ids = new long[rows];
+    float[] weights = first.weights() == null ? null : new float[rows];
     int at = 0;
     for (PackedBlock p : parts) {
       System.arraycopy(p.features(), 0, features, at * width, p.rows() * width);
       System.arraycopy(p.targets(), 0, targets, at * targetWidth, p.rows() * targetWidth);
       System.arraycopy(p.rowIds(), 0, ids, at, p.rows());
+      if (weights != null) {
+        System.arraycopy(p.weights(), 0, weights, at, p.rows());
+      }
       at += p.rows();
     }
-    return new PackedBlock(rows, width, targetWidth, features, targets, ids, validation);
+    return new PackedBlock(rows, width, targetWidth, features, targets, ids, weights, validation);
   }
 
   /** Chunk k goes to partition k mod P. */

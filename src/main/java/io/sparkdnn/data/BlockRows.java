@@ -37,6 +37,32 @@ public final class BlockRows {
     copyTo(blocks.get(b), index - starts[b], batch, slot, scaling, targetScaling);
   }
 
+  /** {@link #copyTo(int, MiniBatch, int, FeatureScaling, TargetScaling)} with the row's weight times its class's. */
+  public void copyTo(int index, MiniBatch batch, int slot, FeatureScaling scaling, TargetScaling targetScaling,
+      float[] classWeights) {
+    int b = blockOf(index);
+    copyTo(blocks.get(b), index - starts[b], batch, slot, scaling, targetScaling, classWeights);
+  }
+
+  /**
+   * Copies a row, and sets its weight in the batch: the row's own weight (1 without a weight
+   * column) times its class's weight ({@code classWeights[class index]}; null for none).
+   */
+  public static void copyTo(PackedBlock block, int row, MiniBatch batch, int slot, FeatureScaling scaling,
+      TargetScaling targetScaling, float[] classWeights) {
+    copyTo(block, row, batch, slot, scaling, targetScaling);
+    float w = block.weights() == null ? 1f : block.weights()[row];
+    if (classWeights != null) {
+      w *= classWeights[(int) block.targets()[row * block.targetWidth()]];
+    }
+    batch.weights()[slot] = w;
+  }
+
+  /** Whether rows copied from {@code blocks} with {@code classWeights} need the batch's weights. */
+  public static boolean weighted(PackedBlock block, float[] classWeights) {
+    return block.weights() != null || classWeights != null;
+  }
+
   /**
    * Copies row {@code row} of {@code block} into {@code batch} at {@code slot}, features rescaled by
    * {@code scaling} and targets by {@code targetScaling}.

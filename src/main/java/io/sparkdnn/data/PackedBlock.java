@@ -6,7 +6,9 @@ import java.io.Serializable;
  * Rows packed as contiguous floats: the unit the training data is cached in. Features are
  * rows × width row-major, targets rows × targetWidth (a class index for multi-class), and each
  * row keeps its id — its 0-based position in the input — which keys shuffling, round membership
- * and dropout so that none of them depends on how the data is partitioned. No per-row objects.
+ * and dropout so that none of them depends on how the data is partitioned. With a weight column,
+ * each row also has its weight ({@link #weights()}; null when rows are unweighted). No per-row
+ * objects.
  */
 public final class PackedBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -17,11 +19,22 @@ public final class PackedBlock implements Serializable {
   private final float[] features;
   private final float[] targets;
   private final long[] rowIds;
+  private final float[] weights;
   private final boolean validation;
 
   public PackedBlock(
       int rows, int width, int targetWidth, float[] features, float[] targets, long[] rowIds,
       boolean validation) {
+    this(rows, width, targetWidth, features, targets, rowIds, null, validation);
+  }
+
+  /** @param weights one weight per row, or null when rows are unweighted */
+  public PackedBlock(
+      int rows, int width, int targetWidth, float[] features, float[] targets, long[] rowIds, float[] weights,
+      boolean validation) {
+    if (weights != null && weights.length != rows) {
+      throw new IllegalArgumentException("block has " + rows + " rows but " + weights.length + " weights");
+    }
     if (features.length != rows * width || targets.length != rows * targetWidth || rowIds.length != rows) {
       throw new IllegalArgumentException("block arrays do not match " + rows + " rows of width "
           + width + " and target width " + targetWidth);
@@ -32,6 +45,7 @@ public final class PackedBlock implements Serializable {
     this.features = features;
     this.targets = targets;
     this.rowIds = rowIds;
+    this.weights = weights;
     this.validation = validation;
   }
 
@@ -59,6 +73,11 @@ public final class PackedBlock implements Serializable {
     return rowIds;
   }
 
+  /** One weight per row, or null when the rows are unweighted (each weighs 1). */
+  public float[] weights() {
+    return weights;
+  }
+
   /** True for rows held out for validation (split by row id), false for training rows. */
   public boolean isValidation() {
     return validation;
@@ -66,7 +85,8 @@ public final class PackedBlock implements Serializable {
 
   /** Bytes of the arrays, as cached. */
   public long payloadBytes() {
-    return 4L * features.length + 4L * targets.length + 8L * rowIds.length;
+    return 4L * features.length + 4L * targets.length + 8L * rowIds.length
+        + (weights == null ? 0 : 4L * weights.length);
   }
 
   /** Rows [from, to) as a new block. */
@@ -78,6 +98,7 @@ public final class PackedBlock implements Serializable {
     System.arraycopy(features, from * width, f, 0, n * width);
     System.arraycopy(targets, from * targetWidth, t, 0, n * targetWidth);
     System.arraycopy(rowIds, from, ids, 0, n);
-    return new PackedBlock(n, width, targetWidth, f, t, ids, validation);
+    return new PackedBlock(n, width, targetWidth, f, t, ids,
+        weights == null ? null : java.util.Arrays.copyOfRange(weights, from, to), validation);
   }
 }

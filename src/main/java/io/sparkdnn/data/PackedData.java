@@ -20,19 +20,21 @@ public final class PackedData {
   private final Map<BadRowReason, Long> skipped;
   private final int partitions;
   private final String dataName;
+  private final boolean weighted;
 
   PackedData(
       JavaRDD<PackedBlock> blocks, long trainingRows, long validationRows, long payloadBytes,
-      Map<BadRowReason, Long> skipped, int partitions, String dataName) {
+      Map<BadRowReason, Long> skipped, int partitions, String dataName, boolean weighted) {
     this(trainingRows > 0 ? blocks.filter(b -> !b.isValidation()) : null,
         validationRows > 0 ? blocks.filter(PackedBlock::isValidation) : null,
-        List.of(blocks), trainingRows, validationRows, payloadBytes, skipped, partitions, dataName);
+        List.of(blocks), trainingRows, validationRows, payloadBytes, skipped, partitions, dataName, weighted);
   }
 
   private PackedData(
       JavaRDD<PackedBlock> training, JavaRDD<PackedBlock> validation, List<JavaRDD<PackedBlock>> cached,
       long trainingRows, long validationRows, long payloadBytes, Map<BadRowReason, Long> skipped,
-      int partitions, String dataName) {
+      int partitions, String dataName, boolean weighted) {
+    this.weighted = weighted;
     this.training = training;
     this.validation = validation;
     this.cached = List.copyOf(cached);
@@ -53,7 +55,7 @@ public final class PackedData {
     heldOut.skipped.forEach((k, v) -> skipped.merge(k, v, Long::sum));
     return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
-        train.dataName);
+        train.dataName, train.weighted);
   }
 
   /** Training blocks; null when there are no training rows. */
@@ -86,6 +88,11 @@ public final class PackedData {
 
   public long skippedRows() {
     return skipped.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Whether the rows carry weights (a weight column). */
+  public boolean weighted() {
+    return weighted;
   }
 
   public int partitions() {

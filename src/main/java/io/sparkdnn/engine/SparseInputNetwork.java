@@ -72,7 +72,7 @@ public final class SparseInputNetwork extends FeedForwardPasses {
       return;
     }
     batch.validate();
-    gradientPass(params.inputMajorValues(), gradient.inputMajorValues(), rows, batch.targets(),
+    gradientPass(params.inputMajorValues(), gradient.inputMajorValues(), rows, batch.targets(), null,
         batch.rowIds(), stats, dropoutSeed);
   }
 
@@ -84,7 +84,7 @@ public final class SparseInputNetwork extends FeedForwardPasses {
       return;
     }
     batch.validate();
-    evaluatePass(params.inputMajorValues(), rows, batch.targets(), stats);
+    evaluatePass(params.inputMajorValues(), rows, batch.targets(), null, stats);
   }
 
   /** Forward without dropout; the outputs are then in {@link #outputs()}. Targets are ignored. */

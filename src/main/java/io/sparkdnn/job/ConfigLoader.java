@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.ClassWeights;
 import io.sparkdnn.data.DataFormat;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.DataSource;
@@ -46,7 +47,7 @@ public final class ConfigLoader {
   static final String DEFAULTS = "io/sparkdnn/defaults.conf";
   /** Maps whose keys are the user's own (Spark settings, reader options). */
   private static final List<String> FREE_FORM = List.of(
-      "spark.conf", "data.train.options", "data.validation.options", "data.test.options",
+      "spark.conf", "data.class-weights", "data.train.options", "data.validation.options", "data.test.options",
       "predict.input.options", "evaluate.input.options");
 
   private ConfigLoader() {}
@@ -125,7 +126,9 @@ public final class ConfigLoader {
         s.parsed("data.bad-rows", BadRowPolicy::fromToken),
         s.integer("data.partitions"),
         s.integer("data.block-rows"),
-        s.number("data.validation-fraction")));
+        s.number("data.validation-fraction"),
+        s.optionalString("data.weight"),
+        classWeights(s)));
     JobConfig.SparkSettings spark = new JobConfig.SparkSettings(s.string("spark.master"), s.string("spark.app-name"),
         s.map("spark.conf"));
     TrainingConfig training = s.optionalString("network.layers") == null ? null : training(s);
@@ -144,9 +147,9 @@ public final class ConfigLoader {
         s.optionalString("predict.model"), source(s, "predict.input"), s.optionalString("predict.output.path"),
         s.parsed("predict.output.format", OutputFormat::fromToken),
         s.isSet("predict.keep-columns") ? s.strings("predict.keep-columns") : null,
-        s.bool("predict.overwrite"));
+        s.bool("predict.overwrite"), threshold(s, "predict.threshold"));
     JobConfig.EvaluateSettings evaluate = new JobConfig.EvaluateSettings(s.optionalString("evaluate.model"),
-        source(s, "evaluate.input"), s.optionalString("evaluate.output"));
+        source(s, "evaluate.input"), s.optionalString("evaluate.output"), threshold(s, "evaluate.threshold"));
     int prepareRows = checked(s, "prepare.rows", () -> Ranges.between("prepare.rows", s.integer("prepare.rows"), 100,
         10_000_000));
     JobConfig.PrepareSettings prepare = new JobConfig.PrepareSettings(
@@ -158,6 +161,37 @@ public final class ConfigLoader {
     return new JobConfig(spark, data, source(s, "data.train"), source(s, "data.validation"), source(s, "data.test"),
         training, s.parsed("training.blas", BlasBackend::fromToken), model, store, predict, evaluate, prepare,
         export);
+  }
+
+  private static float threshold(Settings s, String key) {
+    return checked(s, key, () -> (float) Ranges.openUnit(key, s.number(key)));
+  }
+
+  /** data.class-weights: none, balanced, or a map { label = weight }. */
+  private static ClassWeights classWeights(Settings s) {
+    String key = "data.class-weights";
+    if (s.isObject(key)) {
+      Map<String, Double> given = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, String> e : s.map(key).entrySet()) {
+        try {
+          given.put(e.getKey(), Double.parseDouble(e.getValue()));
+        } catch (NumberFormatException ex) {
+          throw new ConfigException(key + ": the weight of class '" + e.getKey() + "' must be a number, found '"
+              + e.getValue() + "'" + s.origin(key));
+        }
+      }
+      return checked(s, key, () -> ClassWeights.given(given));
+    }
+    String mode = s.string(key);
+    switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "none":
+        return ClassWeights.none();
+      case "balanced":
+        return ClassWeights.balanced();
+      default:
+        throw new ConfigException(key + " must be none, balanced or a map { label = weight, ... }, found '" + mode
+            + "'" + s.origin(key));
+    }
   }
 
   private static TrainingConfig training(Settings s) {

@@ -44,10 +44,10 @@ public record JobConfig(
    * @param keepColumns columns copied to the output; null for every column that is not a feature
    */
   public record PredictSettings(String model, DataSource input, String outputPath, OutputFormat outputFormat,
-      List<String> keepColumns, boolean overwrite) {}
+      List<String> keepColumns, boolean overwrite, float threshold) {}
 
   /** {@code evaluate}: output is also written as a JSON file when not null. */
-  public record EvaluateSettings(String model, DataSource input, String output) {}
+  public record EvaluateSettings(String model, DataSource input, String output, float threshold) {}
 
   /** {@code prepare}: output null means data/DATASET. */
   public record PrepareSettings(PrepareDataset dataset, String source, String output, int rows, long seed,
@@ -95,9 +95,11 @@ public record JobConfig(
     c.put("predict.output.format", predict.outputFormat().token());
     c.put("predict.keep-columns", predict.keepColumns() == null ? "null" : json(predict.keepColumns()));
     c.put("predict.overwrite", Boolean.toString(predict.overwrite()));
+    c.put("predict.threshold", Float.toString(predict.threshold()));
     c.put("evaluate.model", text(evaluate.model()));
     source(c, "evaluate.input", evaluate.input());
     c.put("evaluate.output", text(evaluate.output()));
+    c.put("evaluate.threshold", Float.toString(evaluate.threshold()));
     c.put("prepare.dataset", prepare.dataset().token());
     c.put("prepare.source", prepare.source());
     c.put("prepare.output", text(prepare.output()));

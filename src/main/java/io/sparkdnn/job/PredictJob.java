@@ -49,7 +49,7 @@ public final class PredictJob {
       DataSource input = settings.input();
       Dataset<Row> data = input.read(spark, "input data");
       Dataset<Row> predictions = ModelScoring.predict(model, data, settings.keepColumns(), job.badRows(),
-          input.describe("input data"));
+          input.describe("input data"), ModelScoring.PREDICTION, ModelScoring.PROBABILITY, settings.threshold());
       if (settings.outputFormat() == OutputFormat.CSV) {
         predictions = flattenArrays(predictions, model);
       }

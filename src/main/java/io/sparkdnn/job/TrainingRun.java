@@ -82,7 +82,7 @@ public final class TrainingRun {
         if (test != null) {
           spark.sparkContext().setJobDescription("test evaluation");
           testMetrics = ModelScoring.evaluate(model, test, fit.packed.partitions(), data.badRows(), training.blas(),
-              testSource.describe("test data"));
+              testSource.describe("test data"), data.weightColumn(), ModelScoring.DEFAULT_THRESHOLD);
           model = model.withRecord(model.record().withTestMetrics(testMetrics));
         }
         TrainingReport report = report(spark, fit, model, training, progress, facts);

@@ -47,7 +47,7 @@ public final class TrainingReport {
   private EvaluationResult currentMetrics;
   private EvaluationResult testMetrics;
   private String currentVersion;
-  private long[][] confusion;
+  private double[][] confusion;
   private String[] classes;
   private double[][] residuals;
   private DriftReport drift;
@@ -88,7 +88,7 @@ public final class TrainingReport {
   }
 
   /** The validation confusion matrix, counts[actual][predicted] (K × K) over classes (K names). */
-  public TrainingReport confusion(long[][] matrix, String[] classes) {
+  public TrainingReport confusion(double[][] matrix, String[] classes) {
     this.confusion = matrix;
     this.classes = classes;
     return this;
@@ -144,7 +144,8 @@ public final class TrainingReport {
       }
       h.append("</tr>");
       metricRow(h, "rows", newMetrics.rows(), currentMetrics == null ? null : currentMetrics.rows());
-      for (String key : new String[] {"loss", "accuracy", "macro_f1", "hamming_accuracy", "rmse", "mae", "r2"}) {
+      for (String key : new String[] {"loss", "accuracy", "macro_f1", "roc_auc", "pr_auc", "hamming_accuracy", "rmse", "mae",
+        "r2"}) {
         double mine = metricValue(newMetrics, key);
         if (!Double.isNaN(mine)) {
           metricRow(h, key, mine, currentMetrics == null ? null : metricValue(currentMetrics, key));
@@ -326,12 +327,13 @@ public final class TrainingReport {
    */
   private String confusionHtml() {
     int k = confusion.length;
-    long max = 1;
-    for (long[] row : confusion) {
-      for (long v : row) {
+    double max = 0;
+    for (double[] row : confusion) {
+      for (double v : row) {
         max = Math.max(max, v);
       }
     }
+    max = max > 0 ? max : 1;
     StringBuilder h = new StringBuilder("<div class=\"scroll\"><table id=\"confusion\" class=\"heat\">")
         .append("<tr><th class=\"l\">actual \\ predicted</th>");
     for (int p = 0; p < k; p++) {
@@ -340,23 +342,28 @@ public final class TrainingReport {
     h.append("<th>rows</th></tr>\n");
     for (int a = 0; a < k; a++) {
       h.append("<tr><th class=\"l\">").append(esc(className(a))).append("</th>");
-      long total = 0;
+      double total = 0;
       for (int p = 0; p < k; p++) {
-        long v = confusion[a][p];
+        double v = confusion[a][p];
         total += v;
-        float t = (float) v / max;
+        float t = (float) (v / max);
         Color c = new Color(1f - 0.85f * t, 1f - 0.6f * t, 1f - 0.25f * t);
         h.append("<td").append(a == p ? " class=\"diag\"" : "")
             .append(String.format(Locale.ROOT, " style=\"background:#%02x%02x%02x;color:%s\"", c.getRed(),
                 c.getGreen(), c.getBlue(), t > 0.55f ? "#fff" : "#222"))
             .append(" data-actual=\"").append(a).append("\" data-predicted=\"").append(p).append("\">")
-            .append(v).append("</td>");
+            .append(count(v)).append("</td>");
       }
-      h.append("<td>").append(total).append("</td></tr>\n");
+      h.append("<td>").append(count(total)).append("</td></tr>\n");
     }
     h.append("</table></div>\n<p class=\"note\">Rows: actual class; columns: predicted class; "
-        + "the shade grows with the count (largest: ").append(max).append(").</p>\n");
+        + "the shade grows with the count (largest: ").append(count(max)).append(").</p>\n");
     return h.toString();
+  }
+
+  /** A (weighted) count: as an integer when it is one. */
+  private static String count(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
   }
 
   private String className(int i) {
@@ -371,7 +378,8 @@ public final class TrainingReport {
     if (testMetrics.skippedRows() > 0) {
       metricRow(h, "skipped rows", testMetrics.skippedRows(), null);
     }
-    for (String key : new String[] {"loss", "accuracy", "macro_f1", "hamming_accuracy", "rmse", "mae", "r2"}) {
+    for (String key : new String[] {"loss", "accuracy", "macro_f1", "roc_auc", "pr_auc", "hamming_accuracy", "rmse", "mae",
+        "r2"}) {
       double v = metricValue(testMetrics, key);
       if (!Double.isNaN(v)) {
         metricRow(h, key, v, null);

@@ -28,6 +28,7 @@ public final class Evaluator implements Serializable {
   private final int classes;
   private final int batchRows;
   private final BlasBackend blas;
+  private final float threshold;
 
   /**
    * @param targetScaling how targets were standardised for training: the loss is computed on
@@ -36,6 +37,12 @@ public final class Evaluator implements Serializable {
    */
   public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
       int batchRows, BlasBackend blas) {
+    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f);
+  }
+
+  private Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
+      int batchRows, BlasBackend blas, float threshold) {
+    this.threshold = threshold;
     this.targetScaling = targetScaling;
     this.spec = spec;
     this.task = task;
@@ -69,7 +76,7 @@ public final class Evaluator implements Serializable {
       while (partition.hasNext() && out.size() < perPartition) {
         PackedBlock block = partition.next();
         for (int i = 0; i < block.rows() && out.size() < perPartition; i++) {
-          BlockRows.copyTo(block, i, net.batch(), 0, scaling, targetScaling);
+          BlockRows.copyTo(block, i, net.batch(), 0, scaling, targetScaling, null);
           net.batch().setRows(1);
           net.predict(w);
           targetScaling.invert(net.outputs(), 0, 1);
@@ -82,7 +89,13 @@ public final class Evaluator implements Serializable {
   }
 
   public EvaluationAccumulator empty() {
-    return new EvaluationAccumulator(task, classes, spec.outputWidth());
+    return new EvaluationAccumulator(task, classes, spec.outputWidth(), threshold);
+  }
+
+  /** This evaluator with binary rows predicted class 1 from probability {@code t} (in (0, 1)). */
+  public Evaluator withThreshold(float t) {
+    io.sparkdnn.engine.Ranges.openUnit("threshold", t);
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, t);
   }
 
   private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {
@@ -93,7 +106,8 @@ public final class Evaluator implements Serializable {
     while (blocks.hasNext()) {
       PackedBlock block = blocks.next();
       for (int i = 0; i < block.rows(); i++) {
-        BlockRows.copyTo(block, i, batch, filled++, scaling, targetScaling);
+        BlockRows.copyTo(block, i, batch, filled++, scaling, targetScaling, null);
+        batch.setWeighted(block.weights() != null);
         if (filled == batchRows) {
           flush(net, weights, result, filled);
           filled = 0;
@@ -112,6 +126,6 @@ public final class Evaluator implements Serializable {
     // The loss above is on standardised targets; errors, RMSE and R² are in the targets' units.
     targetScaling.invert(net.outputs(), 0, rows);
     targetScaling.invert(net.batch().targets(), 0, rows);
-    result.add(net.outputs(), net.batch().targets(), rows);
+    result.add(net.outputs(), net.batch().targets(), net.batch().rowWeights(), rows);
   }
 }

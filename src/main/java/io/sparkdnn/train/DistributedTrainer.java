@@ -59,8 +59,8 @@ public final class DistributedTrainer {
    * @param classNames classes (or labels, for multi-label) in output order; null for regression
    */
   public TrainingResult train(
-      PackedData data, FeatureScaling scaling, TargetScaling targetScaling, String[] classNames, float[] initialWeights,
-      TrainingState resume, TrainingListener listener) {
+      PackedData data, FeatureScaling scaling, TargetScaling targetScaling, float[] classWeights, String[] classNames,
+      float[] initialWeights, TrainingState resume, TrainingListener listener) {
     int classes = classNames == null ? spec.outputWidth() : classNames.length;
     if (data.trainingRows() == 0) {
       throw new DataException(data.dataName() + " has no training rows"
@@ -85,7 +85,7 @@ public final class DistributedTrainer {
     Evaluator evaluator = new Evaluator(spec, task, scaling, targetScaling, classes, config.engineBatchRows(),
         config.blas());
     TrainingState state = resume != null ? resume : initialState(initialWeights);
-    Run run = new Run(data.training(), scaling, targetScaling, plan.depth(), state);
+    Run run = new Run(data.training(), scaling, targetScaling, data.weighted(), classWeights, plan.depth(), state);
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
@@ -249,6 +249,8 @@ public final class DistributedTrainer {
     private final JavaRDD<PackedBlock> training;
     private final FeatureScaling scaling;
     private final TargetScaling targetScaling;
+    private final boolean weightedRows;
+    private final float[] classWeights;
     private final int depth;
     private final TrainingState state;
     private final Optimizer optimizer;
@@ -262,9 +264,11 @@ public final class DistributedTrainer {
     private double referenceLoss = Double.NaN;
     boolean converged;
 
-    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, int depth,
-        TrainingState state) {
+    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
+        float[] classWeights, int depth, TrainingState state) {
       this.targetScaling = targetScaling;
+      this.weightedRows = weightedRows;
+      this.classWeights = classWeights;
       this.training = training;
       this.scaling = scaling;
       this.depth = depth;
@@ -291,7 +295,8 @@ public final class DistributedTrainer {
       for (int round = 0; round < rounds; ) {
         String where = label + " · round " + (round + 1) + "/" + rounds;
         sc.setJobDescription(where + " · " + config.mode().token());
-        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, config.blas(), config.seed(), epoch, round,
+        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, weightedRows, classWeights, config.blas(),
+            config.seed(), epoch, round,
             rounds);
         long roundStart = System.nanoTime();
         RoundAccumulator result = config.mode() == TrainingMode.SYNC ? syncRound(context) : localRound(context);
@@ -344,7 +349,7 @@ public final class DistributedTrainer {
     /** Sync: mean gradient, then one optimiser step at the round's point in the schedule. */
     private void applyGradient(RoundAccumulator result, double epochProgress) {
       float[] gradient = result.vector(0);
-      float inverse = 1f / result.rows();
+      float inverse = (float) (1 / result.weight());
       for (int i = 0; i < gradient.length; i++) {
         gradient[i] *= inverse;
       }
@@ -353,7 +358,7 @@ public final class DistributedTrainer {
 
     /** Local: weights += row-weighted mean change (through outer momentum); state := its mean. */
     private void applyAverage(RoundAccumulator result) {
-      float inverse = 1f / result.rows();
+      float inverse = (float) (1 / result.weight());
       float[] delta = result.vector(0);
       float[] weights = state.weights;
       if (state.velocity != null) {
@@ -384,7 +389,8 @@ public final class DistributedTrainer {
       DifferentiableFunction objective = (x, gradient) -> {
         evaluations[0]++;
         sc.setJobDescription(label + " · L-BFGS evaluation " + evaluations[0]);
-        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, config.blas(), config.seed(), epoch, 0,
+        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, weightedRows, classWeights, config.blas(),
+            config.seed(), epoch, 0,
             1);
         Broadcast<float[]> weights = sc.broadcast(x.clone());
         RoundAccumulator result;
@@ -402,7 +408,7 @@ public final class DistributedTrainer {
         }
         last[0] = result.lossStats();
         float[] sum = result.vector(0);
-        float inverse = 1f / result.rows();
+        float inverse = (float) (1 / result.weight());
         for (int i = 0; i < gradient.length; i++) {
           gradient[i] = sum[i] * inverse;
         }

@@ -52,14 +52,15 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
   }
 
   /**
-   * What Spark ML's classification evaluators ship between tasks when users evaluate our models.
+   * What Spark ML's classification evaluators (binary, multi-class, multi-label) ship between tasks when users evaluate our models.
    * (RegressionEvaluator's summarizer ships Scala internals that Spark itself does not register;
    * it does not work under registrationRequired with any model.)
    */
   private static void registerSparkMlClasses(Kryo kryo) {
     for (String name : new String[] {
         "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
-        "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;"}) {
+        "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;",
+        "org.apache.spark.mllib.evaluation.MultilabelSummarizer"}) {
       try {
         kryo.register(Class.forName(name, false, DnnKryoRegistrator.class.getClassLoader()));
       } catch (ClassNotFoundException e) {

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnnTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DnnTrainer.class);
-  static final int MAX_CLASSES = 10_000;
+  /** The most classes a classifier may have. */
+  public static final int MAX_CLASSES = 10_000;
   /** training.batch-size = auto gives every partition at least this many steps per round ... */
   private static final int MIN_STEPS = 8;
   /** ... with batches of at least this many rows. */
@@ -112,8 +113,9 @@ public final class DnnTrainer {
     checkMemory(sc, labels == null ? spec.outputWidth() : labels.size());
     RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     long packStart = System.nanoTime();
-    Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns);
-    PackedData packed = BlockPacker.pack(trainingRows, ColumnResolver.converterFor(trainingRows, converter),
+    Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns, data.weightColumn());
+    PackedData packed = BlockPacker.pack(trainingRows,
+        ColumnResolver.converterFor(trainingRows, converter, data.weightColumn()),
         PackingOptions.training(partitions, data.blockRows(),
             validation == null ? data.validationFraction() : 0, config.seed(), data.badRows()),
         trainingName);
@@ -121,8 +123,9 @@ public final class DnnTrainer {
       if (validation != null) {
         ColumnResolver.checkFeaturesIn(columns, validation, validationName);
         ColumnResolver.checkLabelsIn(columns, validation, validationName);
-        Dataset<Row> heldOutRows = ColumnResolver.selectForPacking(validation, columns);
-        PackedData heldOut = BlockPacker.pack(heldOutRows, ColumnResolver.converterFor(heldOutRows, converter),
+        Dataset<Row> heldOutRows = ColumnResolver.selectForPacking(validation, columns, data.weightColumn());
+        PackedData heldOut = BlockPacker.pack(heldOutRows,
+            ColumnResolver.converterFor(heldOutRows, converter, data.weightColumn()),
             PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
         packed = PackedData.withValidation(packed, heldOut);
       }
@@ -147,6 +150,12 @@ public final class DnnTrainer {
             Arrays.toString(targetScaling.mean()), Arrays.toString(targetScaling.std()));
       }
       TrainingConfig resolved = withBatchSize(packed);
+      float[] classWeights = labels == null || task == Task.MULTILABEL ? null
+          : data.classWeights().resolve(labels, profile.classCounts());
+      if (classWeights != null) {
+        LOG.info("class weights (data.class-weights = {}): {}", data.classWeights().toConfiguration(),
+            classWeightText(labels, classWeights));
+      }
       float[] initial = warmStart != null
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
@@ -175,7 +184,7 @@ public final class DnnTrainer {
         }
       };
       TrainingResult result = new DistributedTrainer(sc, resolved)
-          .train(packed, scaling, targetScaling, classNames, initial, resume, withCheckpoints);
+          .train(packed, scaling, targetScaling, classWeights, classNames, initial, resume, withCheckpoints);
       TrainingRecord record = record(packed, result, resumedEpochs, warmStart,
           profile.summary(DataProfile.featureNames(columns), classNames));
       DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, targetScaling, labels, record);
@@ -184,6 +193,15 @@ public final class DnnTrainer {
       packed.release();
       throw e;
     }
+  }
+
+  private static String classWeightText(LabelIndex labels, float[] weights) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < weights.length && k < 20; k++) {
+      sb.append(k == 0 ? "" : ", ").append(labels.label(k)).append(' ')
+          .append(String.format(java.util.Locale.ROOT, "%.3g", weights[k]));
+    }
+    return sb.append(weights.length > 20 ? ", …" : "").toString();
   }
 
   /** Refuses, before any data is read, a network that cannot fit in the driver's or a task's memory. */

@@ -44,8 +44,8 @@ class TrainingReportTest {
         .fact("model", "/models/" + "a-long-model-name-".repeat(10) + "/v000001-20261127T020000Z")
         .fact("network", config.get("network.layers"))
         .epochs(epochs)
-        .testMetrics(new EvaluationResult(Task.REGRESSION, 100_000, 0.25, Double.NaN, Double.NaN, Double.NaN,
-            List.of(), List.of(), new long[0][0], 2.5, 1.75, 0.85, 0))
+        .testMetrics(new EvaluationResult(Task.REGRESSION, 100_000, 100_000, 0.25, Double.NaN, Double.NaN, Double.NaN,
+            List.of(), List.of(), new double[0][0], 2.5, 1.75, 0.85, Double.NaN, Double.NaN, 0))
         .config(config)
         .html();
     Path page = dir.resolve("report.html");
@@ -84,9 +84,10 @@ class TrainingReportTest {
       }
       perClass.add(ClassMetrics.of(classes[a], counts[a][a], 5, 5));
     }
-    EvaluationResult test = new EvaluationResult(Task.MULTICLASS, 10_000, 0.31, 0.9123, 0.9, Double.NaN, perClass,
-        List.of(classes), counts, Double.NaN, Double.NaN, Double.NaN, 3);
-    String html = new TrainingReport().fact("model", "m").confusion(counts, classes).testMetrics(test).html();
+    EvaluationResult test = new EvaluationResult(Task.MULTICLASS, 10_000, 10_000, 0.31, 0.9123, 0.9, Double.NaN,
+        perClass, List.of(classes), doubles(counts), Double.NaN, Double.NaN, Double.NaN, 0.97, 0.93, 3);
+    String html = new TrainingReport().fact("model", "m").confusion(doubles(counts), classes).testMetrics(test)
+        .html();
     Path page = dir.resolve("confusion.html");
     Files.writeString(page, html);
     String dom = Chromium.dom(page, dir);
@@ -124,5 +125,13 @@ class TrainingReportTest {
     assertEquals("0.0000", TrainingReport.num(0));
     assertEquals("12,345.7", TrainingReport.num(12345.67));
     assertEquals("", TrainingReport.num(Double.NaN));
+  }
+
+  private static double[][] doubles(long[][] counts) {
+    double[][] d = new double[counts.length][];
+    for (int i = 0; i < counts.length; i++) {
+      d[i] = java.util.Arrays.stream(counts[i]).asDoubleStream().toArray();
+    }
+    return d;
   }
 }
