@@ -22,6 +22,7 @@ import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,6 +115,36 @@ public final class ModelScoring {
       }
       EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas);
       return result.withSkippedRows(packed.skippedRows());
+    } finally {
+      packed.release();
+    }
+  }
+
+  /**
+   * Permutation feature importance of {@code model} on labelled data, packed into {@code partitions}
+   * partitions; units from the data's schema (see {@link FeatureUnits}). Two Spark jobs after
+   * packing (see {@link PermutationImportance}).
+   *
+   * @throws DataException for missing columns, bad rows (under {@link BadRowPolicy#FAIL}) or no rows
+   * @throws IllegalArgumentException when importance.metric does not apply to the model's task
+   */
+  public static FeatureImportance importance(DnnModel model, Dataset<Row> data, int partitions, BadRowPolicy badRows,
+      BlasBackend blas, String dataName, ImportanceSettings settings) {
+    InputColumns columns = model.columns();
+    ColumnResolver.checkFeaturesIn(columns, data, dataName);
+    ColumnResolver.checkLabelsIn(columns, data, dataName);
+    settings.metricFor(model.task());
+    RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
+    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns);
+    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter),
+        PackingOptions.validation(partitions, 8192, badRows), dataName);
+    try {
+      if (packed.validationRows() == 0) {
+        throw new DataException(dataName + " has no rows to compute importance on");
+      }
+      FeatureUnits units = FeatureUnits.of(columns, data.schema(), settings.groups());
+      return new PermutationImportance(model, settings, blas).compute(packed.validation(), packed.validationRows(),
+          units);
     } finally {
       packed.release();
     }
