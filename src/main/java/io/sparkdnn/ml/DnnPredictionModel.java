@@ -1,6 +1,13 @@
 package io.sparkdnn.ml;
 
+import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.results.FeatureImportance;
+import io.sparkdnn.scoring.ImportanceSettings;
+import io.sparkdnn.scoring.ModelScoring;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.GeneralMLWriter;
@@ -34,6 +41,31 @@ abstract class DnnPredictionModel<M extends DnnPredictionModel<M>> extends Model
   /** The trained network with its scaling and classes, in the project's own model format. */
   public DnnModel dnnModel() {
     return model;
+  }
+
+  /**
+   * Permutation feature importance on labelled {@code dataset} (it needs the features and label
+   * columns this model was fitted on), with the importance.* defaults of conf/defaults.conf: see
+   * {@link #featureImportance(Dataset, ImportanceSettings)}.
+   */
+  public FeatureImportance featureImportance(Dataset<?> dataset) {
+    return featureImportance(dataset, ImportanceSettings.builder().build());
+  }
+
+  /**
+   * Permutation feature importance on labelled {@code dataset}: per feature (or per source column
+   * whose slots a VectorAssembler / one-hot step produced, when the features column's ML attribute
+   * metadata names them and the source columns are in {@code dataset}, as in a pipeline's output),
+   * how much worse the metric gets when its values are shuffled across rows. Two Spark jobs after
+   * packing the rows.
+   *
+   * @throws io.sparkdnn.data.DataException for missing columns or bad rows
+   * @throws IllegalArgumentException when {@code settings}' metric does not apply to this model
+   */
+  public FeatureImportance featureImportance(Dataset<?> dataset, ImportanceSettings settings) {
+    Dataset<Row> data = dataset.toDF();
+    return ModelScoring.importance(model, data, data.sparkSession().sparkContext().defaultParallelism(),
+        BadRowPolicy.FAIL, BlasBackend.AUTO, "input data (" + uid + ")", settings);
   }
 
   public boolean hasSummary() {

@@ -98,7 +98,10 @@ public final class ImportanceSettings implements Serializable {
     }
     public Builder repeats(int v) { repeats = Ranges.between("importance.repeats", v, 1, 1000); return this; }
     public Builder maxRows(long v) {
-      maxRows = Ranges.atLeast("importance.max-rows", (int) Math.min(v, Integer.MAX_VALUE), 0);
+      if (v < 0) {
+        throw new IllegalArgumentException("importance.max-rows must be ≥ 0, found " + v);
+      }
+      maxRows = v;
       return this;
     }
     public Builder seed(long v) { seed = v; return this; }
