@@ -108,6 +108,7 @@ public final class TrainingRun {
             report.importance(importance);
             writer.writeFile("importance.json", (ImportanceJob.pretty(importance) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
+            writer.writeFile("importance.csv", importance.toCsv().getBytes(StandardCharsets.UTF_8));
           }
         }
         if (beforeCommit != null) {

@@ -16,7 +16,8 @@ import java.util.Locale;
  * @param minLossRate the rate at the lowest smoothed loss
  * @param minLoss that lowest smoothed loss
  * @param steepestRate the rate where the smoothed loss fell fastest per decade of rate, before the
- *     minimum (NaN with fewer than 3 points): shown for comparison
+ *     minimum, over windows as long as the smoothing's memory (NaN when the curve is too short):
+ *     shown for comparison
  * @param stopReason why the test ended (divergence, or the last rate reached)
  * @param mode how the steps were taken: "local" (each partition steps through the rates on its
  *     own rows, losses averaged across partitions per step) or "sync" (one global step per round)

@@ -81,7 +81,8 @@ public final class LearningRateFinder {
     NetworkSpec spec = config.network();
     spec.checkParameters(initialWeights, "initial weights");
     long start = System.nanoTime();
-    LearningRateSchedule ramp = step -> settings.rate((int) Math.round(step));
+    RangeTestSettings range = settings; // the schedule travels to the executors: capture the settings alone
+    LearningRateSchedule ramp = step -> range.rate((int) Math.round(step));
     Optimizer optimizer = new Optimizer(config.optimizer().rule(), ramp, config.optimizer().l2(),
         config.optimizer().clipNorm(), spec.weightRanges());
     double[] losses;
@@ -198,15 +199,18 @@ public final class LearningRateFinder {
         best = i;
       }
     }
+    // Slopes over a window as long as the smoothing's memory, from the end of its warm-up: on
+    // neighbouring points the slope of a noisy curve is mostly noise.
+    int window = (int) Math.max(3, Math.round(1 / (1 - settings.smoothing())));
     double steepest = Double.NaN;
     double steepestSlope = 0;
-    for (int i = 1; i <= best; i++) {
-      LearningRateRange.Point a = points.get(i - 1);
+    for (int i = 2 * window; i <= best; i++) {
+      LearningRateRange.Point a = points.get(i - window);
       LearningRateRange.Point b = points.get(i);
       double slope = (b.smoothed() - a.smoothed()) / (Math.log10(b.rate()) - Math.log10(a.rate()));
       if (slope < steepestSlope) {
         steepestSlope = slope;
-        steepest = b.rate();
+        steepest = points.get(i - window / 2).rate();
       }
     }
     double minLossRate = points.get(best).rate();
