@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * informative columns must rank first, in the order of their weights, and the noise columns be
  * near zero; the same seed gives the same numbers, on any number of partitions.
  */
-class PermutationImportanceTest {
+public class PermutationImportanceTest {
   private static final String[] COLUMNS = {"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"};
 
   @Test
@@ -131,7 +131,7 @@ class PermutationImportanceTest {
   }
 
   /** The data the class comment states. */
-  static Dataset<Row> data(int n, long seed, boolean regression) {
+  public static Dataset<Row> data(int n, long seed, boolean regression) {
     SparkSession spark = SparkTestSession.get();
     SplittableRandom random = new SplittableRandom(seed);
     List<Row> rows = new ArrayList<>();
