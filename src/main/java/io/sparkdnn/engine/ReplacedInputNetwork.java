@@ -22,6 +22,11 @@ public final class ReplacedInputNetwork extends FeedForwardPasses {
   /** Z_0' of the current call, copied into the pass by {@link #firstLayerProduct}. */
   private final float[] z0;
 
+  /**
+   * Workspaces for up to {@code capacity} rows per call.
+   *
+   * @throws IllegalArgumentException when the task does not fit the network or capacity ≤ 0
+   */
   public ReplacedInputNetwork(NetworkSpec spec, Task task, int capacity, Gemm gemm) {
     super(spec, task, capacity, gemm);
     this.z0 = new float[capacity * spec.layer(0).width()];

@@ -78,6 +78,7 @@ public final class PermutationImportance {
   private final ImportanceSettings settings;
   private final BlasBackend blas;
 
+  /** Importance of {@code model}'s inputs as {@code settings} say, with matrix products from {@code blas}. */
   public PermutationImportance(DnnModel model, ImportanceSettings settings, BlasBackend blas) {
     this.model = model;
     this.settings = settings;
