@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line: {@code dnn train|predict|evaluate|prepare|export|list|show|promote|rollback|prune|unlock
+ * The command line: {@code dnn train|predict|evaluate|prepare|export|importance|lr-find|list|show|promote|rollback|prune|unlock
  * [--conf FILE] [--set key=value]...}. Exit status 0 on success, 1 on any error (one line on stderr
  * starting with "error:"), 2 on a usage error, 3 when a store run kept the old production version.
  */
@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.VersionProvider.class,
     description = "Train and use fully connected neural networks on Apache Spark.",
     subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PrepareCommand.class,
-        ExportCommand.class,
+        ExportCommand.class, ImportanceCommand.class, LrFindCommand.class,
         StoreCommands.ListCommand.class, StoreCommands.ShowCommand.class, StoreCommands.PromoteCommand.class,
         StoreCommands.RollbackCommand.class, StoreCommands.PruneCommand.class, StoreCommands.UnlockCommand.class})
 public final class Main implements Runnable {

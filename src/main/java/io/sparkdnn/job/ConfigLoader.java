@@ -20,11 +20,13 @@ import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Ranges;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.results.MetricName;
+import io.sparkdnn.scoring.ImportanceSettings;
 import io.sparkdnn.store.Drift;
 import io.sparkdnn.store.PromotionGate;
 import io.sparkdnn.train.DivergenceAction;
 import io.sparkdnn.train.OptimizerName;
 import io.sparkdnn.train.OptimizerSettings;
+import io.sparkdnn.train.RangeTestSettings;
 import io.sparkdnn.train.ScheduleName;
 import io.sparkdnn.train.StoppingMetric;
 import io.sparkdnn.train.TrainingConfig;
@@ -48,7 +50,7 @@ public final class ConfigLoader {
   /** Maps whose keys are the user's own (Spark settings, reader options). */
   private static final List<String> FREE_FORM = List.of(
       "spark.conf", "data.class-weights", "data.train.options", "data.validation.options", "data.test.options",
-      "predict.input.options", "evaluate.input.options");
+      "predict.input.options", "evaluate.input.options", "importance.input.options");
 
   private ConfigLoader() {}
 
@@ -160,7 +162,38 @@ public final class ConfigLoader {
         s.bool("export.overwrite"));
     return new JobConfig(spark, data, source(s, "data.train"), source(s, "data.validation"), source(s, "data.test"),
         training, s.parsed("training.blas", BlasBackend::fromToken), model, store, predict, evaluate, prepare,
-        export);
+        export, importance(s), lrFind(s));
+  }
+
+  private static JobConfig.Importance importance(Settings s) {
+    ImportanceSettings.Builder b = ImportanceSettings.builder();
+    String metric = s.string("importance.metric");
+    set(s, "importance.metric", () -> b.metric(metric.equals("auto") ? null
+        : s.parsed("importance.metric", MetricName::fromToken)));
+    set(s, "importance.repeats", () -> b.repeats(s.integer("importance.repeats")));
+    set(s, "importance.max-rows", () -> b.maxRows(s.longValue("importance.max-rows")));
+    set(s, "importance.seed", () -> b.seed(s.longValue("importance.seed")));
+    String groups = s.string("importance.groups");
+    set(s, "importance.groups", () -> {
+      if (!groups.equals("auto") && !groups.equals("none")) {
+        throw new IllegalArgumentException("importance.groups must be auto or none, found '" + groups + "'");
+      }
+      b.groups(groups.equals("auto"));
+    });
+    return new JobConfig.Importance(s.optionalString("importance.model"), source(s, "importance.input"),
+        s.optionalString("importance.output"), s.bool("importance.overwrite"), s.bool("importance.in-training"),
+        b.build());
+  }
+
+  private static JobConfig.LrFind lrFind(Settings s) {
+    RangeTestSettings.Builder b = RangeTestSettings.builder();
+    set(s, "lr-find.min-rate", () -> b.minRate(s.number("lr-find.min-rate")));
+    set(s, "lr-find.max-rate", () -> b.maxRate(s.number("lr-find.max-rate")));
+    set(s, "lr-find.steps", () -> b.steps(s.integer("lr-find.steps")));
+    set(s, "lr-find.smoothing", () -> b.smoothing(s.number("lr-find.smoothing")));
+    set(s, "lr-find.stop-factor", () -> b.stopFactor(s.number("lr-find.stop-factor")));
+    return new JobConfig.LrFind(s.optionalString("lr-find.output"), s.bool("lr-find.overwrite"),
+        s.bool("lr-find.in-training"), checked(s, "lr-find.max-rate", b::build));
   }
 
   private static float threshold(Settings s, String key) {

@@ -66,6 +66,16 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
     return columns;
   }
 
+  @Override
+  public String getFeaturesCol() {
+    return DnnMultilabelParams.super.getFeaturesCol();
+  }
+
+  @Override
+  public String getLabelCol() {
+    return DnnMultilabelParams.super.getLabelCol();
+  }
+
   /** The column of row weights that {@link #evaluate} uses; empty for none. */
   public Param<String> weightCol() {
     return weightCol;

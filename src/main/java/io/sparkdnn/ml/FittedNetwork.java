@@ -5,6 +5,8 @@ import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
+import io.sparkdnn.scoring.ImportanceSettings;
 import io.sparkdnn.scoring.ModelScoring;
 import io.sparkdnn.scoring.ScoreColumn;
 import io.sparkdnn.serve.Scorer;
@@ -114,6 +116,20 @@ public final class FittedNetwork implements Serializable {
     return ModelScoring.evaluate(m, columns, rows, partitions, BadRowPolicy.FAIL, BlasBackend.AUTO,
         "evaluation data (" + owner.uid() + ")", weightCol == null || weightCol.isEmpty() ? null : weightCol,
         threshold);
+  }
+
+  /**
+   * Permutation importance of the network on labelled {@code data}, reading {@code featuresCol} and
+   * {@code labelCol}; see {@link ModelScoring#importance}.
+   */
+  FeatureImportance importance(Identifiable owner, Dataset<?> data, String featuresCol, String labelCol,
+      ImportanceSettings settings) {
+    DnnModel m = model(owner);
+    Dataset<Row> rows = data.toDF();
+    InputColumns columns = m.columns().reading(featuresCol, MlSchemas.features(rows.schema(), featuresCol, owner),
+        labelCol);
+    return ModelScoring.importance(m, columns, rows, rows.sparkSession().sparkContext().defaultParallelism(),
+        BadRowPolicy.FAIL, BlasBackend.AUTO, "input data (" + owner.uid() + ")", settings);
   }
 
   /** Bytes the model takes in memory, about: its weights as floats plus a little for the rest. */

@@ -5,6 +5,8 @@ import io.sparkdnn.results.ClassMetrics;
 import io.sparkdnn.results.DriftReport;
 import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
+import io.sparkdnn.results.LearningRateRange;
 import io.sparkdnn.results.MetricName;
 import io.sparkdnn.results.PromotionDecision;
 import java.awt.BasicStroke;
@@ -51,6 +53,9 @@ public final class TrainingReport {
   private String[] classes;
   private double[][] residuals;
   private DriftReport drift;
+  private FeatureImportance importance;
+  private LearningRateRange rangeTest;
+  private String title;
   private Map<String, String> config = new LinkedHashMap<>();
 
   static {
@@ -105,6 +110,24 @@ public final class TrainingReport {
     return this;
   }
 
+  /** The page's heading and title; by default the "model" fact. */
+  public TrainingReport title(String title) {
+    this.title = title;
+    return this;
+  }
+
+  /** Permutation feature importance: a chart of the most important units and a table. */
+  public TrainingReport importance(FeatureImportance importance) {
+    this.importance = importance;
+    return this;
+  }
+
+  /** A learning-rate range test: loss against learning rate, the suggestion and how the test ended. */
+  public TrainingReport rangeTest(LearningRateRange rangeTest) {
+    this.rangeTest = rangeTest;
+    return this;
+  }
+
   /** Configuration keys and their values. */
   public TrainingReport config(Map<String, String> config) {
     this.config = new LinkedHashMap<>(config);
@@ -113,8 +136,9 @@ public final class TrainingReport {
 
   public String html() {
     StringBuilder h = new StringBuilder();
+    String heading = title != null ? title : facts.getOrDefault("model", "spark-dnn model");
     h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-        .append(esc(facts.getOrDefault("model", "spark-dnn model"))).append(" — training report</title>\n")
+        .append(esc(heading)).append(title != null ? "" : " — training report").append("</title>\n")
         .append("<style>body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
             + "text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left;overflow-wrap:anywhere}"
@@ -127,7 +151,7 @@ public final class TrainingReport {
         .append("<script>window.__errors=[];window.addEventListener('error',function(e){"
             + "window.__errors.push(e.message||'resource error')},true);</script>\n")
         .append("</head><body data-rendered=\"pending\">\n");
-    h.append("<h1>").append(esc(facts.getOrDefault("model", "model"))).append("</h1>\n<table>");
+    h.append("<h1>").append(esc(heading)).append("</h1>\n<table>");
     facts.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
         .append(esc(v)).append("</td></tr>"));
     h.append("</table>\n");
@@ -174,11 +198,21 @@ public final class TrainingReport {
       h.append("<h2>Drift against the production model's training data</h2>\n");
       h.append(driftHtml());
     }
-    h.append(epochsHtml());
-    h.append("<h2>Configuration</h2>\n<table>");
-    config.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
-        .append(esc(v)).append("</td></tr>"));
-    h.append("</table>\n");
+    if (rangeTest != null) {
+      h.append(Insights.rangeTestHtml(rangeTest));
+    }
+    if (importance != null) {
+      h.append(Insights.importanceHtml(importance));
+    }
+    if (!epochs.isEmpty()) {
+      h.append(epochsHtml());
+    }
+    if (!config.isEmpty()) {
+      h.append("<h2>Configuration</h2>\n<table>");
+      config.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
+          .append(esc(v)).append("</td></tr>"));
+      h.append("</table>\n");
+    }
     h.append("<script>window.addEventListener('load',function(){var bad=[];"
         + "document.querySelectorAll('img').forEach(function(i){if(!i.complete||i.naturalWidth===0)bad.push(i.id)});"
         + "var errs=window.__errors;document.body.setAttribute('data-rendered',"
@@ -444,7 +478,7 @@ public final class TrainingReport {
     return h.toString();
   }
 
-  private static String img(String id, JFreeChart chart) {
+  static String img(String id, JFreeChart chart) {
     chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     chart.setBackgroundPaint(Color.WHITE);
     ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -457,7 +491,7 @@ public final class TrainingReport {
         + Base64.getEncoder().encodeToString(png.toByteArray()) + "\">\n";
   }
 
-  private static String num(Object v) {
+  static String num(Object v) {
     if (v == null) {
       return "";
     }
@@ -489,7 +523,7 @@ public final class TrainingReport {
     return String.format(Locale.ROOT, "%.4f", d);
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

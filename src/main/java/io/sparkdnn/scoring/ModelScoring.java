@@ -13,6 +13,8 @@ import io.sparkdnn.data.RowConverter;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,7 +25,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.Column;
 
 /**
  * The Spark jobs that use a trained {@link DnnModel} on DataFrames: prediction (a lazy
@@ -116,7 +121,28 @@ public final class ModelScoring {
         new RowConverter(columns, model.task(), model.labels(), model.targetWidth()));
     BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,
         added.values().toArray(new ScoreColumn[0]), badRows, threshold, thresholds);
-    return input.mapPartitions(scorer, Encoders.row(schema));
+    return withFieldMetadata(input.mapPartitions(scorer, Encoders.row(schema)), schema);
+  }
+
+  /**
+   * {@code rows} with each column's metadata as {@code schema} has it: mapPartitions' output drops
+   * field metadata, and the kept columns' ML attributes (a label's classes, a features vector's
+   * slot names) must reach the stages downstream. One projection; lazy.
+   */
+  private static Dataset<Row> withFieldMetadata(Dataset<Row> rows, StructType schema) {
+    boolean any = false;
+    for (StructField f : schema.fields()) {
+      any |= !f.metadata().equals(Metadata.empty());
+    }
+    if (!any) {
+      return rows;
+    }
+    Column[] columns = new Column[schema.fields().length];
+    for (int i = 0; i < columns.length; i++) {
+      StructField f = schema.fields()[i];
+      columns[i] = Columns.col(rows, f.name()).as(f.name(), f.metadata());
+    }
+    return rows.select(columns);
   }
 
   /**
@@ -158,6 +184,45 @@ public final class ModelScoring {
       }
       EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas, threshold);
       return result.withSkippedRows(packed.skippedRows());
+    } finally {
+      packed.release();
+    }
+  }
+
+  /**
+   * Permutation feature importance of {@code model} on labelled data, packed into {@code partitions}
+   * partitions; units from the data's schema (see {@link FeatureUnits}). Two Spark jobs after
+   * packing (see {@link PermutationImportance}).
+   *
+   * @throws DataException for missing columns, bad rows (under {@link BadRowPolicy#FAIL}) or no rows
+   * @throws IllegalArgumentException when importance.metric does not apply to the model's task
+   */
+  public static FeatureImportance importance(DnnModel model, Dataset<Row> data, int partitions, BadRowPolicy badRows,
+      BlasBackend blas, String dataName, ImportanceSettings settings) {
+    return importance(model, model.columns(), data, partitions, badRows, blas, dataName, settings);
+  }
+
+  /**
+   * {@link #importance(DnnModel, Dataset, int, BadRowPolicy, BlasBackend, String, ImportanceSettings)}
+   * reading features and labels as {@code columns} says (a Spark ML model passes its current
+   * featuresCol and labelCol).
+   */
+  public static FeatureImportance importance(DnnModel model, InputColumns columns, Dataset<Row> data, int partitions,
+      BadRowPolicy badRows, BlasBackend blas, String dataName, ImportanceSettings settings) {
+    ColumnResolver.checkFeaturesIn(columns, data, dataName);
+    ColumnResolver.checkLabelsIn(columns, data, dataName);
+    settings.metricFor(model.task());
+    RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
+    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns);
+    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter),
+        PackingOptions.validation(partitions, 8192, badRows), dataName);
+    try {
+      if (packed.validationRows() == 0) {
+        throw new DataException(dataName + " has no rows to compute importance on");
+      }
+      FeatureUnits units = FeatureUnits.of(columns, data.schema(), settings.groups());
+      return new PermutationImportance(model, settings, blas).compute(packed.validation(), packed.validationRows(),
+          units);
     } finally {
       packed.release();
     }

@@ -9,6 +9,7 @@ import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.scoring.EvaluationAccumulator;
+import io.sparkdnn.scoring.ImportanceAccumulator;
 import io.sparkdnn.optim.OptimizerState;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -35,6 +36,8 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(RoundAccumulator.class);
     kryo.register(LossAccumulator.class);
     kryo.register(EvaluationAccumulator.class);
+    kryo.register(ImportanceAccumulator.class);
+    kryo.register(RangeTestAccumulator.class);
     kryo.register(FeatureStatistics.class);
     kryo.register(DataProfile.class);
     kryo.register(ModelState.class);

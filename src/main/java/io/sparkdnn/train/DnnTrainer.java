@@ -23,6 +23,7 @@ import io.sparkdnn.model.TrainingRecord;
 import io.sparkdnn.model.Versions;
 import io.sparkdnn.results.DataSummary;
 import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.LearningRateRange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +56,8 @@ public final class DnnTrainer {
 
   private final DataSettings data;
   private final TrainingConfig config;
+  /** Run a range test before training and train with its suggestion; null: no. */
+  private RangeTestSettings rangeTest;
 
   public DnnTrainer(DataSettings data, TrainingConfig config) {
     this.data = data;
@@ -69,10 +72,13 @@ public final class DnnTrainer {
     public final double packSeconds;
     /** Epochs restored from a checkpoint (0 when training started afresh). */
     public final int resumedEpochs;
+    /** The range test run before training (lr-find.in-training), or null. */
+    public final LearningRateRange rangeTest;
     private final Checkpoints checkpoints;
 
     Fit(DnnModel model, TrainingResult result, PackedData packed, double packSeconds, int resumedEpochs,
-        Checkpoints checkpoints) {
+        Checkpoints checkpoints, LearningRateRange rangeTest) {
+      this.rangeTest = rangeTest;
       this.model = model;
       this.result = result;
       this.packed = packed;
@@ -91,15 +97,126 @@ public final class DnnTrainer {
 
   /**
    * Trains, continuing from the newest valid checkpoint of this configuration when checkpointing
-   * and resuming are on.
+   * and resuming are on. With {@link #withRangeTest} set, a learning-rate range test runs first on
+   * the packed training rows and training uses its suggested rate (the model's recorded
+   * configuration says so: training.optimizer.learning-rate is the rate used).
    *
    * @param validation held-out data, or null to split {@code data.validation-fraction} off training
    * @param warmStart a model to start from (checked compatible), or null
    */
   public Fit fit(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
       DnnModel warmStart, TrainingListener listener) {
+    Prepared p = prepare(training, validation, trainingName, validationName, warmStart);
+    PackedData packed = p.packed;
+    try {
+      NetworkSpec spec = config.network();
+      TrainingConfig resolved = p.config;
+      TrainingConfig recorded = config;
+      LearningRateRange range = null;
+      if (rangeTest != null) {
+        range = new LearningRateFinder(p.sc, resolved, rangeTest).run(packed, p.scaling, p.targetScaling, p.classWeights,
+            p.initial);
+        LOG.info("training with the range test's suggested learning rate {} (lr-find.in-training = true) instead of "
+            + "training.optimizer.learning-rate = {}", range.suggested(), config.optimizer().learningRate());
+        resolved = withLearningRate(resolved, range.suggested());
+        recorded = withLearningRate(config, range.suggested());
+      }
+      TrainingConfig trained = resolved;
+      String[] classNames = p.labels == null ? null : p.labels.labels();
+      Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
+          identity(training, validation, trainingName, validationName, packed, warmStart), config.checkpointKeep(),
+          p.sc.hadoopConfiguration());
+      List<EpochMetrics> history = new ArrayList<>();
+      TrainingState resume = null;
+      if (checkpoints != null && config.resume()) {
+        Checkpoints.Restored restored = checkpoints.latest();
+        if (restored != null) {
+          resume = restored.state;
+          history.addAll(restored.metrics);
+          LOG.info("resuming after epoch {} from checkpoint {}", resume.epochsDone(), restored.file);
+          listener.onResume(restored.metrics, resume);
+        }
+      }
+      int resumedEpochs = resume == null ? 0 : resume.epochsDone();
+      TrainingListener withCheckpoints = (metrics, state) -> {
+        listener.onEpoch(metrics, state);
+        history.add(metrics);
+        if (checkpoints != null && (state.epochsDone() % trained.checkpointEvery() == 0
+            || state.finished() || state.epochsDone() == trained.epochs())) {
+          checkpoints.write(state, history);
+        }
+      };
+      TrainingResult result = new DistributedTrainer(p.sc, resolved)
+          .train(packed, p.scaling, p.targetScaling, p.classWeights, classNames, p.initial, resume, withCheckpoints);
+      TrainingRecord record = record(recorded, packed, result, resumedEpochs, warmStart,
+          p.profile.summary(DataProfile.featureNames(p.columns), classNames));
+      DnnModel model = new DnnModel(spec, config.task(), result.weights(), p.columns, p.scaling, p.targetScaling,
+          p.labels, record);
+      return new Fit(model, result, packed, p.packSeconds, resumedEpochs, checkpoints, range);
+    } catch (RuntimeException e) {
+      packed.release();
+      throw e;
+    }
+  }
+
+  /**
+   * A trainer that runs a learning-rate range test before training and trains with its suggested
+   * rate ({@code lr-find.in-training}); null settings turn that off.
+   */
+  public DnnTrainer withRangeTest(RangeTestSettings settings) {
+    DnnTrainer t = new DnnTrainer(data, config);
+    t.rangeTest = settings;
+    return t;
+  }
+
+  /**
+   * The learning-rate range test alone ({@code dnn lr-find}): the same columns, labels, packing,
+   * scaling, batch size and initial weights as {@link #fit} would use, then {@link
+   * LearningRateFinder} on the training rows; no model. The packed data is released before
+   * returning.
+   */
+  public LearningRateRange findLearningRate(Dataset<Row> training, Dataset<Row> validation, String trainingName,
+      String validationName, RangeTestSettings settings) {
+    Prepared p = prepare(training, validation, trainingName, validationName, null);
+    try {
+      return new LearningRateFinder(p.sc, p.config, settings).run(p.packed, p.scaling, p.targetScaling, p.classWeights,
+          p.initial);
+    } finally {
+      p.packed.release();
+    }
+  }
+
+  private static TrainingConfig withLearningRate(TrainingConfig c, double rate) {
+    return c.toBuilder().optimizer(c.optimizer().toBuilder().learningRate(rate).build()).build();
+  }
+
+  /** Everything {@link #fit} knows before its first epoch. */
+  private static final class Prepared {
+    JavaSparkContext sc;
+    InputColumns columns;
+    LabelIndex labels;
+    PackedData packed;
+    double packSeconds;
+    DataProfile profile;
+    FeatureScaling scaling;
+    TargetScaling targetScaling;
+    /** Per class, from data.class-weights; null for none (and for multi-label and regression). */
+    float[] classWeights;
+    /** The configuration with training.batch-size resolved. */
+    TrainingConfig config;
+    float[] initial;
+  }
+
+  /**
+   * Resolves the columns, indexes the labels, packs and caches the rows (released here on failure,
+   * else the caller's), profiles them and fits the scaling, resolves the batch size and draws (or
+   * takes) the initial weights.
+   */
+  private Prepared prepare(Dataset<Row> training, Dataset<Row> validation, String trainingName,
+      String validationName, DnnModel warmStart) {
     NetworkSpec spec = config.network();
     Task task = config.task();
+    Prepared p = new Prepared();
     InputColumns columns = ColumnResolver.resolve(training, data.features(), data.labels(),
         data.idColumns(), task, trainingName);
     checkWidths(columns, spec, trainingName);
@@ -149,46 +266,26 @@ public final class DnnTrainer {
             + "predictions and RMSE, MAE, R² are in the targets' own units",
             Arrays.toString(targetScaling.mean()), Arrays.toString(targetScaling.std()));
       }
-      TrainingConfig resolved = withBatchSize(packed);
       float[] classWeights = labels == null || task == Task.MULTILABEL ? null
           : data.classWeights().resolve(labels, profile.classCounts());
       if (classWeights != null) {
         LOG.info("class weights (data.class-weights = {}): {}", data.classWeights().toConfiguration(),
             classWeightText(labels, classWeights));
       }
-      float[] initial = warmStart != null
+      p.sc = sc;
+      p.columns = columns;
+      p.labels = labels;
+      p.packed = packed;
+      p.packSeconds = packSeconds;
+      p.profile = profile;
+      p.scaling = scaling;
+      p.targetScaling = targetScaling;
+      p.classWeights = classWeights;
+      p.config = withBatchSize(packed);
+      p.initial = warmStart != null
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
-      String[] classNames = labels == null ? null : labels.labels();
-      Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
-          identity(training, validation, trainingName, validationName, packed, warmStart), config.checkpointKeep(),
-          sc.hadoopConfiguration());
-      List<EpochMetrics> history = new ArrayList<>();
-      TrainingState resume = null;
-      if (checkpoints != null && config.resume()) {
-        Checkpoints.Restored restored = checkpoints.latest();
-        if (restored != null) {
-          resume = restored.state;
-          history.addAll(restored.metrics);
-          LOG.info("resuming after epoch {} from checkpoint {}", resume.epochsDone(), restored.file);
-          listener.onResume(restored.metrics, resume);
-        }
-      }
-      int resumedEpochs = resume == null ? 0 : resume.epochsDone();
-      TrainingListener withCheckpoints = (metrics, state) -> {
-        listener.onEpoch(metrics, state);
-        history.add(metrics);
-        if (checkpoints != null && (state.epochsDone() % config.checkpointEvery() == 0
-            || state.finished() || state.epochsDone() == config.epochs())) {
-          checkpoints.write(state, history);
-        }
-      };
-      TrainingResult result = new DistributedTrainer(sc, resolved)
-          .train(packed, scaling, targetScaling, classWeights, classNames, initial, resume, withCheckpoints);
-      TrainingRecord record = record(packed, result, resumedEpochs, warmStart,
-          profile.summary(DataProfile.featureNames(columns), classNames));
-      DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, targetScaling, labels, record);
-      return new Fit(model, result, packed, packSeconds, resumedEpochs, checkpoints);
+      return p;
     } catch (RuntimeException e) {
       packed.release();
       throw e;
@@ -394,10 +491,10 @@ public final class DnnTrainer {
     return identity;
   }
 
-  private TrainingRecord record(PackedData packed, TrainingResult result, int resumedEpochs, DnnModel warmStart,
-      DataSummary profile) {
+  private TrainingRecord record(TrainingConfig recorded, PackedData packed, TrainingResult result, int resumedEpochs,
+      DnnModel warmStart, DataSummary profile) {
     Map<String, String> configuration = new LinkedHashMap<>(data.toConfiguration());
-    configuration.putAll(config.toConfiguration());
+    configuration.putAll(recorded.toConfiguration());
     List<EpochMetrics> history = result.history();
     return new TrainingRecord(
         Instant.now().toString(),

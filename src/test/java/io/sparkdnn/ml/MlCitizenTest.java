@@ -334,6 +334,20 @@ class MlCitizenTest {
         model.transform(blobs).select("prediction").collectAsList());
   }
 
+  /** transform keeps the ML attributes of the columns it passes through (VectorAssembler's slot names, the label's). */
+  @Test
+  void transformKeepsTheMetadataOfTheInputColumns() {
+    Dataset<Row> out = binaryModel.transform(binary);
+    for (String column : List.of("features", "label")) {
+      org.apache.spark.sql.types.Metadata before = binary.schema().apply(column).metadata();
+      assertNotEquals(org.apache.spark.sql.types.Metadata.empty(), before, column + " has metadata to keep");
+      assertEquals(before, out.schema().apply(column).metadata(), column);
+    }
+    org.apache.spark.ml.attribute.NominalAttribute prediction = (org.apache.spark.ml.attribute.NominalAttribute)
+        org.apache.spark.ml.attribute.Attribute.fromStructField(out.schema().apply("prediction"));
+    assertEquals(2, prediction.getNumValues().get());
+  }
+
   /** The estimator's transformSchema is what its model's transform makes. */
   @Test
   void theEstimatorsSchemaIsTheModelsOutput() {
