@@ -16,6 +16,11 @@ public final class SparkTestSession {
           .appName("spark-dnn-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.kryo.registrationRequired", "true")
+          // the memory sink of the streaming tests ships its commit messages by Kryo, unregistered by Spark
+          .config("spark.kryo.classesToRegister",
+              "org.apache.spark.sql.execution.streaming.sources.MemoryWriterCommitMessage,"
+                  + "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema,[Ljava.lang.Object;,"
+                  + "[Lorg.apache.spark.sql.Row;")
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")

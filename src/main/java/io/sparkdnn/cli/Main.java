@@ -4,19 +4,22 @@ import io.sparkdnn.model.Versions;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * The command line: {@code dnn train|predict|evaluate|prepare|export|list|show|promote|rollback|prune|unlock
+ * The command line: {@code dnn train|predict|evaluate|prepare|export|importance|lr-find|list|show|promote|rollback|prune|unlock
  * [--conf FILE] [--set key=value]...}. Exit status 0 on success, 1 on any error (one line on stderr
  * starting with "error:"), 2 on a usage error, 3 when a store run kept the old production version.
  */
 @Command(
     name = "dnn",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // -h/--help and -V/--version on every subcommand too
     versionProvider = Main.VersionProvider.class,
     description = "Train and use fully connected neural networks on Apache Spark.",
     subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PrepareCommand.class,
-        ExportCommand.class,
+        ExportCommand.class, ImportanceCommand.class, LrFindCommand.class,
         StoreCommands.ListCommand.class, StoreCommands.ShowCommand.class, StoreCommands.PromoteCommand.class,
         StoreCommands.RollbackCommand.class, StoreCommands.PruneCommand.class, StoreCommands.UnlockCommand.class})
 public final class Main implements Runnable {
@@ -59,9 +62,12 @@ public final class Main implements Runnable {
     return ERROR;
   }
 
+  @Spec CommandSpec spec;
+
+  /** {@code dnn} alone: the usage, to the command's output. */
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

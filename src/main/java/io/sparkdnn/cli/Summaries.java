@@ -34,6 +34,7 @@ final class Summaries {
     append(sb, "mae", m.mae());
     append(sb, "r2", m.r2());
     append(sb, "macro_f1", m.macroF1());
+    append(sb, "roc_auc", m.rocAuc());
     sb.append(" rows ").append(m.rows());
   }
 

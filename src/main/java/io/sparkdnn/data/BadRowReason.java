@@ -10,7 +10,8 @@ public enum BadRowReason {
   BAD_SPARSE_INDEX("sparse vector index out of range, repeated or out of order"),
   NULL_LABEL("null or NaN label"),
   UNKNOWN_LABEL("label not known to the model"),
-  BAD_TARGET("target that is not a finite number (or not 0/1 for multi-label)");
+  BAD_TARGET("target that is not a finite number (or not 0/1 for multi-label)"),
+  BAD_WEIGHT("weight that is null, negative or not a finite number");
 
   private final String description;
 

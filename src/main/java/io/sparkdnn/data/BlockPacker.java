@@ -67,8 +67,8 @@ public final class BlockPacker {
           skippedCounts.put(e.getKey(), e.getValue().value());
         }
       }
-      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName)
-          .withSparseRows(converter.sparse(), totals[3]);
+      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName,
+          converter.weighted()).withSparseRows(converter.sparse(), totals[3]);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {
@@ -103,6 +103,7 @@ public final class BlockPacker {
     CsrRows.Builder sparseRows = sparse ? new CsrRows.Builder(capacity, capacity * 16) : null;
     float[] targets = new float[capacity * targetWidth];
     long[] positions = new long[capacity];
+    float[] weights = converter.weighted() ? new float[capacity] : null;
     int kept = 0;
     long read = 0;
     while (rows.hasNext()) {
@@ -116,6 +117,9 @@ public final class BlockPacker {
           converter.features(cells, features, kept * width);
         }
         converter.targets(cells, targets, kept * targetWidth);
+        if (weights != null) {
+          weights[kept] = converter.weight(cells);
+        }
       } catch (BadRowException e) {
         if (policy == BadRowPolicy.FAIL) {
           throw e.atPartitionRow(partition, position + 1);
@@ -128,19 +132,21 @@ public final class BlockPacker {
       }
       positions[kept++] = position;
       if (kept == capacity) {
+        float[] w = weights == null ? null : weights.clone();
         out.add(new SourceChunk(sparse
-            ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), targets.clone(), positions.clone(), false)
-            : new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(), positions.clone(), false),
+            ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), targets.clone(), positions.clone(), w, false)
+            : new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(), positions.clone(), w, false),
             read));
         kept = 0;
       }
     }
     float[] lastTargets = java.util.Arrays.copyOf(targets, kept * targetWidth);
     long[] lastPositions = java.util.Arrays.copyOf(positions, kept);
+    float[] lastWeights = weights == null ? null : java.util.Arrays.copyOf(weights, kept);
     out.add(new SourceChunk(sparse
-        ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), lastTargets, lastPositions, false)
+        ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), lastTargets, lastPositions, lastWeights, false)
         : new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width), lastTargets,
-            lastPositions, false), read));
+            lastPositions, lastWeights, false), read));
     return out.iterator();
   }
 
@@ -177,7 +183,8 @@ public final class BlockPacker {
         boolean validation = options.isValidation(id);
         int k = validation ? 1 : 0;
         if (parts[k] == null) {
-          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), validation, rows.isSparse());
+          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), rows.weights() != null, validation,
+              rows.isSparse());
         }
         parts[k].add(rows, i, id);
       }
@@ -204,9 +211,10 @@ public final class BlockPacker {
     final CsrRows.Builder sparseRows;
     final float[] targets;
     final long[] ids;
+    final float[] weights;
     int rows;
 
-    ChunkCutter(int width, int targetWidth, boolean validation, boolean sparse) {
+    ChunkCutter(int width, int targetWidth, boolean weighted, boolean validation, boolean sparse) {
       this.width = width;
       this.targetWidth = targetWidth;
       this.validation = validation;
@@ -214,6 +222,7 @@ public final class BlockPacker {
       this.sparseRows = sparse ? new CsrRows.Builder(PackingOptions.CHUNK_ROWS, 16 * PackingOptions.CHUNK_ROWS) : null;
       this.targets = new float[PackingOptions.CHUNK_ROWS * targetWidth];
       this.ids = new long[PackingOptions.CHUNK_ROWS];
+      this.weights = weighted ? new float[PackingOptions.CHUNK_ROWS] : null;
     }
 
     void add(PackedBlock from, int row, long id) {
@@ -223,15 +232,20 @@ public final class BlockPacker {
         System.arraycopy(from.features(), row * width, features, rows * width, width);
       }
       System.arraycopy(from.targets(), row * targetWidth, targets, rows * targetWidth, targetWidth);
+      if (weights != null) {
+        weights[rows] = from.weights()[row];
+      }
       ids[rows++] = id;
     }
 
     PackedBlock toBlock() {
       float[] t = java.util.Arrays.copyOf(targets, rows * targetWidth);
       long[] i = java.util.Arrays.copyOf(ids, rows);
+      float[] w = weights == null ? null : java.util.Arrays.copyOf(weights, rows);
       PackedBlock block = sparseRows != null
-          ? new PackedBlock(rows, width, targetWidth, sparseRows.build(), t, i, validation)
-          : new PackedBlock(rows, width, targetWidth, java.util.Arrays.copyOf(features, rows * width), t, i, validation);
+          ? new PackedBlock(rows, width, targetWidth, sparseRows.build(), t, i, w, validation)
+          : new PackedBlock(rows, width, targetWidth, java.util.Arrays.copyOf(features, rows * width), t, i, w,
+              validation);
       rows = 0;
       return block;
     }
@@ -286,30 +300,29 @@ public final class BlockPacker {
     PackedBlock first = parts.get(0);
     int width = first.width();
     int targetWidth = first.targetWidth();
-    if (first.isSparse()) {
-      List<CsrRows> sparseParts = new ArrayList<>();
-      float[] targets = new float[rows * targetWidth];
-      long[] ids = new long[rows];
-      int at = 0;
-      for (PackedBlock p : parts) {
-        sparseParts.add(p.sparseFeatures());
-        System.arraycopy(p.targets(), 0, targets, at * targetWidth, p.rows() * targetWidth);
-        System.arraycopy(p.rowIds(), 0, ids, at, p.rows());
-        at += p.rows();
-      }
-      return new PackedBlock(rows, width, targetWidth, CsrRows.concat(sparseParts), targets, ids, validation);
-    }
-    float[] features = new float[rows * width];
+    boolean sparse = first.isSparse();
+    List<CsrRows> sparseParts = new ArrayList<>();
+    float[] features = sparse ? null : new float[rows * width];
     float[] targets = new float[rows * targetWidth];
     long[] ids = new long[rows];
+    float[] weights = first.weights() == null ? null : new float[rows];
     int at = 0;
     for (PackedBlock p : parts) {
-      System.arraycopy(p.features(), 0, features, at * width, p.rows() * width);
+      if (sparse) {
+        sparseParts.add(p.sparseFeatures());
+      } else {
+        System.arraycopy(p.features(), 0, features, at * width, p.rows() * width);
+      }
       System.arraycopy(p.targets(), 0, targets, at * targetWidth, p.rows() * targetWidth);
       System.arraycopy(p.rowIds(), 0, ids, at, p.rows());
+      if (weights != null) {
+        System.arraycopy(p.weights(), 0, weights, at, p.rows());
+      }
       at += p.rows();
     }
-    return new PackedBlock(rows, width, targetWidth, features, targets, ids, validation);
+    return sparse
+        ? new PackedBlock(rows, width, targetWidth, CsrRows.concat(sparseParts), targets, ids, weights, validation)
+        : new PackedBlock(rows, width, targetWidth, features, targets, ids, weights, validation);
   }
 
   /** Chunk k goes to partition k mod P. */

@@ -38,6 +38,32 @@ public final class BlockRows {
     copyTo(blocks.get(b), index - starts[b], batch, slot, scaling, targetScaling);
   }
 
+  /** {@link #copyTo(int, MiniBatch, int, FeatureScaling, TargetScaling)} with the row's weight times its class's. */
+  public void copyTo(int index, MiniBatch batch, int slot, FeatureScaling scaling, TargetScaling targetScaling,
+      float[] classWeights) {
+    int b = blockOf(index);
+    copyTo(blocks.get(b), index - starts[b], batch, slot, scaling, targetScaling, classWeights);
+  }
+
+  /**
+   * Copies a row, and sets its weight in the batch: the row's own weight (1 without a weight
+   * column) times its class's weight ({@code classWeights[class index]}; null for none).
+   */
+  public static void copyTo(PackedBlock block, int row, MiniBatch batch, int slot, FeatureScaling scaling,
+      TargetScaling targetScaling, float[] classWeights) {
+    copyTo(block, row, batch, slot, scaling, targetScaling);
+    float w = block.weights() == null ? 1f : block.weights()[row];
+    if (classWeights != null) {
+      w *= classWeights[(int) block.targets()[row * block.targetWidth()]];
+    }
+    batch.weights()[slot] = w;
+  }
+
+  /** Whether rows copied from {@code blocks} with {@code classWeights} need the batch's weights. */
+  public static boolean weighted(PackedBlock block, float[] classWeights) {
+    return block.weights() != null || classWeights != null;
+  }
+
   /**
    * Copies row {@code row} of {@code block} into {@code batch} at {@code slot}, features rescaled by
    * {@code scaling} and targets by {@code targetScaling}.
@@ -56,9 +82,9 @@ public final class BlockRows {
    * {@link #addSparseTo(PackedBlock, int, SparseMiniBatch, FeatureScaling, TargetScaling, int[])}.
    */
   public void addSparseTo(int index, SparseMiniBatch batch, FeatureScaling scaling, TargetScaling targetScaling,
-      int[] columnMap) {
+      float[] classWeights, int[] columnMap) {
     int b = blockOf(index);
-    addSparseTo(blocks.get(b), index - starts[b], batch, scaling, targetScaling, columnMap);
+    addSparseTo(blocks.get(b), index - starts[b], batch, scaling, targetScaling, classWeights, columnMap);
   }
 
   /** The sparse features of row {@code index} (0..size−1): its block's rows; see {@link #rowInBlock}. */
@@ -76,10 +102,11 @@ public final class BlockRows {
    * non-zeros rescaled by {@code scaling} (which must keep zeros zero), the targets by
    * {@code targetScaling}, and each column index {@code c} written as {@code columnMap[c]} — the
    * input's position in a network over fewer inputs — or as it is when {@code columnMap} is null.
-   * The map must keep the order of the indices.
+   * The map must keep the order of the indices. The row's weight in the batch is its own weight (1
+   * without a weight column) times its class's ({@code classWeights[class index]}; null for none).
    */
   public static void addSparseTo(PackedBlock block, int row, SparseMiniBatch batch, FeatureScaling scaling,
-      TargetScaling targetScaling, int[] columnMap) {
+      TargetScaling targetScaling, float[] classWeights, int[] columnMap) {
     CsrRows x = block.sparseFeatures();
     int start = x.rowOffsets()[row];
     int end = x.rowOffsets()[row + 1];
@@ -99,6 +126,11 @@ public final class BlockRows {
     int targetWidth = block.targetWidth();
     targetScaling.apply(block.targets(), row * targetWidth, batch.targets(), slot * targetWidth);
     batch.rowIds()[slot] = block.rowIds()[row];
+    float w = block.weights() == null ? 1f : block.weights()[row];
+    if (classWeights != null) {
+      w *= classWeights[(int) block.targets()[row * targetWidth]];
+    }
+    batch.weights()[slot] = w;
     batch.rowOffsets()[slot + 1] = at + end - start;
     batch.setRows(slot + 1);
   }

@@ -101,7 +101,26 @@ public final class ColumnResolver {
    * {@link Columns#MALFORMED} column when the data has one: the layout {@link #converterFor} reads.
    */
   public static Dataset<Row> selectForPacking(Dataset<Row> data, InputColumns columns) {
-    return select(data, Arrays.asList(columns.featureAndLabelColumns()));
+    return selectForPacking(data, columns, null);
+  }
+
+  /**
+   * {@link #selectForPacking(Dataset, InputColumns)} with the row weights of column {@code weight}
+   * (null: none) after the labels.
+   *
+   * @throws DataException when the weight column is missing or not numeric
+   */
+  public static Dataset<Row> selectForPacking(Dataset<Row> data, InputColumns columns, String weight) {
+    List<String> names = new ArrayList<>(Arrays.asList(columns.featureAndLabelColumns()));
+    if (weight != null) {
+      DataType type = field(data.schema(), weight, "weight column (data.weight / weightCol)", "the data").dataType();
+      if (!(type instanceof NumericType)) {
+        throw new DataException("weight column '" + weight + "' has type " + type.simpleString()
+            + "; a weight must be a number");
+      }
+      names.add(weight);
+    }
+    return select(data, names);
   }
 
   /** {@code names} then, when {@code data} has it, the {@link Columns#MALFORMED} column. */
@@ -118,9 +137,15 @@ public final class ColumnResolver {
 
   /** {@code converter}, made to refuse malformed lines when {@code selected}'s last column holds them. */
   public static RowConverter converterFor(Dataset<Row> selected, RowConverter converter) {
+    return converterFor(selected, converter, null);
+  }
+
+  /** {@link #converterFor(Dataset, RowConverter)} that also reads weights from column {@code weight} (or null). */
+  public static RowConverter converterFor(Dataset<Row> selected, RowConverter converter, String weight) {
     String[] names = selected.columns();
-    return names.length > 0 && names[names.length - 1].equals(Columns.MALFORMED)
+    RowConverter c = names.length > 0 && names[names.length - 1].equals(Columns.MALFORMED)
         ? converter.withMalformedColumnAt(names.length - 1) : converter;
+    return weight == null ? c : c.withWeightColumnAt(Arrays.asList(names).indexOf(weight), weight);
   }
 
   /** Checks that {@code data} has the feature columns {@code columns} were resolved to, same shape. */

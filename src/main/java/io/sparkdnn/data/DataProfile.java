@@ -40,7 +40,7 @@ public final class DataProfile implements Serializable {
         classCounts[(int) t[r]]++;
       }
     } else {
-      targets.add(block.targets(), block.rows(), block.targetWidth());
+      targets.add(block.targets(), block.rows(), block.targetWidth(), block.weights());
     }
     return this;
   }
@@ -62,6 +62,11 @@ public final class DataProfile implements Serializable {
 
   public FeatureStatistics features() {
     return features;
+  }
+
+  /** Training rows per class index (multi-class and binary); null for other tasks. */
+  public long[] classCounts() {
+    return classCounts == null ? null : classCounts.clone();
   }
 
   /** Per-output statistics of the targets (regression and multi-label; empty for classes). */

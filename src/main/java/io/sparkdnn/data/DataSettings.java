@@ -23,6 +23,8 @@ public final class DataSettings implements Serializable {
   private final int partitions;
   private final int blockRows;
   private final double validationFraction;
+  private final String weightColumn;
+  private final ClassWeights classWeights;
   private final DataLayout layout;
 
   /**
@@ -43,7 +45,18 @@ public final class DataSettings implements Serializable {
       ScalingMode scaling, ScalingMode targetScaling, BadRowPolicy badRows, int partitions, int blockRows,
       double validationFraction) {
     this(features, labels, idColumns, scaling, targetScaling, badRows, partitions, blockRows, validationFraction,
-        DataLayout.AUTO);
+        null, ClassWeights.none());
+  }
+
+  /**
+   * @param weightColumn the column of per-row weights (data.weight), or null for none
+   * @param classWeights how classes are weighted in the training loss (data.class-weights)
+   */
+  public DataSettings(List<String> features, List<String> labels, List<String> idColumns,
+      ScalingMode scaling, ScalingMode targetScaling, BadRowPolicy badRows, int partitions, int blockRows,
+      double validationFraction, String weightColumn, ClassWeights classWeights) {
+    this(features, labels, idColumns, scaling, targetScaling, badRows, partitions, blockRows, validationFraction,
+        weightColumn, classWeights, DataLayout.AUTO);
   }
 
   /**
@@ -51,7 +64,7 @@ public final class DataSettings implements Serializable {
    */
   public DataSettings(List<String> features, List<String> labels, List<String> idColumns,
       ScalingMode scaling, ScalingMode targetScaling, BadRowPolicy badRows, int partitions, int blockRows,
-      double validationFraction, DataLayout layout) {
+      double validationFraction, String weightColumn, ClassWeights classWeights, DataLayout layout) {
     if (targetScaling != ScalingMode.STANDARD && targetScaling != ScalingMode.NONE) {
       throw new IllegalArgumentException("data.target-scaling must be standard or none, found " + targetScaling.token());
     }
@@ -70,6 +83,11 @@ public final class DataSettings implements Serializable {
     this.partitions = partitions;
     this.blockRows = blockRows;
     this.validationFraction = validationFraction;
+    this.weightColumn = weightColumn;
+    this.classWeights = java.util.Objects.requireNonNull(classWeights, "data.class-weights");
+    if (weightColumn != null && (this.labels.contains(weightColumn) || this.features.contains(weightColumn))) {
+      throw new IllegalArgumentException("data.weight '" + weightColumn + "' is also a feature or label column");
+    }
     this.layout = java.util.Objects.requireNonNull(layout, "data.layout");
   }
 
@@ -88,6 +106,9 @@ public final class DataSettings implements Serializable {
   public int partitions() { return partitions; }
   public int blockRows() { return blockRows; }
   public double validationFraction() { return validationFraction; }
+  /** The column of per-row weights, or null when every row weighs 1. */
+  public String weightColumn() { return weightColumn; }
+  public ClassWeights classWeights() { return classWeights; }
   /** How feature rows are packed (data.layout); auto is resolved against the data when training starts. */
   public DataLayout layout() { return layout; }
 
@@ -103,6 +124,8 @@ public final class DataSettings implements Serializable {
     c.put("data.partitions", Integer.toString(partitions));
     c.put("data.block-rows", Integer.toString(blockRows));
     c.put("data.validation-fraction", Double.toString(validationFraction));
+    c.put("data.weight", weightColumn == null ? "null" : weightColumn);
+    c.put("data.class-weights", classWeights.toConfiguration());
     c.put("data.layout", layout.token());
     return c;
   }
@@ -127,9 +150,15 @@ public final class DataSettings implements Serializable {
     private int partitions = 0;
     private int blockRows = 8192;
     private double validationFraction = 0.1;
+    private String weightColumn;
+    private ClassWeights classWeights = ClassWeights.none();
     private DataLayout layout = DataLayout.AUTO;
 
     private Builder() {}
+
+    /** Null for no weights. */
+    public Builder weightColumn(String v) { weightColumn = v; return this; }
+    public Builder classWeights(ClassWeights v) { classWeights = v; return this; }
 
     public Builder features(List<String> v) { features = v; return this; }
     public Builder labels(List<String> v) { labels = v; return this; }
@@ -151,7 +180,7 @@ public final class DataSettings implements Serializable {
 
     public DataSettings build() {
       return new DataSettings(features, labels, idColumns, scaling, targetScaling, badRows, partitions, blockRows,
-          validationFraction, layout);
+          validationFraction, weightColumn, classWeights, layout);
     }
   }
 }

@@ -2,11 +2,18 @@ package io.sparkdnn.data;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -133,6 +140,83 @@ public final class DataSource implements Serializable {
     whole.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
     return whole.read().option("header", "true").options(options).option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", Columns.MALFORMED).schema(schema).csv(path);
+  }
+
+  /**
+   * Which data a dataset holds, as far as can be told without reading it again: the files Spark
+   * reads it from (every file under a path, with globs resolved and hidden files left out, as
+   * Spark lists them), each with its size and modification time. New data written to the same
+   * path changes it. A dataset not read from files (built in memory, JDBC) has no listing: its
+   * identity is {@link Identity#NOT_FILES}, and only its row count tells it apart.
+   *
+   * @throws DataException when the files cannot be listed
+   */
+  public static Identity identity(Dataset<Row> data) {
+    String[] files = data.inputFiles();
+    if (files.length == 0) {
+      return Identity.NOT_FILES;
+    }
+    Configuration conf = data.sparkSession().sparkContext().hadoopConfiguration();
+    Map<Path, Map<String, Path>> byDirectory = new HashMap<>();
+    for (String file : files) {
+      Path p = new Path(URI.create(file));
+      byDirectory.computeIfAbsent(p.getParent(), d -> new HashMap<>()).put(p.getName(), p);
+    }
+    TreeMap<String, long[]> listing = new TreeMap<>(); // path → size, modification time
+    for (Map.Entry<Path, Map<String, Path>> dir : byDirectory.entrySet()) {
+      try {
+        FileSystem fs = dir.getKey().getFileSystem(conf);
+        for (FileStatus status : fs.listStatus(dir.getKey())) {
+          if (dir.getValue().containsKey(status.getPath().getName())) {
+            listing.put(dir.getValue().get(status.getPath().getName()).toString(),
+                new long[] {status.getLen(), status.getModificationTime()});
+          }
+        }
+      } catch (IOException e) {
+        throw new DataException("cannot list the files of the data in " + dir.getKey() + ": " + e.getMessage());
+      }
+      for (Path p : dir.getValue().values()) {
+        listing.putIfAbsent(p.toString(), new long[] {-1, -1}); // gone since Spark listed it
+      }
+    }
+    long bytes = 0;
+    long newest = 0;
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    for (Map.Entry<String, long[]> f : listing.entrySet()) {
+      bytes += Math.max(0, f.getValue()[0]);
+      newest = Math.max(newest, f.getValue()[1]);
+      sha.update((f.getKey() + "\t" + f.getValue()[0] + "\t" + f.getValue()[1] + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    StringBuilder hex = new StringBuilder();
+    byte[] hash = sha.digest();
+    for (int i = 0; i < 8; i++) {
+      hex.append(String.format("%02x", hash[i]));
+    }
+    return new Identity(listing.size(), bytes, newest, hex.toString());
+  }
+
+  /**
+   * The files a dataset was read from: how many, their total size, the newest modification time
+   * (epoch ms) and a hash of every file's path, size and modification time.
+   */
+  public record Identity(int files, long bytes, long newestModified, String listingHash) {
+    /** A dataset that was not read from files. */
+    public static final Identity NOT_FILES = new Identity(0, 0, 0, "");
+
+    /** {@code 3 files, 1048576 bytes, newest modified 2026-12-01T10:00:00Z, listing 1a2b3c4d5e6f7a8b}. */
+    @Override
+    public String toString() {
+      if (files == 0) {
+        return "not read from files";
+      }
+      return files + (files == 1 ? " file, " : " files, ") + bytes + " bytes, newest modified "
+          + Instant.ofEpochMilli(newestModified) + ", listing " + listingHash;
+    }
   }
 
   private void checkExists(SparkSession spark, String what) {

@@ -4,12 +4,15 @@ import java.io.Serializable;
 
 /**
  * Per-feature count, mean, sum of squared deviations, minimum and maximum, mergeable across
- * partitions (Chan et al.'s parallel variance), so that scaling needs one distributed pass.
+ * partitions (Chan et al.'s parallel variance), so that scaling needs one distributed pass. Rows
+ * may carry weights (West's weighted update): the mean and variance are then weighted, so that a
+ * row of weight 2 counts as the row twice, as it does in training.
  */
 public final class FeatureStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private long count;
+  private double weight;
   private double[] mean;
   private double[] m2;
   private float[] min;
@@ -17,21 +20,27 @@ public final class FeatureStatistics implements Serializable {
   /** Per feature, the rows where it is non-zero; only kept for sparse rows (else null). */
   private long[] nonZeroRows;
 
-  /** Adds every row of a block's features. */
+  /** Adds every row of a block's features, weighted by the block's row weights if it has them. */
   public FeatureStatistics add(PackedBlock block) {
     if (block.isSparse()) {
-      return add(block.sparseFeatures(), block.width());
+      return add(block.sparseFeatures(), block.width(), block.weights());
     }
-    return add(block.features(), block.rows(), block.width());
+    return add(block.features(), block.rows(), block.width(), block.weights());
+  }
+
+  /** Adds unweighted sparse rows; see {@link #add(CsrRows, int, float[])}. */
+  public FeatureStatistics add(CsrRows x, int width) {
+    return add(x, width, null);
   }
 
   /**
-   * Adds sparse rows at a cost ∝ their non-zeros plus one O(width) merge: the block's sums and sums
-   * of squares per feature (zeros add nothing to them) become its mean and squared deviations,
-   * merged in as another partition's would be. A feature that is zero in some rows has 0 among its
-   * minimum and maximum. Also counts the non-zeros per feature ({@link #nonZeroRows}).
+   * Adds sparse rows, weighted by {@code weights} (null: 1 each), at a cost ∝ their non-zeros plus
+   * one O(width) merge: the block's weighted sums and sums of squares per feature (zeros add nothing
+   * to them) become its mean and squared deviations, merged in as another partition's would be. A
+   * feature that is zero in some rows has 0 among its minimum and maximum. Also counts the rows in
+   * which each feature is non-zero ({@link #nonZeroRows}).
    */
-  public FeatureStatistics add(CsrRows x, int width) {
+  public FeatureStatistics add(CsrRows x, int width, float[] weights) {
     int rows = x.rows();
     if (rows == 0) {
       return this;
@@ -43,19 +52,26 @@ public final class FeatureStatistics implements Serializable {
     float[] hi = new float[width];
     java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
     java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+    int[] offsets = x.rowOffsets();
     int[] columns = x.columns();
     float[] values = x.values();
-    for (int p = 0, end = x.nonZeros(); p < end; p++) {
-      int j = columns[p];
-      float v = values[p];
-      sum[j] += v;
-      squares[j] += (double) v * v;
-      lo[j] = Math.min(lo[j], v);
-      hi[j] = Math.max(hi[j], v);
-      nonZero[j]++;
+    double total = 0;
+    for (int r = 0; r < rows; r++) {
+      double w = weights == null ? 1 : weights[r];
+      total += w;
+      for (int p = offsets[r]; p < offsets[r + 1]; p++) {
+        int j = columns[p];
+        float v = values[p];
+        sum[j] += w * v;
+        squares[j] += w * v * v;
+        lo[j] = Math.min(lo[j], v);
+        hi[j] = Math.max(hi[j], v);
+        nonZero[j]++;
+      }
     }
     FeatureStatistics block = new FeatureStatistics();
     block.count = rows;
+    block.weight = total;
     block.mean = new double[width];
     block.m2 = new double[width];
     block.min = lo;
@@ -66,31 +82,45 @@ public final class FeatureStatistics implements Serializable {
         lo[j] = Math.min(lo[j], 0f);
         hi[j] = Math.max(hi[j], 0f);
       }
-      if (nonZero[j] > 0) {
-        double m = sum[j] / rows;
+      if (nonZero[j] > 0 && total > 0) {
+        double m = sum[j] / total;
         block.mean[j] = m;
-        block.m2[j] = Math.max(0, squares[j] - rows * m * m);
+        block.m2[j] = Math.max(0, squares[j] - total * m * m);
       }
     }
     return merge(block);
   }
 
-  /**
-   * Adds {@code rows} rows of {@code width} values; creates the arrays on first use so that an
-   * empty zero value ships light.
-   */
+  /** Adds {@code rows} unweighted rows of {@code width} values. */
   public FeatureStatistics add(float[] x, int rows, int width) {
+    return add(x, rows, width, null);
+  }
+
+  /**
+   * Adds {@code rows} rows of {@code width} values with their weights (null: 1 each); creates the
+   * arrays on first use so that an empty zero value ships light. Rows of weight 0 still count for
+   * the minimum and maximum.
+   */
+  public FeatureStatistics add(float[] x, int rows, int width, float[] weights) {
     if (mean == null) {
       allocate(width);
     }
     for (int r = 0; r < rows; r++) {
       count++;
+      double w = weights == null ? 1 : weights[r];
       int base = r * width;
+      if (w > 0) {
+        weight += w;
+        double share = w / weight;
+        for (int j = 0; j < width; j++) {
+          float v = x[base + j];
+          double delta = v - mean[j];
+          mean[j] += delta * share;
+          m2[j] += w * delta * (v - mean[j]);
+        }
+      }
       for (int j = 0; j < width; j++) {
         float v = x[base + j];
-        double delta = v - mean[j];
-        mean[j] += delta / count;
-        m2[j] += delta * (v - mean[j]);
         min[j] = Math.min(min[j], v);
         max[j] = Math.max(max[j], v);
       }
@@ -104,6 +134,7 @@ public final class FeatureStatistics implements Serializable {
     }
     if (count == 0) {
       count = other.count;
+      weight = other.weight;
       mean = other.mean.clone();
       m2 = other.m2.clone();
       min = other.min.clone();
@@ -120,15 +151,18 @@ public final class FeatureStatistics implements Serializable {
         }
       }
     }
-    long n = count + other.count;
+    double n = weight + other.weight;
     for (int j = 0; j < mean.length; j++) {
-      double delta = other.mean[j] - mean[j];
-      mean[j] += delta * other.count / n;
-      m2[j] += other.m2[j] + delta * delta * count * other.count / n;
+      if (n > 0) {
+        double delta = other.mean[j] - mean[j];
+        mean[j] += delta * other.weight / n;
+        m2[j] += other.m2[j] + delta * delta * weight * other.weight / n;
+      }
       min[j] = Math.min(min[j], other.min[j]);
       max[j] = Math.max(max[j], other.max[j]);
     }
-    count = n;
+    count += other.count;
+    weight = n;
     return this;
   }
 
@@ -149,9 +183,9 @@ public final class FeatureStatistics implements Serializable {
     return mean[j];
   }
 
-  /** Population standard deviation. */
+  /** Population standard deviation (weighted). */
   public double std(int j) {
-    return count == 0 ? 0 : Math.sqrt(m2[j] / count);
+    return weight == 0 ? 0 : Math.sqrt(m2[j] / weight);
   }
 
   public float min(int j) {

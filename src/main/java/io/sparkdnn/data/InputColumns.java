@@ -96,6 +96,26 @@ public final class InputColumns implements Serializable {
     return stringLabels;
   }
 
+  /**
+   * These columns read under other names: the features from the one column {@code feature} (a
+   * vector or array column of the same width, in {@code shape}) and the label from {@code label}
+   * (null keeps the label columns). A fitted Spark ML model reads its current featuresCol and
+   * labelCol this way, whatever they were at fit time.
+   *
+   * @throws IllegalArgumentException when {@code shape} is {@link Shape#SCALARS}, or a label is
+   *     named for a model with several label columns
+   */
+  public InputColumns reading(String feature, Shape shape, String label) {
+    if (shape == Shape.SCALARS) {
+      throw new IllegalArgumentException("one vector or array column holds all " + width + " features");
+    }
+    if (label != null && labelColumns.length > 1) {
+      throw new IllegalArgumentException("the model reads " + labelColumns.length + " label columns, given one");
+    }
+    String[] labels = label == null ? labelColumns : new String[] {label};
+    return new InputColumns(new String[] {feature}, shape, width, labels, labelShape, stringLabels);
+  }
+
   /** Features first, then labels: the column order the converters read. */
   public String[] featureAndLabelColumns() {
     String[] all = Arrays.copyOf(featureColumns, featureColumns.length + labelColumns.length);

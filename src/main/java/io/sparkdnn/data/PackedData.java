@@ -24,19 +24,21 @@ public final class PackedData {
   private boolean sparse;
   /** Non-zero features stored, over training and validation blocks; 0 for dense blocks. */
   private long nonZeros;
+  private final boolean weighted;
 
   PackedData(
       JavaRDD<PackedBlock> blocks, long trainingRows, long validationRows, long payloadBytes,
-      Map<BadRowReason, Long> skipped, int partitions, String dataName) {
+      Map<BadRowReason, Long> skipped, int partitions, String dataName, boolean weighted) {
     this(trainingRows > 0 ? blocks.filter(b -> !b.isValidation()) : null,
         validationRows > 0 ? blocks.filter(PackedBlock::isValidation) : null,
-        List.of(blocks), trainingRows, validationRows, payloadBytes, skipped, partitions, dataName);
+        List.of(blocks), trainingRows, validationRows, payloadBytes, skipped, partitions, dataName, weighted);
   }
 
   private PackedData(
       JavaRDD<PackedBlock> training, JavaRDD<PackedBlock> validation, List<JavaRDD<PackedBlock>> cached,
       long trainingRows, long validationRows, long payloadBytes, Map<BadRowReason, Long> skipped,
-      int partitions, String dataName) {
+      int partitions, String dataName, boolean weighted) {
+    this.weighted = weighted;
     this.training = training;
     this.validation = validation;
     this.cached = List.copyOf(cached);
@@ -64,7 +66,7 @@ public final class PackedData {
     heldOut.skipped.forEach((k, v) -> skipped.merge(k, v, Long::sum));
     return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
-        train.dataName).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros);
+        train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros);
   }
 
   /** Training blocks; null when there are no training rows. */
@@ -107,6 +109,11 @@ public final class PackedData {
 
   public long skippedRows() {
     return skipped.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Whether the rows carry weights (a weight column). */
+  public boolean weighted() {
+    return weighted;
   }
 
   public int partitions() {

@@ -21,18 +21,53 @@ public final class RowConverter implements Serializable {
   private final int malformedPosition;
   /** A dense row, for reading cells that are not sparse vectors into sparse rows. */
   private transient float[] dense;
+  private final int weightPosition;
+  private final String weightColumn;
 
   /** @param labels the classes (classification) or null */
   public RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth) {
-    this(columns, task, labels, targetWidth, -1);
+    this(columns, task, labels, targetWidth, -1, -1, null);
   }
 
-  private RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth, int malformedPosition) {
+  private RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth, int malformedPosition,
+      int weightPosition, String weightColumn) {
     this.columns = columns;
     this.task = task;
     this.labels = labels;
     this.targetWidth = targetWidth;
     this.malformedPosition = malformedPosition;
+    this.weightPosition = weightPosition;
+    this.weightColumn = weightColumn;
+  }
+
+  /** This converter, also reading each row's weight from column {@code name} at {@code position}. */
+  public RowConverter withWeightColumnAt(int position, String name) {
+    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, position, name);
+  }
+
+  /** Whether rows carry a weight ({@link #weight}). */
+  public boolean weighted() {
+    return weightPosition >= 0;
+  }
+
+  /**
+   * The row's weight: a finite number ≥ 0 (0 leaves the row out of the loss and the metrics, though
+   * it is still read and counted); a null, NaN, infinite or negative weight is a bad row.
+   */
+  public float weight(Cells row) {
+    if (row.isNull(weightPosition)) {
+      throw bad(BadRowReason.BAD_WEIGHT, weightColumn, "has no weight (null)");
+    }
+    double w;
+    try {
+      w = row.number(weightPosition);
+    } catch (NumberFormatException e) {
+      throw bad(BadRowReason.BAD_WEIGHT, weightColumn, "has '" + row.label(weightPosition) + "', which is not a number");
+    }
+    if (!(w >= 0) || Double.isInfinite(w)) {
+      throw bad(BadRowReason.BAD_WEIGHT, weightColumn, "has weight " + w + "; a weight must be a finite number ≥ 0");
+    }
+    return (float) w;
   }
 
   /**
@@ -41,7 +76,7 @@ public final class RowConverter implements Serializable {
    * header.
    */
   public RowConverter withMalformedColumnAt(int position) {
-    return new RowConverter(columns, task, labels, targetWidth, position);
+    return new RowConverter(columns, task, labels, targetWidth, position, weightPosition, weightColumn);
   }
 
   public int width() {

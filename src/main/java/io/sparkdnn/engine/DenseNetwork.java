@@ -34,7 +34,7 @@ public final class DenseNetwork extends FeedForwardPasses {
     if (rows == 0) {
       return;
     }
-    gradientPass(params, gradient, rows, batch.targets(), batch.rowIds(), stats, dropoutSeed);
+    gradientPass(params, gradient, rows, batch.targets(), batch.rowWeights(), batch.rowIds(), stats, dropoutSeed);
   }
 
   /** Forward without dropout; adds loss and correct count to {@code stats}. See {@link #outputs()}. */
@@ -44,17 +44,29 @@ public final class DenseNetwork extends FeedForwardPasses {
     if (rows == 0) {
       return;
     }
-    evaluatePass(params, rows, batch.targets(), stats);
+    evaluatePass(params, rows, batch.targets(), batch.rowWeights(), stats);
   }
 
   /** Forward without dropout; the outputs are then in {@link #outputs()}. Targets are ignored. */
   public void predict(float[] params) {
+    predict(params, null);
+  }
+
+  /**
+   * {@link #predict(float[])}, also copying the output layer's pre-activations — the logits, rows ×
+   * K row-major — into {@code logits} (at least rows × K long) when it is not null.
+   */
+  public void predict(float[] params, float[] logits) {
     spec.checkParameters(params, "parameter vector");
     int rows = batch.rows();
     if (rows == 0) {
       return;
     }
-    predictPass(params, rows);
+    if (logits != null && logits.length < rows * spec.outputWidth()) {
+      throw new IllegalArgumentException("logits buffer holds " + logits.length + " floats, needs "
+          + rows * spec.outputWidth());
+    }
+    predictPass(params, rows, logits);
   }
 
   @Override

@@ -85,26 +85,41 @@ abstract class FeedForwardPasses {
     return activations[spec.layerCount() - 1];
   }
 
-  /** Forward with dropout, loss, backward; adds to {@code gradient} and {@code stats}. */
+  /**
+   * Forward with dropout, loss, backward; adds to {@code gradient} and {@code stats}.
+   *
+   * @param weights per-row weights, or null for weight 1 each
+   */
   final void gradientPass(
-      float[] params, float[] gradient, int rows, float[] targets, long[] rowIds,
+      float[] params, float[] gradient, int rows, float[] targets, float[] weights, long[] rowIds,
       LossAccumulator stats, long dropoutSeed) {
     forward(params, rows, rowIds, true, dropoutSeed);
     int last = spec.layerCount() - 1;
-    OutputLayer.forwardWithLoss(spec, task, activations[last], targets, rows, deltas[last], stats);
+    OutputLayer.forwardWithLoss(spec, task, activations[last], targets, weights, rows, deltas[last], stats);
     backward(params, gradient, rows);
   }
 
-  /** Forward without dropout and the loss. */
-  final void evaluatePass(float[] params, int rows, float[] targets, LossAccumulator stats) {
+  /** Forward without dropout and the loss; {@code weights} as in {@link #gradientPass}. */
+  final void evaluatePass(float[] params, int rows, float[] targets, float[] weights, LossAccumulator stats) {
     forward(params, rows, null, false, 0L);
     int last = spec.layerCount() - 1;
-    OutputLayer.forwardWithLoss(spec, task, activations[last], targets, rows, deltas[last], stats);
+    OutputLayer.forwardWithLoss(spec, task, activations[last], targets, weights, rows, deltas[last], stats);
   }
 
   /** Forward without dropout and the output activation. */
   final void predictPass(float[] params, int rows) {
+    predictPass(params, rows, null);
+  }
+
+  /**
+   * Forward without dropout; the output layer's pre-activations (rows × K, the logits) are copied
+   * into {@code logits} when it is not null, then activated.
+   */
+  final void predictPass(float[] params, int rows, float[] logits) {
     forward(params, rows, null, false, 0L);
+    if (logits != null) {
+      System.arraycopy(activations[spec.layerCount() - 1], 0, logits, 0, rows * spec.outputWidth());
+    }
     OutputLayer.activate(
         spec.outputLayer().activation(), activations[spec.layerCount() - 1], rows, spec.outputWidth());
   }

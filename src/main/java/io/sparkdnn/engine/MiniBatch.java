@@ -13,6 +13,8 @@ public final class MiniBatch {
   private final float[] features;
   private final float[] targets;
   private final long[] rowIds;
+  private final float[] weights;
+  private boolean weighted;
   private int rows;
 
   MiniBatch(int capacity, int inputWidth, int targetWidth) {
@@ -22,6 +24,8 @@ public final class MiniBatch {
     this.features = new float[capacity * inputWidth];
     this.targets = new float[capacity * targetWidth];
     this.rowIds = new long[capacity];
+    this.weights = new float[capacity];
+    java.util.Arrays.fill(weights, 1f);
   }
 
   public int capacity() {
@@ -48,6 +52,21 @@ public final class MiniBatch {
 
   public long[] rowIds() {
     return rowIds;
+  }
+
+  /** capacity per-row weights, filled in place; read only when {@link #setWeighted} says so. */
+  public float[] weights() {
+    return weights;
+  }
+
+  /** Whether the next pass weighs rows by {@link #weights()} (otherwise every row weighs 1). */
+  public void setWeighted(boolean weighted) {
+    this.weighted = weighted;
+  }
+
+  /** The row weights of the next pass, or null when every row weighs 1. */
+  public float[] rowWeights() {
+    return weighted ? weights : null;
   }
 
   public int rows() {

@@ -14,42 +14,58 @@ package io.sparkdnn.engine;
  *   <li>mean squared error with any other activation f: J = ½ Σ (a − t)²; δ = (a − t) · f'(z).
  * </ul>
  *
- * For {@link Task#MULTICLASS} the target is a class index, expanded to one-hot where needed.
+ * For {@link Task#MULTICLASS} the target is a class index, expanded to one-hot where needed. With
+ * row weights w, row r's loss and δ are multiplied by w_r: J = Σ_r w_r J_r, so that a row of weight
+ * 2 counts exactly as the row twice (the gradient is linear in δ).
  */
 final class OutputLayer {
   private OutputLayer() {}
 
-  /** Activation, loss, correct count and δ^L for {@code rows} rows. */
+  /**
+   * Activation, loss, correct count and δ^L for {@code rows} rows.
+   *
+   * @param weights per-row weights (≥ 0), or null for weight 1 each
+   */
   static void forwardWithLoss(
-      NetworkSpec spec, Task task, float[] z, float[] targets, int rows, float[] delta,
+      NetworkSpec spec, Task task, float[] z, float[] targets, float[] weights, int rows, float[] delta,
       LossAccumulator stats) {
     int k = spec.outputWidth();
     Activation activation = spec.outputLayer().activation();
     int targetWidth = task.targetWidth(spec);
     double loss = 0;
-    long correct = 0;
+    double weightSum = 0;
+    double correct = 0;
     for (int r = 0; r < rows; r++) {
       int zo = r * k;
       int to = r * targetWidth;
       int classIndex = task == Task.MULTICLASS ? classIndex(targets[to], k, r) : -1;
+      double rowLoss;
       switch (spec.loss()) {
         case LOG_LIKELIHOOD:
-          loss += softmaxLogLikelihood(z, zo, k, classIndex, delta);
+          rowLoss = softmaxLogLikelihood(z, zo, k, classIndex, delta);
           break;
         case BINARY_CROSS_ENTROPY:
-          loss += sigmoidCrossEntropy(z, zo, k, targets, to, classIndex, delta);
+          rowLoss = sigmoidCrossEntropy(z, zo, k, targets, to, classIndex, delta);
           break;
         case MSE:
-          loss += squaredError(activation, z, zo, k, targets, to, classIndex, delta);
+          rowLoss = squaredError(activation, z, zo, k, targets, to, classIndex, delta);
           break;
         default:
           throw new AssertionError(spec.loss());
       }
+      float w = weights == null ? 1f : weights[r];
+      if (weights != null) {
+        for (int j = 0; j < k; j++) {
+          delta[zo + j] *= w;
+        }
+      }
+      loss += w * rowLoss;
+      weightSum += w;
       if (isCorrect(task, z, zo, k, targets, to, classIndex)) {
-        correct++;
+        correct += w;
       }
     }
-    stats.add(loss, rows, task.isClassification() ? correct : 0);
+    stats.add(loss, rows, weightSum, task.isClassification() ? correct : 0);
   }
 
   /** Activation only, for prediction: probabilities for softmax/sigmoid, values otherwise. */

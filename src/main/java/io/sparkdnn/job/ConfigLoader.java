@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.ClassWeights;
 import io.sparkdnn.data.DataFormat;
 import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataSettings;
@@ -20,11 +21,13 @@ import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Ranges;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.results.MetricName;
+import io.sparkdnn.scoring.ImportanceSettings;
 import io.sparkdnn.store.Drift;
 import io.sparkdnn.store.PromotionGate;
 import io.sparkdnn.train.DivergenceAction;
 import io.sparkdnn.train.OptimizerName;
 import io.sparkdnn.train.OptimizerSettings;
+import io.sparkdnn.train.RangeTestSettings;
 import io.sparkdnn.train.ScheduleName;
 import io.sparkdnn.train.StoppingMetric;
 import io.sparkdnn.train.TrainingConfig;
@@ -47,8 +50,8 @@ public final class ConfigLoader {
   static final String DEFAULTS = "io/sparkdnn/defaults.conf";
   /** Maps whose keys are the user's own (Spark settings, reader options). */
   private static final List<String> FREE_FORM = List.of(
-      "spark.conf", "data.train.options", "data.validation.options", "data.test.options",
-      "predict.input.options", "evaluate.input.options");
+      "spark.conf", "data.class-weights", "data.train.options", "data.validation.options", "data.test.options",
+      "predict.input.options", "evaluate.input.options", "importance.input.options");
 
   private ConfigLoader() {}
 
@@ -127,6 +130,8 @@ public final class ConfigLoader {
         s.integer("data.partitions"),
         s.integer("data.block-rows"),
         s.number("data.validation-fraction"),
+        s.optionalString("data.weight"),
+        classWeights(s),
         s.parsed("data.layout", DataLayout::fromToken)));
     JobConfig.SparkSettings spark = new JobConfig.SparkSettings(s.string("spark.master"), s.string("spark.app-name"),
         s.map("spark.conf"));
@@ -146,9 +151,9 @@ public final class ConfigLoader {
         s.optionalString("predict.model"), source(s, "predict.input"), s.optionalString("predict.output.path"),
         s.parsed("predict.output.format", OutputFormat::fromToken),
         s.isSet("predict.keep-columns") ? s.strings("predict.keep-columns") : null,
-        s.bool("predict.overwrite"));
+        s.bool("predict.overwrite"), threshold(s, "predict.threshold"));
     JobConfig.EvaluateSettings evaluate = new JobConfig.EvaluateSettings(s.optionalString("evaluate.model"),
-        source(s, "evaluate.input"), s.optionalString("evaluate.output"));
+        source(s, "evaluate.input"), s.optionalString("evaluate.output"), threshold(s, "evaluate.threshold"));
     int prepareRows = checked(s, "prepare.rows", () -> Ranges.between("prepare.rows", s.integer("prepare.rows"), 100,
         10_000_000));
     JobConfig.PrepareSettings prepare = new JobConfig.PrepareSettings(
@@ -159,7 +164,69 @@ public final class ConfigLoader {
         s.bool("export.overwrite"));
     return new JobConfig(spark, data, source(s, "data.train"), source(s, "data.validation"), source(s, "data.test"),
         training, s.parsed("training.blas", BlasBackend::fromToken), model, store, predict, evaluate, prepare,
-        export);
+        export, importance(s), lrFind(s));
+  }
+
+  private static JobConfig.Importance importance(Settings s) {
+    ImportanceSettings.Builder b = ImportanceSettings.builder();
+    String metric = s.string("importance.metric");
+    set(s, "importance.metric", () -> b.metric(metric.equals("auto") ? null
+        : s.parsed("importance.metric", MetricName::fromToken)));
+    set(s, "importance.repeats", () -> b.repeats(s.integer("importance.repeats")));
+    set(s, "importance.max-rows", () -> b.maxRows(s.longValue("importance.max-rows")));
+    set(s, "importance.seed", () -> b.seed(s.longValue("importance.seed")));
+    String groups = s.string("importance.groups");
+    set(s, "importance.groups", () -> {
+      if (!groups.equals("auto") && !groups.equals("none")) {
+        throw new IllegalArgumentException("importance.groups must be auto or none, found '" + groups + "'");
+      }
+      b.groups(groups.equals("auto"));
+    });
+    return new JobConfig.Importance(s.optionalString("importance.model"), source(s, "importance.input"),
+        s.optionalString("importance.output"), s.bool("importance.overwrite"), s.bool("importance.in-training"),
+        b.build());
+  }
+
+  private static JobConfig.LrFind lrFind(Settings s) {
+    RangeTestSettings.Builder b = RangeTestSettings.builder();
+    set(s, "lr-find.min-rate", () -> b.minRate(s.number("lr-find.min-rate")));
+    set(s, "lr-find.max-rate", () -> b.maxRate(s.number("lr-find.max-rate")));
+    set(s, "lr-find.steps", () -> b.steps(s.integer("lr-find.steps")));
+    set(s, "lr-find.smoothing", () -> b.smoothing(s.number("lr-find.smoothing")));
+    set(s, "lr-find.stop-factor", () -> b.stopFactor(s.number("lr-find.stop-factor")));
+    return new JobConfig.LrFind(s.optionalString("lr-find.output"), s.bool("lr-find.overwrite"),
+        s.bool("lr-find.in-training"), checked(s, "lr-find.max-rate", b::build));
+  }
+
+  private static float threshold(Settings s, String key) {
+    return checked(s, key, () -> (float) Ranges.openUnit(key, s.number(key)));
+  }
+
+  /** data.class-weights: none, balanced, or a map { label = weight }. */
+  private static ClassWeights classWeights(Settings s) {
+    String key = "data.class-weights";
+    if (s.isObject(key)) {
+      Map<String, Double> given = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, String> e : s.map(key).entrySet()) {
+        try {
+          given.put(e.getKey(), Double.parseDouble(e.getValue()));
+        } catch (NumberFormatException ex) {
+          throw new ConfigException(key + ": the weight of class '" + e.getKey() + "' must be a number, found '"
+              + e.getValue() + "'" + s.origin(key));
+        }
+      }
+      return checked(s, key, () -> ClassWeights.given(given));
+    }
+    String mode = s.string(key);
+    switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "none":
+        return ClassWeights.none();
+      case "balanced":
+        return ClassWeights.balanced();
+      default:
+        throw new ConfigException(key + " must be none, balanced or a map { label = weight, ... }, found '" + mode
+            + "'" + s.origin(key));
+    }
   }
 
   private static TrainingConfig training(Settings s) {

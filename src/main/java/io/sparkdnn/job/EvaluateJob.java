@@ -30,7 +30,8 @@ public final class EvaluateJob {
     DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "evaluate.model");
     int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
     EvaluationResult metrics = ModelScoring.evaluate(model, settings.input().read(spark, "evaluation data"),
-        partitions, job.badRows(), job.blas(), settings.input().describe("evaluation data"));
+        partitions, job.badRows(), job.blas(), settings.input().describe("evaluation data"), job.data().weightColumn(),
+        settings.threshold());
     if (settings.output() != null) {
       write(Path.of(settings.output()), pretty(metrics) + "\n");
     }

@@ -6,8 +6,10 @@ import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.results.Json;
+import io.sparkdnn.scoring.ImportanceSettings;
 import io.sparkdnn.store.Drift;
 import io.sparkdnn.store.PromotionGate;
+import io.sparkdnn.train.RangeTestSettings;
 import io.sparkdnn.train.TrainingConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +29,8 @@ import java.util.Map;
 public record JobConfig(
     SparkSettings spark, DataSettings data, DataSource trainSource, DataSource validationSource,
     DataSource testSource, TrainingConfig training, BlasBackend blas, ModelSettings model, StoreSettings store,
-    PredictSettings predict, EvaluateSettings evaluate, PrepareSettings prepare, ExportSettings export) {
+    PredictSettings predict, EvaluateSettings evaluate, PrepareSettings prepare, ExportSettings export,
+    Importance importance, LrFind lrFind) {
 
   /** {@code spark}: the master (unless spark-submit sets one), application name and Spark settings. */
   public record SparkSettings(String master, String appName, Map<String, String> conf) {}
@@ -44,10 +47,10 @@ public record JobConfig(
    * @param keepColumns columns copied to the output; null for every column that is not a feature
    */
   public record PredictSettings(String model, DataSource input, String outputPath, OutputFormat outputFormat,
-      List<String> keepColumns, boolean overwrite) {}
+      List<String> keepColumns, boolean overwrite, float threshold) {}
 
   /** {@code evaluate}: output is also written as a JSON file when not null. */
-  public record EvaluateSettings(String model, DataSource input, String output) {}
+  public record EvaluateSettings(String model, DataSource input, String output, float threshold) {}
 
   /** {@code prepare}: output null means data/DATASET. */
   public record PrepareSettings(PrepareDataset dataset, String source, String output, int rows, long seed,
@@ -55,6 +58,19 @@ public record JobConfig(
 
   /** {@code export}: which model to export, in which format, to which file (null: not set). */
   public record ExportSettings(String model, ExportFormat format, String output, boolean overwrite) {}
+
+  /**
+   * {@code importance}: which model on which data ({@code dnn importance}), where to write the
+   * result (null: print only), and whether {@code dnn train} computes it too.
+   */
+  public record Importance(String model, DataSource input, String output, boolean overwrite, boolean inTraining,
+      ImportanceSettings settings) {}
+
+  /**
+   * {@code lr-find}: the range test's settings, where to write its result (null: print only), and
+   * whether {@code dnn train} runs it first and trains with its suggestion.
+   */
+  public record LrFind(String output, boolean overwrite, boolean inTraining, RangeTestSettings settings) {}
 
   /**
    * Every key of the configuration with its value, in the form {@code --set key=value} takes
@@ -95,9 +111,11 @@ public record JobConfig(
     c.put("predict.output.format", predict.outputFormat().token());
     c.put("predict.keep-columns", predict.keepColumns() == null ? "null" : json(predict.keepColumns()));
     c.put("predict.overwrite", Boolean.toString(predict.overwrite()));
+    c.put("predict.threshold", Float.toString(predict.threshold()));
     c.put("evaluate.model", text(evaluate.model()));
     source(c, "evaluate.input", evaluate.input());
     c.put("evaluate.output", text(evaluate.output()));
+    c.put("evaluate.threshold", Float.toString(evaluate.threshold()));
     c.put("prepare.dataset", prepare.dataset().token());
     c.put("prepare.source", prepare.source());
     c.put("prepare.output", text(prepare.output()));
@@ -108,6 +126,16 @@ public record JobConfig(
     c.put("export.format", export.format().token());
     c.put("export.output", text(export.output()));
     c.put("export.overwrite", Boolean.toString(export.overwrite()));
+    c.put("importance.model", text(importance.model()));
+    source(c, "importance.input", importance.input());
+    c.putAll(importance.settings().toConfiguration());
+    c.put("importance.output", text(importance.output()));
+    c.put("importance.overwrite", Boolean.toString(importance.overwrite()));
+    c.put("importance.in-training", Boolean.toString(importance.inTraining()));
+    c.putAll(lrFind.settings().toConfiguration());
+    c.put("lr-find.output", text(lrFind.output()));
+    c.put("lr-find.overwrite", Boolean.toString(lrFind.overwrite()));
+    c.put("lr-find.in-training", Boolean.toString(lrFind.inTraining()));
     return c;
   }
 
@@ -160,6 +188,7 @@ public record JobConfig(
         return "; say where to write the model, e.g. --set model.path=models/my-model";
       case "predict.model":
       case "evaluate.model":
+      case "importance.model":
         return "; give a model directory, e.g. --set " + key + "=models/my-model";
       case "export.model":
         return "; give a model directory, e.g. --model models/my-model";
@@ -167,6 +196,7 @@ public record JobConfig(
         return "; say where to write the file, e.g. --output model.onnx";
       case "predict.input.path":
       case "evaluate.input.path":
+      case "importance.input.path":
         return "; give the data, e.g. --set " + key + "=data/test.parquet";
       case "predict.output.path":
         return "; say where to write the predictions, e.g. --set predict.output.path=out/predictions";

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.Failures;
+import io.sparkdnn.files.StagedDirectory;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
 import io.sparkdnn.scoring.ModelScoring;
@@ -31,23 +32,35 @@ public final class PredictJob {
     JobConfig.require(settings.outputPath(), "predict.output.path");
   }
 
-  /** Writes the predictions; returns where. */
+  /**
+   * Writes the predictions into a hidden staging directory beside predict.output.path and swaps
+   * it into place only when the Spark job has succeeded: a failed job leaves the previous
+   * predictions (or nothing) where they were. An existing output is replaced only with
+   * predict.overwrite and only when spark-dnn predict wrote it (see {@link Outputs#PREDICTIONS}).
+   *
+   * @return where the predictions are
+   * @throws IllegalStateException when the output path holds something that may not be replaced
+   */
   public String run(SparkSession spark) {
-    Outputs.checkWritable(spark, settings.outputPath(), settings.overwrite(), "predict.output.path",
-        "predict.overwrite");
-    DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "predict.model");
-    DataSource input = settings.input();
-    Dataset<Row> data = input.read(spark, "input data");
-    Dataset<Row> predictions = ModelScoring.predict(model, data, settings.keepColumns(), job.badRows(),
-        input.describe("input data"));
-    if (settings.outputFormat() == OutputFormat.CSV) {
-      predictions = flattenArrays(predictions, model);
-    }
-    try {
-      predictions.write().mode(settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-          .option("header", "true").format(settings.outputFormat().token()).save(settings.outputPath());
-    } catch (Exception e) { // SparkException is checked to Java
-      throw Failures.asDataException(e, data, input.describe("input data"));
+    try (StagedDirectory output = Outputs.stage(spark, settings.outputPath(), Outputs.PREDICTIONS,
+        settings.overwrite(), "predict.output.path", "predict.overwrite")) {
+      DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(),
+          "predict.model");
+      DataSource input = settings.input();
+      Dataset<Row> data = input.read(spark, "input data");
+      Dataset<Row> predictions = ModelScoring.predict(model, data, settings.keepColumns(), job.badRows(),
+          input.describe("input data"), ModelScoring.PREDICTION, ModelScoring.PROBABILITY, settings.threshold());
+      if (settings.outputFormat() == OutputFormat.CSV) {
+        predictions = flattenArrays(predictions, model);
+      }
+      try {
+        // Append: the staging directory is new and holds only the writer marker, which Spark keeps.
+        predictions.write().mode(SaveMode.Append)
+            .option("header", "true").format(settings.outputFormat().token()).save(output.path().toString());
+      } catch (Exception e) { // SparkException is checked to Java
+        throw Failures.asDataException(e, data, input.describe("input data"));
+      }
+      output.commit();
     }
     return settings.outputPath();
   }

@@ -29,6 +29,11 @@ final class Settings {
     return config.hasPath(key);
   }
 
+  /** True when the key holds a map. */
+  boolean isObject(String key) {
+    return config.hasPath(key) && config.getValue(key).valueType() == ConfigValueType.OBJECT;
+  }
+
   /** A string, or null when the key is null. */
   String optionalString(String key) {
     if (!config.hasPath(key)) {

@@ -8,7 +8,11 @@ import io.sparkdnn.model.ModelReader;
 import io.sparkdnn.model.ModelWriter;
 import io.sparkdnn.report.TrainingReport;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
 import io.sparkdnn.scoring.Evaluator;
+import io.sparkdnn.scoring.FeatureUnits;
+import io.sparkdnn.scoring.ImportanceSettings;
+import io.sparkdnn.scoring.PermutationImportance;
 import io.sparkdnn.scoring.ModelScoring;
 import io.sparkdnn.train.DnnTrainer;
 import io.sparkdnn.train.TrainingConfig;
@@ -22,6 +26,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One training run from configuration to a written model directory: read the data, train with
@@ -29,6 +36,7 @@ import org.apache.spark.sql.SparkSession;
  * written (the store's promotion and drift), render report.html, and commit the directory.
  */
 public final class TrainingRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
   /** Lets the store add its decision and drift to the model and report before they are written. */
   interface BeforeCommit {
     DnnModel apply(DnnTrainer.Fit fit, DnnModel model, TrainingReport report);
@@ -72,7 +80,9 @@ public final class TrainingRun {
       Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
       Dataset<Row> test = testSource == null ? null : testSource.read(spark, "test data");
       ProgressReporter progress = new ProgressReporter(writer);
-      DnnTrainer.Fit fit = new DnnTrainer(data, training).fit(trainingRows, validation,
+      DnnTrainer trainer = new DnnTrainer(data, training)
+          .withRangeTest(job.lrFind().inTraining() ? job.lrFind().settings() : null);
+      DnnTrainer.Fit fit = trainer.fit(trainingRows, validation,
           trainSource.describe("training data"),
           validationSource == null ? null : validationSource.describe("validation data"),
           warmStart, progress);
@@ -82,10 +92,25 @@ public final class TrainingRun {
         if (test != null) {
           spark.sparkContext().setJobDescription("test evaluation");
           testMetrics = ModelScoring.evaluate(model, test, fit.packed.partitions(), data.badRows(), training.blas(),
-              testSource.describe("test data"));
+              testSource.describe("test data"), data.weightColumn(), ModelScoring.DEFAULT_THRESHOLD);
           model = model.withRecord(model.record().withTestMetrics(testMetrics));
         }
         TrainingReport report = report(spark, fit, model, training, progress, facts);
+        if (fit.rangeTest != null) {
+          report.rangeTest(fit.rangeTest);
+          writer.writeFile("lr-find.csv", fit.rangeTest.toCsv().getBytes(StandardCharsets.UTF_8));
+          writer.writeFile("lr-find.json", (LrFindJob.pretty(fit.rangeTest) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (job.importance().inTraining()) {
+          FeatureImportance importance = importance(fit, model, (validation != null ? validation : trainingRows).schema(),
+              training);
+          if (importance != null) {
+            report.importance(importance);
+            writer.writeFile("importance.json", (ImportanceJob.pretty(importance) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+            writer.writeFile("importance.csv", importance.toCsv().getBytes(StandardCharsets.UTF_8));
+          }
+        }
         if (beforeCommit != null) {
           model = beforeCommit.apply(fit, model, report);
         }
@@ -97,6 +122,27 @@ public final class TrainingRun {
         fit.packed.release();
       }
     }
+  }
+
+  /**
+   * Permutation importance on the validation rows still cached from training (importance.in-training);
+   * null, with a warning, when there are none.
+   */
+  private FeatureImportance importance(DnnTrainer.Fit fit, DnnModel model, StructType schema, TrainingConfig training) {
+    if (fit.packed.validation() == null) {
+      LOG.warn("importance.in-training = true but there are no validation rows (data.validation-fraction = 0 and no "
+          + "data.validation.path): no importance computed");
+      return null;
+    }
+    ImportanceSettings settings = job.importance().settings();
+    try {
+      settings.metricFor(model.task());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    FeatureUnits units = FeatureUnits.of(model.columns(), schema, settings.groups());
+    return new PermutationImportance(model, settings, training.blas())
+        .compute(fit.packed.validation(), fit.packed.validationRows(), units);
   }
 
   private TrainingReport report(SparkSession spark, DnnTrainer.Fit fit, DnnModel model, TrainingConfig training,

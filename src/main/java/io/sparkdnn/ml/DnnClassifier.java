@@ -1,76 +1,113 @@
 package io.sparkdnn.ml;
 
-import static org.apache.spark.sql.functions.col;
 
-import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.ColumnResolver;
+import io.sparkdnn.data.Columns;
+import io.sparkdnn.data.DataException;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.train.DnnTrainer;
-import io.sparkdnn.results.EpochMetrics;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.BinaryAttribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
-import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Spark ML estimator for classification with a fully connected network. The label column holds
- * class indices 0..K−1 (numbers, as StringIndexer makes them; K comes from its metadata or the
- * largest label) for multi-class and binary classification — K softmax outputs with log-likelihood
- * — or a vector/array of 0/1 values for multi-label — sigmoid outputs with binary cross-entropy.
- * The features column's width fixes the input layer; {@code hiddenLayers} is the rest.
+ * Spark ML estimator for binary and multi-class classification with a fully connected network:
+ * K softmax outputs trained on log-likelihood (cross-entropy), where the label column holds class
+ * indices 0, 1, …, K−1 (as StringIndexer makes them; K comes from the column's ML attribute, else
+ * from the largest label). Features are an ML vector column or an array of numbers; their width
+ * fixes the input layer and {@code hiddenLayers} the rest. A {@link ProbabilisticClassifier}, so
+ * its model adds Spark's {@code prediction}, {@code rawPrediction} (the K logits) and
+ * {@code probability} columns and honours {@code thresholds}. For several labels per row see
+ * {@link DnnMultilabelClassifier}.
  *
  * <pre>
- *   new DnnClassifier().setHiddenLayers("256relu-128relu").setEpochs(10).fit(train)
+ *   DnnClassificationModel model = new DnnClassifier()
+ *       .setHiddenLayers("256relu-128relu").setWeightCol("w").setClassWeights("balanced").fit(train);
  * </pre>
+ *
+ * The training params and their defaults are those of {@code dnn train} ({@link DnnTrainingParams});
+ * fitting runs the same trainer, in the same modes, on the DataFrame's partitions. A fit stops with
+ * {@link DataException} for data it cannot train on (bad labels, a bad row), with the row and column.
  */
-public final class DnnClassifier extends DnnEstimator<DnnClassificationModel, DnnClassifier> {
-  private static final long serialVersionUID = 1L;
+public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClassifier, DnnClassificationModel>
+    implements DnnTrainingParams<DnnClassifier>, DefaultParamsWritable {
+  private static final long serialVersionUID = 2L;
+
+  private final String uid;
+  private final TrainingParams training;
+  private final Param<String> classWeights;
 
   public DnnClassifier() {
     this(Identifiable$.MODULE$.randomUID("dnnClassifier"));
   }
 
+  /** With the given uid (Spark ML and Spark Connect create stages this way). */
   public DnnClassifier(String uid) {
-    super(uid);
+    this(ConstructionUid.of(uid));
+  }
+
+  private DnnClassifier(ConstructionUid pending) {
+    this.uid = ConstructionUid.take();
+    this.training = new TrainingParams(this, "64relu");
+    this.classWeights = TrainingParams.classWeightsParam(this);
   }
 
   @Override
-  public DnnClassificationModel fit(Dataset<?> dataset) {
-    Dataset<Row> data = dataset.toDF();
-    transformSchema(data.schema(), true);
-    StructField label = data.schema().apply($(labelCol));
-    boolean multiLabel = !(label.dataType() instanceof NumericType);
-    Task task = multiLabel ? Task.MULTILABEL : Task.MULTICLASS;
-    int outputs = multiLabel
-        ? ColumnResolver.vectorWidth(data, $(labelCol), "training data (" + uid() + ")")
-        : numClasses(data, label);
-    NetworkSpec spec = hiddenSpec($(hiddenLayers), featureWidth(data, task), outputs,
-        multiLabel ? "sigmoid" : "softmax");
-    List<EpochMetrics> history = new ArrayList<>();
-    DnnTrainer.Fit fit = train(data, spec, task, history::add);
-    DnnClassificationModel model = new DnnClassificationModel(uid(), fit.model)
-        .setFeaturesCol($(featuresCol)).setPredictionCol($(predictionCol));
-    model.setSummary(new DnnTrainingSummary(history, fit.result.validationMetrics(), fit.result.bestEpoch()));
-    return model.setParent(this);
+  public String uid() {
+    return uid != null ? uid : ConstructionUid.pending(); // see ConstructionUid
   }
 
-  /** K from StringIndexer's metadata, else the largest label + 1; labels must be 0..K−1. */
+  @Override
+  public TrainingParams trainingParams() {
+    return training;
+  }
+
+  /**
+   * How much each class counts in the training loss: {@code none}, {@code balanced} (class c weighs
+   * rows / (K · rows of c)), or {@code label:weight,…} (data.class-weights); multiplies weightCol.
+   */
+  public Param<String> classWeights() {
+    return classWeights;
+  }
+
+  public String getClassWeights() {
+    return $(classWeights);
+  }
+
+  public DnnClassifier setClassWeights(String value) {
+    set(classWeights, value);
+    return this;
+  }
+
+  @Override
+  public DnnClassificationModel train(Dataset<?> dataset) {
+    Dataset<Row> data = dataset.toDF();
+    StructField label = data.schema().apply(getLabelCol());
+    int classes = numClasses(data, label);
+    int width = ColumnResolver.resolve(data, List.of(getFeaturesCol()), List.of(getLabelCol()), List.of(),
+        Task.MULTICLASS, "training data (" + uid + ")").width();
+    NetworkSpec spec = TrainingParams.hiddenSpec(getHiddenLayers(), width, classes, "softmax");
+    DnnTrainer.Fit fit = training.fit(this, data, getFeaturesCol(), getLabelCol(),
+        TrainingParams.parseClassWeights(getClassWeights()), spec, Task.MULTICLASS);
+    return new DnnClassificationModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit)));
+  }
+
+  /** K from the label column's ML attribute (StringIndexer's), else the largest label + 1; labels must be 0..K−1. */
   private int numClasses(Dataset<Row> data, StructField label) {
     Attribute attribute = Attribute.fromStructField(label);
     if (attribute instanceof NominalAttribute && ((NominalAttribute) attribute).getNumValues().isDefined()) {
@@ -79,45 +116,42 @@ public final class DnnClassifier extends DnnEstimator<DnnClassificationModel, Dn
     if (attribute instanceof BinaryAttribute) {
       return 2;
     }
-    Row stats = data.agg(functions.min(col($(labelCol))), functions.max(col($(labelCol))),
-        functions.sum(functions.when(col($(labelCol)).notEqual(functions.floor(col($(labelCol)))), 1).otherwise(0)))
-        .first();
+    String name = getLabelCol();
+    Row stats = data.agg(functions.min(Columns.col(data, name)), functions.max(Columns.col(data, name)),
+        functions.sum(functions.when(Columns.col(data, name).notEqual(functions.floor(Columns.col(data, name))), 1)
+            .otherwise(0))).first();
     if (stats.isNullAt(1)) {
-      throw new DataException("training data (" + uid() + ") has no labels in column " + $(labelCol));
+      throw new DataException("training data (" + uid + ") has no labels in column '" + name + "'");
     }
     double min = ((Number) stats.get(0)).doubleValue();
     double max = ((Number) stats.get(1)).doubleValue();
     long fractional = stats.isNullAt(2) ? 0 : ((Number) stats.get(2)).longValue();
-    if (min < 0 || fractional > 0) {
-      throw new DataException(uid() + " needs class labels 0, 1, …, K−1 in column " + $(labelCol) + ", found "
-          + (min < 0 ? "label " + min : fractional + " non-integer labels")
-          + "; index them with StringIndexer");
+    if (min < 0 || fractional > 0 || Double.isNaN(max)) {
+      throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', found "
+          + (min < 0 ? "label " + min : Double.isNaN(max) ? "NaN" : fractional + " non-integer labels")
+          + "; index them with StringIndexer (or, for a numeric target, use DnnRegressor)");
+    }
+    if (max >= DnnTrainer.MAX_CLASSES) {
+      throw new DataException(uid + ": label " + max + " in column '" + name + "' would make " + ((long) max + 1)
+          + " classes, more than " + DnnTrainer.MAX_CLASSES + "; index the labels with StringIndexer "
+          + "(or, for a numeric target, use DnnRegressor)");
     }
     return Math.max(2, (int) max + 1);
   }
 
+  /**
+   * Checks the columns — features a vector or numeric array, label and weight numeric, the
+   * validation indicator boolean — and adds the model's output columns.
+   */
   @Override
   public StructType transformSchema(StructType schema) {
-    requireColumn(schema, $(featuresCol), "featuresCol");
-    DataType label = requireColumn(schema, $(labelCol), "labelCol");
-    if (!(label instanceof NumericType) && !label.equals(SQLDataTypes.VectorType())
-        && !(label instanceof ArrayType)) {
-      throw new IllegalArgumentException(uid() + ": label column " + $(labelCol) + " has type "
-          + label.simpleString() + "; expected class indices (a numeric column — index strings with "
-          + "StringIndexer) or, for multi-label, a vector or array of 0/1 values");
-    }
-    return schema.add($(predictionCol), label instanceof NumericType
-        ? DataTypes.DoubleType : DataTypes.createArrayType(DataTypes.DoubleType), true);
-  }
-
-  static DataType requireColumn(StructType schema, String column, String param) {
-    for (StructField f : schema.fields()) {
-      if (f.name().equals(column)) {
-        return f.dataType();
-      }
-    }
-    throw new IllegalArgumentException(param + " '" + column + "' not found; the columns are "
-        + String.join(", ", schema.fieldNames()));
+    MlSchemas.features(schema, getFeaturesCol(), this);
+    MlSchemas.requireNumeric(schema, getLabelCol(), "labelCol", this,
+        " (class indices 0, 1, …, K−1): index strings with StringIndexer; for several labels per row use "
+            + "DnnMultilabelClassifier");
+    TrainingParams.checkOptionalColumns(schema, this);
+    return DnnClassificationModel.outputSchema(schema, this, getPredictionCol(), getRawPredictionCol(),
+        getProbabilityCol(), -1);
   }
 
   @Override

@@ -3,7 +3,17 @@ package io.sparkdnn.ml;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
 import io.sparkdnn.model.ModelWriter;
+import io.sparkdnn.model.StagedFile;
+import io.sparkdnn.results.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import java.util.function.BiFunction;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
@@ -14,7 +24,8 @@ import org.apache.spark.ml.util.MLReader;
 /**
  * Saving and loading the ML models in Spark ML's layout — {@code PATH/metadata} with the class,
  * uid and params, written by Spark's own helper so that Pipeline and CrossValidator models load
- * them like their own — with the model directory of the project's format in {@code PATH/dnn}.
+ * them like their own — with the model directory of the project's format in {@code PATH/dnn} and
+ * the training summary, when the model has one, in {@code PATH/summary.json}.
  *
  * <p>The writer is Spark's {@link GeneralMLWriter}, so {@code write().format(NAME)} picks another
  * format registered through {@code org.apache.spark.ml.util.MLFormatRegister}: "onnx" is
@@ -25,21 +36,23 @@ final class MlPersistence {
 
   private MlPersistence() {}
 
-  static GeneralMLWriter writer(DnnPredictionModel<?> instance, DnnModel model) {
-    return new Writer(instance, model);
+  static final String SUMMARY_FILE = "summary.json";
+
+  static GeneralMLWriter writer(PipelineStage instance, FittedNetwork fitted) {
+    return new Writer(instance, fitted);
   }
 
   /** Spark ML's writer with formats; the default one, "internal", is the layout described above. */
   private static final class Writer extends GeneralMLWriter {
     private static final String INTERNAL = "internal";
     private final Params instance;
-    private final DnnModel model;
+    private final FittedNetwork fitted;
     private String format = INTERNAL;
 
-    Writer(DnnPredictionModel<?> instance, DnnModel model) {
+    Writer(PipelineStage instance, FittedNetwork fitted) {
       super(instance);
       this.instance = instance;
-      this.model = model;
+      this.fitted = fitted;
     }
 
     @Override
@@ -61,9 +74,31 @@ final class MlPersistence {
         }
         return;
       }
+      DnnModel model = fitted.model(instance);
+      Configuration hadoop = sparkSession().sparkContext().hadoopConfiguration();
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
-      ModelWriter.open(path + "/" + MODEL_DIR, false, sparkSession().sparkContext().hadoopConfiguration(),
-          "save path").commit(model);
+      ModelWriter.open(path + "/" + MODEL_DIR, false, hadoop, "save path").commit(model);
+      if (fitted.summary() != null) {
+        StagedFile.write(path + "/" + SUMMARY_FILE, Json.line(fitted.summary().toJson()).getBytes(StandardCharsets.UTF_8),
+            false, hadoop, "save path", "use write().overwrite()");
+      }
+    }
+  }
+
+  /** PATH/summary.json, or null when the model was saved without one. */
+  private static DnnTrainingSummary readSummary(String path, Configuration hadoop) {
+    Path file = new Path(path, SUMMARY_FILE);
+    try {
+      FileSystem fs = file.getFileSystem(hadoop);
+      if (!fs.exists(file)) {
+        return null;
+      }
+      try (InputStream in = fs.open(file)) {
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return DnnTrainingSummary.fromJson(Json.parse(text, file.toString()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the training summary " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -72,15 +107,21 @@ final class MlPersistence {
     throw (E) e;
   }
 
-  static <T extends Params> MLReader<T> reader(Class<T> type, BiFunction<String, DnnModel, T> create) {
+  /**
+   * Spark ML's reader of the layout above: the metadata's params, the model directory, and the
+   * training summary when it was saved.
+   *
+   * @throws io.sparkdnn.model.ModelFormatException when the model directory or summary is damaged
+   */
+  static <T extends Params> MLReader<T> reader(Class<T> type, BiFunction<String, FittedNetwork, T> create) {
     return new MLReader<T>() {
       @Override
       public T load(String path) {
         DefaultParamsReader.Metadata metadata =
             DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), type.getName());
-        DnnModel model = ModelReader.read(path + "/" + MODEL_DIR,
-            sparkSession().sparkContext().hadoopConfiguration(), "load path");
-        T instance = create.apply(metadata.uid(), model);
+        Configuration hadoop = sparkSession().sparkContext().hadoopConfiguration();
+        DnnModel model = ModelReader.read(path + "/" + MODEL_DIR, hadoop, "load path");
+        T instance = create.apply(metadata.uid(), new FittedNetwork(model, readSummary(path, hadoop)));
         metadata.getAndSetParams(instance, scala.Option.empty());
         return instance;
       }

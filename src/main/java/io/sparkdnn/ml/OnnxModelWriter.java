@@ -7,8 +7,8 @@ import org.apache.spark.ml.util.MLFormatRegister;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code model.write().format("onnx").save(path)} for {@link DnnClassificationModel} and
- * {@link DnnRegressionModel}: writes one ONNX file at {@code path} (on any Hadoop filesystem, via
+ * {@code model.write().format("onnx").save(path)} for {@link DnnClassificationModel},
+ * {@link DnnRegressionModel} and {@link DnnMultilabelModel}: writes one ONNX file at {@code path} (on any Hadoop filesystem, via
  * a hidden staging file renamed into place), the same file as {@code dnn export --format onnx}:
  * raw features in, the model's predictions out (inputs, outputs and metadata in
  * {@link io.sparkdnn.onnx.OnnxExporter}). {@code overwrite()} replaces an existing file; Spark's
@@ -31,11 +31,11 @@ public abstract class OnnxModelWriter implements MLFormatRegister {
   @Override
   public void write(String path, SparkSession session, scala.collection.mutable.Map<String, String> options,
       PipelineStage stage) {
-    if (!(stage instanceof DnnPredictionModel)) {
-      throw new IllegalArgumentException("the ONNX writer of spark-dnn writes DnnClassificationModel and "
-          + "DnnRegressionModel, not " + stage.getClass().getName());
+    if (!(stage instanceof DnnFittedModel)) {
+      throw new IllegalArgumentException("the ONNX writer of spark-dnn writes DnnClassificationModel, "
+          + "DnnRegressionModel and DnnMultilabelModel, not " + stage.getClass().getName());
     }
-    byte[] bytes = OnnxExport.bytes(((DnnPredictionModel<?>) stage).dnnModel(), stage.uid());
+    byte[] bytes = OnnxExport.bytes(((DnnFittedModel) stage).dnnModel(), stage.uid());
     StagedFile.write(path, bytes, false, session.sparkContext().hadoopConfiguration(), "save path",
         "use write().overwrite()");
   }
@@ -53,6 +53,14 @@ public abstract class OnnxModelWriter implements MLFormatRegister {
     @Override
     public String stageName() {
       return DnnRegressionModel.class.getName();
+    }
+  }
+
+  /** The registration for {@link DnnMultilabelModel}. */
+  public static final class Multilabel extends OnnxModelWriter {
+    @Override
+    public String stageName() {
+      return DnnMultilabelModel.class.getName();
     }
   }
 }

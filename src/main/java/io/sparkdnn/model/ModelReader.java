@@ -1,5 +1,6 @@
 package io.sparkdnn.model;
 
+import io.sparkdnn.files.StagedDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,10 +12,20 @@ import org.apache.hadoop.fs.Path;
 public final class ModelReader {
   private ModelReader() {}
 
+  /**
+   * Reads the model at {@code path}, after putting right what an interrupted write left there
+   * ({@link StagedDirectory#repair}: a replacement cut off between its two renames gets the
+   * previous model back; staging directories of dead writers are deleted).
+   *
+   * @param configKey the key {@code path} came from, named in messages
+   * @throws ModelFormatException when there is no model, or it is incomplete or damaged
+   * @throws UncheckedIOException when the filesystem fails
+   */
   public static DnnModel read(String path, Configuration conf, String configKey) {
     try {
       Path dir = new Path(path);
       FileSystem fs = dir.getFileSystem(conf);
+      StagedDirectory.repair(fs, fs.makeQualified(dir));
       if (!fs.exists(dir)) {
         throw new ModelFormatException("no model at " + path + " (" + configKey + ")");
       }

@@ -5,6 +5,8 @@ import io.sparkdnn.results.ClassMetrics;
 import io.sparkdnn.results.DriftReport;
 import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
+import io.sparkdnn.results.LearningRateRange;
 import io.sparkdnn.results.MetricName;
 import io.sparkdnn.results.PromotionDecision;
 import java.awt.BasicStroke;
@@ -47,10 +49,13 @@ public final class TrainingReport {
   private EvaluationResult currentMetrics;
   private EvaluationResult testMetrics;
   private String currentVersion;
-  private long[][] confusion;
+  private double[][] confusion;
   private String[] classes;
   private double[][] residuals;
   private DriftReport drift;
+  private FeatureImportance importance;
+  private LearningRateRange rangeTest;
+  private String title;
   private Map<String, String> config = new LinkedHashMap<>();
 
   static {
@@ -88,7 +93,7 @@ public final class TrainingReport {
   }
 
   /** The validation confusion matrix, counts[actual][predicted] (K × K) over classes (K names). */
-  public TrainingReport confusion(long[][] matrix, String[] classes) {
+  public TrainingReport confusion(double[][] matrix, String[] classes) {
     this.confusion = matrix;
     this.classes = classes;
     return this;
@@ -105,6 +110,24 @@ public final class TrainingReport {
     return this;
   }
 
+  /** The page's heading and title; by default the "model" fact. */
+  public TrainingReport title(String title) {
+    this.title = title;
+    return this;
+  }
+
+  /** Permutation feature importance: a chart of the most important units and a table. */
+  public TrainingReport importance(FeatureImportance importance) {
+    this.importance = importance;
+    return this;
+  }
+
+  /** A learning-rate range test: loss against learning rate, the suggestion and how the test ended. */
+  public TrainingReport rangeTest(LearningRateRange rangeTest) {
+    this.rangeTest = rangeTest;
+    return this;
+  }
+
   /** Configuration keys and their values. */
   public TrainingReport config(Map<String, String> config) {
     this.config = new LinkedHashMap<>(config);
@@ -113,8 +136,9 @@ public final class TrainingReport {
 
   public String html() {
     StringBuilder h = new StringBuilder();
+    String heading = title != null ? title : facts.getOrDefault("model", "spark-dnn model");
     h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-        .append(esc(facts.getOrDefault("model", "spark-dnn model"))).append(" — training report</title>\n")
+        .append(esc(heading)).append(title != null ? "" : " — training report").append("</title>\n")
         .append("<style>body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
             + "text-align:right}th{background:#f0f0f0}td.l,th.l{text-align:left;overflow-wrap:anywhere}"
@@ -127,7 +151,7 @@ public final class TrainingReport {
         .append("<script>window.__errors=[];window.addEventListener('error',function(e){"
             + "window.__errors.push(e.message||'resource error')},true);</script>\n")
         .append("</head><body data-rendered=\"pending\">\n");
-    h.append("<h1>").append(esc(facts.getOrDefault("model", "model"))).append("</h1>\n<table>");
+    h.append("<h1>").append(esc(heading)).append("</h1>\n<table>");
     facts.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
         .append(esc(v)).append("</td></tr>"));
     h.append("</table>\n");
@@ -144,7 +168,8 @@ public final class TrainingReport {
       }
       h.append("</tr>");
       metricRow(h, "rows", newMetrics.rows(), currentMetrics == null ? null : currentMetrics.rows());
-      for (String key : new String[] {"loss", "accuracy", "macro_f1", "hamming_accuracy", "rmse", "mae", "r2"}) {
+      for (String key : new String[] {"loss", "accuracy", "macro_f1", "roc_auc", "pr_auc", "hamming_accuracy", "rmse", "mae",
+        "r2"}) {
         double mine = metricValue(newMetrics, key);
         if (!Double.isNaN(mine)) {
           metricRow(h, key, mine, currentMetrics == null ? null : metricValue(currentMetrics, key));
@@ -173,11 +198,21 @@ public final class TrainingReport {
       h.append("<h2>Drift against the production model's training data</h2>\n");
       h.append(driftHtml());
     }
-    h.append(epochsHtml());
-    h.append("<h2>Configuration</h2>\n<table>");
-    config.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
-        .append(esc(v)).append("</td></tr>"));
-    h.append("</table>\n");
+    if (rangeTest != null) {
+      h.append(Insights.rangeTestHtml(rangeTest));
+    }
+    if (importance != null) {
+      h.append(Insights.importanceHtml(importance));
+    }
+    if (!epochs.isEmpty()) {
+      h.append(epochsHtml());
+    }
+    if (!config.isEmpty()) {
+      h.append("<h2>Configuration</h2>\n<table>");
+      config.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
+          .append(esc(v)).append("</td></tr>"));
+      h.append("</table>\n");
+    }
     h.append("<script>window.addEventListener('load',function(){var bad=[];"
         + "document.querySelectorAll('img').forEach(function(i){if(!i.complete||i.naturalWidth===0)bad.push(i.id)});"
         + "var errs=window.__errors;document.body.setAttribute('data-rendered',"
@@ -326,12 +361,13 @@ public final class TrainingReport {
    */
   private String confusionHtml() {
     int k = confusion.length;
-    long max = 1;
-    for (long[] row : confusion) {
-      for (long v : row) {
+    double max = 0;
+    for (double[] row : confusion) {
+      for (double v : row) {
         max = Math.max(max, v);
       }
     }
+    max = max > 0 ? max : 1;
     StringBuilder h = new StringBuilder("<div class=\"scroll\"><table id=\"confusion\" class=\"heat\">")
         .append("<tr><th class=\"l\">actual \\ predicted</th>");
     for (int p = 0; p < k; p++) {
@@ -340,23 +376,28 @@ public final class TrainingReport {
     h.append("<th>rows</th></tr>\n");
     for (int a = 0; a < k; a++) {
       h.append("<tr><th class=\"l\">").append(esc(className(a))).append("</th>");
-      long total = 0;
+      double total = 0;
       for (int p = 0; p < k; p++) {
-        long v = confusion[a][p];
+        double v = confusion[a][p];
         total += v;
-        float t = (float) v / max;
+        float t = (float) (v / max);
         Color c = new Color(1f - 0.85f * t, 1f - 0.6f * t, 1f - 0.25f * t);
         h.append("<td").append(a == p ? " class=\"diag\"" : "")
             .append(String.format(Locale.ROOT, " style=\"background:#%02x%02x%02x;color:%s\"", c.getRed(),
                 c.getGreen(), c.getBlue(), t > 0.55f ? "#fff" : "#222"))
             .append(" data-actual=\"").append(a).append("\" data-predicted=\"").append(p).append("\">")
-            .append(v).append("</td>");
+            .append(count(v)).append("</td>");
       }
-      h.append("<td>").append(total).append("</td></tr>\n");
+      h.append("<td>").append(count(total)).append("</td></tr>\n");
     }
     h.append("</table></div>\n<p class=\"note\">Rows: actual class; columns: predicted class; "
-        + "the shade grows with the count (largest: ").append(max).append(").</p>\n");
+        + "the shade grows with the count (largest: ").append(count(max)).append(").</p>\n");
     return h.toString();
+  }
+
+  /** A (weighted) count: as an integer when it is one. */
+  private static String count(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
   }
 
   private String className(int i) {
@@ -371,7 +412,8 @@ public final class TrainingReport {
     if (testMetrics.skippedRows() > 0) {
       metricRow(h, "skipped rows", testMetrics.skippedRows(), null);
     }
-    for (String key : new String[] {"loss", "accuracy", "macro_f1", "hamming_accuracy", "rmse", "mae", "r2"}) {
+    for (String key : new String[] {"loss", "accuracy", "macro_f1", "roc_auc", "pr_auc", "hamming_accuracy", "rmse", "mae",
+        "r2"}) {
       double v = metricValue(testMetrics, key);
       if (!Double.isNaN(v)) {
         metricRow(h, key, v, null);
@@ -436,7 +478,7 @@ public final class TrainingReport {
     return h.toString();
   }
 
-  private static String img(String id, JFreeChart chart) {
+  static String img(String id, JFreeChart chart) {
     chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     chart.setBackgroundPaint(Color.WHITE);
     ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -449,7 +491,7 @@ public final class TrainingReport {
         + Base64.getEncoder().encodeToString(png.toByteArray()) + "\">\n";
   }
 
-  private static String num(Object v) {
+  static String num(Object v) {
     if (v == null) {
       return "";
     }
@@ -481,7 +523,7 @@ public final class TrainingReport {
     return String.format(Locale.ROOT, "%.4f", d);
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

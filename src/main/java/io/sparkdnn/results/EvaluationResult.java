@@ -18,15 +18,21 @@ import java.util.List;
  *   <li>multi-label: {@code accuracy} (every label right), {@code hammingAccuracy} (labels right),
  *       {@code macroF1} and {@code perClass} (one entry per label);
  *   <li>regression: {@code rmse} and {@code mae} over all outputs, {@code r2} averaged over outputs,
- *       all in the targets' own units.
+ *       all in the targets' own units;
+ *   <li>binary: {@code rocAuc} and {@code prAuc} (class 1 against class 0); multi-class with up to
+ *       64 classes: their means over the classes, each against the rest.
  * </ul>
  *
+ * With row weights every count is the rows' summed weight (and every mean a weighted mean).
+ *
+ * @param weight the rows' summed weight (equal to {@code rows} without row weights)
+ * @param confusion [actual][predicted] (weighted) counts, K × K
  * @param skippedRows rows left out as bad (data.bad-rows = skip), 0 otherwise
  */
 public record EvaluationResult(
-    Task task, long rows, double loss, double accuracy, double macroF1, double hammingAccuracy,
-    List<ClassMetrics> perClass, List<String> labels, long[][] confusion,
-    double rmse, double mae, double r2, long skippedRows) implements java.io.Serializable {
+    Task task, long rows, double weight, double loss, double accuracy, double macroF1, double hammingAccuracy,
+    List<ClassMetrics> perClass, List<String> labels, double[][] confusion,
+    double rmse, double mae, double r2, double rocAuc, double prAuc, long skippedRows) implements java.io.Serializable {
 
   public EvaluationResult {
     perClass = List.copyOf(perClass);
@@ -48,14 +54,18 @@ public record EvaluationResult(
         return mae;
       case R2:
         return r2;
+      case ROC_AUC:
+        return rocAuc;
+      case PR_AUC:
+        return prAuc;
       default:
         throw new AssertionError(metric);
     }
   }
 
   public EvaluationResult withSkippedRows(long skipped) {
-    return new EvaluationResult(task, rows, loss, accuracy, macroF1, hammingAccuracy, perClass, labels,
-        confusion, rmse, mae, r2, skipped);
+    return new EvaluationResult(task, rows, weight, loss, accuracy, macroF1, hammingAccuracy, perClass, labels,
+        confusion, rmse, mae, r2, rocAuc, prAuc, skipped);
   }
 
   /**
@@ -66,6 +76,9 @@ public record EvaluationResult(
   public ObjectNode toJson() {
     ObjectNode m = Json.object();
     m.put("rows", rows);
+    if (weight != rows) {
+      m.put("weight", weight);
+    }
     Json.putFinite(m, "loss", loss);
     if (task == Task.REGRESSION) {
       Json.putFinite(m, "rmse", rmse);
@@ -74,6 +87,8 @@ public record EvaluationResult(
     } else {
       Json.putFinite(m, "accuracy", accuracy);
       Json.putFinite(m, "macro_f1", macroF1);
+      Json.putFinite(m, "roc_auc", rocAuc);
+      Json.putFinite(m, "pr_auc", prAuc);
       ArrayNode classes = Json.MAPPER.createArrayNode();
       String key = task == Task.MULTILABEL ? "label" : "class";
       for (ClassMetrics c : perClass) {
@@ -82,7 +97,7 @@ public record EvaluationResult(
         e.put("precision", c.precision());
         e.put("recall", c.recall());
         e.put("f1", c.f1());
-        e.put("support", c.support());
+        putCount(e, "support", c.support());
       }
       if (task == Task.MULTILABEL) {
         Json.putFinite(m, "hamming_accuracy", hammingAccuracy);
@@ -91,10 +106,14 @@ public record EvaluationResult(
         m.set("per_class", classes);
         m.set("labels", Json.strings(labels));
         ArrayNode matrix = m.putArray("confusion_matrix");
-        for (long[] row : confusion) {
+        for (double[] row : confusion) {
           ArrayNode r = matrix.addArray();
-          for (long v : row) {
-            r.add(v);
+          for (double v : row) {
+            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+              r.add((long) v);
+            } else {
+              r.add(v);
+            }
           }
         }
       }
@@ -105,26 +124,36 @@ public record EvaluationResult(
     return m;
   }
 
+  /** A count as an integer when it is one (unweighted), else as a number. */
+  private static void putCount(ObjectNode node, String name, double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      node.put(name, (long) v);
+    } else {
+      node.put(name, v);
+    }
+  }
+
   /** Reads {@link #toJson()}'s form back; {@code task} says which fields to expect. */
   public static EvaluationResult fromJson(JsonNode m, Task task) {
     List<ClassMetrics> perClass = new ArrayList<>();
     String key = task == Task.MULTILABEL ? "label" : "class";
     for (JsonNode e : m.path(task == Task.MULTILABEL ? "per_label" : "per_class")) {
       perClass.add(new ClassMetrics(e.path(key).asText(), e.path("precision").asDouble(),
-          e.path("recall").asDouble(), e.path("f1").asDouble(), e.path("support").asLong()));
+          e.path("recall").asDouble(), e.path("f1").asDouble(), e.path("support").asDouble()));
     }
     JsonNode matrix = m.path("confusion_matrix");
-    long[][] confusion = new long[matrix.size()][];
+    double[][] confusion = new double[matrix.size()][];
     for (int a = 0; a < confusion.length; a++) {
       JsonNode row = matrix.get(a);
-      confusion[a] = new long[row.size()];
+      confusion[a] = new double[row.size()];
       for (int p = 0; p < row.size(); p++) {
-        confusion[a][p] = row.get(p).asLong();
+        confusion[a][p] = row.get(p).asDouble();
       }
     }
-    return new EvaluationResult(task, m.path("rows").asLong(), Json.number(m, "loss"), Json.number(m, "accuracy"),
-        Json.number(m, "macro_f1"), Json.number(m, "hamming_accuracy"), perClass, Json.strings(m.get("labels")),
-        confusion, Json.number(m, "rmse"), Json.number(m, "mae"), Json.number(m, "r2"),
-        m.path("skipped_rows").asLong(0));
+    long rows = m.path("rows").asLong();
+    return new EvaluationResult(task, rows, m.path("weight").asDouble(rows), Json.number(m, "loss"),
+        Json.number(m, "accuracy"), Json.number(m, "macro_f1"), Json.number(m, "hamming_accuracy"), perClass,
+        Json.strings(m.get("labels")), confusion, Json.number(m, "rmse"), Json.number(m, "mae"), Json.number(m, "r2"),
+        Json.number(m, "roc_auc"), Json.number(m, "pr_auc"), m.path("skipped_rows").asLong(0));
   }
 }

@@ -9,7 +9,11 @@ public enum MetricName implements Token {
   LOSS("loss", false),
   RMSE("rmse", false),
   MAE("mae", false),
-  R2("r2", true);
+  R2("r2", true),
+  /** Area under the ROC curve (binary; multi-class: mean of one class against the rest). */
+  ROC_AUC("roc_auc", true),
+  /** Area under the precision-recall curve (likewise). */
+  PR_AUC("pr_auc", true);
 
   private final String token;
   private final boolean higherIsBetter;
@@ -30,7 +34,7 @@ public enum MetricName implements Token {
 
   /** True for metrics that only classification reports (accuracy, macro F1). */
   public boolean classificationOnly() {
-    return this == ACCURACY || this == MACRO_F1;
+    return this == ACCURACY || this == MACRO_F1 || this == ROC_AUC || this == PR_AUC;
   }
 
   /** True for metrics that only regression reports (RMSE, MAE, R²). */

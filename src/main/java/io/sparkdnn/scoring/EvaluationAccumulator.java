@@ -10,30 +10,51 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Counts from which every evaluation metric follows, mergeable across partitions:
- * the confusion matrix (multi-class and binary), per-label confusion counts (multi-label), or per
- * output sums of errors and targets (regression), plus the loss.
+ * Sums from which every evaluation metric follows, mergeable across partitions, each row counted
+ * with its weight (1 without row weights): the confusion matrix (multi-class and binary), per-label
+ * confusion counts (multi-label), per output sums of errors and targets (regression), plus the loss
+ * — and, for binary and multi-class with up to {@value #MAX_AUC_CLASSES} classes, histograms of
+ * the predicted probabilities of positive and negative rows, from which the areas under the ROC
+ * and precision-recall curves follow (one class against the rest for multi-class).
+ *
+ * <p>The areas are computed on {@value #BINS} equal-width probability bins (binary; multi-class
+ * one-vs-rest uses {@value #OVR_BINS}), with rows in one bin treated as tied: the same
+ * approximation Spark's BinaryClassificationMetrics makes when it down-samples its curve.
  */
 public final class EvaluationAccumulator implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+  static final int BINS = 4096;
+  static final int OVR_BINS = 1024;
+  static final int MAX_AUC_CLASSES = 64;
 
   private final Task task;
   private final int classes;
   private final int outputs;
+  private final float threshold;
   private final LossAccumulator loss = new LossAccumulator();
   /** Multi-class/binary: [actual × classes + predicted]. Multi-label: [label × 4 + (tp, fp, fn, tn)]. */
-  private long[] counts;
-  /** Regression: [output × 4 + (Σerr², Σ|err|, Σy, Σy²)]. */
+  private double[] counts;
+  /** Regression: [output × 4 + (Σw·err², Σw·|err|, Σw·y, Σw·y²)]. */
   private double[] sums;
+  /** Binary: [positive, negative] × BINS of p(class 1); multi-class: [class][positive, negative] × OVR_BINS of p(class). */
+  private double[] histogram;
 
   /**
-   * @param classes number of classes (multi-class, binary) or labels (multi-label); outputs for
-   *     regression
+   * @param classes number of classes (multi-class, binary) or labels (multi-label); outputs for regression
    */
   public EvaluationAccumulator(Task task, int classes, int outputs) {
+    this(task, classes, outputs, 0.5f);
+  }
+
+  /**
+   * @param threshold binary: the probability from which a row is predicted class 1; multi-label:
+   *     from which a label is predicted present
+   */
+  public EvaluationAccumulator(Task task, int classes, int outputs, float threshold) {
     this.task = task;
     this.classes = classes;
     this.outputs = outputs;
+    this.threshold = threshold;
   }
 
   public Task task() {
@@ -44,44 +65,60 @@ public final class EvaluationAccumulator implements Serializable {
     return loss;
   }
 
-  /** Adds a batch: outputs rows × outputs (activations), targets rows × target width. */
-  public void add(float[] out, float[] targets, int rows) {
+  /**
+   * Adds a batch: outputs rows × outputs (activations), targets rows × target width, and the rows'
+   * weights (null: 1 each).
+   */
+  public void add(float[] out, float[] targets, float[] weights, int rows) {
     if (task == Task.REGRESSION) {
       if (sums == null) {
         sums = new double[4 * outputs];
       }
       for (int r = 0; r < rows; r++) {
+        double w = weights == null ? 1 : weights[r];
         for (int j = 0; j < outputs; j++) {
           double y = targets[r * outputs + j];
           double err = out[r * outputs + j] - y;
-          sums[4 * j] += err * err;
-          sums[4 * j + 1] += Math.abs(err);
-          sums[4 * j + 2] += y;
-          sums[4 * j + 3] += y * y;
+          sums[4 * j] += w * err * err;
+          sums[4 * j + 1] += w * Math.abs(err);
+          sums[4 * j + 2] += w * y;
+          sums[4 * j + 3] += w * y * y;
         }
       }
       return;
     }
     if (counts == null) {
-      counts = new long[task == Task.MULTILABEL ? 4 * classes : classes * classes];
+      counts = new double[task == Task.MULTILABEL ? 4 * classes : classes * classes];
+      if (task == Task.BINARY) {
+        histogram = new double[2 * BINS];
+      } else if (task == Task.MULTICLASS && classes <= MAX_AUC_CLASSES) {
+        histogram = new double[2 * classes * OVR_BINS];
+      }
     }
     for (int r = 0; r < rows; r++) {
+      double w = weights == null ? 1 : weights[r];
       switch (task) {
         case MULTICLASS: {
           int actual = (int) targets[r];
-          counts[actual * classes + argMax(out, r * outputs, outputs)]++;
+          counts[actual * classes + argMax(out, r * outputs, outputs)] += w;
+          if (histogram != null) {
+            for (int c = 0; c < classes; c++) {
+              histogram[(2 * c + (c == actual ? 0 : 1)) * OVR_BINS + bin(out[r * outputs + c], OVR_BINS)] += w;
+            }
+          }
           break;
         }
         case BINARY: {
           int actual = (int) targets[r];
-          counts[actual * 2 + (out[r] >= 0.5f ? 1 : 0)]++;
+          counts[actual * 2 + (out[r] >= threshold ? 1 : 0)] += w;
+          histogram[(actual == 1 ? 0 : BINS) + bin(out[r], BINS)] += w;
           break;
         }
         case MULTILABEL:
           for (int j = 0; j < classes; j++) {
             boolean actual = targets[r * classes + j] >= 0.5f;
-            boolean predicted = out[r * classes + j] >= 0.5f;
-            counts[4 * j + (actual ? (predicted ? 0 : 2) : (predicted ? 1 : 3))]++;
+            boolean predicted = out[r * classes + j] >= threshold;
+            counts[4 * j + (actual ? (predicted ? 0 : 2) : (predicted ? 1 : 3))] += w;
           }
           break;
         default:
@@ -90,27 +127,30 @@ public final class EvaluationAccumulator implements Serializable {
     }
   }
 
+  private static int bin(float p, int bins) {
+    int b = (int) (p * bins);
+    return b < 0 ? 0 : Math.min(bins - 1, b);
+  }
+
   public EvaluationAccumulator merge(EvaluationAccumulator other) {
     loss.merge(other.loss);
-    if (other.counts != null) {
-      if (counts == null) {
-        counts = other.counts.clone();
-      } else {
-        for (int i = 0; i < counts.length; i++) {
-          counts[i] += other.counts[i];
-        }
-      }
-    }
-    if (other.sums != null) {
-      if (sums == null) {
-        sums = other.sums.clone();
-      } else {
-        for (int i = 0; i < sums.length; i++) {
-          sums[i] += other.sums[i];
-        }
-      }
-    }
+    counts = add(counts, other.counts);
+    sums = add(sums, other.sums);
+    histogram = add(histogram, other.histogram);
     return this;
+  }
+
+  private static double[] add(double[] mine, double[] theirs) {
+    if (theirs == null) {
+      return mine;
+    }
+    if (mine == null) {
+      return theirs.clone();
+    }
+    for (int i = 0; i < mine.length; i++) {
+      mine[i] += theirs[i];
+    }
+    return mine;
   }
 
   public long rows() {
@@ -121,18 +161,18 @@ public final class EvaluationAccumulator implements Serializable {
     return loss.meanLoss();
   }
 
-  /** Fraction of rows predicted right (every label right, for multi-label). */
+  /** Weighted share of rows predicted right (every label right, for multi-label). */
   public double accuracy() {
     return loss.accuracy();
   }
 
-  /** Root mean squared error over all outputs (regression). */
+  /** Root mean squared error over all outputs (regression), weighted by rows. */
   public double rmse() {
     double total = 0;
     for (int j = 0; j < outputs; j++) {
       total += sums == null ? 0 : sums[4 * j];
     }
-    return Math.sqrt(total / ((double) rows() * outputs));
+    return Math.sqrt(total / (loss.weight() * outputs));
   }
 
   public double mae() {
@@ -140,13 +180,13 @@ public final class EvaluationAccumulator implements Serializable {
     for (int j = 0; j < outputs; j++) {
       total += sums == null ? 0 : sums[4 * j + 1];
     }
-    return total / ((double) rows() * outputs);
+    return total / (loss.weight() * outputs);
   }
 
-  /** Coefficient of determination, averaged over outputs. */
+  /** Coefficient of determination, averaged over outputs (weighted by rows). */
   public double r2() {
     double total = 0;
-    long n = rows();
+    double n = loss.weight();
     for (int j = 0; j < outputs; j++) {
       double mean = sums[4 * j + 2] / n;
       double variance = sums[4 * j + 3] - n * mean * mean;
@@ -155,10 +195,10 @@ public final class EvaluationAccumulator implements Serializable {
     return total / outputs;
   }
 
-  /** Confusion matrix [actual][predicted] (multi-class and binary). */
-  public long[][] confusionMatrix() {
+  /** Weighted confusion matrix [actual][predicted] (multi-class and binary). */
+  public double[][] confusionMatrix() {
     int k = classes;
-    long[][] m = new long[k][k];
+    double[][] m = new double[k][k];
     for (int a = 0; a < k; a++) {
       for (int p = 0; p < k; p++) {
         m[a][p] = counts == null ? 0 : counts[a * k + p];
@@ -168,19 +208,92 @@ public final class EvaluationAccumulator implements Serializable {
   }
 
   /**
+   * Area under the ROC curve and under the precision-recall curve: for binary, class 1 against
+   * class 0; for multi-class, the mean over classes (each against the rest) that have both positive
+   * and negative rows. NaN when not defined (regression, multi-label, too many classes, one class only).
+   */
+  double[] areas() {
+    if (histogram == null) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    if (task == Task.BINARY) {
+      return areas(histogram, 0, BINS, BINS);
+    }
+    double roc = 0;
+    double pr = 0;
+    int n = 0;
+    for (int c = 0; c < classes; c++) {
+      double[] a = areas(histogram, 2 * c * OVR_BINS, (2 * c + 1) * OVR_BINS, OVR_BINS);
+      if (!Double.isNaN(a[0])) {
+        roc += a[0];
+        pr += a[1];
+        n++;
+      }
+    }
+    return n == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {roc / n, pr / n};
+  }
+
+  /**
+   * ROC and PR areas from histograms of positives (at {@code pos}) and negatives (at {@code neg}),
+   * thresholds from the highest bin down; trapezoids, as Spark's BinaryClassificationMetrics. The PR
+   * curve starts at recall 0 with the first point's precision.
+   */
+  static double[] areas(double[] h, int pos, int neg, int bins) {
+    double positives = 0;
+    double negatives = 0;
+    for (int b = 0; b < bins; b++) {
+      positives += h[pos + b];
+      negatives += h[neg + b];
+    }
+    if (positives <= 0 || negatives <= 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double tp = 0;
+    double fp = 0;
+    double roc = 0;
+    double pr = 0;
+    double lastTpr = 0;
+    double lastFpr = 0;
+    double lastRecall = 0;
+    double lastPrecision = Double.NaN;
+    for (int b = bins - 1; b >= 0; b--) {
+      if (h[pos + b] == 0 && h[neg + b] == 0) {
+        continue;
+      }
+      tp += h[pos + b];
+      fp += h[neg + b];
+      double tpr = tp / positives;
+      double fpr = fp / negatives;
+      roc += (fpr - lastFpr) * (tpr + lastTpr) / 2;
+      double precision = tp / (tp + fp);
+      if (Double.isNaN(lastPrecision)) {
+        lastPrecision = precision;
+      }
+      pr += (tpr - lastRecall) * (precision + lastPrecision) / 2;
+      lastTpr = tpr;
+      lastFpr = fpr;
+      lastRecall = tpr;
+      lastPrecision = precision;
+    }
+    return new double[] {roc, pr};
+  }
+
+  /**
    * Every metric of the rows added so far.
    *
    * @param labels class or label names in output order (null for regression)
    */
   public EvaluationResult result(String[] labels) {
     if (task == Task.REGRESSION) {
-      return new EvaluationResult(task, rows(), meanLoss(), Double.NaN, Double.NaN, Double.NaN, List.of(), List.of(),
-          new long[0][], rmse(), mae(), r2(), 0);
+      return new EvaluationResult(task, rows(), loss.weight(), meanLoss(), Double.NaN, Double.NaN, Double.NaN,
+          List.of(), List.of(), new double[0][], rmse(), mae(), r2(), Double.NaN, Double.NaN, 0);
     }
     List<ClassMetrics> perClass = new ArrayList<>();
     double f1Sum = 0;
     for (int c = 0; c < classes; c++) {
-      long tp, fp, fn;
+      double tp;
+      double fp;
+      double fn;
       if (counts == null) {
         tp = fp = fn = 0;
       } else if (task == Task.MULTILABEL) {
@@ -204,15 +317,16 @@ public final class EvaluationAccumulator implements Serializable {
     }
     double hamming = Double.NaN;
     if (task == Task.MULTILABEL && counts != null) {
-      long right = 0;
+      double right = 0;
       for (int c = 0; c < classes; c++) {
         right += counts[4 * c] + counts[4 * c + 3];
       }
-      hamming = (double) right / ((double) rows() * classes);
+      hamming = right / (loss.weight() * classes);
     }
-    return new EvaluationResult(task, rows(), meanLoss(), accuracy(), f1Sum / classes, hamming, perClass,
-        Arrays.asList(labels), task == Task.MULTILABEL ? new long[0][] : confusionMatrix(),
-        Double.NaN, Double.NaN, Double.NaN, 0);
+    double[] areas = areas();
+    return new EvaluationResult(task, rows(), loss.weight(), meanLoss(), accuracy(), f1Sum / classes, hamming,
+        perClass, Arrays.asList(labels), task == Task.MULTILABEL ? new double[0][] : confusionMatrix(),
+        Double.NaN, Double.NaN, Double.NaN, areas[0], areas[1], 0);
   }
 
   private static int argMax(float[] a, int offset, int k) {

@@ -33,6 +33,7 @@ public final class Evaluator implements Serializable {
   private final BlasBackend blas;
   /** The broadcast weights are laid out input-major (a sparse-input training run); else canonical. */
   private final boolean inputMajorWeights;
+  private final float threshold;
 
   /**
    * @param targetScaling how targets were standardised for training: the loss is computed on
@@ -41,11 +42,12 @@ public final class Evaluator implements Serializable {
    */
   public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
       int batchRows, BlasBackend blas) {
-    this(spec, task, scaling, targetScaling, classes, batchRows, blas, false);
+    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f, false);
   }
 
   private Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
-      int batchRows, BlasBackend blas, boolean inputMajorWeights) {
+      int batchRows, BlasBackend blas, float threshold, boolean inputMajorWeights) {
+    this.threshold = threshold;
     this.inputMajorWeights = inputMajorWeights;
     this.targetScaling = targetScaling;
     this.spec = spec;
@@ -69,7 +71,7 @@ public final class Evaluator implements Serializable {
    * once per task).
    */
   public Evaluator withInputMajorWeights() {
-    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, true);
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, true);
   }
 
   /**
@@ -98,7 +100,7 @@ public final class Evaluator implements Serializable {
       float[] w = weights.value();
       for (PackedBlock block : all) {
         for (int i = 0; i < block.rows() && out.size() < perPartition; i++) {
-          BlockRows.copyTo(block, i, net.batch(), 0, scaling, targetScaling);
+          BlockRows.copyTo(block, i, net.batch(), 0, scaling, targetScaling, null);
           net.batch().setRows(1);
           net.predict(w);
           targetScaling.invert(net.outputs(), 0, 1);
@@ -111,7 +113,13 @@ public final class Evaluator implements Serializable {
   }
 
   public EvaluationAccumulator empty() {
-    return new EvaluationAccumulator(task, classes, spec.outputWidth());
+    return new EvaluationAccumulator(task, classes, spec.outputWidth(), threshold);
+  }
+
+  /** This evaluator with binary rows predicted class 1 from probability {@code t} (in (0, 1)). */
+  public Evaluator withThreshold(float t) {
+    io.sparkdnn.engine.Ranges.openUnit("threshold", t);
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, t, inputMajorWeights);
   }
 
   private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {
@@ -131,7 +139,8 @@ public final class Evaluator implements Serializable {
     while (blocks.hasNext()) {
       PackedBlock block = blocks.next();
       for (int i = 0; i < block.rows(); i++) {
-        BlockRows.copyTo(block, i, batch, filled++, scaling, targetScaling);
+        BlockRows.copyTo(block, i, batch, filled++, scaling, targetScaling, null);
+        batch.setWeighted(block.weights() != null);
         if (filled == batchRows) {
           flush(net, weights, result, filled);
           filled = 0;
@@ -157,8 +166,9 @@ public final class Evaluator implements Serializable {
     EvaluationAccumulator result = empty();
     batch.clear();
     for (PackedBlock block : blocks) {
+      batch.setWeighted(block.weights() != null);
       for (int i = 0; i < block.rows(); i++) {
-        BlockRows.addSparseTo(block, i, batch, scaling, targetScaling, null);
+        BlockRows.addSparseTo(block, i, batch, scaling, targetScaling, null, null);
         if (batch.rows() == batchRows) {
           flushSparse(net, params, result);
         }
@@ -176,7 +186,7 @@ public final class Evaluator implements Serializable {
     net.evaluate(params, result.loss());
     targetScaling.invert(net.outputs(), 0, rows);
     targetScaling.invert(batch.targets(), 0, rows);
-    result.add(net.outputs(), batch.targets(), rows);
+    result.add(net.outputs(), batch.targets(), batch.rowWeights(), rows);
     batch.clear();
   }
 
@@ -187,7 +197,7 @@ public final class Evaluator implements Serializable {
     for (PackedBlock block : blocks) {
       for (int i = 0; i < block.rows() && out.size() < perPartition; i++) {
         net.batch().clear();
-        BlockRows.addSparseTo(block, i, net.batch(), scaling, targetScaling, null);
+        BlockRows.addSparseTo(block, i, net.batch(), scaling, targetScaling, null, null);
         net.predict(params);
         targetScaling.invert(net.outputs(), 0, 1);
         out.add(new double[] {block.targets()[i * block.targetWidth()], net.outputs()[0]});
@@ -202,6 +212,6 @@ public final class Evaluator implements Serializable {
     // The loss above is on standardised targets; errors, RMSE and R² are in the targets' units.
     targetScaling.invert(net.outputs(), 0, rows);
     targetScaling.invert(net.batch().targets(), 0, rows);
-    result.add(net.outputs(), net.batch().targets(), rows);
+    result.add(net.outputs(), net.batch().targets(), net.batch().rowWeights(), rows);
   }
 }

@@ -1,46 +1,36 @@
 package io.sparkdnn.scoring;
 
-import io.sparkdnn.data.BadRowException;
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.BlockPacker;
-import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.Failures;
-import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
-import io.sparkdnn.data.SparseRow;
-import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.BlasBackend;
-import io.sparkdnn.engine.DenseNetwork;
 import io.sparkdnn.engine.InputMajorVector;
-import io.sparkdnn.engine.SparseInputNetwork;
-import io.sparkdnn.engine.SparseMiniBatch;
-import io.sparkdnn.engine.MiniBatch;
-import io.sparkdnn.engine.NetworkCache;
-import io.sparkdnn.engine.NetworkSpec;
-import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.Map;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.Column;
 
 /**
  * The Spark jobs that use a trained {@link DnnModel} on DataFrames: prediction (a lazy
@@ -49,6 +39,8 @@ import org.apache.spark.sql.types.StructType;
 public final class ModelScoring {
   public static final String PREDICTION = "prediction";
   public static final String PROBABILITY = "probability";
+  /** Binary models predict class 1 from this probability on, unless told otherwise. */
+  public static final float DEFAULT_THRESHOLD = 0.5f;
   private static final int BATCH_ROWS = 1024;
 
   private ModelScoring() {}
@@ -70,37 +62,92 @@ public final class ModelScoring {
   /** {@link #predict} with the added columns named {@code predictionName} and {@code probabilityName}. */
   public static Dataset<Row> predict(DnnModel model, Dataset<Row> data, List<String> keepColumns,
       BadRowPolicy badRows, String dataName, String predictionName, String probabilityName) {
-    InputColumns columns = model.columns();
+    return predict(model, data, keepColumns, badRows, dataName, predictionName, probabilityName, DEFAULT_THRESHOLD);
+  }
+
+  /** {@link #predict} where a binary model predicts class 1 from probability {@code threshold} on. */
+  public static Dataset<Row> predict(DnnModel model, Dataset<Row> data, List<String> keepColumns,
+      BadRowPolicy badRows, String dataName, String predictionName, String probabilityName, float threshold) {
+    List<String> keep = keepColumns != null ? keepColumns : nonFeatureColumns(model.columns(), data);
+    Map<String, ScoreColumn> added = new LinkedHashMap<>();
+    switch (model.task()) {
+      case REGRESSION:
+        added.put(predictionName, model.spec().outputWidth() == 1 ? ScoreColumn.VALUE : ScoreColumn.VALUES);
+        break;
+      case MULTILABEL:
+        added.put(predictionName, ScoreColumn.LABEL_FLAGS);
+        added.put(probabilityName, ScoreColumn.PROBABILITIES);
+        break;
+      default:
+        added.put(predictionName, ScoreColumn.LABEL);
+        added.put(probabilityName, ScoreColumn.PROBABILITIES);
+    }
+    return score(model, model.columns(), data, keep, added, badRows, dataName, threshold, null);
+  }
+
+  /**
+   * Adds {@code added} (name → what) to the rows of {@code data}, lazily — one engine pass per
+   * batch of rows, on batch or streaming DataFrames alike — keeping the columns {@code keep}.
+   * Features are read as {@code columns} says (a Spark ML model passes its current featuresCol).
+   *
+   * @param thresholds Spark ML's per-class thresholds (the class maximising p/t wins), or null
+   * @throws DataException when a feature or kept column is missing or has the wrong shape
+   */
+  public static Dataset<Row> score(DnnModel model, InputColumns columns, Dataset<Row> data, List<String> keep,
+      Map<String, ScoreColumn> added, BadRowPolicy badRows, String dataName, float threshold, double[] thresholds) {
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
-    List<String> keep = keepColumns != null ? keepColumns : nonFeatureColumns(columns, data);
+    List<String> all = Arrays.asList(data.columns());
     for (String k : keep) {
-      if (!Arrays.asList(data.columns()).contains(k)) {
+      if (!all.contains(k)) {
         throw new DataException("column '" + k + "' to keep (predict.keep-columns) not found in "
             + dataName + "; its columns are " + String.join(", ", data.columns()));
       }
     }
-    List<String> selected = new ArrayList<>(Arrays.asList(columns.featureColumns()));
-    selected.addAll(keep);
-    Dataset<Row> input = ColumnResolver.select(data, selected);
     StructType schema = new StructType();
     for (String k : keep) {
       schema = schema.add(data.schema().apply(k));
     }
-    for (StructField f : predictionFields(model)) {
-      String name = f.name().equals(PREDICTION) ? predictionName : probabilityName;
-      schema = schema.add(new StructField(name, f.dataType(), f.nullable(), f.metadata()));
+    for (Map.Entry<String, ScoreColumn> e : added.entrySet()) {
+      schema = schema.add(e.getKey(), e.getValue().dataType(model.task(), model.labels()), true);
     }
-    SparkSession spark = data.sparkSession();
+    List<String> selected = new ArrayList<>(Arrays.asList(columns.featureColumns()));
+    int[] keepAt = new int[keep.size()];
+    for (int i = 0; i < keep.size(); i++) {
+      keepAt[i] = selected.size();
+      selected.add(keep.get(i));
+    }
+    Dataset<Row> input = ColumnResolver.select(data, selected);
     // Sparse rows go through a first layer held input-major: convert once here, not in every task.
-    boolean sparse = columns.layout() == DataLayout.SPARSE;
-    float[] weights = sparse ? InputMajorVector.fromCanonical(model.spec(), model.weights()).inputMajorValues()
-        : model.weights();
-    Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(weights);
-    int featureCount = columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;
-    PredictTask predictTask = new PredictTask(model, broadcast, featureCount, keep.size(), badRows,
-        ColumnResolver.converterFor(input, new RowConverter(columns, model.task(), model.labels(), model.targetWidth())));
-    JavaRDD<Row> rows = input.javaRDD().mapPartitionsWithIndex(predictTask::call, true);
-    return spark.createDataFrame(rows, schema);
+    float[] weights = columns.layout() == DataLayout.SPARSE
+        ? InputMajorVector.fromCanonical(model.spec(), model.weights()).inputMajorValues() : model.weights();
+    Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
+        .broadcast(weights);
+    RowConverter converter = ColumnResolver.converterFor(input,
+        new RowConverter(columns, model.task(), model.labels(), model.targetWidth()));
+    BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,
+        added.values().toArray(new ScoreColumn[0]), badRows, threshold, thresholds);
+    return withFieldMetadata(input.mapPartitions(scorer, Encoders.row(schema)), schema);
+  }
+
+  /**
+   * {@code rows} with each column's metadata as {@code schema} has it: mapPartitions' output drops
+   * field metadata, and the kept columns' ML attributes (a label's classes, a features vector's
+   * slot names) must reach the stages downstream. One projection; lazy.
+   */
+  private static Dataset<Row> withFieldMetadata(Dataset<Row> rows, StructType schema) {
+    boolean any = false;
+    for (StructField f : schema.fields()) {
+      any |= !f.metadata().equals(Metadata.empty());
+    }
+    if (!any) {
+      return rows;
+    }
+    Column[] columns = new Column[schema.fields().length];
+    for (int i = 0; i < columns.length; i++) {
+      StructField f = schema.fields()[i];
+      columns[i] = Columns.col(rows, f.name()).as(f.name(), f.metadata());
+    }
+    return rows.select(columns);
   }
 
   /**
@@ -110,19 +157,77 @@ public final class ModelScoring {
    */
   public static EvaluationResult evaluate(DnnModel model, Dataset<Row> data, int partitions, BadRowPolicy badRows,
       BlasBackend blas, String dataName) {
-    InputColumns columns = model.columns();
+    return evaluate(model, data, partitions, badRows, blas, dataName, null, DEFAULT_THRESHOLD);
+  }
+
+  /**
+   * {@link #evaluate(DnnModel, Dataset, int, BadRowPolicy, BlasBackend, String)} with every row
+   * weighted by column {@code weightColumn} (null: 1 each) and, for binary models, rows predicted
+   * class 1 from probability {@code threshold}.
+   */
+  public static EvaluationResult evaluate(DnnModel model, Dataset<Row> data, int partitions, BadRowPolicy badRows,
+      BlasBackend blas, String dataName, String weightColumn, float threshold) {
+    return evaluate(model, model.columns(), data, partitions, badRows, blas, dataName, weightColumn, threshold);
+  }
+
+  /**
+   * {@link #evaluate(DnnModel, Dataset, int, BadRowPolicy, BlasBackend, String, String, float)}
+   * reading features and labels as {@code columns} says (a Spark ML model passes its current
+   * featuresCol and labelCol).
+   */
+  public static EvaluationResult evaluate(DnnModel model, InputColumns columns, Dataset<Row> data, int partitions,
+      BadRowPolicy badRows, BlasBackend blas, String dataName, String weightColumn, float threshold) {
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     ColumnResolver.checkLabelsIn(columns, data, dataName);
+    RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
+    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns, weightColumn);
+    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter, weightColumn),
+        PackingOptions.validation(partitions, 8192, badRows), dataName);
+    try {
+      if (packed.validationRows() == 0) {
+        throw new DataException(dataName + " has no rows to evaluate");
+      }
+      EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas, threshold);
+      return result.withSkippedRows(packed.skippedRows());
+    } finally {
+      packed.release();
+    }
+  }
+
+  /**
+   * Permutation feature importance of {@code model} on labelled data, packed into {@code partitions}
+   * partitions; units from the data's schema (see {@link FeatureUnits}). Two Spark jobs after
+   * packing (see {@link PermutationImportance}).
+   *
+   * @throws DataException for missing columns, bad rows (under {@link BadRowPolicy#FAIL}) or no rows
+   * @throws IllegalArgumentException when importance.metric does not apply to the model's task
+   */
+  public static FeatureImportance importance(DnnModel model, Dataset<Row> data, int partitions, BadRowPolicy badRows,
+      BlasBackend blas, String dataName, ImportanceSettings settings) {
+    return importance(model, model.columns(), data, partitions, badRows, blas, dataName, settings);
+  }
+
+  /**
+   * {@link #importance(DnnModel, Dataset, int, BadRowPolicy, BlasBackend, String, ImportanceSettings)}
+   * reading features and labels as {@code columns} says (a Spark ML model passes its current
+   * featuresCol and labelCol).
+   */
+  public static FeatureImportance importance(DnnModel model, InputColumns columns, Dataset<Row> data, int partitions,
+      BadRowPolicy badRows, BlasBackend blas, String dataName, ImportanceSettings settings) {
+    ColumnResolver.checkFeaturesIn(columns, data, dataName);
+    ColumnResolver.checkLabelsIn(columns, data, dataName);
+    settings.metricFor(model.task());
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
     Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns);
     PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter),
         PackingOptions.validation(partitions, 8192, badRows), dataName);
     try {
       if (packed.validationRows() == 0) {
-        throw new DataException(dataName + " has no rows to evaluate");
+        throw new DataException(dataName + " has no rows to compute importance on");
       }
-      EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas);
-      return result.withSkippedRows(packed.skippedRows());
+      FeatureUnits units = FeatureUnits.of(columns, data.schema(), settings.groups());
+      return new PermutationImportance(model, settings, blas).compute(packed.validation(), packed.validationRows(),
+          units);
     } finally {
       packed.release();
     }
@@ -130,23 +235,20 @@ public final class ModelScoring {
 
   /** Evaluates {@code model} on the validation blocks of {@code packed} (one Spark job). */
   public static EvaluationResult evaluatePacked(DnnModel model, PackedData packed, int batchRows, BlasBackend blas) {
+    return evaluatePacked(model, packed, batchRows, blas, DEFAULT_THRESHOLD);
+  }
+
+  /** {@link #evaluatePacked(DnnModel, PackedData, int, BlasBackend)} with a binary decision threshold. */
+  public static EvaluationResult evaluatePacked(DnnModel model, PackedData packed, int batchRows, BlasBackend blas,
+      float threshold) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(packed.validation().context());
-    Evaluator evaluator = Evaluator.of(model, batchRows, blas);
+    Evaluator evaluator = Evaluator.of(model, batchRows, blas).withThreshold(threshold);
     Broadcast<float[]> broadcast = sc.broadcast(model.weights());
     try {
       return evaluator.evaluate(packed.validation(), broadcast, 2).result(model.classNames());
     } finally {
       broadcast.destroy();
     }
-  }
-
-  /** The columns {@link #predict} adds. */
-  public static List<StructField> predictionFields(DnnModel model) {
-    return decoder(model).fields();
-  }
-
-  static OutputDecoder decoder(DnnModel model) {
-    return new OutputDecoder(model.task(), model.spec().outputWidth(), model.labels());
   }
 
   private static List<String> nonFeatureColumns(InputColumns columns, Dataset<Row> data) {
@@ -160,196 +262,4 @@ public final class ModelScoring {
     return keep;
   }
 
-  /** Executor side of {@link #predict}: batches of rows through the network. Carries no weights. */
-  private static final class PredictTask implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final NetworkSpec spec;
-    private final Task task;
-    private final RowConverter converter;
-    private final FeatureScaling scaling;
-    private final TargetScaling targetScaling;
-    private final OutputDecoder decoder;
-    private final Broadcast<float[]> weights;
-    private final int featureCount;
-    private final int keepCount;
-    private final BadRowPolicy badRows;
-
-    PredictTask(DnnModel model, Broadcast<float[]> weights, int featureCount, int keepCount, BadRowPolicy badRows,
-        RowConverter converter) {
-      this.spec = model.spec();
-      this.task = model.task();
-      this.converter = converter;
-      this.scaling = model.scaling();
-      this.targetScaling = model.targetScaling();
-      this.decoder = decoder(model);
-      this.weights = weights;
-      this.featureCount = featureCount;
-      this.keepCount = keepCount;
-      this.badRows = badRows;
-    }
-
-    /**
-     * Reads up to a batch of rows, predicts them, and hands them out; one batch in memory. A bad
-     * row is reported by its position in {@code partition} (see {@link Failures#asDataException}).
-     */
-    Iterator<Row> call(int partition, Iterator<Row> rows) {
-      if (converter.sparse()) {
-        return sparseCall(partition, rows);
-      }
-      DenseNetwork net = NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
-      Cells.External cells = new Cells.External();
-      float[] w = weights.value();
-      float[] raw = new float[spec.inputWidth()];
-      return new Iterator<Row>() {
-        private final List<Row> pending = new ArrayList<>(BATCH_ROWS);
-        private final List<Boolean> valid = new ArrayList<>(BATCH_ROWS);
-        private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
-        private int next;
-        private long position;
-
-        @Override
-        public boolean hasNext() {
-          if (next < ready.size()) {
-            return true;
-          }
-          ready.clear();
-          next = 0;
-          fill();
-          return !ready.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-
-        private void fill() {
-          MiniBatch batch = net.batch();
-          int filled = 0;
-          while (filled < BATCH_ROWS && rows.hasNext()) {
-            Row row = rows.next();
-            position++;
-            boolean ok = true;
-            try {
-              converter.features(cells.on(row), raw, 0);
-              scaling.apply(raw, 0, batch.features(), filled * raw.length);
-            } catch (BadRowException e) {
-              if (badRows == BadRowPolicy.FAIL) {
-                throw e.atPartitionRow(partition, position);
-              }
-              ok = false;
-            }
-            pending.add(row);
-            valid.add(ok);
-            filled += ok ? 1 : 0;
-          }
-          batch.setRows(filled);
-          net.predict(w);
-          float[] outputs = net.outputs();
-          targetScaling.invert(outputs, 0, filled);
-          int k = spec.outputWidth();
-          int slot = 0;
-          for (int i = 0; i < pending.size(); i++) {
-            Row row = pending.get(i);
-            Object[] values = new Object[keepCount + decoder.fieldCount()];
-            for (int c = 0; c < keepCount; c++) {
-              values[c] = row.get(featureCount + c);
-            }
-            if (valid.get(i)) {
-              Object[] p = decoder.values(outputs, slot++ * k);
-              System.arraycopy(p, 0, values, keepCount, p.length);
-            }
-            ready.add(RowFactory.create(values));
-          }
-          pending.clear();
-          valid.clear();
-        }
-      };
-    }
-
-    /** {@link #call} for sparse rows: read as non-zeros, through the first layer held input-major. */
-    private Iterator<Row> sparseCall(int partition, Iterator<Row> rows) {
-      SparseInputNetwork net = NetworkCache.sparseForThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
-      InputMajorVector params = InputMajorVector.wrapInputMajor(spec, weights.value());
-      Cells.External cells = new Cells.External();
-      SparseRow features = new SparseRow();
-      float[] noTarget = new float[task.targetWidth(spec)];
-      return new Iterator<Row>() {
-        private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
-        private float[] scaled = new float[64];
-        private int next;
-        private long position;
-
-        @Override
-        public boolean hasNext() {
-          if (next < ready.size()) {
-            return true;
-          }
-          ready.clear();
-          next = 0;
-          fill();
-          return !ready.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-
-        private void fill() {
-          SparseMiniBatch batch = net.batch();
-          batch.clear();
-          List<Row> pending = new ArrayList<>(BATCH_ROWS);
-          List<Boolean> valid = new ArrayList<>(BATCH_ROWS);
-          while (batch.rows() < BATCH_ROWS && rows.hasNext()) {
-            Row row = rows.next();
-            position++;
-            boolean ok = true;
-            try {
-              converter.sparseFeatures(cells.on(row), features);
-            } catch (BadRowException e) {
-              if (badRows == BadRowPolicy.FAIL) {
-                throw e.atPartitionRow(partition, position);
-              }
-              ok = false;
-            }
-            if (ok) {
-              int count = features.count();
-              if (scaled.length < count) {
-                scaled = new float[Math.max(count, 2 * scaled.length)];
-              }
-              scaling.applyToNonZeros(features.columns(), features.values(), 0, count, scaled, 0);
-              batch.addRow(features.columns(), scaled, 0, count, noTarget, 0, position);
-            }
-            pending.add(row);
-            valid.add(ok);
-          }
-          int filled = batch.rows();
-          net.predict(params);
-          float[] outputs = net.outputs();
-          targetScaling.invert(outputs, 0, filled);
-          int k = spec.outputWidth();
-          int slot = 0;
-          for (int i = 0; i < pending.size(); i++) {
-            Row row = pending.get(i);
-            Object[] values = new Object[keepCount + decoder.fieldCount()];
-            for (int c = 0; c < keepCount; c++) {
-              values[c] = row.get(featureCount + c);
-            }
-            if (valid.get(i)) {
-              Object[] p = decoder.values(outputs, slot++ * k);
-              System.arraycopy(p, 0, values, keepCount, p.length);
-            }
-            ready.add(RowFactory.create(values));
-          }
-        }
-      };
-    }
-  }
 }

@@ -154,6 +154,26 @@ public final class Scorer {
   }
 
   /**
+   * The output layer's pre-activations for one row: K logits for softmax (their softmax is the
+   * class probabilities), the one logit z of a binary model (p = σ(z)), the K per-label logits of a
+   * multi-label model, or the K outputs of a regression model in the scaled target units.
+   *
+   * @param row I raw feature values; not changed
+   * @throws IllegalArgumentException when the row is not I values wide or holds a NaN or infinity
+   */
+  public float[] logits(float[] row) {
+    checkWidth(row, "row");
+    checkFinite(row, 0, "row");
+    DenseNetwork network = network();
+    MiniBatch batch = network.batch();
+    scaling.apply(row, 0, batch.features(), 0);
+    batch.setRows(1);
+    float[] z = new float[spec.outputWidth()];
+    network.predict(weights, z);
+    return z;
+  }
+
+  /**
    * Scores N rows, each an array of I raw feature values.
    *
    * @return N predictions, one per row, in order

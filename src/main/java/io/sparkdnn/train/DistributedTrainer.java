@@ -81,8 +81,8 @@ public final class DistributedTrainer {
    * @param classNames classes (or labels, for multi-label) in output order; null for regression
    */
   public TrainingResult train(
-      PackedData data, FeatureScaling scaling, TargetScaling targetScaling, String[] classNames, float[] initialWeights,
-      TrainingState resume, TrainingListener listener) {
+      PackedData data, FeatureScaling scaling, TargetScaling targetScaling, float[] classWeights, String[] classNames,
+      float[] initialWeights, TrainingState resume, TrainingListener listener) {
     int classes = classNames == null ? spec.outputWidth() : classNames.length;
     if (data.trainingRows() == 0) {
       throw new DataException(data.dataName() + " has no training rows"
@@ -118,7 +118,8 @@ public final class DistributedTrainer {
     }
     TrainingState state = resume != null ? resume : initialState(initialWeights, sparse);
     lastSparseRun = sparse ? new SparseTraining(sc, spec, shipAllFirstLayerRows) : null;
-    Run run = new Run(data.training(), scaling, targetScaling, plan.depth(), state, lastSparseRun);
+    Run run = new Run(data.training(), scaling, targetScaling, data.weighted(), classWeights, plan.depth(), state,
+        lastSparseRun);
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
@@ -303,6 +304,8 @@ public final class DistributedTrainer {
     private final JavaRDD<PackedBlock> training;
     private final FeatureScaling scaling;
     private final TargetScaling targetScaling;
+    private final boolean weightedRows;
+    private final float[] classWeights;
     private final int depth;
     private final TrainingState state;
     private final Optimizer optimizer;
@@ -318,10 +321,12 @@ public final class DistributedTrainer {
     /** Rounds, updates and undo for sparse rows; null for dense ones. */
     private final SparseTraining sparse;
 
-    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, int depth,
-        TrainingState state, SparseTraining sparse) {
+    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
+        float[] classWeights, int depth, TrainingState state, SparseTraining sparse) {
       this.sparse = sparse;
       this.targetScaling = targetScaling;
+      this.weightedRows = weightedRows;
+      this.classWeights = classWeights;
       this.training = training;
       this.scaling = scaling;
       this.depth = depth;
@@ -348,7 +353,8 @@ public final class DistributedTrainer {
       for (int round = 0; round < rounds; ) {
         String where = label + " · round " + (round + 1) + "/" + rounds;
         sc.setJobDescription(where + " · " + config.mode().token());
-        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, config.blas(), config.seed(), epoch, round,
+        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, weightedRows, classWeights, config.blas(),
+            config.seed(), epoch, round,
             rounds);
         long roundStart = System.nanoTime();
         RoundAccumulator result = sparse != null
@@ -414,7 +420,7 @@ public final class DistributedTrainer {
     /** Sync: mean gradient, then one optimiser step at the round's point in the schedule. */
     private void applyGradient(RoundAccumulator result, double epochProgress) {
       float[] gradient = result.vector(0);
-      float inverse = 1f / result.rows();
+      float inverse = (float) (1 / result.weight());
       for (int i = 0; i < gradient.length; i++) {
         gradient[i] *= inverse;
       }
@@ -423,7 +429,7 @@ public final class DistributedTrainer {
 
     /** Local: weights += row-weighted mean change (through outer momentum); state := its mean. */
     private void applyAverage(RoundAccumulator result) {
-      float inverse = 1f / result.rows();
+      float inverse = (float) (1 / result.weight());
       float[] delta = result.vector(0);
       float[] weights = state.weights;
       if (state.velocity != null) {
@@ -454,7 +460,8 @@ public final class DistributedTrainer {
       DifferentiableFunction objective = (x, gradient) -> {
         evaluations[0]++;
         sc.setJobDescription(label + " · L-BFGS evaluation " + evaluations[0]);
-        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, config.blas(), config.seed(), epoch, 0,
+        RoundContext context = new RoundContext(spec, task, scaling, targetScaling, weightedRows, classWeights, config.blas(),
+            config.seed(), epoch, 0,
             1);
         RoundAccumulator result;
         if (sparse != null) {
@@ -479,7 +486,7 @@ public final class DistributedTrainer {
           sparse.meanGradient(result, gradient);
         } else {
           float[] sum = result.vector(0);
-          float inverse = 1f / result.rows();
+          float inverse = (float) (1 / result.weight());
           for (int i = 0; i < gradient.length; i++) {
             gradient[i] = sum[i] * inverse;
           }

@@ -10,6 +10,7 @@ import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.scoring.EvaluationAccumulator;
+import io.sparkdnn.scoring.ImportanceAccumulator;
 import io.sparkdnn.optim.OptimizerState;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -38,6 +39,8 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(RoundAccumulator.class);
     kryo.register(LossAccumulator.class);
     kryo.register(EvaluationAccumulator.class);
+    kryo.register(ImportanceAccumulator.class);
+    kryo.register(RangeTestAccumulator.class);
     kryo.register(FeatureStatistics.class);
     kryo.register(DataProfile.class);
     kryo.register(ModelState.class);
@@ -55,14 +58,15 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
   }
 
   /**
-   * What Spark ML's classification evaluators ship between tasks when users evaluate our models.
+   * What Spark ML's classification evaluators (binary, multi-class, multi-label) ship between tasks when users evaluate our models.
    * (RegressionEvaluator's summarizer ships Scala internals that Spark itself does not register;
    * it does not work under registrationRequired with any model.)
    */
   private static void registerSparkMlClasses(Kryo kryo) {
     for (String name : new String[] {
         "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
-        "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;"}) {
+        "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;",
+        "org.apache.spark.mllib.evaluation.MultilabelSummarizer"}) {
       try {
         kryo.register(Class.forName(name, false, DnnKryoRegistrator.class.getClassLoader()));
       } catch (ClassNotFoundException e) {

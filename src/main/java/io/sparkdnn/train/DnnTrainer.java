@@ -7,6 +7,7 @@ import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataSettings;
+import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.InputColumns;
@@ -24,6 +25,7 @@ import io.sparkdnn.model.TrainingRecord;
 import io.sparkdnn.model.Versions;
 import io.sparkdnn.results.DataSummary;
 import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.LearningRateRange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnnTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(DnnTrainer.class);
-  static final int MAX_CLASSES = 10_000;
+  /** The most classes a classifier may have. */
+  public static final int MAX_CLASSES = 10_000;
   /** training.batch-size = auto gives every partition at least this many steps per round ... */
   private static final int MIN_STEPS = 8;
   /** ... with batches of at least this many rows. */
@@ -55,6 +58,8 @@ public final class DnnTrainer {
 
   private final DataSettings data;
   private final TrainingConfig config;
+  /** Run a range test before training and train with its suggestion; null: no. */
+  private RangeTestSettings rangeTest;
 
   public DnnTrainer(DataSettings data, TrainingConfig config) {
     this.data = data;
@@ -69,10 +74,13 @@ public final class DnnTrainer {
     public final double packSeconds;
     /** Epochs restored from a checkpoint (0 when training started afresh). */
     public final int resumedEpochs;
+    /** The range test run before training (lr-find.in-training), or null. */
+    public final LearningRateRange rangeTest;
     private final Checkpoints checkpoints;
 
     Fit(DnnModel model, TrainingResult result, PackedData packed, double packSeconds, int resumedEpochs,
-        Checkpoints checkpoints) {
+        Checkpoints checkpoints, LearningRateRange rangeTest) {
+      this.rangeTest = rangeTest;
       this.model = model;
       this.result = result;
       this.packed = packed;
@@ -91,15 +99,126 @@ public final class DnnTrainer {
 
   /**
    * Trains, continuing from the newest valid checkpoint of this configuration when checkpointing
-   * and resuming are on.
+   * and resuming are on. With {@link #withRangeTest} set, a learning-rate range test runs first on
+   * the packed training rows and training uses its suggested rate (the model's recorded
+   * configuration says so: training.optimizer.learning-rate is the rate used).
    *
    * @param validation held-out data, or null to split {@code data.validation-fraction} off training
    * @param warmStart a model to start from (checked compatible), or null
    */
   public Fit fit(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
       DnnModel warmStart, TrainingListener listener) {
+    Prepared p = prepare(training, validation, trainingName, validationName, warmStart);
+    PackedData packed = p.packed;
+    try {
+      NetworkSpec spec = config.network();
+      TrainingConfig resolved = p.config;
+      TrainingConfig recorded = config;
+      LearningRateRange range = null;
+      if (rangeTest != null) {
+        range = new LearningRateFinder(p.sc, resolved, rangeTest).run(packed, p.scaling, p.targetScaling, p.classWeights,
+            p.initial);
+        LOG.info("training with the range test's suggested learning rate {} (lr-find.in-training = true) instead of "
+            + "training.optimizer.learning-rate = {}", range.suggested(), config.optimizer().learningRate());
+        resolved = withLearningRate(resolved, range.suggested());
+        recorded = withLearningRate(config, range.suggested());
+      }
+      TrainingConfig trained = resolved;
+      String[] classNames = p.labels == null ? null : p.labels.labels();
+      Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
+          identity(training, validation, trainingName, validationName, packed, warmStart), config.checkpointKeep(),
+          p.sc.hadoopConfiguration());
+      List<EpochMetrics> history = new ArrayList<>();
+      TrainingState resume = null;
+      if (checkpoints != null && config.resume()) {
+        Checkpoints.Restored restored = checkpoints.latest();
+        if (restored != null) {
+          resume = restored.state;
+          history.addAll(restored.metrics);
+          LOG.info("resuming after epoch {} from checkpoint {}", resume.epochsDone(), restored.file);
+          listener.onResume(restored.metrics, resume);
+        }
+      }
+      int resumedEpochs = resume == null ? 0 : resume.epochsDone();
+      TrainingListener withCheckpoints = (metrics, state) -> {
+        listener.onEpoch(metrics, state);
+        history.add(metrics);
+        if (checkpoints != null && (state.epochsDone() % trained.checkpointEvery() == 0
+            || state.finished() || state.epochsDone() == trained.epochs())) {
+          checkpoints.write(state, history);
+        }
+      };
+      TrainingResult result = new DistributedTrainer(p.sc, resolved)
+          .train(packed, p.scaling, p.targetScaling, p.classWeights, classNames, p.initial, resume, withCheckpoints);
+      TrainingRecord record = record(recorded, packed, result, resumedEpochs, warmStart,
+          p.profile.summary(DataProfile.featureNames(p.columns), classNames));
+      DnnModel model = new DnnModel(spec, config.task(), result.weights(), p.columns, p.scaling, p.targetScaling,
+          p.labels, record);
+      return new Fit(model, result, packed, p.packSeconds, resumedEpochs, checkpoints, range);
+    } catch (RuntimeException e) {
+      packed.release();
+      throw e;
+    }
+  }
+
+  /**
+   * A trainer that runs a learning-rate range test before training and trains with its suggested
+   * rate ({@code lr-find.in-training}); null settings turn that off.
+   */
+  public DnnTrainer withRangeTest(RangeTestSettings settings) {
+    DnnTrainer t = new DnnTrainer(data, config);
+    t.rangeTest = settings;
+    return t;
+  }
+
+  /**
+   * The learning-rate range test alone ({@code dnn lr-find}): the same columns, labels, packing,
+   * scaling, batch size and initial weights as {@link #fit} would use, then {@link
+   * LearningRateFinder} on the training rows; no model. The packed data is released before
+   * returning.
+   */
+  public LearningRateRange findLearningRate(Dataset<Row> training, Dataset<Row> validation, String trainingName,
+      String validationName, RangeTestSettings settings) {
+    Prepared p = prepare(training, validation, trainingName, validationName, null);
+    try {
+      return new LearningRateFinder(p.sc, p.config, settings).run(p.packed, p.scaling, p.targetScaling, p.classWeights,
+          p.initial);
+    } finally {
+      p.packed.release();
+    }
+  }
+
+  private static TrainingConfig withLearningRate(TrainingConfig c, double rate) {
+    return c.toBuilder().optimizer(c.optimizer().toBuilder().learningRate(rate).build()).build();
+  }
+
+  /** Everything {@link #fit} knows before its first epoch. */
+  private static final class Prepared {
+    JavaSparkContext sc;
+    InputColumns columns;
+    LabelIndex labels;
+    PackedData packed;
+    double packSeconds;
+    DataProfile profile;
+    FeatureScaling scaling;
+    TargetScaling targetScaling;
+    /** Per class, from data.class-weights; null for none (and for multi-label and regression). */
+    float[] classWeights;
+    /** The configuration with training.batch-size resolved. */
+    TrainingConfig config;
+    float[] initial;
+  }
+
+  /**
+   * Resolves the columns, indexes the labels, packs and caches the rows (released here on failure,
+   * else the caller's), profiles them and fits the scaling, resolves the batch size and draws (or
+   * takes) the initial weights.
+   */
+  private Prepared prepare(Dataset<Row> training, Dataset<Row> validation, String trainingName,
+      String validationName, DnnModel warmStart) {
     NetworkSpec spec = config.network();
     Task task = config.task();
+    Prepared p = new Prepared();
     InputColumns columns = ColumnResolver.resolve(training, data.features(), data.labels(),
         data.idColumns(), task, trainingName);
     checkWidths(columns, spec, trainingName);
@@ -127,8 +246,9 @@ public final class DnnTrainer {
     checkMemory(sc, classes, sparse ? 0 : -1);
     RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     long packStart = System.nanoTime();
-    Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns);
-    PackedData packed = BlockPacker.pack(trainingRows, ColumnResolver.converterFor(trainingRows, converter),
+    Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns, data.weightColumn());
+    PackedData packed = BlockPacker.pack(trainingRows,
+        ColumnResolver.converterFor(trainingRows, converter, data.weightColumn()),
         PackingOptions.training(partitions, data.blockRows(),
             validation == null ? data.validationFraction() : 0, config.seed(), data.badRows()),
         trainingName);
@@ -136,8 +256,9 @@ public final class DnnTrainer {
       if (validation != null) {
         ColumnResolver.checkFeaturesIn(columns, validation, validationName);
         ColumnResolver.checkLabelsIn(columns, validation, validationName);
-        Dataset<Row> heldOutRows = ColumnResolver.selectForPacking(validation, columns);
-        PackedData heldOut = BlockPacker.pack(heldOutRows, ColumnResolver.converterFor(heldOutRows, converter),
+        Dataset<Row> heldOutRows = ColumnResolver.selectForPacking(validation, columns, data.weightColumn());
+        PackedData heldOut = BlockPacker.pack(heldOutRows,
+            ColumnResolver.converterFor(heldOutRows, converter, data.weightColumn()),
             PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
         packed = PackedData.withValidation(packed, heldOut);
       }
@@ -166,44 +287,39 @@ public final class DnnTrainer {
             + "predictions and RMSE, MAE, R² are in the targets' own units",
             Arrays.toString(targetScaling.mean()), Arrays.toString(targetScaling.std()));
       }
-      TrainingConfig resolved = withBatchSize(packed);
-      float[] initial = warmStart != null
+      float[] classWeights = labels == null || task == Task.MULTILABEL ? null
+          : data.classWeights().resolve(labels, profile.classCounts());
+      if (classWeights != null) {
+        LOG.info("class weights (data.class-weights = {}): {}", data.classWeights().toConfiguration(),
+            classWeightText(labels, classWeights));
+      }
+      p.sc = sc;
+      p.columns = columns;
+      p.labels = labels;
+      p.packed = packed;
+      p.packSeconds = packSeconds;
+      p.profile = profile;
+      p.scaling = scaling;
+      p.targetScaling = targetScaling;
+      p.classWeights = classWeights;
+      p.config = withBatchSize(packed);
+      p.initial = warmStart != null
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
-      String[] classNames = labels == null ? null : labels.labels();
-      Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
-          fingerprint(trainingName, validationName, warmStart) + (sparse ? "#sparse" : ""), config.checkpointKeep(),
-          sc.hadoopConfiguration());
-      List<EpochMetrics> history = new ArrayList<>();
-      TrainingState resume = null;
-      if (checkpoints != null && config.resume()) {
-        Checkpoints.Restored restored = checkpoints.latest();
-        if (restored != null) {
-          resume = restored.state;
-          history.addAll(restored.metrics);
-          LOG.info("resuming after epoch {} from checkpoint {}", resume.epochsDone(), restored.file);
-          listener.onResume(restored.metrics, resume);
-        }
-      }
-      int resumedEpochs = resume == null ? 0 : resume.epochsDone();
-      TrainingListener withCheckpoints = (metrics, state) -> {
-        listener.onEpoch(metrics, state);
-        history.add(metrics);
-        if (checkpoints != null && (state.epochsDone() % config.checkpointEvery() == 0
-            || state.finished() || state.epochsDone() == config.epochs())) {
-          checkpoints.write(state, history);
-        }
-      };
-      TrainingResult result = new DistributedTrainer(sc, resolved)
-          .train(packed, scaling, targetScaling, classNames, initial, resume, withCheckpoints);
-      TrainingRecord record = record(packed, result, resumedEpochs, warmStart,
-          profile.summary(DataProfile.featureNames(columns), classNames));
-      DnnModel model = new DnnModel(spec, task, result.weights(), columns, scaling, targetScaling, labels, record);
-      return new Fit(model, result, packed, packSeconds, resumedEpochs, checkpoints);
+      return p;
     } catch (RuntimeException e) {
       packed.release();
       throw e;
     }
+  }
+
+  private static String classWeightText(LabelIndex labels, float[] weights) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < weights.length && k < 20; k++) {
+      sb.append(k == 0 ? "" : ", ").append(labels.label(k)).append(' ')
+          .append(String.format(java.util.Locale.ROOT, "%.3g", weights[k]));
+    }
+    return sb.append(weights.length > 20 ? ", …" : "").toString();
   }
 
   /**
@@ -391,30 +507,34 @@ public final class DnnTrainer {
   }
 
   /**
-   * Identifies what a checkpoint belongs to: the network, every training and data setting (not
-   * where checkpoints go), the data sources and the warm start. A different one is never resumed.
+   * Identifies what a checkpoint belongs to, as named parts: every training and data setting (not
+   * where checkpoints go), the network, each input — its name and the files it was read from, with
+   * sizes and modification times ({@link DataSource#identity}) — the packed row counts, and the
+   * warm start. A checkpoint whose identity differs in any part is never resumed, and the log names
+   * the parts: new data at the same path starts afresh.
    */
-  private String fingerprint(String trainingName, String validationName, DnnModel warmStart) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(config.toConfiguration()).append(data.toConfiguration()).append(trainingName).append('|')
-        .append(validationName).append('|').append(warmStart == null ? "" : warmStart.record().created());
-    try {
-      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder();
-      for (int i = 0; i < 8; i++) {
-        hex.append(String.format("%02x", hash[i]));
-      }
-      return config.network() + "#" + hex;
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private Map<String, String> identity(Dataset<Row> training, Dataset<Row> validation, String trainingName,
+      String validationName, PackedData packed, DnnModel warmStart) {
+    Map<String, String> identity = new LinkedHashMap<>(config.toConfiguration());
+    identity.putAll(data.toConfiguration());
+    identity.put("training data", trainingName + ": " + DataSource.identity(training));
+    if (validation != null) {
+      identity.put("validation data", validationName + ": " + DataSource.identity(validation));
     }
+    identity.put("rows", "training " + packed.trainingRows() + ", validation " + packed.validationRows()
+        + ", skipped " + packed.skippedRows());
+    identity.put("warm start", warmStart == null ? "none" : "the model created " + warmStart.record().created());
+    // A sparse run's checkpoints hold the first layer input-major: only a sparse run may resume them.
+    if (packed.isSparse()) {
+      identity.put("layout", "sparse");
+    }
+    return identity;
   }
 
-  private TrainingRecord record(PackedData packed, TrainingResult result, int resumedEpochs, DnnModel warmStart,
-      DataSummary profile) {
+  private TrainingRecord record(TrainingConfig recorded, PackedData packed, TrainingResult result, int resumedEpochs,
+      DnnModel warmStart, DataSummary profile) {
     Map<String, String> configuration = new LinkedHashMap<>(data.toConfiguration());
-    configuration.putAll(config.toConfiguration());
+    configuration.putAll(recorded.toConfiguration());
     List<EpochMetrics> history = result.history();
     return new TrainingRecord(
         Instant.now().toString(),

@@ -55,6 +55,7 @@ final class LocalStepsTask
     OptimizerState state = initial.optimizerState().copy();
     DenseNetwork net = round.network(batchSize);
     MiniBatch batch = net.batch();
+    batch.setWeighted(round.weighted);
     float[] gradient = new float[weights.length];
     long dropoutSeed = round.dropoutSeed();
     int steps = (to - from + batchSize - 1) / batchSize;
@@ -63,13 +64,18 @@ final class LocalStepsTask
       int first = from + s * batchSize;
       int count = Math.min(batchSize, to - first);
       for (int k = 0; k < count; k++) {
-        rows.copyTo(order[first + k], batch, k, round.scaling, round.targetScaling);
+        rows.copyTo(order[first + k], batch, k, round.scaling, round.targetScaling, round.classWeights);
       }
       batch.setRows(count);
       Arrays.fill(gradient, 0f);
       double lossBefore = result.stats().lossSum();
+      double weightBefore = result.stats().weight();
       net.accumulateGradient(weights, gradient, result.stats(), dropoutSeed);
-      float inverse = 1f / count;
+      double batchWeight = result.stats().weight() - weightBefore;
+      if (batchWeight <= 0) {
+        continue; // every row of the batch weighs 0: nothing to learn from it
+      }
+      float inverse = (float) (1 / batchWeight);
       for (int i = 0; i < gradient.length; i++) {
         gradient[i] *= inverse;
       }
@@ -81,7 +87,7 @@ final class LocalStepsTask
         optimizer.step(weights, gradient, state, epoch, learningRateScale);
       }
     }
-    int used = to - from;
+    float used = (float) result.stats().weight();
     float[][] sums = result.allocate(1 + state.vectorCount(), weights.length);
     float[] startWeights = initial.weights();
     for (int i = 0; i < weights.length; i++) {
@@ -93,7 +99,7 @@ final class LocalStepsTask
         sums[v + 1][i] = vector[i] * used;
       }
     }
-    result.setRows(used);
+    result.setWeight(used);
     result.setMaxStep(state.step());
     if (!finite || !FloatArrays.allFinite(sums[0])) {
       result.markNonFinite(partition);

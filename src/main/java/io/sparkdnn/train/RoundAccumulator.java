@@ -10,8 +10,9 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@code sync}: vector 0 is the summed gradient over the partition's rows of the round;
- *   <li>{@code local}: vector 0 is the partition's weight change times its rows, and vectors 1.. are
- *       its optimiser state vectors times its rows, so that dividing by {@link #rows()} averages.
+ *   <li>{@code local}: vector 0 is the partition's weight change times its rows' weight, and vectors
+ *       1.. are its optimiser state vectors times that weight, so that dividing by {@link #weight()}
+ *       averages (weighted by rows; with row weights, by their sum).
  * </ul>
  *
  * plus the loss totals and the partitions whose result was not finite. Vectors are allocated on
@@ -21,7 +22,7 @@ public final class RoundAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private float[][] vectors;
-  private long rows;
+  private double weight;
   private long maxStep;
   private final LossAccumulator stats = new LossAccumulator();
   private int[] nonFinitePartitions = new int[0];
@@ -52,8 +53,9 @@ public final class RoundAccumulator implements Serializable {
     return firstLayerRows;
   }
 
-  void setRows(long rows) {
-    this.rows = rows;
+  /** The summed weight of the rows behind the vectors (their count without row weights). */
+  void setWeight(double weight) {
+    this.weight = weight;
   }
 
   void setMaxStep(long step) {
@@ -86,7 +88,7 @@ public final class RoundAccumulator implements Serializable {
     if (other.firstLayerRows != null) {
       firstLayerRows = firstLayerRows == null ? other.firstLayerRows : firstLayerRows.merge(other.firstLayerRows);
     }
-    rows += other.rows;
+    weight += other.weight;
     maxStep = Math.max(maxStep, other.maxStep);
     stats.merge(other.stats);
     if (other.nonFinitePartitions.length > 0) {
@@ -107,8 +109,9 @@ public final class RoundAccumulator implements Serializable {
     return vectors == null ? 0 : vectors.length;
   }
 
-  public long rows() {
-    return rows;
+  /** The summed weight of the rows behind the vectors: what averages them. */
+  public double weight() {
+    return weight;
   }
 
   public long maxStep() {

@@ -24,15 +24,21 @@ final class RoundContext implements Serializable {
   final Task task;
   final FeatureScaling scaling;
   final TargetScaling targetScaling;
+  /** Rows carry weights (a weight column), or classes do ({@link #classWeights}). */
+  final boolean weighted;
+  /** Weight per class index, multiplying each row's weight; null for none. */
+  final float[] classWeights;
   final BlasBackend blas;
   final long seed;
   final int epoch;
   final int round;
   final int rounds;
 
-  RoundContext(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, BlasBackend blas,
-      long seed, int epoch, int round, int rounds) {
+  RoundContext(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
+      float[] classWeights, BlasBackend blas, long seed, int epoch, int round, int rounds) {
     this.targetScaling = targetScaling;
+    this.weighted = weightedRows || classWeights != null;
+    this.classWeights = classWeights;
     this.spec = spec;
     this.task = task;
     this.scaling = scaling;

@@ -87,6 +87,7 @@ final class SparseLocalStepsTask
     float[] gradient = gradientVector.inputMajorValues();
     SparseInputNetwork net = new SparseInputNetwork(compact.spec(), round.task, batchSize, BlasLibrary.gemm(round.blas));
     SparseMiniBatch batch = net.batch();
+    batch.setWeighted(round.weighted);
     TouchedInputsAccumulator batchInputs = new TouchedInputsAccumulator(compact.spec().inputWidth());
     long dropoutSeed = round.dropoutSeed();
     int steps = (to - from + batchSize - 1) / batchSize;
@@ -96,16 +97,22 @@ final class SparseLocalStepsTask
       int count = Math.min(batchSize, to - first);
       batch.clear();
       for (int k = 0; k < count; k++) {
-        rows.addSparseTo(order[first + k], batch, round.scaling, round.targetScaling, compact.columnMap());
+        rows.addSparseTo(order[first + k], batch, round.scaling, round.targetScaling, round.classWeights,
+            compact.columnMap());
       }
       batchInputs.clear();
       batchInputs.add(batch);
       gradientVector.clear(batchInputs);
       double lossBefore = result.stats().lossSum();
+      double weightBefore = result.stats().weight();
       net.accumulateGradient(params, gradientVector, result.stats(), dropoutSeed);
+      double batchWeight = result.stats().weight() - weightBefore;
+      if (batchWeight <= 0) {
+        continue; // every row of the batch weighs 0: nothing to learn from it
+      }
       int[] touched = batchInputs.toSortedArray();
       ParameterRanges active = ParameterRanges.firstLayerRows(compact.spec(), touched, touched.length);
-      active.scale(gradient, 1f / count);
+      active.scale(gradient, (float) (1 / batchWeight));
       // As in LocalStepsTask: a NaN/∞ gradient shows in the loss or in the weights checked at the end.
       finite = Double.isFinite(result.stats().lossSum() - lossBefore);
       if (finite) {
@@ -113,7 +120,7 @@ final class SparseLocalStepsTask
         optimizer.step(weights, gradient, state, epoch, learningRateScale, active);
       }
     }
-    int used = to - from;
+    float used = (float) result.stats().weight();
     float[][] tails = new float[1 + vectors.length][];
     float[][] firstLayer = new float[1 + vectors.length][];
     tails[0] = compact.tailDifference(weights, startWeights, used);
@@ -124,7 +131,7 @@ final class SparseLocalStepsTask
     }
     result.setVectors(tails);
     result.setFirstLayerRows(new TouchedRows(round.spec.layer(0).width(), compact.inputs(), firstLayer));
-    result.setRows(used);
+    result.setWeight(used);
     result.setMaxStep(state.step());
     if (!finite || !FloatArrays.allFinite(tails[0]) || !FloatArrays.allFinite(firstLayer[0])) {
       result.markNonFinite(partition);

@@ -61,6 +61,7 @@ final class SparseSyncGradientTask
     InputMajorVector gradient = InputMajorVector.zeros(compact.spec());
     SparseInputNetwork net = new SparseInputNetwork(compact.spec(), round.task, batchRows, BlasLibrary.gemm(round.blas));
     SparseMiniBatch batch = net.batch();
+    batch.setWeighted(round.weighted);
     RoundAccumulator result = new RoundAccumulator();
     long dropoutSeed = round.dropoutSeed();
     batch.clear();
@@ -70,7 +71,8 @@ final class SparseSyncGradientTask
         if (!round.inThisRound(ids[i])) {
           continue;
         }
-        BlockRows.addSparseTo(block, i, batch, round.scaling, round.targetScaling, compact.columnMap());
+        BlockRows.addSparseTo(block, i, batch, round.scaling, round.targetScaling, round.classWeights,
+            compact.columnMap());
         if (batch.rows() == batchRows) {
           net.accumulateGradient(params, gradient, result.stats(), dropoutSeed);
           batch.clear();
@@ -84,7 +86,7 @@ final class SparseSyncGradientTask
     result.setVectors(new float[][] {compact.tail(g)});
     result.setFirstLayerRows(new TouchedRows(round.spec.layer(0).width(), compact.inputs(),
         new float[][] {compact.rows(g, 1f)}));
-    result.setRows(result.stats().rows());
+    result.setWeight(result.stats().weight());
     if (!Double.isFinite(result.stats().lossSum()) || !io.sparkdnn.engine.FloatArrays.allFinite(g)) {
       result.markNonFinite(partition);
     }

@@ -112,7 +112,7 @@ final class SparseTraining {
     TouchedRows rows = result.firstLayerRows();
     ParameterRanges active = ParameterRanges.firstLayerRows(spec, rows.inputs(), rows.inputs().length);
     float[] g = gradient();
-    scatter(rows, 0, result.vector(0), 1f / result.rows(), g);
+    scatter(rows, 0, result.vector(0), (float) (1 / result.weight()), g);
     undo = new Undo(active, state);
     optimizer.step(state.weights, g, state.optimizerState, epochProgress, state.learningRateScale, active);
     zero(g, active);
@@ -127,7 +127,7 @@ final class SparseTraining {
     TouchedRows rows = result.firstLayerRows();
     ParameterRanges active = ParameterRanges.firstLayerRows(spec, rows.inputs(), rows.inputs().length);
     undo = new Undo(active, state);
-    float inverse = 1f / result.rows();
+    float inverse = (float) (1 / result.weight());
     if (state.velocity != null) {
       float[] change = gradient();
       scatter(rows, 0, result.vector(0), inverse, change);
@@ -155,7 +155,7 @@ final class SparseTraining {
   /** L-BFGS: the round's mean gradient as a full vector (zero for the rows no row touched). */
   void meanGradient(RoundAccumulator result, float[] out) {
     Arrays.fill(out, 0f);
-    scatter(result.firstLayerRows(), 0, result.vector(0), 1f / result.rows(), out);
+    scatter(result.firstLayerRows(), 0, result.vector(0), (float) (1 / result.weight()), out);
   }
 
   /** True when an update was applied since the start or the last {@link #undo}. */

@@ -33,6 +33,7 @@ final class SyncGradientTask
     float[] w = weights.value();
     DenseNetwork net = round.network(batchRows);
     MiniBatch batch = net.batch();
+    batch.setWeighted(round.weighted);
     RoundAccumulator result = new RoundAccumulator();
     float[] gradient = result.allocate(1, w.length)[0];
     long dropoutSeed = round.dropoutSeed();
@@ -44,7 +45,7 @@ final class SyncGradientTask
         if (!round.inThisRound(ids[i])) {
           continue;
         }
-        BlockRows.copyTo(block, i, batch, filled++, round.scaling, round.targetScaling);
+        BlockRows.copyTo(block, i, batch, filled++, round.scaling, round.targetScaling, round.classWeights);
         if (filled == batchRows) {
           batch.setRows(filled);
           net.accumulateGradient(w, gradient, result.stats(), dropoutSeed);
@@ -56,7 +57,7 @@ final class SyncGradientTask
       batch.setRows(filled);
       net.accumulateGradient(w, gradient, result.stats(), dropoutSeed);
     }
-    result.setRows(result.stats().rows());
+    result.setWeight(result.stats().weight());
     if (!Double.isFinite(result.stats().lossSum()) || !FloatArrays.allFinite(gradient)) {
       result.markNonFinite(partition);
     }

@@ -210,14 +210,14 @@ class BadInputTest {
   }
 
   @Test
-  void existingModelIsNotReplacedWithoutOverwrite() throws IOException {
+  void aFolderThatIsNotAModelIsNotReplaced() throws IOException {
     Path model = dir.resolve("kept");
     Files.createDirectories(model);
     Files.writeString(model.resolve("marker"), "old");
     Cli cli = Cli.run("train", "--set", "data.train.path=" + good, "--set", "network.layers=3-4relu-2softmax",
         "--set", "model.path=" + model);
     assertEquals(1, cli.status, cli.toString());
-    assertTrue(cli.err.contains("a model already exists at " + model), cli.err);
+    assertTrue(cli.err.contains("model.path " + model + " is not a spark-dnn model"), cli.err);
     assertTrue(cli.err.contains("model.overwrite = true"), cli.err);
     assertEquals("old", Files.readString(model.resolve("marker")));
   }

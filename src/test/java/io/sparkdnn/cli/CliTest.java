@@ -192,4 +192,20 @@ class CliTest {
     Cli unknown = Cli.run("fly");
     assertEquals(2, unknown.status, "usage errors exit with 2");
   }
+
+  /** Every subcommand takes --help (usage on stdout, exit 0) and --version, as the top command does. */
+  @Test
+  void everySubcommandPrintsItsUsageOnHelp() {
+    java.util.Set<String> names = new picocli.CommandLine(new io.sparkdnn.cli.Main()).getSubcommands().keySet();
+    assertTrue(names.containsAll(java.util.List.of("train", "predict", "evaluate", "export", "list", "prune")), names.toString());
+    for (String name : names) {
+      Cli help = Cli.run(name, "--help");
+      assertEquals(0, help.status, name + " --help: " + help);
+      assertTrue(help.out.contains("Usage: dnn " + name), name + " --help: " + help.out);
+      assertTrue(help.out.contains("--set"), name + " --help lists the common options: " + help.out);
+    }
+    Cli version = Cli.run("train", "--version");
+    assertEquals(0, version.status);
+    assertTrue(version.out.contains("spark-dnn"), version.out);
+  }
 }

@@ -223,7 +223,7 @@ class SparsePackingTest {
     assertArrayEquals(all.rowOffsets(), again.rowOffsets());
     assertArrayEquals(all.columns(), again.columns());
     assertArrayEquals(all.values(), again.values());
-    PackedBlock block = new PackedBlock(3, 6, 1, all, new float[3], new long[] {7, 8, 9}, false);
+    PackedBlock block = new PackedBlock(3, 6, 1, all, new float[3], new long[] {7, 8, 9}, null, false);
     assertThrows(IllegalStateException.class, block::features);
     assertEquals(4L * 4 + 8 * 5 + 4 * 3 + 8 * 3, block.payloadBytes());
     assertEquals(2, block.slice(1, 3).rows());

@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.scoring.ImportanceSettings;
+import io.sparkdnn.train.RangeTestSettings;
 import io.sparkdnn.train.TrainingConfig;
 import java.io.File;
 import java.util.List;
@@ -74,6 +76,9 @@ class DefaultsTest {
     assertEquals(loaded.requireTraining().checkpointKeep(), typed.checkpointKeep());
     assertEquals(loaded.requireTraining().resume(), typed.resume());
     assertEquals(loaded.requireTraining().checkpointDir(), typed.checkpointDir());
+    assertEquals(loaded.importance().settings().toConfiguration(),
+        ImportanceSettings.builder().build().toConfiguration());
+    assertEquals(loaded.lrFind().settings().toConfiguration(), RangeTestSettings.builder().build().toConfiguration());
   }
 
   /** The value at a dotted path, nulls included (Config.getValue refuses those). */

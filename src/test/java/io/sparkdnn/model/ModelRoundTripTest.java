@@ -106,9 +106,10 @@ class ModelRoundTripTest {
     }
     assertEquals(2000L, metrics.rows());
     assertEquals(right / 2000.0, metrics.accuracy(), 1e-12);
-    long[][] reported = metrics.confusion();
+    double[][] reported = metrics.confusion();
     for (int a = 0; a < 3; a++) {
-      assertArrayEquals(confusion[a], reported[a], "confusion row " + a);
+      assertArrayEquals(java.util.Arrays.stream(confusion[a]).asDoubleStream().toArray(), reported[a],
+          "confusion row " + a);
     }
     List<ClassMetrics> perClass = metrics.perClass();
     for (int c = 0; c < 3; c++) {

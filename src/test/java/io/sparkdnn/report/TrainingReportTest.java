@@ -8,6 +8,9 @@ import io.sparkdnn.engine.Task;
 import io.sparkdnn.results.ClassMetrics;
 import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.EvaluationResult;
+import io.sparkdnn.results.FeatureImportance;
+import io.sparkdnn.results.LearningRateRange;
+import io.sparkdnn.results.MetricName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,8 +47,8 @@ class TrainingReportTest {
         .fact("model", "/models/" + "a-long-model-name-".repeat(10) + "/v000001-20261127T020000Z")
         .fact("network", config.get("network.layers"))
         .epochs(epochs)
-        .testMetrics(new EvaluationResult(Task.REGRESSION, 100_000, 0.25, Double.NaN, Double.NaN, Double.NaN,
-            List.of(), List.of(), new long[0][0], 2.5, 1.75, 0.85, 0))
+        .testMetrics(new EvaluationResult(Task.REGRESSION, 100_000, 100_000, 0.25, Double.NaN, Double.NaN, Double.NaN,
+            List.of(), List.of(), new double[0][0], 2.5, 1.75, 0.85, Double.NaN, Double.NaN, 0))
         .config(config)
         .html();
     Path page = dir.resolve("report.html");
@@ -84,9 +87,10 @@ class TrainingReportTest {
       }
       perClass.add(ClassMetrics.of(classes[a], counts[a][a], 5, 5));
     }
-    EvaluationResult test = new EvaluationResult(Task.MULTICLASS, 10_000, 0.31, 0.9123, 0.9, Double.NaN, perClass,
-        List.of(classes), counts, Double.NaN, Double.NaN, Double.NaN, 3);
-    String html = new TrainingReport().fact("model", "m").confusion(counts, classes).testMetrics(test).html();
+    EvaluationResult test = new EvaluationResult(Task.MULTICLASS, 10_000, 10_000, 0.31, 0.9123, 0.9, Double.NaN,
+        perClass, List.of(classes), doubles(counts), Double.NaN, Double.NaN, Double.NaN, 0.97, 0.93, 3);
+    String html = new TrainingReport().fact("model", "m").confusion(doubles(counts), classes).testMetrics(test)
+        .html();
     Path page = dir.resolve("confusion.html");
     Files.writeString(page, html);
     String dom = Chromium.dom(page, dir);
@@ -124,5 +128,63 @@ class TrainingReportTest {
     assertEquals("0.0000", TrainingReport.num(0));
     assertEquals("12,345.7", TrainingReport.num(12345.67));
     assertEquals("", TrainingReport.num(Double.NaN));
+  }
+
+  private static double[][] doubles(long[][] counts) {
+    double[][] d = new double[counts.length][];
+    for (int i = 0; i < counts.length; i++) {
+      d[i] = java.util.Arrays.stream(counts[i]).asDoubleStream().toArray();
+    }
+    return d;
+  }
+
+  /**
+   * The importance section (784 single-pixel units: chart, map and a table cut to the top 25 and
+   * bottom 5; one very long unit name) and the range test's chart and facts render without errors and
+   * fit a 1280-px window, without the training sections.
+   */
+  @Test
+  void importanceAndRangeTestSectionsRender() throws Exception {
+    List<FeatureImportance.Unit> units = new ArrayList<>();
+    for (int p = 0; p < 784; p++) {
+      double centre = Math.exp(-(Math.pow(p / 28 - 13.5, 2) + Math.pow(p % 28 - 13.5, 2)) / 50);
+      String name = p == 406 ? "a_very_long_source_column_name_from_a_warehouse_table_".repeat(3) : "features[" + p + "]";
+      units.add(new FeatureImportance.Unit(name, new int[] {p}, new double[] {centre * 0.01, centre * 0.012,
+          centre * 0.008}));
+    }
+    units.sort(java.util.Comparator.comparingDouble(FeatureImportance.Unit::mean).reversed());
+    FeatureImportance fi = new FeatureImportance(MetricName.LOSS, 0.31, 5000, 3, 42, "one unit per slot", 2, 8.5,
+        units);
+    List<LearningRateRange.Point> points = new ArrayList<>();
+    double smoothed = 2.3;
+    for (int s = 0; s < 150; s++) {
+      double rate = 1e-6 * Math.pow(1e7, s / 199.0);
+      double loss = s < 110 ? 2.3 - 1.9 * s / 110 : 0.4 + 0.2 * (s - 110);
+      smoothed = 0.9 * smoothed + 0.1 * loss;
+      points.add(new LearningRateRange.Point(s, rate, loss, smoothed));
+    }
+    LearningRateRange range = new LearningRateRange(points, 6.8e-4, 6.8e-3, 0.62, 2.3e-4,
+        "stopped at 0.107: the loss turned NaN or infinite at the next step", 1e-6, 10, 200, 0.9, 4, 42, "local", 128,
+        1.7);
+    String html = new TrainingReport().title("Insight").fact("data", "d").importance(fi).rangeTest(range).html();
+    Path page = dir.resolve("insight.html");
+    Files.writeString(page, html);
+    String dom = Chromium.dom(page, dir);
+    assertEquals("ok", Chromium.bodyAttribute(dom, "data-rendered"));
+    assertEquals("3", Chromium.bodyAttribute(dom, "data-images"), "importance chart, importance map, range chart");
+    int window = Integer.parseInt(Chromium.bodyAttribute(dom, "data-window-width"));
+    assertTrue(Integer.parseInt(Chromium.bodyAttribute(dom, "data-page-width")) <= window);
+    assertEquals("", Chromium.bodyAttribute(dom, "data-scrolled-tables"));
+    Matcher rows = Pattern.compile("<tr class=\"unit\" data-rank=\"(\\d+)\">").matcher(dom);
+    List<Integer> ranks = new ArrayList<>();
+    while (rows.find()) {
+      ranks.add(Integer.parseInt(rows.group(1)));
+    }
+    assertEquals(30, ranks.size(), "top 25 and bottom 5");
+    assertEquals(1, ranks.get(0));
+    assertEquals(784, ranks.get(29));
+    assertTrue(dom.contains("… 754 more"));
+    assertTrue(dom.contains("Suggested learning rate <b>0.000680</b>"), "suggestion shown");
+    assertFalse(dom.contains("<h2>Epochs</h2>") || dom.contains("<h2>Configuration</h2>"), "no empty sections");
   }
 }

@@ -62,7 +62,7 @@ public final class SparseRoundsProbe {
   public Run train(TrainingConfig config, float[] initial, boolean shipAllRows) {
     List<EpochMetrics> epochs = new ArrayList<>();
     DistributedTrainer trainer = new DistributedTrainer(sc, config).shipAllFirstLayerRows(shipAllRows);
-    TrainingResult result = trainer.train(packed, scaling, TargetScaling.none(1), classes, initial, null,
+    TrainingResult result = trainer.train(packed, scaling, TargetScaling.none(1), null, classes, initial, null,
         (m, s) -> epochs.add(m));
     return new Run(epochs, result.validationMetrics().accuracy(), trainer.lastRoundResultBytes());
   }

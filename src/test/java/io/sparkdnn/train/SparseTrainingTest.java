@@ -62,7 +62,7 @@ class SparseTrainingTest {
 
   private static TrainingResult train(PackedData packed, TrainingConfig config, float[] initial, boolean shipAll) {
     return new DistributedTrainer(SC, config).shipAllFirstLayerRows(shipAll).train(packed,
-        FeatureScaling.none(config.network().inputWidth()), TargetScaling.none(1), CLASSES, initial, null,
+        FeatureScaling.none(config.network().inputWidth()), TargetScaling.none(1), null, CLASSES, initial, null,
         TrainingListener.NONE);
   }
 
@@ -182,6 +182,35 @@ class SparseTrainingTest {
     assertEquals(1, resumed.resumedEpochs);
     double diff = FloatArrays.maxAbsDifference(uninterrupted, resumed.model.weights());
     assertTrue(diff <= 1e-5, "max weight difference " + diff);
+  }
+
+  /**
+   * Row weights reach sparse rows too: full-batch SGD on sparse rows where every fifth row weighs 2
+   * gives the weights of the same rows with those duplicated, and evaluation counts them alike.
+   */
+  @Test
+  void aSparseRowOfWeightTwoIsTheRowTwice() {
+    Dataset<Row> data = SparseTestData.documents(SPARK, 600, 4, 3000, 6, 9, 2);
+    Dataset<Row> weighted = data.withColumn("w", org.apache.spark.sql.functions.when(
+        org.apache.spark.sql.functions.col("id").mod(5).equalTo(0), 2.0).otherwise(1.0));
+    Dataset<Row> duplicated = data.unionByName(data.where(org.apache.spark.sql.functions.col("id").mod(5).equalTo(0)));
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("3000-8tanh-4softmax")).mode(TrainingMode.SYNC)
+        .epochs(5).patience(0).optimizer(OptimizerSettings.builder().name(OptimizerName.SGD).learningRate(0.5).build())
+        .build();
+    DataSettings.Builder settings = DataSettings.builder().idColumns(List.of("id")).validationFraction(0)
+        .scaling(ScalingMode.NONE);
+    DnnTrainer.Fit byWeight = fit(weighted, settings.weightColumn("w").build(), config, TrainingListener.NONE);
+    DnnTrainer.Fit byCopies = fit(duplicated, settings.weightColumn(null).build(), config, TrainingListener.NONE);
+    assertEquals(DataLayout.SPARSE, byWeight.model.columns().layout());
+    double diff = FloatArrays.maxAbsDifference(byWeight.model.weights(), byCopies.model.weights());
+    assertTrue(diff <= 1e-5, "max weight difference " + diff);
+    io.sparkdnn.results.EvaluationResult a = io.sparkdnn.scoring.ModelScoring.evaluate(byWeight.model, weighted, 2,
+        BadRowPolicy.FAIL, io.sparkdnn.engine.BlasBackend.AUTO, "data", "w", 0.5f);
+    io.sparkdnn.results.EvaluationResult b = io.sparkdnn.scoring.ModelScoring.evaluate(byWeight.model, duplicated, 2,
+        BadRowPolicy.FAIL, io.sparkdnn.engine.BlasBackend.AUTO, "data", null, 0.5f);
+    assertEquals(b.rows(), a.weight(), 1e-9);
+    assertEquals(b.accuracy(), a.accuracy(), 1e-9);
+    assertEquals(b.loss(), a.loss(), 1e-6);
   }
 
   @Test

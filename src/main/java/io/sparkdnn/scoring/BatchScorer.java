@@ -1,0 +1,298 @@
+package io.sparkdnn.scoring;
+
+import io.sparkdnn.data.BadRowException;
+import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.Cells;
+import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.LabelIndex;
+import io.sparkdnn.data.RowConverter;
+import io.sparkdnn.data.SparseRow;
+import io.sparkdnn.data.TargetScaling;
+import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.InputMajorVector;
+import io.sparkdnn.engine.MiniBatch;
+import io.sparkdnn.engine.NetworkCache;
+import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.SparseInputNetwork;
+import io.sparkdnn.engine.Task;
+import io.sparkdnn.model.DnnModel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The executor side of prediction: reads up to {@value #BATCH_ROWS} rows, puts their features
+ * (scaled) into one engine batch, runs one forward pass, and emits each row with the columns it
+ * keeps and the {@link ScoreColumn}s it adds; one batch in memory at a time. A plain
+ * {@code Dataset.mapPartitions} function, so it is lazy and works on streaming DataFrames too.
+ * Carries no weights: they come from a broadcast. A bad row fails the task at "row L of input
+ * partition P" ({@link BadRowPolicy#FAIL}) or gets nulls in the added columns ({@link BadRowPolicy#SKIP}).
+ */
+public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  static final int BATCH_ROWS = 1024;
+
+  private final NetworkSpec spec;
+  private final Task task;
+  private final LabelIndex labels;
+  private final FeatureScaling scaling;
+  private final TargetScaling targetScaling;
+  private final RowConverter converter;
+  private final Broadcast<float[]> weights;
+  private final int[] keep;
+  private final ScoreColumn[] outputs;
+  private final BadRowPolicy badRows;
+  private final float threshold;
+  private final double[] thresholds;
+
+  /**
+   * @param keep positions of the input columns copied to the output, in order
+   * @param threshold binary: class 1 from this probability on (used when {@code thresholds} is null);
+   *     multi-label: each label present from this probability on
+   * @param thresholds per class (Spark ML's thresholds: the class maximising p/t wins); null for none
+   */
+  BatchScorer(DnnModel model, RowConverter converter, Broadcast<float[]> weights, int[] keep, ScoreColumn[] outputs,
+      BadRowPolicy badRows, float threshold, double[] thresholds) {
+    this.spec = model.spec();
+    this.task = model.task();
+    this.labels = model.labels();
+    this.scaling = model.scaling();
+    this.targetScaling = model.targetScaling();
+    this.converter = converter;
+    this.weights = weights;
+    this.keep = keep.clone();
+    this.outputs = outputs.clone();
+    this.badRows = badRows;
+    this.threshold = threshold;
+    this.thresholds = thresholds == null ? null : thresholds.clone();
+  }
+
+  /**
+   * For a model whose rows are sparse ({@link RowConverter#sparse()}) the broadcast weights are
+   * input-major, and rows are read as non-zeros into the sparse first layer.
+   */
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    boolean sparse = converter.sparse();
+    DenseNetwork net = sparse ? null : NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
+    SparseInputNetwork sparseNet = sparse ? NetworkCache.sparseForThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO)
+        : null;
+    SparseRow nonZeros = new SparseRow();
+    float[] noTarget = new float[task.targetWidth(spec)];
+    Cells.External cells = new Cells.External();
+    float[] w = weights.value();
+    InputMajorVector sparseParams = sparse ? InputMajorVector.wrapInputMajor(spec, w) : null;
+    float[] raw = sparse ? null : new float[spec.inputWidth()];
+    int k = spec.outputWidth();
+    float[] logits = new float[BATCH_ROWS * k];
+    int partition = TaskContext.get() == null ? 0 : TaskContext.getPartitionId();
+    return new Iterator<Row>() {
+      private final List<Row> pending = new ArrayList<>(BATCH_ROWS);
+      private final boolean[] valid = new boolean[BATCH_ROWS];
+      private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
+      private int next;
+      private long position;
+      private float[] scaled = new float[64];
+
+      @Override
+      public boolean hasNext() {
+        if (next < ready.size()) {
+          return true;
+        }
+        ready.clear();
+        next = 0;
+        fill();
+        return !ready.isEmpty();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ready.get(next++);
+      }
+
+      private void fill() {
+        MiniBatch batch = sparse ? null : net.batch();
+        if (sparse) {
+          sparseNet.batch().clear();
+        }
+        int filled = 0;
+        while (pending.size() < BATCH_ROWS && rows.hasNext()) {
+          Row row = rows.next();
+          position++;
+          boolean ok = true;
+          try {
+            if (sparse) {
+              converter.sparseFeatures(cells.on(row), nonZeros);
+              int count = nonZeros.count();
+              if (scaled.length < count) {
+                scaled = new float[Math.max(count, 2 * scaled.length)];
+              }
+              scaling.applyToNonZeros(nonZeros.columns(), nonZeros.values(), 0, count, scaled, 0);
+              sparseNet.batch().addRow(nonZeros.columns(), scaled, 0, count, noTarget, 0, position);
+            } else {
+              converter.features(cells.on(row), raw, 0);
+              scaling.apply(raw, 0, batch.features(), filled * raw.length);
+            }
+          } catch (BadRowException e) {
+            if (badRows == BadRowPolicy.FAIL) {
+              throw e.atPartitionRow(partition, position);
+            }
+            ok = false;
+          }
+          valid[pending.size()] = ok;
+          pending.add(row);
+          filled += ok ? 1 : 0;
+        }
+        if (pending.isEmpty()) {
+          return;
+        }
+        float[] out;
+        if (sparse) {
+          sparseNet.predict(sparseParams, logits);
+          out = sparseNet.outputs();
+        } else {
+          batch.setRows(filled);
+          net.predict(w, logits);
+          out = net.outputs();
+        }
+        targetScaling.invert(out, 0, filled);
+        int slot = 0;
+        for (int i = 0; i < pending.size(); i++) {
+          Row row = pending.get(i);
+          Object[] values = new Object[keep.length + outputs.length];
+          for (int c = 0; c < keep.length; c++) {
+            values[c] = row.get(keep[c]);
+          }
+          if (valid[i]) {
+            for (int o = 0; o < outputs.length; o++) {
+              values[keep.length + o] = value(outputs[o], out, logits, slot * k, k);
+            }
+            slot++;
+          }
+          ready.add(RowFactory.create(values));
+        }
+        pending.clear();
+      }
+    };
+  }
+
+  /** One added column's value for the row whose outputs start at {@code at}. */
+  private Object value(ScoreColumn column, float[] out, float[] logits, int at, int k) {
+    switch (column) {
+      case LABEL:
+        return labels.valueOf(classIndex(out, at, k));
+      case CLASS_INDEX:
+        return (double) classIndex(out, at, k);
+      case PROBABILITIES:
+        return seq(probabilities(out, at, k));
+      case PROBABILITY_VECTOR:
+        return Vectors.dense(probabilities(out, at, k));
+      case RAW_VECTOR:
+        return Vectors.dense(rawPrediction(task, logits, at, k));
+      case VALUE:
+        return (double) out[at];
+      case VALUES:
+        return seq(doubles(out, at, k));
+      case VALUES_VECTOR:
+      case LABEL_PROBABILITY_VECTOR:
+        return Vectors.dense(doubles(out, at, k));
+      case LABEL_FLAGS: {
+        int[] flags = new int[k];
+        for (int j = 0; j < k; j++) {
+          flags[j] = out[at + j] >= threshold ? 1 : 0;
+        }
+        return scala.collection.mutable.ArraySeq.make(flags);
+      }
+      case LABEL_INDICES: {
+        int present = 0;
+        for (int j = 0; j < k; j++) {
+          present += out[at + j] >= threshold ? 1 : 0;
+        }
+        double[] indices = new double[present];
+        for (int j = 0, n = 0; j < k; j++) {
+          if (out[at + j] >= threshold) {
+            indices[n++] = j;
+          }
+        }
+        return seq(indices);
+      }
+      default:
+        throw new AssertionError(column);
+    }
+  }
+
+  /**
+   * Spark ML's rawPrediction for one row whose K logits start at {@code at}: the logits shifted to
+   * mean 0 (softmax does not change under a shift), so that with two classes element 1 is
+   * (z1 − z0) / 2, which orders rows as p1 does — the score BinaryClassificationEvaluator reads;
+   * for one sigmoid logit z, [−z/2, z/2], the same form.
+   */
+  public static double[] rawPrediction(Task task, float[] logits, int at, int k) {
+    if (task == Task.BINARY) {
+      return new double[] {-logits[at] / 2.0, logits[at] / 2.0};
+    }
+    double mean = 0;
+    for (int j = 0; j < k; j++) {
+      mean += logits[at + j];
+    }
+    mean /= k;
+    double[] z = new double[k];
+    for (int j = 0; j < k; j++) {
+      z[j] = logits[at + j] - mean;
+    }
+    return z;
+  }
+
+  /** Class probabilities of a classifier's row: softmax outputs, or [1 − p, p] for one sigmoid. */
+  private double[] probabilities(float[] out, int at, int k) {
+    if (task == Task.BINARY) {
+      return new double[] {1 - out[at], out[at]};
+    }
+    return doubles(out, at, k);
+  }
+
+  /** The predicted class: with thresholds the class maximising p / t (Spark ML's rule), else the most likely. */
+  private int classIndex(float[] out, int at, int k) {
+    if (task == Task.BINARY && thresholds == null) {
+      return out[at] >= threshold ? 1 : 0;
+    }
+    double[] p = probabilities(out, at, k);
+    int best = 0;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < p.length; j++) {
+      double score = thresholds == null ? p[j] : (thresholds[j] == 0 ? Double.POSITIVE_INFINITY : p[j] / thresholds[j]);
+      if (score > bestScore) {
+        bestScore = score;
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  private static double[] doubles(float[] out, int at, int k) {
+    double[] d = new double[k];
+    for (int j = 0; j < k; j++) {
+      d[j] = out[at + j];
+    }
+    return d;
+  }
+
+  /**
+   * An array&lt;double&gt; cell: the primitive array wrapped as a Scala sequence without boxing
+   * (Spark's row encoder copies it into its array format as it is).
+   */
+  private static Object seq(double[] values) {
+    return scala.collection.mutable.ArraySeq.make(values);
+  }
+}

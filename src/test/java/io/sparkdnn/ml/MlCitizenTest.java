@@ -1,0 +1,368 @@
+package io.sparkdnn.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.SparkTestSession;
+import io.sparkdnn.TestData;
+import io.sparkdnn.data.SyntheticData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MultilabelClassificationEvaluator;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ML models next to MLlib's own: Spark's evaluators read their output and agree with
+ * {@code evaluate}; the single-row methods agree with {@code transform}; thresholds, a changed
+ * featuresCol, streaming, saved summaries, the validation indicator, and Spark Connect's way of
+ * finding stages and setting params by name.
+ */
+class MlCitizenTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  /** Half-moons as features (vector), label (0/1 double), w (row weight 0.5…2.5) and id. */
+  static Dataset<Row> binary;
+  static DnnClassificationModel binaryModel;
+  /** Four overlapping blobs: features (array of floats), label (int 0..3), id. */
+  static Dataset<Row> blobs;
+  static DnnClassificationModel blobsModel;
+
+  @BeforeAll
+  static void fit() {
+    spark = SparkTestSession.get();
+    Dataset<Row> moons = SyntheticData.binary(spark, 2000, 21)
+        .withColumn("id", functions.monotonically_increasing_id())
+        .withColumn("w", expr("0.5 + pmod(id, 5) * 0.5"));
+    Dataset<Row> indexed = new StringIndexer().setInputCol("label").setOutputCol("labelIndex")
+        .setStringOrderType("alphabetAsc").fit(moons).transform(moons);
+    binary = new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"})
+        .setOutputCol("features").transform(indexed)
+        .select(col("id"), col("features"), col("labelIndex").as("label"), col("w")).cache();
+    binaryModel = new DnnClassifier().setHiddenLayers("16tanh").setEpochs(20).setLearningRate(0.01).setSeed(5)
+        .setWeightCol("w")
+        .fit(binary);
+    blobs = TestData.blobs(spark, 2000, 4, 3, 17, 2).cache();
+    blobsModel = new DnnClassifier().setHiddenLayers("16relu").setEpochs(5).setSeed(6).fit(blobs);
+  }
+
+  private static Vector vector(Object features) {
+    if (features instanceof Vector) {
+      return (Vector) features;
+    }
+    List<?> values = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) features);
+    double[] d = new double[values.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = ((Number) values.get(i)).doubleValue();
+    }
+    return Vectors.dense(d);
+  }
+
+  /** rawPrediction holds the logits; softmax of them is probability; predictRaw/predictProbability/predict agree. */
+  @Test
+  void rawPredictionIsTheLogitsAndTheSingleRowMethodsAgreeWithTransform() {
+    assertEquals(4, blobsModel.numClasses());
+    assertEquals(3, blobsModel.numFeatures());
+    List<Row> rows = blobsModel.transform(blobs).select("features", "rawPrediction", "probability", "prediction")
+        .limit(50).collectAsList();
+    for (Row r : rows) {
+      Vector raw = (Vector) r.get(1);
+      Vector probability = (Vector) r.get(2);
+      Vector features = vector(r.get(0));
+      assertArrayEquals(probability.toArray(), blobsModel.raw2probability(raw).toArray(), 1e-6);
+      assertArrayEquals(raw.toArray(), blobsModel.predictRaw(features).toArray(), 1e-5);
+      assertArrayEquals(probability.toArray(), blobsModel.predictProbability(features).toArray(), 1e-6);
+      assertEquals(r.getDouble(3), blobsModel.predict(features));
+      assertEquals(r.getDouble(3), (double) probability.argmax());
+    }
+  }
+
+  /** Spark's BinaryClassificationEvaluator on rawPrediction gives the AUC that evaluate() (and dnn evaluate) computes. */
+  @Test
+  void sparksBinaryEvaluatorAgreesWithEvaluateOnAuc() {
+    Dataset<Row> out = binaryModel.transform(binary);
+    double sparkRoc = new BinaryClassificationEvaluator().setRawPredictionCol("rawPrediction").setWeightCol("w")
+        .setMetricName("areaUnderROC").evaluate(out);
+    double sparkPr = new BinaryClassificationEvaluator().setRawPredictionCol("rawPrediction").setWeightCol("w")
+        .setMetricName("areaUnderPR").evaluate(out);
+    DnnEvaluationSummary own = binaryModel.evaluate(binary);
+    assertTrue(sparkRoc > 0.9, "AUC " + sparkRoc);
+    // ours bins the scores (1024 bins of probability); Spark sorts them: equal to the third decimal
+    assertEquals(sparkRoc, own.areaUnderROC(), 2e-3);
+    assertEquals(sparkPr, own.areaUnderPR(), 1e-2);
+  }
+
+  /** MulticlassClassificationEvaluator with weightCol: accuracy, weighted F1 and log loss as evaluate() has them. */
+  @Test
+  void sparksMulticlassEvaluatorWithWeightsAgreesWithEvaluate() {
+    Dataset<Row> out = binaryModel.transform(binary);
+    DnnEvaluationSummary own = binaryModel.evaluate(binary);
+    assertEquals("w", own.weightCol());
+    MulticlassClassificationEvaluator spark = new MulticlassClassificationEvaluator().setWeightCol("w");
+    assertEquals(spark.setMetricName("accuracy").evaluate(out), own.accuracy(), 1e-9);
+    assertEquals(spark.setMetricName("f1").evaluate(out), own.weightedFMeasure(), 1e-9);
+    assertEquals(spark.setMetricName("weightedPrecision").evaluate(out), own.weightedPrecision(), 1e-9);
+    assertEquals(spark.setMetricName("logLoss").evaluate(out), own.loss(), 1e-4);
+    double unweighted = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(out);
+    assertNotEquals(unweighted, own.accuracy(), "the weights change the accuracy");
+    assertEquals(unweighted, binaryModel.copy(new org.apache.spark.ml.param.ParamMap()).setWeightCol("")
+        .evaluate(binary).accuracy(), 1e-9);
+  }
+
+  /** With thresholds, the class maximising p/t wins, as in Spark's probabilistic classifiers. */
+  @Test
+  void thresholdsChooseTheClassMaximisingProbabilityOverThreshold() {
+    DnnClassificationModel shifted = blobsModel.copy(new org.apache.spark.ml.param.ParamMap())
+        .setThresholds(new double[] {0.05, 1, 1, 1});
+    List<Row> rows = shifted.transform(blobs).select("probability", "prediction").collectAsList();
+    long zeros = 0;
+    for (Row r : rows) {
+      double[] p = ((Vector) r.get(0)).toArray();
+      double[] t = {0.05, 1, 1, 1};
+      int best = 0;
+      for (int j = 1; j < p.length; j++) {
+        best = p[j] / t[j] > p[best] / t[best] ? j : best;
+      }
+      assertEquals(best, r.getDouble(1));
+      zeros += best == 0 ? 1 : 0;
+    }
+    long zerosBefore = blobsModel.transform(blobs).where("prediction = 0").count();
+    assertTrue(zeros > zerosBefore, zeros + " rows of class 0 with its low threshold, " + zerosBefore + " without");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> blobsModel.copy(new org.apache.spark.ml.param.ParamMap()).setThresholds(new double[] {0.5, 0.5})
+            .transform(blobs));
+    assertTrue(e.getMessage().contains("non-matching numClasses and thresholds.length"), e.getMessage());
+  }
+
+  /** A fitted model reads the featuresCol it is given now, as a vector or an array. */
+  @Test
+  void aModelReadsTheFeaturesColumnSetAfterFitting() {
+    List<Row> expected = blobsModel.transform(blobs).orderBy("id").select("prediction", "probability").collectAsList();
+    Dataset<Row> renamed = blobs.withColumnRenamed("features", "pixels")
+        .withColumn("asVector", org.apache.spark.ml.functions.array_to_vector(col("pixels")));
+    DnnClassificationModel model = blobsModel.copy(new org.apache.spark.ml.param.ParamMap());
+    assertEquals(expected, model.setFeaturesCol("pixels").transform(renamed).orderBy("id")
+        .select("prediction", "probability").collectAsList());
+    List<Row> fromVector = model.setFeaturesCol("asVector").transform(renamed).orderBy("id")
+        .select("prediction", "probability").collectAsList();
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i).getDouble(0), fromVector.get(i).getDouble(0));
+      assertArrayEquals(((Vector) expected.get(i).get(1)).toArray(), ((Vector) fromVector.get(i).get(1)).toArray(), 1e-6);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.setFeaturesCol("features").transform(renamed));
+    assertTrue(e.getMessage().contains("featuresCol 'features' not found"), e.getMessage());
+  }
+
+  /**
+   * transform on a streaming DataFrame (file source, run to completion with Trigger.AvailableNow):
+   * a transform that ran a Spark job of its own would be refused on a stream.
+   */
+  @Test
+  void transformRunsOnAStreamingDataFrame() throws Exception {
+    String input = dir.resolve("stream-in").toString();
+    blobs.write().parquet(input);
+    Dataset<Row> stream = spark.readStream().schema(blobs.schema()).parquet(input);
+    assertTrue(stream.isStreaming());
+    Dataset<Row> scored = blobsModel.transform(stream);
+    assertTrue(scored.isStreaming(), "transform stays a streaming plan");
+    StreamingQuery query = scored.select("id", "prediction", "probability").writeStream().format("memory")
+        .queryName("dnn_stream_out").trigger(Trigger.AvailableNow())
+        .option("checkpointLocation", dir.resolve("stream-checkpoint").toString()).start();
+    query.awaitTermination();
+    assertTrue(query.exception().isEmpty(), () -> query.exception().get().toString());
+    List<Row> streamed = spark.table("dnn_stream_out").orderBy("id").collectAsList();
+    List<Row> batch = blobsModel.transform(blobs).select("id", "prediction", "probability").orderBy("id")
+        .collectAsList();
+    assertEquals(batch.size(), streamed.size());
+    for (int i = 0; i < batch.size(); i++) {
+      assertEquals(batch.get(i).getInt(0), streamed.get(i).getInt(0));
+      assertEquals(batch.get(i).getDouble(1), streamed.get(i).getDouble(1), "prediction of row " + i);
+      assertArrayEquals(((Vector) batch.get(i).get(2)).toArray(), ((Vector) streamed.get(i).get(2)).toArray(), 1e-6);
+    }
+  }
+
+  /** The training summary is saved with the model and comes back with it. */
+  @Test
+  void theTrainingSummaryIsSavedAndLoadedWithTheModel() throws Exception {
+    String path = dir.resolve("binary-model").toString();
+    binaryModel.write().save(path);
+    DnnClassificationModel loaded = DnnClassificationModel.load(path);
+    assertTrue(loaded.hasSummary());
+    DnnTrainingSummary before = binaryModel.summary();
+    DnnTrainingSummary after = loaded.summary();
+    assertEquals(before.totalIterations(), after.totalIterations());
+    assertArrayEquals(before.objectiveHistory(), after.objectiveHistory(), 1e-12);
+    assertArrayEquals(before.validationLossHistory(), after.validationLossHistory(), 1e-12);
+    assertEquals(before.bestEpoch(), after.bestEpoch());
+    assertEquals(before.stopReason(), after.stopReason());
+    assertEquals(before.validationMetrics().accuracy(), after.validationMetrics().accuracy(), 1e-12);
+    assertEquals("w", loaded.getWeightCol());
+    assertEquals(binaryModel.transform(binary).select("probability").collectAsList(),
+        loaded.transform(binary).select("probability").collectAsList());
+  }
+
+  /** validationIndicatorCol: its true rows are the validation rows, the rest train. */
+  @Test
+  void theValidationIndicatorColumnChoosesTheValidationRows() {
+    Dataset<Row> marked = blobs.withColumn("isValidation", expr("id % 4 = 0"));
+    DnnClassificationModel model = new DnnClassifier().setHiddenLayers("8relu").setEpochs(2)
+        .setValidationIndicatorCol("isValidation").fit(marked);
+    assertEquals(marked.where("isValidation").count(), model.summary().validationMetrics().rows());
+    assertEquals(marked.where("not isValidation").count(), model.summary().epochs().get(0).trainRows());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DnnClassifier().setValidationIndicatorCol("id").fit(marked));
+    assertTrue(e.getMessage().contains("validationIndicatorCol 'id' has type int; expected boolean"), e.getMessage());
+  }
+
+  /** Early stopping on validation accuracy with a min delta, set as ML params. */
+  @Test
+  void earlyStoppingParamsReachTheTrainer() {
+    DnnClassificationModel model = new DnnClassifier().setHiddenLayers("8relu").setEpochs(40).setPatience(1)
+        .setStoppingMetric("val_accuracy").setMinDelta(0.5).fit(blobs);
+    // no epoch improves validation accuracy by 0.5, so training stops after the second
+    assertEquals(2, model.summary().totalIterations());
+    assertTrue(model.summary().stopReason().contains("early"), model.summary().stopReason());
+  }
+
+  /** Multi-label output is what Spark's MultilabelClassificationEvaluator reads: arrays of label indices. */
+  @Test
+  void multilabelOutputIsReadBySparksMultilabelEvaluator() {
+    Dataset<Row> data = TestData.multilabel(spark, 2000, 6)
+        .withColumn("features", functions.array(col("x1"), col("x2"), col("x3")))
+        .withColumn("flags", functions.array(col("l0"), col("l1"), col("l2")));
+    DnnMultilabelModel model = new DnnMultilabelClassifier().setLabelCol("flags").setHiddenLayers("32tanh")
+        .setEpochs(12).setLearningRate(0.01).fit(data);
+    assertEquals(3, model.numLabels());
+    Dataset<Row> out = model.transform(data)
+        .withColumn("labelIndices", expr("filter(transform(flags, (f, i) -> if(f = 1, cast(i as double), -1d)), "
+            + "i -> i >= 0)"));
+    MultilabelClassificationEvaluator spark = new MultilabelClassificationEvaluator().setLabelCol("labelIndices");
+    DnnEvaluationSummary own = model.evaluate(data);
+    assertEquals(spark.setMetricName("subsetAccuracy").evaluate(out), own.accuracy(), 1e-9);
+    assertEquals(1 - spark.setMetricName("hammingLoss").evaluate(out), own.metrics().hammingAccuracy(), 1e-9);
+    assertTrue(own.metrics().hammingAccuracy() > 0.9, "hamming accuracy " + own.metrics().hammingAccuracy());
+    DnnMultilabelModel strict = model.copy(new org.apache.spark.ml.param.ParamMap()).setThreshold(0.9);
+    long predictedBefore = model.transform(data).selectExpr("sum(size(prediction))").first().getLong(0);
+    long predictedStrict = strict.transform(data).selectExpr("sum(size(prediction))").first().getLong(0);
+    assertTrue(predictedStrict < predictedBefore, predictedStrict + " labels at 0.9, " + predictedBefore + " at 0.5");
+  }
+
+  /** Regression: predict(vector) is the prediction column; evaluate's RMSE is the one computed from it. */
+  @Test
+  void regressionPredictAndEvaluateAgreeWithTransform() {
+    Dataset<Row> data = TestData.regression(spark, 1500, 4);
+    DnnRegressionModel model = new DnnRegressor().setLabelCol("y1").setHiddenLayers("16tanh").setEpochs(6).fit(data);
+    List<Row> rows = model.transform(data).select("features", "prediction").limit(30).collectAsList();
+    for (Row r : rows) {
+      assertEquals(r.getDouble(1), model.predict((Vector) r.get(0)), 1e-5 * Math.max(1, Math.abs(r.getDouble(1))));
+    }
+    double rmse = Math.sqrt(model.transform(data).selectExpr("avg(pow(prediction - y1, 2))").first().getDouble(0));
+    assertEquals(rmse, model.evaluate(data).rootMeanSquaredError(), 1e-5);
+  }
+
+  /**
+   * Spark Connect finds ML stages through META-INF/services, creates estimators with their (String
+   * uid) constructor and sets each param by name; it finds models there too and loads them with the
+   * static load(path). Done here the same way, by reflection.
+   */
+  @Test
+  void everyStageIsFoundAsAServiceAndTakesEveryParamByName() throws Exception {
+    Map<String, Class<?>> estimators = ServiceLoader.load(Estimator.class).stream()
+        .collect(Collectors.toMap(p -> p.type().getName(), ServiceLoader.Provider::type));
+    for (Class<?> type : List.of(DnnClassifier.class, DnnRegressor.class, DnnMultilabelClassifier.class)) {
+      assertTrue(estimators.containsKey(type.getName()), type + " is registered");
+      Params stage = (Params) estimators.get(type.getName()).getConstructor(String.class).newInstance("uid-" + type.getSimpleName());
+      assertEquals("uid-" + type.getSimpleName(), stage.uid());
+      int set = 0;
+      for (Param<?> p : stage.params()) {
+        if (stage.hasDefault(p)) {
+          Param<Object> byName = stage.getParam(p.name());
+          stage.set(byName, stage.getOrDefault(byName));
+          set++;
+        }
+      }
+      assertTrue(set >= 25, set + " params of " + type.getSimpleName());
+      Param<Object> epochs = stage.getParam("epochs");
+      stage.set(epochs, 3);
+      assertEquals(3, stage.getOrDefault(epochs));
+      assertThrows(IllegalArgumentException.class, () -> stage.set(epochs, 0));
+    }
+    Map<String, Class<?>> transformers = ServiceLoader.load(Transformer.class).stream()
+        .collect(Collectors.toMap(p -> p.type().getName(), ServiceLoader.Provider::type));
+    String path = dir.resolve("service-model").toString();
+    blobsModel.write().save(path);
+    for (Class<?> type : List.of(DnnClassificationModel.class, DnnRegressionModel.class, DnnMultilabelModel.class)) {
+      assertTrue(transformers.containsKey(type.getName()), type + " is registered");
+      Model<?> empty = (Model<?>) type.getConstructor().newInstance();
+      assertTrue(empty.estimatedSize() > 0);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> empty.transform(blobs));
+      assertTrue(e.getMessage().contains("holds no trained network"), e.getMessage());
+    }
+    Object loaded = DnnClassificationModel.class.getMethod("load", String.class).invoke(null, path);
+    DnnClassificationModel model = (DnnClassificationModel) loaded;
+    assertEquals(blobsModel.uid(), model.uid());
+    assertTrue(model.estimatedSize() >= 4L * model.dnnModel().spec().parameterCount());
+    assertEquals(blobsModel.transform(blobs).select("prediction").collectAsList(),
+        model.transform(blobs).select("prediction").collectAsList());
+  }
+
+  /** transform keeps the ML attributes of the columns it passes through (VectorAssembler's slot names, the label's). */
+  @Test
+  void transformKeepsTheMetadataOfTheInputColumns() {
+    Dataset<Row> out = binaryModel.transform(binary);
+    for (String column : List.of("features", "label")) {
+      org.apache.spark.sql.types.Metadata before = binary.schema().apply(column).metadata();
+      assertNotEquals(org.apache.spark.sql.types.Metadata.empty(), before, column + " has metadata to keep");
+      assertEquals(before, out.schema().apply(column).metadata(), column);
+    }
+    org.apache.spark.ml.attribute.NominalAttribute prediction = (org.apache.spark.ml.attribute.NominalAttribute)
+        org.apache.spark.ml.attribute.Attribute.fromStructField(out.schema().apply("prediction"));
+    assertEquals(2, prediction.getNumValues().get());
+  }
+
+  /** The estimator's transformSchema is what its model's transform makes. */
+  @Test
+  void theEstimatorsSchemaIsTheModelsOutput() {
+    DnnClassifier estimator = new DnnClassifier();
+    assertEquals(estimator.transformSchema(blobs.schema()).fieldNames().length,
+        blobsModel.transform(blobs).schema().fieldNames().length);
+    List<String> names = new ArrayList<>(List.of(blobsModel.transform(blobs).schema().fieldNames()));
+    assertEquals(List.of("id", "label", "features", "rawPrediction", "probability", "prediction"), names);
+    assertEquals(List.of(estimator.transformSchema(blobs.schema()).fieldNames()), names);
+    Dataset<Row> none = blobsModel.copy(new org.apache.spark.ml.param.ParamMap()).setRawPredictionCol("")
+        .setProbabilityCol("").transform(blobs);
+    assertEquals(List.of("id", "label", "features", "prediction"), List.of(none.schema().fieldNames()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> blobsModel.transform(blobsModel.transform(blobs)));
+    assertTrue(e.getMessage().contains("output column 'rawPrediction' (rawPredictionCol) already exists"),
+        e.getMessage());
+  }
+}
