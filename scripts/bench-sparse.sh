@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# The sparse-input layout benchmark (issue "sparse, high-dimensional input"): the first layer's
-# forward and weight gradient for CSR batches with W_0 output-major (O×I, three loop orders) and
-# input-major (I×O), the densified batch through the BLAS for scale, the layout conversion, and one
-# engine training pass sparse vs dense. One thread. Prints a table and writes
-# bench/results/sparse-layout-DATE.md and .json.
-#   scripts/bench-sparse.sh [INPUTS=262144] [OUTPUTS=128] [BATCH=128] [SECONDS-PER-MEASUREMENT=1.5]
+# The sparse-input benchmarks (issue "sparse, high-dimensional input").
+#
+#   scripts/bench-sparse.sh [text]     real data: the Debian package index (apt-cache dumpavail), each
+#       package's Description hashed into 2^18 features by Spark ML's Tokenizer + HashingTF, predicting
+#       its Section (the 10 most common). spark-dnn in local and sync mode (rows/s, s/epoch, cached
+#       bytes vs the non-zeros' bytes, peak heap, test accuracy), Spark ML's LogisticRegression on the
+#       same features, MLlib's perceptron (its error or time), shipping touched vs all first-layer
+#       rows, and two first-layer initialisations. The main JVM has 3 GiB (the driver-heap target).
+#       Writes bench/results/sparse-text-DATE.md and .json. A few minutes on 2 cores.
+#       JAVA_OPTS: -Dbench.epochs=10 -Dbench.syncEpochs=5 -Dbench.mllibSeconds=240
+#   scripts/bench-sparse.sh layout [INPUTS=262144] [OUTPUTS=128] [BATCH=128] [SECONDS-PER-MEASUREMENT=1.5]
+#       the first layer's forward and weight gradient for CSR batches with W_0 output-major (O×I, three
+#       loop orders) and input-major (I×O), the densified batch through the BLAS, the layout
+#       conversion, and one engine training pass sparse vs dense. One thread. Writes
+#       bench/results/sparse-layout-DATE.md and .json.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
@@ -12,5 +21,21 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ensure_tools
 cd "$root"
 mvn -q -B -DskipTests test-compile
-exec java $(cat target/jvm-flags.txt) -Xmx4g ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.sparkdnn.bench.SparseLayoutBenchmark "$@"
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+classpath="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+what="${1:-text}"
+case "$what" in
+  layout)
+    shift
+    exec java $(cat target/jvm-flags.txt) -Xmx4g ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+      -cp "$classpath" io.sparkdnn.bench.SparseLayoutBenchmark "$@" ;;
+  text)
+    work="$root/target/bench-sparse"
+    mkdir -p "$work"
+    apt-cache dumpavail > "$work/dumpavail.txt"
+    exec java $(cat target/jvm-flags.txt) -Xmx3g ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+      -cp "$classpath" io.sparkdnn.bench.SparseTextBenchmark "$work/dumpavail.txt" "$work" ;;
+  *)
+    echo "usage: scripts/bench-sparse.sh [text | layout [INPUTS] [OUTPUTS] [BATCH] [SECONDS]]" >&2
+    exit 2 ;;
+esac

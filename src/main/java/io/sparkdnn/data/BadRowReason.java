@@ -7,6 +7,7 @@ public enum BadRowReason {
   NON_NUMERIC_FEATURE("feature that is not a number"),
   MALFORMED_LINE("line that does not fit the header (more or fewer fields)"),
   WRONG_WIDTH("wrong number of features"),
+  BAD_SPARSE_INDEX("sparse vector index out of range, repeated or out of order"),
   NULL_LABEL("null or NaN label"),
   UNKNOWN_LABEL("label not known to the model"),
   BAD_TARGET("target that is not a finite number (or not 0/1 for multi-label)"),

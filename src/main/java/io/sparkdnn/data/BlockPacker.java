@@ -60,7 +60,7 @@ public final class BlockPacker {
           .mapPartitions(parts -> merge(parts, blockRows), false)
           .persist(StorageLevel.MEMORY_AND_DISK());
       blocks.setName("packed " + dataName);
-      long[] totals = blocks.treeAggregate(new long[3], BlockPacker::count, BlockPacker::sum, 2);
+      long[] totals = blocks.treeAggregate(new long[4], BlockPacker::count, BlockPacker::sum, 2);
       Map<BadRowReason, Long> skippedCounts = new EnumMap<>(BadRowReason.class);
       for (Map.Entry<BadRowReason, LongAccumulator> e : skipped.entrySet()) {
         if (e.getValue().value() > 0) {
@@ -68,7 +68,7 @@ public final class BlockPacker {
         }
       }
       return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName,
-          converter.weighted());
+          converter.weighted()).withSparseRows(converter.sparse(), totals[3]);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {
@@ -97,7 +97,10 @@ public final class BlockPacker {
     int targetWidth = converter.targetWidth();
     int capacity = PackingOptions.CHUNK_ROWS;
     List<SourceChunk> out = new ArrayList<>();
-    float[] features = new float[capacity * width];
+    boolean sparse = converter.sparse();
+    float[] features = sparse ? null : new float[capacity * width];
+    SparseRow sparseRow = sparse ? new SparseRow() : null;
+    CsrRows.Builder sparseRows = sparse ? new CsrRows.Builder(capacity, capacity * 16) : null;
     float[] targets = new float[capacity * targetWidth];
     long[] positions = new long[capacity];
     float[] weights = converter.weighted() ? new float[capacity] : null;
@@ -108,7 +111,11 @@ public final class BlockPacker {
       long position = read++;
       try {
         cells.on(row);
-        converter.features(cells, features, kept * width);
+        if (sparse) {
+          converter.sparseFeatures(cells, sparseRow);
+        } else {
+          converter.features(cells, features, kept * width);
+        }
         converter.targets(cells, targets, kept * targetWidth);
         if (weights != null) {
           weights[kept] = converter.weight(cells);
@@ -120,16 +127,26 @@ public final class BlockPacker {
         skipped.get(e.reason()).add(1);
         continue;
       }
+      if (sparse) {
+        sparseRows.add(sparseRow);
+      }
       positions[kept++] = position;
       if (kept == capacity) {
-        out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(),
-            positions.clone(), weights == null ? null : weights.clone(), false), read));
+        float[] w = weights == null ? null : weights.clone();
+        out.add(new SourceChunk(sparse
+            ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), targets.clone(), positions.clone(), w, false)
+            : new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(), positions.clone(), w, false),
+            read));
         kept = 0;
       }
     }
-    out.add(new SourceChunk(new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width),
-        java.util.Arrays.copyOf(targets, kept * targetWidth), java.util.Arrays.copyOf(positions, kept),
-        weights == null ? null : java.util.Arrays.copyOf(weights, kept), false), read));
+    float[] lastTargets = java.util.Arrays.copyOf(targets, kept * targetWidth);
+    long[] lastPositions = java.util.Arrays.copyOf(positions, kept);
+    float[] lastWeights = weights == null ? null : java.util.Arrays.copyOf(weights, kept);
+    out.add(new SourceChunk(sparse
+        ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), lastTargets, lastPositions, lastWeights, false)
+        : new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width), lastTargets,
+            lastPositions, lastWeights, false), read));
     return out.iterator();
   }
 
@@ -166,7 +183,8 @@ public final class BlockPacker {
         boolean validation = options.isValidation(id);
         int k = validation ? 1 : 0;
         if (parts[k] == null) {
-          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), rows.weights() != null, validation);
+          parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), rows.weights() != null, validation,
+              rows.isSparse());
         }
         parts[k].add(rows, i, id);
       }
@@ -189,23 +207,30 @@ public final class BlockPacker {
     final int targetWidth;
     final boolean validation;
     final float[] features;
+    /** The rows' non-zeros when the blocks are sparse (then features is null). */
+    final CsrRows.Builder sparseRows;
     final float[] targets;
     final long[] ids;
     final float[] weights;
     int rows;
 
-    ChunkCutter(int width, int targetWidth, boolean weighted, boolean validation) {
+    ChunkCutter(int width, int targetWidth, boolean weighted, boolean validation, boolean sparse) {
       this.width = width;
       this.targetWidth = targetWidth;
       this.validation = validation;
-      this.features = new float[PackingOptions.CHUNK_ROWS * width];
+      this.features = sparse ? null : new float[PackingOptions.CHUNK_ROWS * width];
+      this.sparseRows = sparse ? new CsrRows.Builder(PackingOptions.CHUNK_ROWS, 16 * PackingOptions.CHUNK_ROWS) : null;
       this.targets = new float[PackingOptions.CHUNK_ROWS * targetWidth];
       this.ids = new long[PackingOptions.CHUNK_ROWS];
       this.weights = weighted ? new float[PackingOptions.CHUNK_ROWS] : null;
     }
 
     void add(PackedBlock from, int row, long id) {
-      System.arraycopy(from.features(), row * width, features, rows * width, width);
+      if (sparseRows != null) {
+        sparseRows.add(from.sparseFeatures(), row);
+      } else {
+        System.arraycopy(from.features(), row * width, features, rows * width, width);
+      }
       System.arraycopy(from.targets(), row * targetWidth, targets, rows * targetWidth, targetWidth);
       if (weights != null) {
         weights[rows] = from.weights()[row];
@@ -214,10 +239,13 @@ public final class BlockPacker {
     }
 
     PackedBlock toBlock() {
-      PackedBlock block = new PackedBlock(rows, width, targetWidth,
-          java.util.Arrays.copyOf(features, rows * width), java.util.Arrays.copyOf(targets, rows * targetWidth),
-          java.util.Arrays.copyOf(ids, rows), weights == null ? null : java.util.Arrays.copyOf(weights, rows),
-          validation);
+      float[] t = java.util.Arrays.copyOf(targets, rows * targetWidth);
+      long[] i = java.util.Arrays.copyOf(ids, rows);
+      float[] w = weights == null ? null : java.util.Arrays.copyOf(weights, rows);
+      PackedBlock block = sparseRows != null
+          ? new PackedBlock(rows, width, targetWidth, sparseRows.build(), t, i, w, validation)
+          : new PackedBlock(rows, width, targetWidth, java.util.Arrays.copyOf(features, rows * width), t, i, w,
+              validation);
       rows = 0;
       return block;
     }
@@ -226,6 +254,7 @@ public final class BlockPacker {
   private static long[] count(long[] totals, PackedBlock block) {
     totals[block.isValidation() ? 1 : 0] += block.rows();
     totals[2] += block.payloadBytes();
+    totals[3] += block.isSparse() ? block.sparseFeatures().nonZeros() : 0;
     return totals;
   }
 
@@ -271,13 +300,19 @@ public final class BlockPacker {
     PackedBlock first = parts.get(0);
     int width = first.width();
     int targetWidth = first.targetWidth();
-    float[] features = new float[rows * width];
+    boolean sparse = first.isSparse();
+    List<CsrRows> sparseParts = new ArrayList<>();
+    float[] features = sparse ? null : new float[rows * width];
     float[] targets = new float[rows * targetWidth];
     long[] ids = new long[rows];
     float[] weights = first.weights() == null ? null : new float[rows];
     int at = 0;
     for (PackedBlock p : parts) {
-      System.arraycopy(p.features(), 0, features, at * width, p.rows() * width);
+      if (sparse) {
+        sparseParts.add(p.sparseFeatures());
+      } else {
+        System.arraycopy(p.features(), 0, features, at * width, p.rows() * width);
+      }
       System.arraycopy(p.targets(), 0, targets, at * targetWidth, p.rows() * targetWidth);
       System.arraycopy(p.rowIds(), 0, ids, at, p.rows());
       if (weights != null) {
@@ -285,7 +320,9 @@ public final class BlockPacker {
       }
       at += p.rows();
     }
-    return new PackedBlock(rows, width, targetWidth, features, targets, ids, weights, validation);
+    return sparse
+        ? new PackedBlock(rows, width, targetWidth, CsrRows.concat(sparseParts), targets, ids, weights, validation)
+        : new PackedBlock(rows, width, targetWidth, features, targets, ids, weights, validation);
   }
 
   /** Chunk k goes to partition k mod P. */

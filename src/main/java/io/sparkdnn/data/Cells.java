@@ -3,6 +3,7 @@ package io.sparkdnn.data;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Row;
@@ -46,6 +47,25 @@ public abstract class Cells {
 
   /** Index of the first null element of an array cell, or −1. */
   abstract int nullElement(int position);
+
+  /**
+   * A vector cell stored as a sparse vector, as it is stored (no dense copy, not checked); null
+   * when the cell is anything else (a dense vector, an array, a number).
+   */
+  abstract SparseVectorCell sparseVector(int position);
+
+  /** A sparse vector's size, indices and values as stored; {@link RowConverter} checks them. */
+  static final class SparseVectorCell {
+    final int size;
+    final int[] indices;
+    final double[] values;
+
+    SparseVectorCell(int size, int[] indices, double[] values) {
+      this.size = size;
+      this.indices = indices;
+      this.values = values;
+    }
+  }
 
   /** Cells of Spark's internal rows, typed by the schema of the columns read. */
   public static final class Internal extends Cells implements Serializable {
@@ -130,6 +150,19 @@ public abstract class Cells {
       return out;
     }
 
+    /** Reads VectorUDT's struct (type 0 = sparse, size, indices, values) without building a Vector. */
+    @Override
+    SparseVectorCell sparseVector(int p) {
+      if (!types[p].equals(SQLDataTypes.VectorType())) {
+        return null;
+      }
+      InternalRow struct = row.getStruct(p, 4);
+      if (struct.getByte(0) != 0) {
+        return null;
+      }
+      return new SparseVectorCell(struct.getInt(1), struct.getArray(2).toIntArray(), struct.getArray(3).toDoubleArray());
+    }
+
     @Override
     int nullElement(int p) {
       if (!(types[p] instanceof ArrayType) || !((ArrayType) types[p]).containsNull()) {
@@ -186,6 +219,16 @@ public abstract class Cells {
         out[i] = element == null ? Float.NaN : ((Number) element).floatValue();
       }
       return out;
+    }
+
+    @Override
+    SparseVectorCell sparseVector(int p) {
+      Object value = row.get(p);
+      if (value instanceof SparseVector) {
+        SparseVector v = (SparseVector) value;
+        return new SparseVectorCell(v.size(), v.indices(), v.values());
+      }
+      return null;
     }
 
     @Override

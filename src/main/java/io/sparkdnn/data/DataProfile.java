@@ -82,7 +82,7 @@ public final class DataProfile implements Serializable {
    */
   public DataSummary summary(String[] featureNames, String[] labelNames) {
     List<DataSummary.Feature> f = new ArrayList<>();
-    for (int j = 0; j < features.width(); j++) {
+    for (int j : summarisedFeatures()) {
       f.add(new DataSummary.Feature(featureNames[j], features.mean(j), features.std(j), features.min(j),
           features.max(j)));
     }
@@ -104,6 +104,39 @@ public final class DataProfile implements Serializable {
     }
     return new DataSummary(features.count(), f, null, t);
   }
+
+  /**
+   * The features the summary lists, ascending: all of them, except for sparse rows wider than
+   * {@value #SPARSE_SUMMARY_FEATURES}, where it lists the {@value #SPARSE_SUMMARY_FEATURES} that
+   * are non-zero in most rows (2^18 hashed words would put tens of MB into every model's metadata).
+   */
+  private int[] summarisedFeatures() {
+    int width = features.width();
+    if (!features.countsNonZeros() || width <= SPARSE_SUMMARY_FEATURES) {
+      int[] all = new int[width];
+      for (int j = 0; j < width; j++) {
+        all[j] = j;
+      }
+      return all;
+    }
+    Integer[] order = new Integer[width];
+    for (int j = 0; j < width; j++) {
+      order[j] = j;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      int byCount = Long.compare(features.nonZeroRows(b), features.nonZeroRows(a));
+      return byCount != 0 ? byCount : Integer.compare(a, b);
+    });
+    int[] top = new int[SPARSE_SUMMARY_FEATURES];
+    for (int k = 0; k < top.length; k++) {
+      top[k] = order[k];
+    }
+    java.util.Arrays.sort(top);
+    return top;
+  }
+
+  /** Features a model's summary lists for sparse rows: the most often non-zero ones. */
+  static final int SPARSE_SUMMARY_FEATURES = 1000;
 
   /** Names for the features of {@code columns}: column names, or COLUMN[i] for vectors and arrays. */
   public static String[] featureNames(InputColumns columns) {

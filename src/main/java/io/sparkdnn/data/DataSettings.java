@@ -25,6 +25,7 @@ public final class DataSettings implements Serializable {
   private final double validationFraction;
   private final String weightColumn;
   private final ClassWeights classWeights;
+  private final DataLayout layout;
 
   /**
    * @param features feature columns, or ["*"] for every column but labels and ids
@@ -54,6 +55,16 @@ public final class DataSettings implements Serializable {
   public DataSettings(List<String> features, List<String> labels, List<String> idColumns,
       ScalingMode scaling, ScalingMode targetScaling, BadRowPolicy badRows, int partitions, int blockRows,
       double validationFraction, String weightColumn, ClassWeights classWeights) {
+    this(features, labels, idColumns, scaling, targetScaling, badRows, partitions, blockRows, validationFraction,
+        weightColumn, classWeights, DataLayout.AUTO);
+  }
+
+  /**
+   * @param layout how feature rows are packed: dense, sparse (CSR), or auto (from the input)
+   */
+  public DataSettings(List<String> features, List<String> labels, List<String> idColumns,
+      ScalingMode scaling, ScalingMode targetScaling, BadRowPolicy badRows, int partitions, int blockRows,
+      double validationFraction, String weightColumn, ClassWeights classWeights, DataLayout layout) {
     if (targetScaling != ScalingMode.STANDARD && targetScaling != ScalingMode.NONE) {
       throw new IllegalArgumentException("data.target-scaling must be standard or none, found " + targetScaling.token());
     }
@@ -77,6 +88,7 @@ public final class DataSettings implements Serializable {
     if (weightColumn != null && (this.labels.contains(weightColumn) || this.features.contains(weightColumn))) {
       throw new IllegalArgumentException("data.weight '" + weightColumn + "' is also a feature or label column");
     }
+    this.layout = java.util.Objects.requireNonNull(layout, "data.layout");
   }
 
   /** A builder with the defaults of conf/defaults.conf (features "features", label "label", auto scaling, …). */
@@ -97,6 +109,8 @@ public final class DataSettings implements Serializable {
   /** The column of per-row weights, or null when every row weighs 1. */
   public String weightColumn() { return weightColumn; }
   public ClassWeights classWeights() { return classWeights; }
+  /** How feature rows are packed (data.layout); auto is resolved against the data when training starts. */
+  public DataLayout layout() { return layout; }
 
   /** These settings as configuration keys and values in the form {@code --set key=value} takes. */
   public Map<String, String> toConfiguration() {
@@ -112,6 +126,7 @@ public final class DataSettings implements Serializable {
     c.put("data.validation-fraction", Double.toString(validationFraction));
     c.put("data.weight", weightColumn == null ? "null" : weightColumn);
     c.put("data.class-weights", classWeights.toConfiguration());
+    c.put("data.layout", layout.token());
     return c;
   }
 
@@ -137,6 +152,7 @@ public final class DataSettings implements Serializable {
     private double validationFraction = 0.1;
     private String weightColumn;
     private ClassWeights classWeights = ClassWeights.none();
+    private DataLayout layout = DataLayout.AUTO;
 
     private Builder() {}
 
@@ -160,9 +176,11 @@ public final class DataSettings implements Serializable {
       return this;
     }
 
+    public Builder layout(DataLayout v) { layout = v; return this; }
+
     public DataSettings build() {
       return new DataSettings(features, labels, idColumns, scaling, targetScaling, badRows, partitions, blockRows,
-          validationFraction, weightColumn, classWeights);
+          validationFraction, weightColumn, classWeights, layout);
     }
   }
 }

@@ -86,6 +86,12 @@ public final class DataSource implements Serializable {
       }
       throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + root.getMessage());
     }
+    if (format == DataFormat.LIBSVM) {
+      String bad = LibsvmLines.firstBadLine(spark, path, libsvmNumFeatures(data));
+      if (bad != null) {
+        throw new DataException(describe(what) + ": " + bad);
+      }
+    }
     if (data.schema().isEmpty()) {
       throw new DataException(describe(what) + " is empty: it has no columns and no rows");
     }
@@ -97,6 +103,16 @@ public final class DataSource implements Serializable {
           + String.join(", ", names));
     }
     return data;
+  }
+
+  /** The vector size Spark's libsvm reader gives its features column (recorded as numFeatures), or −1. */
+  private static long libsvmNumFeatures(Dataset<Row> data) {
+    for (org.apache.spark.sql.types.StructField f : data.schema().fields()) {
+      if (f.metadata().contains("numFeatures")) {
+        return f.metadata().getLong("numFeatures");
+      }
+    }
+    return -1;
   }
 
   private Dataset<Row> readCsv(SparkSession spark, String what) {

@@ -70,6 +70,12 @@ public final class FeatureScaling implements Serializable {
           offset = 0;
           break;
         }
+        case STANDARD_SCALE_ONLY: {
+          double std = stats.std(j);
+          s = std > 1e-12 ? 1.0 / std : 1.0;
+          offset = 0;
+          break;
+        }
         default:
           throw new AssertionError(m);
       }
@@ -83,6 +89,64 @@ public final class FeatureScaling implements Serializable {
       return new FeatureScaling(standardised == width ? ScalingMode.STANDARD : ScalingMode.AUTO, scale, shift);
     }
     return new FeatureScaling(mode, scale, shift);
+  }
+
+  /**
+   * The scaling {@code mode} asks for on sparse rows, where every transform must keep zeros zero.
+   * {@link ScalingMode#AUTO} leaves the features that lie in [0, 1] as they are and divides the
+   * others by max |x| (standardising would centre them); the result's mode says what it became.
+   *
+   * @throws IllegalArgumentException for a mode that moves zeros (standard, minmax), with the reason
+   *     and what to use instead
+   */
+  public static FeatureScaling fitForSparseRows(ScalingMode mode, FeatureStatistics stats, int width) {
+    String refusal = refusalForSparseRows(mode);
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal);
+    }
+    if (mode != ScalingMode.AUTO) {
+      return fit(mode, stats, width);
+    }
+    if (stats.count() == 0) {
+      return none(width);
+    }
+    float[] scale = new float[width];
+    float[] shift = new float[width];
+    int scaled = 0;
+    for (int j = 0; j < width; j++) {
+      if (inUnitInterval(stats, j)) {
+        scale[j] = 1f;
+      } else {
+        double max = Math.max(Math.abs((double) stats.min(j)), Math.abs((double) stats.max(j)));
+        scale[j] = (float) (max > 1e-12 ? 1.0 / max : 1.0);
+        scaled++;
+      }
+    }
+    if (scaled == 0) {
+      return none(width);
+    }
+    return new FeatureScaling(scaled == width ? ScalingMode.MAXABS : ScalingMode.AUTO, scale, shift);
+  }
+
+  /**
+   * Why data.scaling = {@code mode} cannot be used on sparse rows and what to use instead, as one
+   * sentence; null when it can.
+   */
+  public static String refusalForSparseRows(ScalingMode mode) {
+    String why = mode.whyNotForSparseRows();
+    return why == null ? null : "data.scaling = " + mode.token() + " does not suit sparse rows: " + why
+        + "; use maxabs (x / max|x|), standard-scale-only (x / std, not centred), auto or none, or pack the rows "
+        + "dense (data.layout = dense)";
+  }
+
+  /** True when every shift is 0, so that zeros stay zero: what sparse rows need. */
+  public boolean keepsZeros() {
+    for (float s : shift) {
+      if (s != 0f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean inUnitInterval(FeatureStatistics stats, int j) {
@@ -99,6 +163,10 @@ public final class FeatureScaling implements Serializable {
       case NONE:
         return "none (" + scale.length + " features used as they are)";
       case AUTO:
+        if (keepsZeros()) {
+          return "auto, keeping zeros zero: " + changed + " of " + scale.length + " features divided by their "
+              + "largest |value|, the other " + (scale.length - changed) + " already lie in [0, 1] and are left as they are";
+        }
         return "auto: " + changed + " of " + scale.length + " features standardised, the other "
             + (scale.length - changed) + " already lie in [0, 1] and are left as they are";
       default:
@@ -120,6 +188,21 @@ public final class FeatureScaling implements Serializable {
 
   public float[] shift() {
     return shift.clone();
+  }
+
+  /**
+   * Copies the non-zeros [from, to) of a sparse row — values {@code values} at column indices
+   * {@code columns} — to {@code dst} from {@code dstOffset}, each multiplied by its feature's scale.
+   * Only for a scaling that {@link #keepsZeros() keeps zeros zero} (the shift is not applied).
+   */
+  public void applyToNonZeros(int[] columns, float[] values, int from, int to, float[] dst, int dstOffset) {
+    if (mode == ScalingMode.NONE) {
+      System.arraycopy(values, from, dst, dstOffset, to - from);
+      return;
+    }
+    for (int p = from; p < to; p++) {
+      dst[dstOffset + p - from] = values[p] * scale[columns[p]];
+    }
   }
 
   /** Copies {@code width} features from {@code src} to {@code dst}, rescaled. */

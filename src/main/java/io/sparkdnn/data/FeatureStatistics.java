@@ -17,10 +17,78 @@ public final class FeatureStatistics implements Serializable {
   private double[] m2;
   private float[] min;
   private float[] max;
+  /** Per feature, the rows where it is non-zero; only kept for sparse rows (else null). */
+  private long[] nonZeroRows;
 
   /** Adds every row of a block's features, weighted by the block's row weights if it has them. */
   public FeatureStatistics add(PackedBlock block) {
+    if (block.isSparse()) {
+      return add(block.sparseFeatures(), block.width(), block.weights());
+    }
     return add(block.features(), block.rows(), block.width(), block.weights());
+  }
+
+  /** Adds unweighted sparse rows; see {@link #add(CsrRows, int, float[])}. */
+  public FeatureStatistics add(CsrRows x, int width) {
+    return add(x, width, null);
+  }
+
+  /**
+   * Adds sparse rows, weighted by {@code weights} (null: 1 each), at a cost ∝ their non-zeros plus
+   * one O(width) merge: the block's weighted sums and sums of squares per feature (zeros add nothing
+   * to them) become its mean and squared deviations, merged in as another partition's would be. A
+   * feature that is zero in some rows has 0 among its minimum and maximum. Also counts the rows in
+   * which each feature is non-zero ({@link #nonZeroRows}).
+   */
+  public FeatureStatistics add(CsrRows x, int width, float[] weights) {
+    int rows = x.rows();
+    if (rows == 0) {
+      return this;
+    }
+    double[] sum = new double[width];
+    double[] squares = new double[width];
+    long[] nonZero = new long[width];
+    float[] lo = new float[width];
+    float[] hi = new float[width];
+    java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+    java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+    int[] offsets = x.rowOffsets();
+    int[] columns = x.columns();
+    float[] values = x.values();
+    double total = 0;
+    for (int r = 0; r < rows; r++) {
+      double w = weights == null ? 1 : weights[r];
+      total += w;
+      for (int p = offsets[r]; p < offsets[r + 1]; p++) {
+        int j = columns[p];
+        float v = values[p];
+        sum[j] += w * v;
+        squares[j] += w * v * v;
+        lo[j] = Math.min(lo[j], v);
+        hi[j] = Math.max(hi[j], v);
+        nonZero[j]++;
+      }
+    }
+    FeatureStatistics block = new FeatureStatistics();
+    block.count = rows;
+    block.weight = total;
+    block.mean = new double[width];
+    block.m2 = new double[width];
+    block.min = lo;
+    block.max = hi;
+    block.nonZeroRows = nonZero;
+    for (int j = 0; j < width; j++) {
+      if (nonZero[j] < rows) { // zero in some row: 0 is among its values
+        lo[j] = Math.min(lo[j], 0f);
+        hi[j] = Math.max(hi[j], 0f);
+      }
+      if (nonZero[j] > 0 && total > 0) {
+        double m = sum[j] / total;
+        block.mean[j] = m;
+        block.m2[j] = Math.max(0, squares[j] - total * m * m);
+      }
+    }
+    return merge(block);
   }
 
   /** Adds {@code rows} unweighted rows of {@code width} values. */
@@ -71,7 +139,17 @@ public final class FeatureStatistics implements Serializable {
       m2 = other.m2.clone();
       min = other.min.clone();
       max = other.max.clone();
+      nonZeroRows = other.nonZeroRows == null ? null : other.nonZeroRows.clone();
       return this;
+    }
+    if (other.nonZeroRows != null) {
+      if (nonZeroRows == null) {
+        nonZeroRows = other.nonZeroRows.clone();
+      } else {
+        for (int j = 0; j < nonZeroRows.length; j++) {
+          nonZeroRows[j] += other.nonZeroRows[j];
+        }
+      }
     }
     double n = weight + other.weight;
     for (int j = 0; j < mean.length; j++) {
@@ -120,5 +198,34 @@ public final class FeatureStatistics implements Serializable {
 
   public int width() {
     return mean == null ? 0 : mean.length;
+  }
+
+  /** True when the statistics came from sparse rows, which count non-zeros per feature. */
+  public boolean countsNonZeros() {
+    return nonZeroRows != null;
+  }
+
+  /**
+   * Rows where feature {@code j} is non-zero (sparse rows only).
+   *
+   * @throws IllegalStateException when the rows were dense ({@link #countsNonZeros()} is false)
+   */
+  public long nonZeroRows(int j) {
+    if (nonZeroRows == null) {
+      throw new IllegalStateException("non-zeros are counted for sparse rows only");
+    }
+    return nonZeroRows[j];
+  }
+
+  /** Mean non-zeros per row (sparse rows only; 0 when there are no rows). */
+  public double nonZerosPerRow() {
+    if (nonZeroRows == null) {
+      throw new IllegalStateException("non-zeros are counted for sparse rows only");
+    }
+    long total = 0;
+    for (long n : nonZeroRows) {
+      total += n;
+    }
+    return count == 0 ? 0 : (double) total / count;
   }
 }

@@ -31,16 +31,43 @@ public final class InputColumns implements Serializable {
   private final String[] labelColumns;
   private final Shape labelShape;
   private final boolean stringLabels;
+  /** How rows are packed and fed to the network: {@link DataLayout#DENSE} or {@link DataLayout#SPARSE}. */
+  private final DataLayout layout;
 
+  /** Columns whose rows are packed dense. */
   public InputColumns(
       String[] featureColumns, Shape featureShape, int width, String[] labelColumns, Shape labelShape,
       boolean stringLabels) {
+    this(featureColumns, featureShape, width, labelColumns, labelShape, stringLabels, DataLayout.DENSE);
+  }
+
+  /** @param layout {@link DataLayout#DENSE} or {@link DataLayout#SPARSE} (auto must be resolved first) */
+  public InputColumns(
+      String[] featureColumns, Shape featureShape, int width, String[] labelColumns, Shape labelShape,
+      boolean stringLabels, DataLayout layout) {
+    if (layout == DataLayout.AUTO) {
+      throw new IllegalArgumentException("the layout of input columns is dense or sparse; resolve auto first");
+    }
     this.featureColumns = featureColumns.clone();
     this.featureShape = featureShape;
     this.width = width;
     this.labelColumns = labelColumns.clone();
     this.labelShape = labelShape;
     this.stringLabels = stringLabels;
+    this.layout = layout;
+  }
+
+  /** These columns with rows packed in {@code newLayout} (dense or sparse). */
+  public InputColumns withLayout(DataLayout newLayout) {
+    return new InputColumns(featureColumns, featureShape, width, labelColumns, labelShape, stringLabels, newLayout);
+  }
+
+  /**
+   * How rows are packed and fed to the network: dense, or sparse (the non-zeros of each row; the
+   * first layer multiplies sparse × dense). Stored in the model: prediction reads rows the same way.
+   */
+  public DataLayout layout() {
+    return layout == null ? DataLayout.DENSE : layout; // null when deserialised from before layouts
   }
 
   public String[] featureColumns() {

@@ -20,6 +20,10 @@ public final class PackedData {
   private final Map<BadRowReason, Long> skipped;
   private final int partitions;
   private final String dataName;
+  /** True when the blocks hold their features as non-zeros (CSR). */
+  private boolean sparse;
+  /** Non-zero features stored, over training and validation blocks; 0 for dense blocks. */
+  private long nonZeros;
   private final boolean weighted;
 
   PackedData(
@@ -46,6 +50,13 @@ public final class PackedData {
     this.dataName = dataName;
   }
 
+  /** This data, recorded as sparse (or not) with {@code nonZeros} stored non-zeros. */
+  PackedData withSparseRows(boolean sparseRows, long storedNonZeros) {
+    this.sparse = sparseRows;
+    this.nonZeros = storedNonZeros;
+    return this;
+  }
+
   /** Training rows from {@code train} and all rows of {@code heldOut} as validation. */
   public static PackedData withValidation(PackedData train, PackedData heldOut) {
     List<JavaRDD<PackedBlock>> cached = new ArrayList<>(train.cached);
@@ -55,7 +66,7 @@ public final class PackedData {
     heldOut.skipped.forEach((k, v) -> skipped.merge(k, v, Long::sum));
     return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
-        train.dataName, train.weighted);
+        train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros);
   }
 
   /** Training blocks; null when there are no training rows. */
@@ -79,6 +90,16 @@ public final class PackedData {
   /** Bytes of the packed arrays (features, targets, ids). */
   public long payloadBytes() {
     return payloadBytes;
+  }
+
+  /** True when the blocks hold their features as non-zeros (CSR): {@link io.sparkdnn.data.DataLayout#SPARSE}. */
+  public boolean isSparse() {
+    return sparse;
+  }
+
+  /** Non-zero feature values stored in sparse blocks (training and validation); 0 when dense. */
+  public long nonZeros() {
+    return nonZeros;
   }
 
   /** Rows left out as bad, per reason (empty unless bad rows are skipped). */

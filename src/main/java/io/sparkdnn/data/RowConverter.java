@@ -19,6 +19,8 @@ public final class RowConverter implements Serializable {
   private final LabelIndex labels;
   private final int targetWidth;
   private final int malformedPosition;
+  /** A dense row, for reading cells that are not sparse vectors into sparse rows. */
+  private transient float[] dense;
   private final int weightPosition;
   private final String weightColumn;
 
@@ -106,6 +108,72 @@ public final class RowConverter implements Serializable {
       }
     } else {
       many(row, 0, names[0], width, dst, offset, false);
+    }
+  }
+
+  /** True when rows are packed sparse: read them with {@link #sparseFeatures}. */
+  public boolean sparse() {
+    return columns.layout() == DataLayout.SPARSE;
+  }
+
+  /**
+   * Reads the row's features as non-zeros into {@code out} (cleared first): a sparse vector as it is
+   * stored, never densified; any other cell (a dense vector, an array, numeric columns) read as
+   * {@link #features} reads it, keeping the values that are not 0. Refuses the same rows
+   * {@link #features} does, and sparse vectors of another size, with an index outside [0, width),
+   * or with indices that repeat or go down — naming the column, the index and its position.
+   */
+  public void sparseFeatures(Cells row, SparseRow out) {
+    out.clear();
+    if (columns.featureShape() == InputColumns.Shape.VECTOR && !row.isNull(0) && malformedPosition < 0) {
+      Cells.SparseVectorCell v = row.sparseVector(0);
+      if (v != null) {
+        addSparseVector(v, columns.featureColumns()[0], columns.width(), out);
+        return;
+      }
+    }
+    int width = columns.width();
+    if (dense == null || dense.length != width) {
+      dense = new float[width];
+    }
+    features(row, dense, 0);
+    for (int j = 0; j < width; j++) {
+      if (dense[j] != 0f) {
+        out.add(j, dense[j]);
+      }
+    }
+  }
+
+  private static void addSparseVector(Cells.SparseVectorCell v, String name, int width, SparseRow out) {
+    if (v.size != width) {
+      throw bad(BadRowReason.WRONG_WIDTH, name, "is a sparse vector of size " + v.size + ", expected " + width);
+    }
+    int[] indices = v.indices;
+    double[] values = v.values;
+    if (indices.length != values.length) {
+      throw bad(BadRowReason.BAD_SPARSE_INDEX, name, "is a sparse vector with " + indices.length + " indices but "
+          + values.length + " values");
+    }
+    out.ensureCapacity(indices.length);
+    int previous = -1;
+    for (int k = 0; k < indices.length; k++) {
+      int index = indices[k];
+      if (index < 0 || index >= width) {
+        throw bad(BadRowReason.BAD_SPARSE_INDEX, name, "has index " + index + " (non-zero " + k
+            + "), outside the vector's size: expected an index in [0, " + width + ")");
+      }
+      if (index <= previous) {
+        throw bad(BadRowReason.BAD_SPARSE_INDEX, name, "has index " + index + " after index " + previous + " (non-zero "
+            + k + "); a sparse vector's indices must be strictly increasing");
+      }
+      previous = index;
+      float value = (float) values[k];
+      if (!Float.isFinite(value)) {
+        throw bad(BadRowReason.NON_FINITE_FEATURE, name, "has " + value + " at position " + index);
+      }
+      if (value != 0f) {
+        out.add(index, value);
+      }
     }
   }
 

@@ -39,11 +39,34 @@ public enum Initialization implements Token {
 
   /** A fresh parameter vector for {@code spec}, reproducible from {@code seed}. */
   public float[] initialize(NetworkSpec spec, long seed) {
+    return initialize(spec, seed, spec.inputWidth());
+  }
+
+  /**
+   * A fresh parameter vector for {@code spec}, reproducible from {@code seed}, with the first layer
+   * scaled for {@code firstLayerFanIn} inputs instead of all I: the values are those of
+   * {@link #initialize(NetworkSpec, long)} times one factor for the first layer.
+   *
+   * <p>For sparse rows, the mean non-zeros per row would keep the variance of a first-layer
+   * pre-activation at the scheme's target, where fan-in = I (2^18 for hashed text with ~7 words a
+   * row) starts it ~200× smaller in standard deviation. Measured, the small start trains better:
+   * on the Debian package descriptions (262144-128relu-10softmax, local mode, 5 epochs) test
+   * accuracy 0.845 against 0.685 with Adam, 0.81 against 0.64 with momentum, 0.82 against 0.65 with
+   * SGD; on generated documents likewise. Adam moves every weight by about the learning rate per
+   * step whatever its size, so large random starting weights take long to unlearn. The trainer
+   * therefore keeps fan-in = I for sparse rows too; this is here to measure the alternative.
+   *
+   * @throws IllegalArgumentException when {@code firstLayerFanIn} is not positive
+   */
+  public float[] initialize(NetworkSpec spec, long seed, double firstLayerFanIn) {
+    if (!(firstLayerFanIn > 0)) {
+      throw new IllegalArgumentException("first-layer fan-in must be positive, found " + firstLayerFanIn);
+    }
     float[] params = new float[spec.parameterCount()];
     SplittableRandom random = new SplittableRandom(seed);
     for (int l = 0; l < spec.layerCount(); l++) {
       Initialization scheme = this == AUTO ? defaultFor(spec.layer(l).activation()) : this;
-      int fanIn = spec.inputsOf(l);
+      double fanIn = l == 0 ? firstLayerFanIn : spec.inputsOf(l);
       int fanOut = spec.layer(l).width();
       int start = spec.weightOffset(l);
       int end = spec.biasOffset(l);
@@ -52,7 +75,7 @@ public enum Initialization implements Token {
     return params;
   }
 
-  private void fill(float[] w, int start, int end, int fanIn, int fanOut, SplittableRandom random) {
+  private void fill(float[] w, int start, int end, double fanIn, int fanOut, SplittableRandom random) {
     double variance = (this == HE_UNIFORM || this == HE_NORMAL)
         ? 2.0 / fanIn
         : 2.0 / (fanIn + fanOut);

@@ -72,7 +72,7 @@ public final class SparseInputNetwork extends FeedForwardPasses {
       return;
     }
     batch.validate();
-    gradientPass(params.inputMajorValues(), gradient.inputMajorValues(), rows, batch.targets(), null,
+    gradientPass(params.inputMajorValues(), gradient.inputMajorValues(), rows, batch.targets(), batch.rowWeights(),
         batch.rowIds(), stats, dropoutSeed);
   }
 
@@ -84,18 +84,30 @@ public final class SparseInputNetwork extends FeedForwardPasses {
       return;
     }
     batch.validate();
-    evaluatePass(params.inputMajorValues(), rows, batch.targets(), null, stats);
+    evaluatePass(params.inputMajorValues(), rows, batch.targets(), batch.rowWeights(), stats);
   }
 
   /** Forward without dropout; the outputs are then in {@link #outputs()}. Targets are ignored. */
   public void predict(InputMajorVector params) {
+    predict(params, null);
+  }
+
+  /**
+   * {@link #predict(InputMajorVector)}, also copying the output layer's pre-activations — the
+   * logits, rows × K row-major — into {@code logits} (at least rows × K long) when it is not null.
+   */
+  public void predict(InputMajorVector params, float[] logits) {
     checkVector(params, "parameter vector");
     int rows = batch.rows();
     if (rows == 0) {
       return;
     }
+    if (logits != null && logits.length < rows * spec.outputWidth()) {
+      throw new IllegalArgumentException("logits buffer holds " + logits.length + " floats, needs "
+          + rows * spec.outputWidth());
+    }
     batch.validate();
-    predictPass(params.inputMajorValues(), rows);
+    predictPass(params.inputMajorValues(), rows, logits);
   }
 
   @Override

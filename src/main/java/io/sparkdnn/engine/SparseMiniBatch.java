@@ -39,6 +39,8 @@ public final class SparseMiniBatch {
   private float[] values;
   private final float[] targets;
   private final long[] rowIds;
+  private final float[] weights;
+  private boolean weighted;
   private int rows;
 
   SparseMiniBatch(int capacity, int nonZeroCapacity, int inputWidth, int targetWidth) {
@@ -53,6 +55,8 @@ public final class SparseMiniBatch {
     this.values = new float[nonZeroCapacity];
     this.targets = new float[capacity * targetWidth];
     this.rowIds = new long[capacity];
+    this.weights = new float[capacity];
+    Arrays.fill(weights, 1f);
   }
 
   /** Rows the batch can hold (fixed: the network's workspaces are sized for it). */
@@ -101,6 +105,21 @@ public final class SparseMiniBatch {
     return rowIds;
   }
 
+  /** capacity per-row weights, filled in place; read only when {@link #setWeighted} says so. */
+  public float[] weights() {
+    return weights;
+  }
+
+  /** Whether the next pass weighs rows by {@link #weights()} (otherwise every row weighs 1). */
+  public void setWeighted(boolean weighted) {
+    this.weighted = weighted;
+  }
+
+  /** The row weights of the next pass, or null when every row weighs 1. */
+  public float[] rowWeights() {
+    return weighted ? weights : null;
+  }
+
   public int rows() {
     return rows;
   }
@@ -144,7 +163,8 @@ public final class SparseMiniBatch {
   /**
    * Appends one row: {@code count} non-zeros from {@code rowColumns}/{@code rowValues} at
    * {@code from} (columns strictly increasing, in [0, inputWidth)), its target from {@code y} at
-   * {@code yOffset} ({@link #targetWidth()} floats) and its id. Grows the non-zero arrays as needed.
+   * {@code yOffset} ({@link #targetWidth()} floats) and its id, with weight 1 (set
+   * {@link #weights()} after it for another). Grows the non-zero arrays as needed.
    *
    * @throws IllegalArgumentException if the batch is full or the row breaks the rules above
    */
@@ -166,6 +186,7 @@ public final class SparseMiniBatch {
     System.arraycopy(rowValues, from, values, start, count);
     System.arraycopy(y, yOffset, targets, rows * targetWidth, targetWidth);
     rowIds[rows] = id;
+    weights[rows] = 1f;
     rowOffsets[rows + 1] = start + count;
     rows++;
   }

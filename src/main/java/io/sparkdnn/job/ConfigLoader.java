@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValueType;
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.ClassWeights;
 import io.sparkdnn.data.DataFormat;
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.ScalingMode;
@@ -130,7 +131,8 @@ public final class ConfigLoader {
         s.integer("data.block-rows"),
         s.number("data.validation-fraction"),
         s.optionalString("data.weight"),
-        classWeights(s)));
+        classWeights(s),
+        s.parsed("data.layout", DataLayout::fromToken)));
     JobConfig.SparkSettings spark = new JobConfig.SparkSettings(s.string("spark.master"), s.string("spark.app-name"),
         s.map("spark.conf"));
     TrainingConfig training = s.optionalString("network.layers") == null ? null : training(s);

@@ -1,5 +1,6 @@
 package io.sparkdnn.model;
 
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
@@ -26,7 +27,8 @@ import java.util.zip.CRC32;
  * The model directory format, version {@value #VERSION}:
  *
  * <pre>
- *   metadata.json   network, task, feature columns and scaling, target scaling (regression,
+ *   metadata.json   network, task, feature columns, their layout ("sparse" when rows are read
+ *                   as non-zeros; absent means dense) and scaling, target scaling (regression,
  *                   from version 2), classes, and the
  *                   {@link TrainingRecord} (training config and metrics, row counts, versions)
  *   weights.bin     little-endian: magic "DNNW", format version (int32), parameter count (int32),
@@ -61,6 +63,10 @@ public final class ModelFormat {
     strings(features.putArray("columns"), c.featureColumns());
     features.put("shape", c.featureShape().name().toLowerCase());
     features.put("width", c.width());
+    if (c.layout() == DataLayout.SPARSE) {
+      // Read as dense by readers from before layouts: the same predictions, from densified rows.
+      features.put("layout", c.layout().token());
+    }
     ObjectNode labels = root.putObject("labels");
     strings(labels.putArray("columns"), c.labelColumns());
     labels.put("shape", c.labelShape().name().toLowerCase());
@@ -117,7 +123,8 @@ public final class ModelFormat {
     InputColumns columns = new InputColumns(strings(f.path("columns")),
         field(file, "features.shape", () -> shape(f.path("shape").asText())),
         f.path("width").asInt(), strings(l.path("columns")),
-        field(file, "labels.shape", () -> shape(l.path("shape").asText())), l.path("string_labels").asBoolean());
+        field(file, "labels.shape", () -> shape(l.path("shape").asText())), l.path("string_labels").asBoolean(),
+        field(file, "features.layout", () -> layout(f.path("layout").asText("dense"))));
     if (columns.width() != spec.inputWidth()) {
       throw new ModelFormatException(file + ": features.width is " + columns.width() + " but network " + spec
           + " takes " + spec.inputWidth() + " inputs");
@@ -227,6 +234,14 @@ public final class ModelFormat {
       }
     }
     throw new IllegalArgumentException("unknown shape '" + text + "'; expected vector, array or scalars");
+  }
+
+  private static DataLayout layout(String text) {
+    DataLayout layout = DataLayout.fromToken(text);
+    if (layout == DataLayout.AUTO) {
+      throw new IllegalArgumentException("a model's layout is dense or sparse, found auto");
+    }
+    return layout;
   }
 
   private static JsonNode required(JsonNode root, String field, String where) {

@@ -46,10 +46,11 @@ public final class Adam implements UpdateRule {
 
   @Override
   public void apply(
-      float[] params, float[] gradient, OptimizerState state, float learningRate, int[] weightRanges) {
+      float[] params, float[] gradient, OptimizerState state, float learningRate, ParameterRanges active) {
     long t = state.step() + 1;
     if (decoupledWeightDecay > 0) {
       float keep = 1f - learningRate * decoupledWeightDecay;
+      int[] weightRanges = active.weightRanges();
       for (int r = 0; r < weightRanges.length; r += 2) {
         for (int i = weightRanges[r]; i < weightRanges[r + 1]; i++) {
           params[i] *= keep;
@@ -62,13 +63,16 @@ public final class Adam implements UpdateRule {
     float secondCorrection = (float) (1 / (1 - Math.pow(beta2, t)));
     float oneMinusBeta1 = 1f - beta1;
     float oneMinusBeta2 = 1f - beta2;
-    for (int i = 0; i < params.length; i++) {
-      float g = gradient[i];
-      float mi = beta1 * m[i] + oneMinusBeta1 * g;
-      float vi = beta2 * v[i] + oneMinusBeta2 * g * g;
-      m[i] = mi;
-      v[i] = vi;
-      params[i] -= stepSize * mi / ((float) Math.sqrt(vi * secondCorrection) + epsilon);
+    int[] ranges = active.ranges();
+    for (int r = 0; r < ranges.length; r += 2) {
+      for (int i = ranges[r], end = ranges[r + 1]; i < end; i++) {
+        float g = gradient[i];
+        float mi = beta1 * m[i] + oneMinusBeta1 * g;
+        float vi = beta2 * v[i] + oneMinusBeta2 * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        params[i] -= stepSize * mi / ((float) Math.sqrt(vi * secondCorrection) + epsilon);
+      }
     }
     state.setStep(t);
   }

@@ -24,6 +24,18 @@ public final class L2Penalty implements Serializable {
 
   /** {@code gradient += λ·W} on the weights; returns the penalty ½λ‖W‖². */
   public double addGradient(float[] params, float[] gradient) {
+    return addGradient(params, gradient, weightRanges);
+  }
+
+  /**
+   * {@code gradient += λ·W} on the weights of {@code active} only (a lazy step leaves the others);
+   * returns the penalty ½λ‖W‖² over them.
+   */
+  public double addGradient(float[] params, float[] gradient, ParameterRanges active) {
+    return addGradient(params, gradient, active.weightRanges());
+  }
+
+  private double addGradient(float[] params, float[] gradient, int[] weightRanges) {
     if (lambda == 0) {
       return 0;
     }

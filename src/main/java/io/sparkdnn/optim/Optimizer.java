@@ -1,6 +1,5 @@
 package io.sparkdnn.optim;
 
-import io.sparkdnn.engine.FloatArrays;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -53,14 +52,25 @@ public final class Optimizer implements Serializable {
    */
   public float step(
       float[] params, float[] gradient, OptimizerState state, double epoch, double learningRateScale) {
+    return step(params, gradient, state, epoch, learningRateScale, ParameterRanges.all(params.length, weightRanges));
+  }
+
+  /**
+   * {@link #step(float[], float[], OptimizerState, double, double)} over the parameters of
+   * {@code active} only: the lazy step for sparse input (see {@link ParameterRanges}). The L2
+   * penalty and clipping see only those parameters — the gradient is zero elsewhere, except for
+   * L2's λ·W, which a lazy step leaves out for rows it does not update. Cost ∝ {@code active.size()}.
+   */
+  public float step(float[] params, float[] gradient, OptimizerState state, double epoch, double learningRateScale,
+      ParameterRanges active) {
     if (!state.rule().equals(rule.name())) {
       throw new IllegalArgumentException(
           "optimizer state belongs to " + state.rule() + ", not " + rule.name());
     }
-    addL2Gradient(params, gradient);
-    clip(gradient);
+    l2.addGradient(params, gradient, active);
+    clip(gradient, active);
     float rate = (float) (schedule.rate(epoch) * learningRateScale);
-    rule.apply(params, gradient, state, rate, weightRanges);
+    rule.apply(params, gradient, state, rate, active);
     return rate;
   }
 
@@ -69,16 +79,13 @@ public final class Optimizer implements Serializable {
     return l2.addGradient(params, gradient);
   }
 
-  private void clip(float[] gradient) {
+  private void clip(float[] gradient, ParameterRanges active) {
     if (clipNorm == 0) {
       return;
     }
-    double norm = FloatArrays.norm(gradient);
+    double norm = Math.sqrt(active.squaredNorm(gradient));
     if (norm > clipNorm) {
-      float scale = (float) (clipNorm / norm);
-      for (int i = 0; i < gradient.length; i++) {
-        gradient[i] *= scale;
-      }
+      active.scale(gradient, (float) (clipNorm / norm));
     }
   }
 }

@@ -40,17 +40,22 @@ public final class Sgd implements UpdateRule {
 
   @Override
   public void apply(
-      float[] params, float[] gradient, OptimizerState state, float learningRate, int[] weightRanges) {
+      float[] params, float[] gradient, OptimizerState state, float learningRate, ParameterRanges active) {
+    int[] ranges = active.ranges();
     if (momentum == 0) {
-      for (int i = 0; i < params.length; i++) {
-        params[i] -= learningRate * gradient[i];
+      for (int r = 0; r < ranges.length; r += 2) {
+        for (int i = ranges[r], end = ranges[r + 1]; i < end; i++) {
+          params[i] -= learningRate * gradient[i];
+        }
       }
     } else {
       float[] velocity = state.vector(0);
-      for (int i = 0; i < params.length; i++) {
-        float v = momentum * velocity[i] + gradient[i];
-        velocity[i] = v;
-        params[i] -= learningRate * (nesterov ? gradient[i] + momentum * v : v);
+      for (int r = 0; r < ranges.length; r += 2) {
+        for (int i = ranges[r], end = ranges[r + 1]; i < end; i++) {
+          float v = momentum * velocity[i] + gradient[i];
+          velocity[i] = v;
+          params[i] -= learningRate * (nesterov ? gradient[i] + momentum * v : v);
+        }
       }
     }
     state.setStep(state.step() + 1);

@@ -18,5 +18,14 @@ public interface UpdateRule extends Serializable {
    * Applies one update in place and advances {@code state}. {@code weightRanges} ([start, end)
    * pairs) mark the weights, as opposed to biases, for rules that decay weights.
    */
-  void apply(float[] params, float[] gradient, OptimizerState state, float learningRate, int[] weightRanges);
+  default void apply(float[] params, float[] gradient, OptimizerState state, float learningRate, int[] weightRanges) {
+    apply(params, gradient, state, learningRate, ParameterRanges.all(params.length, weightRanges));
+  }
+
+  /**
+   * Applies one update to the parameters of {@code active} only (their state too), and advances
+   * {@code state}'s step count; every other parameter and its state is left as it is — the lazy
+   * step of {@link ParameterRanges}. With {@link ParameterRanges#all} this is the dense update.
+   */
+  void apply(float[] params, float[] gradient, OptimizerState state, float learningRate, ParameterRanges active);
 }

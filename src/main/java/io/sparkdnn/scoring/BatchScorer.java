@@ -6,12 +6,15 @@ import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.RowConverter;
+import io.sparkdnn.data.SparseRow;
 import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.InputMajorVector;
 import io.sparkdnn.engine.MiniBatch;
 import io.sparkdnn.engine.NetworkCache;
 import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.SparseInputNetwork;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
 import java.util.ArrayList;
@@ -72,12 +75,22 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     this.thresholds = thresholds == null ? null : thresholds.clone();
   }
 
+  /**
+   * For a model whose rows are sparse ({@link RowConverter#sparse()}) the broadcast weights are
+   * input-major, and rows are read as non-zeros into the sparse first layer.
+   */
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    DenseNetwork net = NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
+    boolean sparse = converter.sparse();
+    DenseNetwork net = sparse ? null : NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
+    SparseInputNetwork sparseNet = sparse ? NetworkCache.sparseForThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO)
+        : null;
+    SparseRow nonZeros = new SparseRow();
+    float[] noTarget = new float[task.targetWidth(spec)];
     Cells.External cells = new Cells.External();
     float[] w = weights.value();
-    float[] raw = new float[spec.inputWidth()];
+    InputMajorVector sparseParams = sparse ? InputMajorVector.wrapInputMajor(spec, w) : null;
+    float[] raw = sparse ? null : new float[spec.inputWidth()];
     int k = spec.outputWidth();
     float[] logits = new float[BATCH_ROWS * k];
     int partition = TaskContext.get() == null ? 0 : TaskContext.getPartitionId();
@@ -87,6 +100,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
       private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
       private int next;
       private long position;
+      private float[] scaled = new float[64];
 
       @Override
       public boolean hasNext() {
@@ -108,15 +122,28 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
       }
 
       private void fill() {
-        MiniBatch batch = net.batch();
+        MiniBatch batch = sparse ? null : net.batch();
+        if (sparse) {
+          sparseNet.batch().clear();
+        }
         int filled = 0;
         while (pending.size() < BATCH_ROWS && rows.hasNext()) {
           Row row = rows.next();
           position++;
           boolean ok = true;
           try {
-            converter.features(cells.on(row), raw, 0);
-            scaling.apply(raw, 0, batch.features(), filled * raw.length);
+            if (sparse) {
+              converter.sparseFeatures(cells.on(row), nonZeros);
+              int count = nonZeros.count();
+              if (scaled.length < count) {
+                scaled = new float[Math.max(count, 2 * scaled.length)];
+              }
+              scaling.applyToNonZeros(nonZeros.columns(), nonZeros.values(), 0, count, scaled, 0);
+              sparseNet.batch().addRow(nonZeros.columns(), scaled, 0, count, noTarget, 0, position);
+            } else {
+              converter.features(cells.on(row), raw, 0);
+              scaling.apply(raw, 0, batch.features(), filled * raw.length);
+            }
           } catch (BadRowException e) {
             if (badRows == BadRowPolicy.FAIL) {
               throw e.atPartitionRow(partition, position);
@@ -130,9 +157,15 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         if (pending.isEmpty()) {
           return;
         }
-        batch.setRows(filled);
-        net.predict(w, logits);
-        float[] out = net.outputs();
+        float[] out;
+        if (sparse) {
+          sparseNet.predict(sparseParams, logits);
+          out = sparseNet.outputs();
+        } else {
+          batch.setRows(filled);
+          net.predict(w, logits);
+          out = net.outputs();
+        }
         targetScaling.invert(out, 0, filled);
         int slot = 0;
         for (int i = 0; i < pending.size(); i++) {

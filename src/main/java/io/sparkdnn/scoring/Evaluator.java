@@ -6,6 +6,9 @@ import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.InputMajorVector;
+import io.sparkdnn.engine.SparseInputNetwork;
+import io.sparkdnn.engine.SparseMiniBatch;
 import io.sparkdnn.engine.MiniBatch;
 import io.sparkdnn.engine.NetworkCache;
 import io.sparkdnn.engine.NetworkSpec;
@@ -28,6 +31,8 @@ public final class Evaluator implements Serializable {
   private final int classes;
   private final int batchRows;
   private final BlasBackend blas;
+  /** The broadcast weights are laid out input-major (a sparse-input training run); else canonical. */
+  private final boolean inputMajorWeights;
   private final float threshold;
 
   /**
@@ -37,12 +42,13 @@ public final class Evaluator implements Serializable {
    */
   public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
       int batchRows, BlasBackend blas) {
-    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f);
+    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f, false);
   }
 
   private Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
-      int batchRows, BlasBackend blas, float threshold) {
+      int batchRows, BlasBackend blas, float threshold, boolean inputMajorWeights) {
     this.threshold = threshold;
+    this.inputMajorWeights = inputMajorWeights;
     this.targetScaling = targetScaling;
     this.spec = spec;
     this.task = task;
@@ -58,6 +64,20 @@ public final class Evaluator implements Serializable {
         batchRows, blas);
   }
 
+  /**
+   * This evaluator for weights laid out input-major ({@link InputMajorVector}), as a training run on
+   * sparse rows holds them; the blocks evaluated must then be sparse. Otherwise weights are in the
+   * model's canonical layout, for dense and sparse blocks alike (sparse blocks then convert them
+   * once per task).
+   */
+  public Evaluator withInputMajorWeights() {
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, true);
+  }
+
+  /**
+   * Evaluates {@code weights} on every row of {@code blocks}, dense or sparse (see
+   * {@link #withInputMajorWeights()} for the weights' layout).
+   */
   public EvaluationAccumulator evaluate(JavaRDD<PackedBlock> blocks, Broadcast<float[]> weights, int depth) {
     return blocks
         .mapPartitions(partition -> Collections.singletonList(evaluatePartition(partition, weights.value())).iterator())
@@ -70,11 +90,15 @@ public final class Evaluator implements Serializable {
    */
   public double[][] sample(JavaRDD<PackedBlock> blocks, Broadcast<float[]> weights, int perPartition) {
     java.util.List<double[]> points = blocks.mapPartitions(partition -> {
+      java.util.List<PackedBlock> all = new java.util.ArrayList<>();
+      partition.forEachRemaining(all::add);
+      if (!all.isEmpty() && all.get(0).isSparse()) {
+        return sparseSample(all, weights.value(), perPartition).iterator();
+      }
       java.util.List<double[]> out = new java.util.ArrayList<>();
       DenseNetwork net = NetworkCache.forThisThread(spec, task, 1, blas);
       float[] w = weights.value();
-      while (partition.hasNext() && out.size() < perPartition) {
-        PackedBlock block = partition.next();
+      for (PackedBlock block : all) {
         for (int i = 0; i < block.rows() && out.size() < perPartition; i++) {
           BlockRows.copyTo(block, i, net.batch(), 0, scaling, targetScaling, null);
           net.batch().setRows(1);
@@ -95,10 +119,19 @@ public final class Evaluator implements Serializable {
   /** This evaluator with binary rows predicted class 1 from probability {@code t} (in (0, 1)). */
   public Evaluator withThreshold(float t) {
     io.sparkdnn.engine.Ranges.openUnit("threshold", t);
-    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, t);
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, t, inputMajorWeights);
   }
 
   private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {
+    java.util.List<PackedBlock> all = new java.util.ArrayList<>();
+    blocks.forEachRemaining(all::add);
+    if (!all.isEmpty() && all.get(0).isSparse()) {
+      return evaluateSparse(all, weights);
+    }
+    if (inputMajorWeights && !all.isEmpty()) {
+      throw new IllegalStateException("input-major weights need sparse blocks");
+    }
+    blocks = all.iterator();
     DenseNetwork net = NetworkCache.forThisThread(spec, task, batchRows, blas);
     MiniBatch batch = net.batch();
     EvaluationAccumulator result = empty();
@@ -118,6 +151,59 @@ public final class Evaluator implements Serializable {
       flush(net, weights, result, filled);
     }
     return result;
+  }
+
+  /** The weights as a sparse-input network reads them: input-major. */
+  private InputMajorVector inputMajor(float[] weights) {
+    return inputMajorWeights ? InputMajorVector.wrapInputMajor(spec, weights)
+        : InputMajorVector.fromCanonical(spec, weights);
+  }
+
+  private EvaluationAccumulator evaluateSparse(java.util.List<PackedBlock> blocks, float[] weights) {
+    SparseInputNetwork net = NetworkCache.sparseForThisThread(spec, task, batchRows, blas);
+    SparseMiniBatch batch = net.batch();
+    InputMajorVector params = inputMajor(weights);
+    EvaluationAccumulator result = empty();
+    batch.clear();
+    for (PackedBlock block : blocks) {
+      batch.setWeighted(block.weights() != null);
+      for (int i = 0; i < block.rows(); i++) {
+        BlockRows.addSparseTo(block, i, batch, scaling, targetScaling, null, null);
+        if (batch.rows() == batchRows) {
+          flushSparse(net, params, result);
+        }
+      }
+    }
+    if (batch.rows() > 0) {
+      flushSparse(net, params, result);
+    }
+    return result;
+  }
+
+  private void flushSparse(SparseInputNetwork net, InputMajorVector params, EvaluationAccumulator result) {
+    SparseMiniBatch batch = net.batch();
+    int rows = batch.rows();
+    net.evaluate(params, result.loss());
+    targetScaling.invert(net.outputs(), 0, rows);
+    targetScaling.invert(batch.targets(), 0, rows);
+    result.add(net.outputs(), batch.targets(), batch.rowWeights(), rows);
+    batch.clear();
+  }
+
+  private java.util.List<double[]> sparseSample(java.util.List<PackedBlock> blocks, float[] weights, int perPartition) {
+    java.util.List<double[]> out = new java.util.ArrayList<>();
+    SparseInputNetwork net = NetworkCache.sparseForThisThread(spec, task, 1, blas);
+    InputMajorVector params = inputMajor(weights);
+    for (PackedBlock block : blocks) {
+      for (int i = 0; i < block.rows() && out.size() < perPartition; i++) {
+        net.batch().clear();
+        BlockRows.addSparseTo(block, i, net.batch(), scaling, targetScaling, null, null);
+        net.predict(params);
+        targetScaling.invert(net.outputs(), 0, 1);
+        out.add(new double[] {block.targets()[i * block.targetWidth()], net.outputs()[0]});
+      }
+    }
+    return out;
   }
 
   private void flush(DenseNetwork net, float[] weights, EvaluationAccumulator result, int rows) {

@@ -4,6 +4,7 @@ import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.InputColumns;
@@ -11,6 +12,7 @@ import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
 import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.engine.InputMajorVector;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.results.EvaluationResult;
 import io.sparkdnn.results.FeatureImportance;
@@ -115,8 +117,11 @@ public final class ModelScoring {
       selected.add(keep.get(i));
     }
     Dataset<Row> input = ColumnResolver.select(data, selected);
+    // Sparse rows go through a first layer held input-major: convert once here, not in every task.
+    float[] weights = columns.layout() == DataLayout.SPARSE
+        ? InputMajorVector.fromCanonical(model.spec(), model.weights()).inputMajorValues() : model.weights();
     Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
-        .broadcast(model.weights());
+        .broadcast(weights);
     RowConverter converter = ColumnResolver.converterFor(input,
         new RowConverter(columns, model.task(), model.labels(), model.targetWidth()));
     BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,

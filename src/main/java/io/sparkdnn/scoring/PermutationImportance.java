@@ -92,6 +92,11 @@ public final class PermutationImportance {
    *     or {@code units} do not cover the model's inputs
    */
   public FeatureImportance compute(JavaRDD<PackedBlock> blocks, long rowCount, FeatureUnits units) {
+    if (model.columns().layout() == io.sparkdnn.data.DataLayout.SPARSE) {
+      throw new io.sparkdnn.data.DataException("permutation importance does not take sparse rows (the model reads "
+          + model.spec().inputWidth() + " features as non-zeros; permuting each would be a pass per feature); "
+          + "leave importance off for this model, or train it on rows packed dense (data.layout = dense)");
+    }
     MetricName metric = settings.metricFor(model.task());
     for (int[] slots : units.slots()) {
       for (int s : slots) {

@@ -1,14 +1,18 @@
 package io.sparkdnn.serve;
 
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.BlasLibrary;
 import io.sparkdnn.engine.DenseNetwork;
+import io.sparkdnn.engine.InputMajorVector;
 import io.sparkdnn.engine.MiniBatch;
 import io.sparkdnn.engine.NetworkCache;
 import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.SparseInputNetwork;
+import io.sparkdnn.engine.SparseMiniBatch;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelFiles;
@@ -33,7 +37,13 @@ import java.util.Objects;
  *   <li>{@link #scoreBatch(float[][])}: N rows of I values → N predictions, in row order.
  *   <li>{@link #scoreBatch(float[])}: N·I values, row-major (row r is elements r·I … r·I + I − 1)
  *       → N predictions.
+ *   <li>{@link #scoreSparse(int[], float[])}: one row as its non-zero values and their feature
+ *       indices (a SparseVector's indices and values) → one {@link Prediction}.
  * </ul>
+ *
+ * A model trained on sparse rows ({@link #sparseInput()}: hashed text, one-hot, libsvm) scores
+ * every row through the sparse first layer, reading only the weights of the row's non-zero
+ * features; dense rows given to it are reduced to their non-zeros first.
  *
  * The kind of prediction follows from {@link #task()}: {@link Prediction.Classification} (K
  * probabilities, or [1 − p, p] for binary), {@link Prediction.MultiLabel} (K flags and
@@ -78,6 +88,8 @@ public final class Scorer {
   private final BlasBackend blas;
   private final String blasDescription;
   private final DnnModel model;
+  /** For a model trained on sparse rows: its weights input-major, scored through the sparse first layer. */
+  private final InputMajorVector sparseWeights;
 
   private Scorer(DnnModel model, BlasBackend blas) {
     this.model = Objects.requireNonNull(model, "model");
@@ -90,6 +102,7 @@ public final class Scorer {
     this.classNames = classNames(model);
     this.blas = Objects.requireNonNull(blas, "blas");
     this.blasDescription = BlasLibrary.gemm(blas).description();
+    this.sparseWeights = columns.layout() == DataLayout.SPARSE ? InputMajorVector.fromCanonical(spec, weights) : null;
   }
 
   /**
@@ -131,6 +144,9 @@ public final class Scorer {
   public Prediction score(float[] row) {
     checkWidth(row, "row");
     checkFinite(row, 0, "row");
+    if (sparseWeights != null) {
+      return scoreDenseRowsSparse(row, 1)[0];
+    }
     DenseNetwork network = network();
     MiniBatch batch = network.batch();
     scaling.apply(row, 0, batch.features(), 0);
@@ -172,6 +188,13 @@ public final class Scorer {
       checkFinite(row, 0, "row " + r);
     }
     int in = spec.inputWidth();
+    if (sparseWeights != null) {
+      float[] all = new float[rows.length * in];
+      for (int r = 0; r < rows.length; r++) {
+        System.arraycopy(rows[r], 0, all, r * in, in);
+      }
+      return scoreDenseRowsSparse(all, rows.length);
+    }
     Prediction[] out = new Prediction[rows.length];
     DenseNetwork network = network();
     float[] x = network.batch().features();
@@ -204,6 +227,9 @@ public final class Scorer {
     for (int r = 0; r < count; r++) {
       checkFinite(rows, r * in, "row " + r);
     }
+    if (sparseWeights != null) {
+      return scoreDenseRowsSparse(rows, count);
+    }
     Prediction[] out = new Prediction[count];
     DenseNetwork network = network();
     float[] x = network.batch().features();
@@ -215,6 +241,39 @@ public final class Scorer {
       System.arraycopy(predict(network, n), 0, out, start, n);
     }
     return out;
+  }
+
+  /**
+   * Scores one row given as its non-zero raw feature values: {@code values[k]} is feature
+   * {@code indices[k]}, indices strictly increasing in [0, I) — a Spark ML SparseVector's
+   * {@code indices()} and {@code values()} (as floats), or a libsvm line's pairs, 0-based. Every
+   * feature not listed is 0. For a model trained on sparse rows this reads only the listed
+   * features' weights; for any other model the row is made dense first.
+   *
+   * @throws IllegalArgumentException when the arrays differ in length, an index is out of range or
+   *     not above the one before it, or a value is NaN or infinite
+   */
+  public Prediction scoreSparse(int[] indices, float[] values) {
+    Objects.requireNonNull(indices, "indices");
+    Objects.requireNonNull(values, "values");
+    checkSparse(indices, values, "row");
+    if (sparseWeights == null) {
+      float[] dense = new float[spec.inputWidth()];
+      for (int k = 0; k < indices.length; k++) {
+        dense[indices[k]] = values[k];
+      }
+      return score(dense);
+    }
+    SparseInputNetwork network = sparseNetwork();
+    SparseMiniBatch batch = network.batch();
+    batch.clear();
+    addScaled(batch, indices, values, indices.length, 0);
+    return predictSparse(network, 1)[0];
+  }
+
+  /** True when the model was trained on sparse rows (and scores through the sparse first layer). */
+  public boolean sparseInput() {
+    return sparseWeights != null;
   }
 
   /** I: raw feature values per row. */
@@ -264,6 +323,85 @@ public final class Scorer {
   /** This thread's workspace. */
   private DenseNetwork network() {
     return NetworkCache.forThisThread(spec, task, CHUNK, blas);
+  }
+
+  private SparseInputNetwork sparseNetwork() {
+    return NetworkCache.sparseForThisThread(spec, task, CHUNK, blas);
+  }
+
+  /** Scores {@code count} dense rows, row-major in {@code rows} (checked), through the sparse first layer. */
+  private Prediction[] scoreDenseRowsSparse(float[] rows, int count) {
+    int in = spec.inputWidth();
+    Prediction[] out = new Prediction[count];
+    SparseInputNetwork network = sparseNetwork();
+    SparseMiniBatch batch = network.batch();
+    int[] columns = new int[64];
+    float[] values = new float[64];
+    for (int start = 0; start < count; start += CHUNK) {
+      int n = Math.min(CHUNK, count - start);
+      batch.clear();
+      for (int r = 0; r < n; r++) {
+        int base = (start + r) * in;
+        int nonZeros = 0;
+        for (int j = 0; j < in; j++) {
+          if (rows[base + j] != 0f) {
+            if (nonZeros == columns.length) {
+              columns = java.util.Arrays.copyOf(columns, 2 * nonZeros);
+              values = java.util.Arrays.copyOf(values, 2 * nonZeros);
+            }
+            columns[nonZeros] = j;
+            values[nonZeros++] = rows[base + j];
+          }
+        }
+        addScaled(batch, columns, values, nonZeros, r);
+      }
+      System.arraycopy(predictSparse(network, n), 0, out, start, n);
+    }
+    return out;
+  }
+
+  /** Appends a row's first {@code count} non-zeros, scaled, as row {@code id} of the batch. */
+  private void addScaled(SparseMiniBatch batch, int[] columns, float[] values, int count, long id) {
+    float[] scaled = new float[count];
+    scaling.applyToNonZeros(columns, values, 0, count, scaled, 0);
+    batch.addRow(columns, scaled, 0, count, new float[task.targetWidth(spec)], 0, id);
+  }
+
+  private Prediction[] predictSparse(SparseInputNetwork network, int rows) {
+    network.predict(sparseWeights);
+    float[] outputs = network.outputs();
+    targetScaling.invert(outputs, 0, rows);
+    int k = spec.outputWidth();
+    Prediction[] predictions = new Prediction[rows];
+    for (int r = 0; r < rows; r++) {
+      predictions[r] = decode(outputs, r * k);
+    }
+    return predictions;
+  }
+
+  private void checkSparse(int[] indices, float[] values, String what) {
+    if (indices.length != values.length) {
+      throw new IllegalArgumentException(what + " has " + indices.length + " indices but " + values.length
+          + " values; give one value per index");
+    }
+    int previous = -1;
+    for (int k = 0; k < indices.length; k++) {
+      int i = indices[k];
+      if (i < 0 || i >= spec.inputWidth()) {
+        throw new IllegalArgumentException(what + ": index " + i + " (non-zero " + k + ") is outside [0, "
+            + spec.inputWidth() + "), the features of model " + spec);
+      }
+      if (i <= previous) {
+        throw new IllegalArgumentException(what + ": index " + i + " (non-zero " + k + ") follows index " + previous
+            + "; indices must be strictly increasing");
+      }
+      if (!Float.isFinite(values[k])) {
+        throw new IllegalArgumentException(what + ": feature " + i + " (" + featureName(i) + ") is " + values[k]
+            + "; the model takes finite values only (Spark prediction refuses such rows too): "
+            + "impute the value or leave the row out");
+      }
+      previous = i;
+    }
   }
 
   /** Runs the network on the first {@code rows} scaled rows of its batch and decodes them. */

@@ -6,6 +6,7 @@ import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.data.PackedBlock;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.engine.FloatArrays;
+import io.sparkdnn.engine.InputMajorVector;
 import io.sparkdnn.engine.LossAccumulator;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
@@ -45,12 +46,33 @@ public final class DistributedTrainer {
   private final TrainingConfig config;
   private final NetworkSpec spec;
   private final Task task;
+  /** Sparse input: ship every first-layer row instead of the touched ones (to measure the difference). */
+  private boolean shipAllFirstLayerRows;
+  /** The latest sparse run's rounds, kept for {@link #lastRoundResultBytes()}. */
+  private SparseTraining lastSparseRun;
 
   public DistributedTrainer(JavaSparkContext sc, TrainingConfig config) {
     this.sc = sc;
     this.config = config;
     this.spec = config.network();
     this.task = config.task();
+  }
+
+  /**
+   * Sparse input: whether each partition returns every first-layer row (I × O_0 per vector, what a
+   * dense first layer returns) instead of the rows of the inputs its rows used. Only for measuring
+   * what shipping the touched rows saves. Local mode gives the same weights either way (the rows
+   * not used come back unchanged); in sync mode the driver's step then covers every row, which is
+   * the dense optimiser step rather than the lazy one.
+   */
+  DistributedTrainer shipAllFirstLayerRows(boolean all) {
+    this.shipAllFirstLayerRows = all;
+    return this;
+  }
+
+  /** Sparse input: bytes of the last round's merged result (first-layer rows with indices, and the rest). */
+  long lastRoundResultBytes() {
+    return lastSparseRun == null ? 0 : lastSparseRun.lastResultBytes();
   }
 
   /**
@@ -76,7 +98,8 @@ public final class DistributedTrainer {
           + "watches train_loss instead of {}", stoppingMetric.token());
       stoppingMetric = StoppingMetric.TRAIN_LOSS;
     }
-    AggregationPlan plan = planAggregation(data.partitions());
+    boolean sparse = data.isSparse();
+    AggregationPlan plan = planAggregation(data, sparse);
     LOG.info("training {} ({} parameters, {}) on {} rows in {} partitions, {} validation rows; "
             + "mode {}, {} round(s) per epoch, optimizer {}, tree depth {}",
         spec, spec.parameterCount(), task.token(), data.trainingRows(), data.partitions(),
@@ -84,8 +107,19 @@ public final class DistributedTrainer {
         plan.depth());
     Evaluator evaluator = new Evaluator(spec, task, scaling, targetScaling, classes, config.engineBatchRows(),
         config.blas());
-    TrainingState state = resume != null ? resume : initialState(initialWeights);
-    Run run = new Run(data.training(), scaling, targetScaling, data.weighted(), classWeights, plan.depth(), state);
+    if (sparse) {
+      // The weights are held input-major for the whole run (see SparseTraining); so are checkpoints,
+      // which only a run of the same configuration and layout resumes.
+      evaluator = evaluator.withInputMajorWeights();
+      LOG.info("sparse rows: {} non-zeros in {} rows ({} per row); the first layer's weights are held input-major, "
+          + "steps update only the rows of the inputs a batch used, and partitions return only those rows",
+          data.nonZeros(), data.trainingRows() + data.validationRows(), String.format(Locale.ROOT, "%.1f",
+              data.nonZeros() / (double) Math.max(1, data.trainingRows() + data.validationRows())));
+    }
+    TrainingState state = resume != null ? resume : initialState(initialWeights, sparse);
+    lastSparseRun = sparse ? new SparseTraining(sc, spec, shipAllFirstLayerRows) : null;
+    Run run = new Run(data.training(), scaling, targetScaling, data.weighted(), classWeights, plan.depth(), state,
+        lastSparseRun);
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
@@ -146,6 +180,9 @@ public final class DistributedTrainer {
       finalValidation = evaluator.evaluate(data.validation(), broadcastWeights(finalWeights, "final validation"),
           plan.depth()).result(classNames);
     }
+    if (sparse) {
+      finalWeights = InputMajorVector.wrapInputMajor(spec, finalWeights).toCanonical();
+    }
     checkFinite(finalWeights, history, finalValidation);
     return new TrainingResult(finalWeights, keepBest ? state.bestEpoch : state.epochsDone, stopReason, history,
         finalValidation, state, seconds(start));
@@ -171,10 +208,12 @@ public final class DistributedTrainer {
     }
   }
 
-  private TrainingState initialState(float[] initialWeights) {
+  /** @param inputMajor hold the weights input-major (sparse rows); {@code initialWeights} are canonical */
+  private TrainingState initialState(float[] initialWeights, boolean inputMajor) {
     spec.checkParameters(initialWeights, "initial weights");
     TrainingState state = new TrainingState();
-    state.weights = initialWeights.clone();
+    state.weights = inputMajor ? InputMajorVector.fromCanonical(spec, initialWeights).inputMajorValues()
+        : initialWeights.clone();
     if (config.optimizer().isLbfgs()) {
       state.lbfgsState = config.optimizer().lbfgs().newState(spec.parameterCount());
     } else {
@@ -186,11 +225,15 @@ public final class DistributedTrainer {
     return state;
   }
 
-  private AggregationPlan planAggregation(int partitions) {
+  private AggregationPlan planAggregation(PackedData data, boolean sparse) {
+    int partitions = data.partitions();
     SparkConf conf = sc.getConf();
     long paramBytes = 4L * spec.parameterCount();
     int stateVectors = config.optimizer().isLbfgs() ? 0 : config.optimizer().rule().newState(0).vectorCount();
     long resultBytes = config.mode() == TrainingMode.LOCAL ? paramBytes * (1 + stateVectors) : paramBytes;
+    if (sparse && !shipAllFirstLayerRows) {
+      resultBytes = sparseResultBytes(data, stateVectors);
+    }
     // weights, previous weights, best weights, one broadcast copy, the gradient, optimiser state
     // (twice: current and previous), L-BFGS history when used.
     long driverVectors = paramBytes * (5 + 2L * stateVectors
@@ -198,6 +241,18 @@ public final class DistributedTrainer {
     long maxResultSize = conf.getSizeAsBytes("spark.driver.maxResultSize", "1g");
     return AggregationPlan.plan(resultBytes, driverVectors, partitions, maxResultSize,
         Runtime.getRuntime().maxMemory(), config.treeDepth());
+  }
+
+  /**
+   * The most one partition returns per round with sparse rows: the first-layer rows of the inputs
+   * its rows use (counted on the packed rows), with their indices, per vector, plus b_0 and the
+   * later layers.
+   */
+  private long sparseResultBytes(PackedData data, int stateVectors) {
+    int vectors = config.mode() == TrainingMode.LOCAL ? 1 + stateVectors : 1;
+    long touched = SparseTraining.maxInputsPerPartition(data.training(), spec.inputWidth());
+    long tail = spec.parameterCount() - spec.biasOffset(0);
+    return vectors * (4L * touched * spec.layer(0).width() + 4L * tail) + 4L * touched;
   }
 
   private Broadcast<float[]> broadcastWeights(float[] weights, String description) {
@@ -263,9 +318,12 @@ public final class DistributedTrainer {
     /** The mean loss of this run's first round: what an exploded loss is measured against. */
     private double referenceLoss = Double.NaN;
     boolean converged;
+    /** Rounds, updates and undo for sparse rows; null for dense ones. */
+    private final SparseTraining sparse;
 
     Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
-        float[] classWeights, int depth, TrainingState state) {
+        float[] classWeights, int depth, TrainingState state, SparseTraining sparse) {
+      this.sparse = sparse;
       this.targetScaling = targetScaling;
       this.weightedRows = weightedRows;
       this.classWeights = classWeights;
@@ -299,24 +357,37 @@ public final class DistributedTrainer {
             config.seed(), epoch, round,
             rounds);
         long roundStart = System.nanoTime();
-        RoundAccumulator result = config.mode() == TrainingMode.SYNC ? syncRound(context) : localRound(context);
+        RoundAccumulator result = sparse != null
+            ? (config.mode() == TrainingMode.SYNC
+                ? sparse.syncRound(training, context, state.weights, config.engineBatchRows(), depth)
+                : sparse.localRound(training, context, state, optimizer, config.batchSize(), depth))
+            : config.mode() == TrainingMode.SYNC ? syncRound(context) : localRound(context);
         long roundEnd = System.nanoTime();
         String exploded = explosion(result);
         if (!result.isFinite() || exploded != null) {
           recover(result, where, exploded);
           continue;
         }
-        remember();
-        if (config.mode() == TrainingMode.SYNC) {
-          applyGradient(result, epoch - 1 + (round + 1.0) / rounds);
+        if (sparse != null) {
+          if (config.mode() == TrainingMode.SYNC) {
+            sparse.applyGradient(state, result, optimizer, epoch - 1 + (round + 1.0) / rounds);
+          } else {
+            sparse.applyAverage(state, result, config.outerMomentum());
+          }
         } else {
-          applyAverage(result);
+          remember();
+          if (config.mode() == TrainingMode.SYNC) {
+            applyGradient(result, epoch - 1 + (round + 1.0) / rounds);
+          } else {
+            applyAverage(result);
+          }
         }
         stats.merge(result.lossStats());
         round++;
         if (LOG.isDebugEnabled()) {
-          LOG.debug("{}: Spark job {} ms, driver update {} ms", where,
-              (roundEnd - roundStart) / 1_000_000, (System.nanoTime() - roundEnd) / 1_000_000);
+          LOG.debug("{}: Spark job {} ms, driver update {} ms{}", where,
+              (roundEnd - roundStart) / 1_000_000, (System.nanoTime() - roundEnd) / 1_000_000,
+              sparse == null ? "" : ", merged result " + sparse.lastResultBytes() / 1024 + " KiB");
         }
       }
       return stats;
@@ -392,14 +463,18 @@ public final class DistributedTrainer {
         RoundContext context = new RoundContext(spec, task, scaling, targetScaling, weightedRows, classWeights, config.blas(),
             config.seed(), epoch, 0,
             1);
-        Broadcast<float[]> weights = sc.broadcast(x.clone());
         RoundAccumulator result;
-        try {
-          result = training
-              .mapPartitionsWithIndex(new SyncGradientTask(context, weights, config.engineBatchRows()), false)
-              .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, depth);
-        } finally {
-          weights.destroy();
+        if (sparse != null) {
+          result = sparse.syncRound(training, context, x, config.engineBatchRows(), depth);
+        } else {
+          Broadcast<float[]> weights = sc.broadcast(x.clone());
+          try {
+            result = training
+                .mapPartitionsWithIndex(new SyncGradientTask(context, weights, config.engineBatchRows()), false)
+                .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, depth);
+          } finally {
+            weights.destroy();
+          }
         }
         if (!result.isFinite()) {
           LOG.warn("{}: partitions {} produced non-finite values at a line-search point; the line "
@@ -407,10 +482,14 @@ public final class DistributedTrainer {
           return Double.NaN;
         }
         last[0] = result.lossStats();
-        float[] sum = result.vector(0);
-        float inverse = (float) (1 / result.weight());
-        for (int i = 0; i < gradient.length; i++) {
-          gradient[i] = sum[i] * inverse;
+        if (sparse != null) {
+          sparse.meanGradient(result, gradient);
+        } else {
+          float[] sum = result.vector(0);
+          float inverse = (float) (1 / result.weight());
+          for (int i = 0; i < gradient.length; i++) {
+            gradient[i] = sum[i] * inverse;
+          }
         }
         return result.lossStats().meanLoss() + l2.addGradient(x, gradient);
       };
@@ -459,7 +538,8 @@ public final class DistributedTrainer {
           ? "partition" + (partitions.length > 1 ? "s " : " ") + joined(partitions)
               + " produced NaN or infinite values (loss " + result.lossStats().lossSum() + ")"
           : "the summed result overflowed to NaN or infinity";
-      boolean firstUpdate = previousWeights == null && config.mode() == TrainingMode.SYNC;
+      boolean firstUpdate = (sparse != null ? !sparse.canUndo() : previousWeights == null)
+          && config.mode() == TrainingMode.SYNC;
       String advice = "lower training.optimizer.learning-rate (now "
           + config.optimizer().learningRate() * state.learningRateScale + " after scaling), set "
           + "training.optimizer.clip-norm, or scale the features (data.scaling = standard)";
@@ -475,7 +555,9 @@ public final class DistributedTrainer {
       }
       state.retries++;
       state.learningRateScale *= config.divergenceFactor();
-      if (previousWeights != null) {
+      if (sparse != null) {
+        sparse.undo(state);
+      } else if (previousWeights != null) {
         state.weights = previousWeights;
         state.optimizerState = previousOptimizerState;
         state.velocity = previousVelocity;

@@ -3,6 +3,7 @@ package io.sparkdnn.train;
 import com.esotericsoftware.kryo.Kryo;
 import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.BlockPacker;
+import io.sparkdnn.data.CsrRows;
 import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.FeatureStatistics;
 import io.sparkdnn.data.PackedBlock;
@@ -32,6 +33,8 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(PackedBlock.class);
+    kryo.register(CsrRows.class);
+    kryo.register(TouchedRows.class);
     kryo.register(BlockPacker.SourceChunk.class);
     kryo.register(RoundAccumulator.class);
     kryo.register(LossAccumulator.class);

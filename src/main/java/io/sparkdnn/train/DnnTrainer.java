@@ -5,12 +5,14 @@ import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
+import io.sparkdnn.data.LayoutResolver;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
@@ -220,6 +222,19 @@ public final class DnnTrainer {
     InputColumns columns = ColumnResolver.resolve(training, data.features(), data.labels(),
         data.idColumns(), task, trainingName);
     checkWidths(columns, spec, trainingName);
+    LayoutResolver.Choice layout = LayoutResolver.resolve(data.layout(), training, columns);
+    columns = columns.withLayout(layout.layout());
+    boolean sparse = layout.layout() == DataLayout.SPARSE;
+    LOG.info("feature rows packed {} ({})", layout.layout().token(), layout.reason());
+    if (sparse) {
+      String refusal = warmStart != null ? (warmStart.scaling().keepsZeros() ? null
+          : "the warm-start model's feature scaling (" + warmStart.scaling().mode().token() + ") shifts features, "
+              + "which would turn the zeros of sparse rows into non-zeros; pack the rows dense (data.layout = dense)")
+          : FeatureScaling.refusalForSparseRows(data.scaling());
+      if (refusal != null) {
+        throw new DataException(refusal);
+      }
+    }
     LabelIndex labels = labelIndex(training, columns, trainingName);
     if (warmStart != null) {
       WarmStart.check(warmStart, spec, task, columns, labels);
@@ -227,7 +242,8 @@ public final class DnnTrainer {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(training.sparkSession().sparkContext());
     int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
-    checkMemory(sc, labels == null ? spec.outputWidth() : labels.size());
+    int classes = labels == null ? spec.outputWidth() : labels.size();
+    checkMemory(sc, classes, sparse ? 0 : -1);
     RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     long packStart = System.nanoTime();
     Dataset<Row> trainingRows = ColumnResolver.selectForPacking(training, columns, data.weightColumn());
@@ -248,6 +264,9 @@ public final class DnnTrainer {
       }
       double packSeconds = (System.nanoTime() - packStart) / 1e9;
       report(packed, packSeconds, sc);
+      if (sparse) {
+        checkMemory(sc, classes, taskInputs(packed));
+      }
       if (packed.trainingRows() == 0) {
         throw new DataException(trainingName + " has no usable rows"
             + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
@@ -257,7 +276,9 @@ public final class DnnTrainer {
           DataProfile::add, DataProfile::merge, 2);
       FeatureScaling scaling = warmStart != null
           ? warmStart.scaling()
-          : FeatureScaling.fit(data.scaling(), profile.features(), columns.width());
+          : sparse
+              ? FeatureScaling.fitForSparseRows(data.scaling(), profile.features(), columns.width())
+              : FeatureScaling.fit(data.scaling(), profile.features(), columns.width());
       TargetScaling targetScaling = warmStart != null ? warmStart.targetScaling() : targetScaling(profile);
       LOG.info("feature scaling (data.scaling = {}): {}{}", data.scaling().token(), scaling.describe(),
           warmStart != null ? ", from the warm-start model" : "");
@@ -301,8 +322,23 @@ public final class DnnTrainer {
     return sb.append(weights.length > 20 ? ", …" : "").toString();
   }
 
-  /** Refuses, before any data is read, a network that cannot fit in the driver's or a task's memory. */
-  private void checkMemory(JavaSparkContext sc, int classes) {
+  /**
+   * Sparse rows: the most distinct inputs one partition's training rows use, counted on the packed
+   * rows, for the memory check.
+   */
+  private long taskInputs(PackedData packed) {
+    int inputs = SparseTraining.maxInputsPerPartition(packed.training(), config.network().inputWidth());
+    LOG.info("sparse rows: each partition's rows use at most {} of the {} inputs", inputs,
+        config.network().inputWidth());
+    return Math.max(1, inputs);
+  }
+
+  /**
+   * Refuses a network that cannot fit in the driver's or a task's memory: before any data is read,
+   * and for sparse rows ({@code taskInputs} ≥ 0, see {@link MemoryCheck#check}) once more after
+   * packing, when the inputs a task can use are known.
+   */
+  private void checkMemory(JavaSparkContext sc, int classes, long taskInputs) {
     OptimizerSettings optimizer = config.optimizer();
     int stateVectors = optimizer.isLbfgs() ? 2 * optimizer.lbfgsMemory() + 4 : optimizer.rule().newState(0).vectorCount();
     int batchRows = Math.max(config.engineBatchRows(),
@@ -323,7 +359,7 @@ public final class DnnTrainer {
           + " task(s) per executor)";
     }
     MemoryCheck.check(config.network(), config.task(), classes, stateVectors, config.mode() == TrainingMode.LOCAL,
-        batchRows, driverHeap, taskHeap, source);
+        batchRows, driverHeap, taskHeap, source, taskInputs);
   }
 
   /** Standardised targets for regression (unless data.target-scaling = none); identity otherwise. */
@@ -488,6 +524,10 @@ public final class DnnTrainer {
     identity.put("rows", "training " + packed.trainingRows() + ", validation " + packed.validationRows()
         + ", skipped " + packed.skippedRows());
     identity.put("warm start", warmStart == null ? "none" : "the model created " + warmStart.record().created());
+    // A sparse run's checkpoints hold the first layer input-major: only a sparse run may resume them.
+    if (packed.isSparse()) {
+      identity.put("layout", "sparse");
+    }
     return identity;
   }
 

@@ -88,6 +88,11 @@ public final class LearningRateFinder {
     if (data.trainingRows() == 0) {
       throw new DataException(data.dataName() + " has no training rows for the learning-rate range test");
     }
+    if (data.isSparse()) {
+      throw new DataException("the learning-rate range test does not take sparse rows (" + data.dataName()
+          + " is packed sparse); choose training.optimizer.learning-rate without it, or pack the rows dense "
+          + "(data.layout = dense)");
+    }
     NetworkSpec spec = config.network();
     spec.checkParameters(initialWeights, "initial weights");
     long start = System.nanoTime();

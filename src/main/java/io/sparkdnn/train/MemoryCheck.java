@@ -45,6 +45,20 @@ final class MemoryCheck {
    */
   static void check(NetworkSpec spec, Task task, int classes, int stateVectors, boolean localMode, int batchRows,
       long driverHeap, long taskHeap, String taskHeapSource) {
+    check(spec, task, classes, stateVectors, localMode, batchRows, driverHeap, taskHeap, taskHeapSource, -1);
+  }
+
+  /**
+   * @param taskInputs −1 for dense rows; for sparse rows (CSR), how many inputs one task's rows of a
+   *     round can use at most, or 0 when not known yet (before packing; then only the driver and the
+   *     workspaces are checked): a task holds no dense batch of rows × I floats, but its copies of
+   *     the weights, gradient and optimiser state hold the first-layer rows of those inputs and the
+   *     later layers, with a start copy of the weights and state in local mode (to return changes),
+   *     plus a map of I ints from inputs to those rows
+   */
+  static void check(NetworkSpec spec, Task task, int classes, int stateVectors, boolean localMode, int batchRows,
+      long driverHeap, long taskHeap, String taskHeapSource, long taskInputs) {
+    boolean sparseInput = taskInputs >= 0;
     long cells = confusionCells(task, classes);
     if (cells > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("network " + spec + " has " + classes + " classes: its confusion matrix of "
@@ -58,10 +72,20 @@ final class MemoryCheck {
     driver.add("optimiser state", 2L * stateVectors * vector);
     driver.add("confusion matrices", 3 * 8 * cells);
     Estimate perTask = new Estimate();
-    perTask.add("weights", vector);
-    perTask.add(localMode ? "weight change" : "gradient", vector);
-    perTask.add("optimiser state", localMode ? 2L * stateVectors * vector : 0);
-    perTask.add("workspaces for " + batchRows + " rows", workspaceBytes(spec, batchRows));
+    if (sparseInput) {
+      long compact = 4L * (Math.min(taskInputs, spec.inputWidth()) * spec.layer(0).width()
+          + spec.parameterCount() - spec.biasOffset(0));
+      String rows = " (first-layer rows of up to " + Math.min(taskInputs, spec.inputWidth()) + " inputs and the rest)";
+      perTask.add((localMode ? "weights and their start copy, gradient" : "weights, gradient") + rows,
+          taskInputs == 0 ? 0 : (localMode ? 3 : 2) * compact);
+      perTask.add("optimiser state and its start copy", taskInputs == 0 || !localMode ? 0 : 2L * stateVectors * compact);
+      perTask.add("workspaces for " + batchRows + " sparse rows", sparseWorkspaceBytes(spec, batchRows));
+    } else {
+      perTask.add("weights", vector);
+      perTask.add(localMode ? "weight change" : "gradient", vector);
+      perTask.add("optimiser state", localMode ? 2L * stateVectors * vector : 0);
+      perTask.add("workspaces for " + batchRows + " rows", workspaceBytes(spec, batchRows));
+    }
     perTask.add("confusion matrix", 2 * 8 * cells);
     refuseIfOver(spec, "the driver", driver, driverHeap, "the driver's memory (spark.driver.memory, or "
         + "DNN_DRIVER_MEMORY for scripts/dnn)");
@@ -88,6 +112,15 @@ final class MemoryCheck {
       floats += (long) rows * layer.width() * (layer.dropout() > 0f ? 4 : 2);
     }
     return 4 * floats;
+  }
+
+  /**
+   * The engine's workspaces for sparse rows: activations and deltas, the CSR batch (64 non-zeros a
+   * row to start with), and the map from inputs to the task's first-layer rows.
+   */
+  static long sparseWorkspaceBytes(NetworkSpec spec, int rows) {
+    long bytes = workspaceBytes(spec, rows) - 4L * rows * spec.inputWidth();
+    return bytes + 8L * rows * 64 + 4L * spec.inputWidth();
   }
 
   private static void refuseIfOver(NetworkSpec spec, String where, Estimate e, long available, String raise) {

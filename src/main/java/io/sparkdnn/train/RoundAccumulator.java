@@ -26,11 +26,31 @@ public final class RoundAccumulator implements Serializable {
   private long maxStep;
   private final LossAccumulator stats = new LossAccumulator();
   private int[] nonFinitePartitions = new int[0];
+  /**
+   * Sparse input: the first-layer rows of the inputs the partitions' rows used; the vectors then
+   * hold only b_0 and the later layers. Null for dense input.
+   */
+  private TouchedRows firstLayerRows;
 
   /** The vectors this partition fills, allocated now. */
   float[][] allocate(int count, int length) {
     vectors = new float[count][length];
     return vectors;
+  }
+
+  /** Sparse input: the vectors' parts from b_0 on (one array each), set on the executor. */
+  void setVectors(float[][] tails) {
+    vectors = tails;
+  }
+
+  /** Sparse input: the first-layer rows that go with the vectors. */
+  void setFirstLayerRows(TouchedRows rows) {
+    firstLayerRows = rows;
+  }
+
+  /** Sparse input: the summed first-layer rows of the inputs used; null for dense input. */
+  TouchedRows firstLayerRows() {
+    return firstLayerRows;
   }
 
   /** The summed weight of the rows behind the vectors (their count without row weights). */
@@ -64,6 +84,9 @@ public final class RoundAccumulator implements Serializable {
           }
         }
       }
+    }
+    if (other.firstLayerRows != null) {
+      firstLayerRows = firstLayerRows == null ? other.firstLayerRows : firstLayerRows.merge(other.firstLayerRows);
     }
     weight += other.weight;
     maxStep = Math.max(maxStep, other.maxStep);
@@ -116,6 +139,6 @@ public final class RoundAccumulator implements Serializable {
         }
       }
     }
-    return true;
+    return firstLayerRows == null || firstLayerRows.allFinite();
   }
 }
