@@ -10,10 +10,24 @@ package io.sparkdnn.engine;
  */
 public final class DenseNetwork extends FeedForwardPasses {
   private final MiniBatch batch;
+  private final float[][] parameterScratch = new float[2][];
 
   public DenseNetwork(NetworkSpec spec, Task task, int capacity, Gemm gemm) {
     super(spec, task, capacity, gemm);
     this.batch = new MiniBatch(capacity, spec.inputWidth(), task.targetWidth(spec));
+  }
+
+  /**
+   * A parameter-sized array (P floats) owned by this network — so by its thread, as networks come
+   * from {@link NetworkCache} — and kept across calls: {@code slot} 0 or 1. Its contents are
+   * whatever the last user left. A training step's gradient and working weights live here, so that
+   * rounds allocate no parameter-sized arrays (with G1 such arrays are often "humongous").
+   */
+  public float[] parameterScratch(int slot) {
+    if (parameterScratch[slot] == null) {
+      parameterScratch[slot] = new float[spec.parameterCount()];
+    }
+    return parameterScratch[slot];
   }
 
   /** The buffers to fill before a pass. */
@@ -35,6 +49,26 @@ public final class DenseNetwork extends FeedForwardPasses {
       return;
     }
     gradientPass(params, gradient, rows, batch.targets(), batch.rowWeights(), batch.rowIds(), stats, dropoutSeed);
+  }
+
+  /**
+   * Forward and backward over the batch's rows with dropout on, writing the (row-weighted) mean
+   * gradient over the rows into {@code gradient} — overwritten, no clearing needed — and adding the
+   * summed loss and correct count to {@code stats}: what one mini-batch step needs, without a pass
+   * over the P parameters to clear or rescale the gradient.
+   *
+   * @return the rows' summed weight (their count without weights); 0 when every row weighs 0, and
+   *     then {@code gradient} is left unchanged
+   */
+  public double meanGradient(float[] params, float[] gradient, LossAccumulator stats, long dropoutSeed) {
+    spec.checkParameters(params, "parameter vector");
+    spec.checkParameters(gradient, "gradient vector");
+    int rows = batch.rows();
+    if (rows == 0) {
+      return 0;
+    }
+    return meanGradientPass(params, gradient, rows, batch.targets(), batch.rowWeights(), batch.rowIds(), stats,
+        dropoutSeed);
   }
 
   /** Forward without dropout; adds loss and correct count to {@code stats}. See {@link #outputs()}. */
@@ -80,10 +114,19 @@ public final class DenseNetwork extends FeedForwardPasses {
 
   @Override
   void addFirstLayerWeightGradient(float[] delta, float[] gradient, int rows) {
+    firstLayerWeightGradient(delta, gradient, rows, 1f);
+  }
+
+  @Override
+  void setFirstLayerWeightGradient(float[] delta, float[] gradient, int rows) {
+    firstLayerWeightGradient(delta, gradient, rows, 0f);
+  }
+
+  private void firstLayerWeightGradient(float[] delta, float[] gradient, int rows, float beta) {
     int inputs = spec.inputWidth();
     int outputs = spec.layer(0).width();
-    // dW += δᵀ · X   (O×B · B×I)
+    // dW = β·dW + δᵀ · X   (O×B · B×I)
     gemm.gemm(true, false, outputs, inputs, rows,
-        1f, delta, 0, outputs, batch.features(), 0, inputs, 1f, gradient, spec.weightOffset(0), inputs);
+        1f, delta, 0, outputs, batch.features(), 0, inputs, beta, gradient, spec.weightOffset(0), inputs);
   }
 }

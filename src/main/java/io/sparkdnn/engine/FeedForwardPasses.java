@@ -69,6 +69,14 @@ abstract class FeedForwardPasses {
   /** dW_0 += δ_0ᵀ · X, into the gradient's W_0 block (in the same order as the parameters'). */
   abstract void addFirstLayerWeightGradient(float[] delta, float[] gradient, int rows);
 
+  /**
+   * dW_0 := δ_0ᵀ · X, overwriting the gradient's W_0 block; only networks whose first layer is one
+   * dense product support it (see {@link #meanGradientPass}).
+   */
+  void setFirstLayerWeightGradient(float[] delta, float[] gradient, int rows) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " only adds to a gradient");
+  }
+
   public final NetworkSpec spec() {
     return spec;
   }
@@ -96,7 +104,37 @@ abstract class FeedForwardPasses {
     forward(params, rows, rowIds, true, dropoutSeed);
     int last = spec.layerCount() - 1;
     OutputLayer.forwardWithLoss(spec, task, activations[last], targets, weights, rows, deltas[last], stats);
-    backward(params, gradient, rows);
+    backward(params, gradient, rows, false);
+  }
+
+  /**
+   * Forward with dropout, loss, backward, writing the weighted mean gradient of the batch — ∂J/∂θ
+   * summed over the rows, each times its weight, divided by the rows' summed weight W — into
+   * {@code gradient}, overwriting it (no clearing needed). The 1/W is applied to the output
+   * deltas (rows × K values) before the backward pass, not to the P gradient entries after it, and
+   * the weight products write with β = 0 instead of adding: a mini-batch step then needs no pass
+   * over the parameters besides the optimizer's. Adds the summed loss to {@code stats}.
+   *
+   * @return W; when it is 0 (every row weighs 0) the gradient is left as it was
+   */
+  final double meanGradientPass(
+      float[] params, float[] gradient, int rows, float[] targets, float[] weights, long[] rowIds,
+      LossAccumulator stats, long dropoutSeed) {
+    forward(params, rows, rowIds, true, dropoutSeed);
+    int last = spec.layerCount() - 1;
+    double before = stats.weight();
+    OutputLayer.forwardWithLoss(spec, task, activations[last], targets, weights, rows, deltas[last], stats);
+    double total = stats.weight() - before;
+    if (!(total > 0)) {
+      return 0;
+    }
+    float inverse = (float) (1 / total);
+    float[] delta = deltas[last];
+    for (int i = 0, n = rows * spec.outputWidth(); i < n; i++) {
+      delta[i] *= inverse;
+    }
+    backward(params, gradient, rows, true);
+    return total;
   }
 
   /** Forward without dropout and the loss; {@code weights} as in {@link #gradientPass}. */
@@ -154,18 +192,26 @@ abstract class FeedForwardPasses {
     }
   }
 
-  private void backward(float[] params, float[] gradient, int rows) {
+  /** @param overwrite write the gradient (β = 0) rather than add to it */
+  private void backward(float[] params, float[] gradient, int rows, boolean overwrite) {
     for (int l = spec.layerCount() - 1; l >= 0; l--) {
       int outputs = spec.layer(l).width();
       int inputs = spec.inputsOf(l);
       float[] delta = deltas[l];
       if (l == 0) {
-        addFirstLayerWeightGradient(delta, gradient, rows);
+        if (overwrite) {
+          setFirstLayerWeightGradient(delta, gradient, rows);
+        } else {
+          addFirstLayerWeightGradient(delta, gradient, rows);
+        }
       } else {
         float[] input = masks[l - 1] != null ? dropped[l - 1] : activations[l - 1];
-        // dW += δᵀ · A   (O×B · B×I)
+        // dW += δᵀ · A   (O×B · B×I); β = 0 overwrites
         gemm.gemm(true, false, outputs, inputs, rows,
-            1f, delta, 0, outputs, input, 0, inputs, 1f, gradient, spec.weightOffset(l), inputs);
+            1f, delta, 0, outputs, input, 0, inputs, overwrite ? 0f : 1f, gradient, spec.weightOffset(l), inputs);
+      }
+      if (overwrite) {
+        java.util.Arrays.fill(gradient, spec.biasOffset(l), spec.biasOffset(l) + outputs, 0f);
       }
       addColumnSums(delta, rows, outputs, gradient, spec.biasOffset(l));
       if (l > 0) {

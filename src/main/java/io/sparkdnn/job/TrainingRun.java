@@ -88,6 +88,14 @@ public final class TrainingRun {
           warmStart, progress);
       try {
         DnnModel model = fit.model;
+        if (fit.result.firstEpochStartMillis() > 0 && fit.resumedEpochs == 0) {
+          double startup = (fit.result.firstEpochStartMillis()
+              - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+          LOG.info("the first epoch started {} s after launch (JVM start; data loading and packing {} s of it)",
+              String.format(java.util.Locale.ROOT, "%.1f", startup),
+              String.format(java.util.Locale.ROOT, "%.1f", fit.packSeconds));
+          model = model.withRecord(model.record().withStartupSeconds(startup));
+        }
         EvaluationResult testMetrics = null;
         if (test != null) {
           spark.sparkContext().setJobDescription("test evaluation");

@@ -26,11 +26,13 @@ import java.util.Map;
  * @param resumedAfterEpoch the epoch a crashed run's checkpoint was resumed after; 0 if it ran in one go
  * @param stopReason why training ended (the epoch limit, early stopping, convergence)
  * @param trainingSeconds seconds of training (data loading excluded)
+ * @param startupSeconds seconds from launch (the JVM's start) to the first epoch's start, for a
+ *     command-line run: where a short run's time goes; NaN when not measured (Spark ML, resumed runs)
  * @param versions versions of spark-dnn, Spark, Scala and Java
  */
 public record TrainingRecord(
     String created, Map<String, String> configuration, RowCounts rows, int epochsRun, int bestEpoch,
-    int resumedAfterEpoch, String stopReason, double trainingSeconds, EpochMetrics finalEpoch, EvaluationResult validationMetrics,
+    int resumedAfterEpoch, String stopReason, double trainingSeconds, double startupSeconds, EpochMetrics finalEpoch, EvaluationResult validationMetrics,
     EvaluationResult testMetrics, DataSummary dataProfile, String warmStart, Map<String, String> versions,
     StoreRecord store, DriftReport drift) implements java.io.Serializable {
 
@@ -42,25 +44,31 @@ public record TrainingRecord(
 
   /** A record with nothing but its creation time (models assembled by hand, tests). */
   public static TrainingRecord created(String created) {
-    return new TrainingRecord(created, Map.of(), null, 0, 0, 0, null, Double.NaN, null, null, null, null, null,
+    return new TrainingRecord(created, Map.of(), null, 0, 0, 0, null, Double.NaN, Double.NaN, null, null, null, null, null,
         Map.of(), null, null);
   }
 
   public TrainingRecord withTestMetrics(EvaluationResult test) {
     return new TrainingRecord(created, configuration, rows, epochsRun, bestEpoch, resumedAfterEpoch, stopReason,
-        trainingSeconds, finalEpoch,
+        trainingSeconds, startupSeconds, finalEpoch,
         validationMetrics, test, dataProfile, warmStart, versions, store, drift);
   }
 
   public TrainingRecord withStore(StoreRecord s) {
     return new TrainingRecord(created, configuration, rows, epochsRun, bestEpoch, resumedAfterEpoch, stopReason,
-        trainingSeconds, finalEpoch,
+        trainingSeconds, startupSeconds, finalEpoch,
         validationMetrics, testMetrics, dataProfile, warmStart, versions, s, drift);
+  }
+
+  public TrainingRecord withStartupSeconds(double seconds) {
+    return new TrainingRecord(created, configuration, rows, epochsRun, bestEpoch, resumedAfterEpoch, stopReason,
+        trainingSeconds, seconds, finalEpoch,
+        validationMetrics, testMetrics, dataProfile, warmStart, versions, store, drift);
   }
 
   public TrainingRecord withDrift(DriftReport d) {
     return new TrainingRecord(created, configuration, rows, epochsRun, bestEpoch, resumedAfterEpoch, stopReason,
-        trainingSeconds, finalEpoch,
+        trainingSeconds, startupSeconds, finalEpoch,
         validationMetrics, testMetrics, dataProfile, warmStart, versions, store, d);
   }
 
@@ -79,6 +87,9 @@ public record TrainingRecord(
       root.put("resumed_after_epoch", resumedAfterEpoch);
       root.put("stop_reason", stopReason);
       root.put("training_seconds", trainingSeconds);
+      if (Double.isFinite(startupSeconds)) {
+        root.put("startup_seconds", startupSeconds);
+      }
     }
     if (finalEpoch != null) {
       root.set("final_epoch", finalEpoch.toJson());
@@ -133,6 +144,7 @@ public record TrainingRecord(
         root.path("resumed_after_epoch").asInt(0),
         root.path("stop_reason").asText(null),
         root.path("training_seconds").asDouble(Double.NaN),
+        root.path("startup_seconds").asDouble(Double.NaN),
         root.has("final_epoch") ? EpochMetrics.fromJson(root.get("final_epoch")) : null,
         root.has("validation_metrics") ? EvaluationResult.fromJson(root.get("validation_metrics"), task) : null,
         root.has("test_metrics") ? EvaluationResult.fromJson(root.get("test_metrics"), task) : null,

@@ -125,7 +125,11 @@ public final class DistributedTrainer {
     int firstEpoch = state.epochsDone + 1;
     String stopReason = state.finished ? "training had already stopped before the checkpoint it resumed from"
         : "reached training.epochs = " + config.epochs();
+    long firstEpochStart = 0;
     for (int epoch = firstEpoch; epoch <= config.epochs() && !state.finished; epoch++) {
+      if (firstEpochStart == 0) {
+        firstEpochStart = System.currentTimeMillis();
+      }
       String label = "epoch " + epoch + "/" + config.epochs();
       sc.setJobGroup(JOB_GROUP, label, false);
       long epochStart = System.nanoTime();
@@ -185,7 +189,7 @@ public final class DistributedTrainer {
     }
     checkFinite(finalWeights, history, finalValidation);
     return new TrainingResult(finalWeights, keepBest ? state.bestEpoch : state.epochsDone, stopReason, history,
-        finalValidation, state, seconds(start));
+        finalValidation, state, seconds(start), firstEpochStart);
   }
 
   /**

@@ -545,6 +545,7 @@ public final class DnnTrainer {
         resumedEpochs,
         result.stopReason(),
         result.seconds(),
+        Double.NaN,
         history.isEmpty() ? null : history.get(history.size() - 1),
         result.validationMetrics(),
         null,

@@ -7,7 +7,6 @@ import io.sparkdnn.engine.FloatArrays;
 import io.sparkdnn.engine.MiniBatch;
 import io.sparkdnn.optim.Optimizer;
 import io.sparkdnn.optim.OptimizerState;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.SplittableRandom;
@@ -29,6 +28,7 @@ final class LocalStepsTask
   private final Optimizer optimizer;
   private final int batchSize;
   private final double learningRateScale;
+  private static final ThreadLocal<OptimizerState> STATE = new ThreadLocal<>();
 
   LocalStepsTask(RoundContext round, Broadcast<ModelState> start, Optimizer optimizer, int batchSize,
       double learningRateScale) {
@@ -51,12 +51,14 @@ final class LocalStepsTask
     }
     int[] order = shuffled(n, round.shuffleSeed(partition));
     ModelState initial = start.value();
-    float[] weights = initial.weights().clone();
-    OptimizerState state = initial.optimizerState().copy();
     DenseNetwork net = round.network(batchSize);
+    // The working weights, gradient and optimiser state are the thread's, reused round after round.
+    float[] weights = net.parameterScratch(0);
+    System.arraycopy(initial.weights(), 0, weights, 0, weights.length);
+    float[] gradient = net.parameterScratch(1);
+    OptimizerState state = workingState(initial.optimizerState());
     MiniBatch batch = net.batch();
     batch.setWeighted(round.weighted);
-    float[] gradient = new float[weights.length];
     long dropoutSeed = round.dropoutSeed();
     int steps = (to - from + batchSize - 1) / batchSize;
     boolean finite = true;
@@ -67,17 +69,10 @@ final class LocalStepsTask
         rows.copyTo(order[first + k], batch, k, round.scaling, round.targetScaling, round.classWeights);
       }
       batch.setRows(count);
-      Arrays.fill(gradient, 0f);
       double lossBefore = result.stats().lossSum();
-      double weightBefore = result.stats().weight();
-      net.accumulateGradient(weights, gradient, result.stats(), dropoutSeed);
-      double batchWeight = result.stats().weight() - weightBefore;
-      if (batchWeight <= 0) {
+      // the batch's mean gradient, written over the last one: no clearing or rescaling pass
+      if (net.meanGradient(weights, gradient, result.stats(), dropoutSeed) <= 0) {
         continue; // every row of the batch weighs 0: nothing to learn from it
-      }
-      float inverse = (float) (1 / batchWeight);
-      for (int i = 0; i < gradient.length; i++) {
-        gradient[i] *= inverse;
       }
       // A NaN/∞ gradient either shows in the loss or ends up in the weights, which are checked
       // once at the end: scanning every gradient would cost a pass over all parameters per step.
@@ -105,6 +100,19 @@ final class LocalStepsTask
       result.markNonFinite(partition);
     }
     return Collections.singletonList(result).iterator();
+  }
+
+  /** This thread's optimiser state, reused across rounds, set to {@code start}. */
+  private static OptimizerState workingState(OptimizerState start) {
+    OptimizerState mine = STATE.get();
+    if (mine == null || !mine.rule().equals(start.rule()) || mine.vectorCount() != start.vectorCount()
+        || (mine.vectorCount() > 0 && mine.vector(0).length != start.vector(0).length)) {
+      mine = start.copy();
+      STATE.set(mine);
+    } else {
+      mine.copyFrom(start);
+    }
+    return mine;
   }
 
   /** A Fisher–Yates permutation of 0..n−1. */

@@ -13,9 +13,11 @@ public final class TrainingResult {
   private final double seconds;
   private final int keptEpoch;
   private final String stopReason;
+  private final long firstEpochStartMillis;
 
   TrainingResult(float[] weights, int keptEpoch, String stopReason, List<EpochMetrics> history,
-      EvaluationResult validationMetrics, TrainingState state, double seconds) {
+      EvaluationResult validationMetrics, TrainingState state, double seconds, long firstEpochStartMillis) {
+    this.firstEpochStartMillis = firstEpochStartMillis;
     this.keptEpoch = keptEpoch;
     this.stopReason = stopReason;
     this.weights = weights;
@@ -51,6 +53,11 @@ public final class TrainingResult {
   /** Why training ended: the epoch limit, early stopping (with the epoch kept) or convergence. */
   public String stopReason() {
     return stopReason;
+  }
+
+  /** When this run's first epoch started (epoch milliseconds, System.currentTimeMillis); 0 if none ran. */
+  public long firstEpochStartMillis() {
+    return firstEpochStartMillis;
   }
 
   public double seconds() {

@@ -11,6 +11,7 @@ import io.sparkdnn.train.DnnTrainer;
 import io.sparkdnn.job.ConfigLoader;
 import io.sparkdnn.job.JobConfig;
 import io.sparkdnn.results.EpochMetrics;
+import io.sparkdnn.results.Json;
 import io.sparkdnn.train.SparkSetup;
 import io.sparkdnn.train.TrainingConfig;
 import io.sparkdnn.train.TrainingListener;
@@ -55,6 +56,10 @@ public final class TrainingBenchmark {
   private static final java.io.File JOB = new java.io.File("conf/fashion-mnist.conf");
   private static final java.io.File WIDE = new java.io.File("conf/fashion-mnist-wide.conf");
   private final List<String> lines = new ArrayList<>();
+  /** Every table row as one JSON object (headers → cells), with its section: bench/results/training-*.json. */
+  private final com.fasterxml.jackson.databind.node.ArrayNode json = Json.MAPPER.createArrayNode();
+  private String currentSection = "";
+  private String[] currentHeaders = new String[0];
   private final SparkSession spark;
   private final AtomicLong resultBytes = new AtomicLong();
   private final AtomicLong maxTaskResult = new AtomicLong();
@@ -101,11 +106,15 @@ public final class TrainingBenchmark {
     NetworkSpec spec = NetworkSpec.parse(SPEC);
 
     title("spark-dnn training benchmark: Fashion-MNIST (60,000 train / 10,000 test), " + SPEC + ", local[2]");
-    line("Date " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16)
+    String date = LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16);
+    line("Date " + date
         + "; " + cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; Java "
         + System.getProperty("java.version") + "; Spark " + Versions.all().get("spark") + "; spark-dnn "
         + Versions.project());
-    line("BLAS: " + gemm.description());
+    line("BLAS: " + gemm.description() + "; OPENBLAS_CORETYPE="
+        + (System.getenv("OPENBLAS_CORETYPE") == null ? "(not set: kernels picked for this CPU)" : System.getenv("OPENBLAS_CORETYPE")));
+    line("JVM: " + ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-Xmx") || a.startsWith("-XX:")).collect(java.util.stream.Collectors.joining(" ")));
     line(String.format(Locale.ROOT, "JVM start to SparkSession ready: %.1f s (not counted below)", sparkStartSeconds));
     line("");
 
@@ -125,8 +134,8 @@ public final class TrainingBenchmark {
 
     // --- this trainer
     section("spark-dnn (training time excludes the per-epoch test evaluation; accuracy = test set)");
-    table("mode", "data load + pack s", "median s/epoch", "× bound", "rows/s", "test acc after each epoch",
-        "time to 0.88 test acc", "final test acc");
+    table("mode", "data load + pack s", "first epoch s", "median s/epoch (epochs 2+)", "× bound", "rows/s",
+        "GC s/epoch", "test acc after each epoch", "time to 0.88 test acc", "final test acc");
     Run local = trainer(train, test, TrainingMode.LOCAL, 1, epochs, 2);
     reportRun("local (1 round/epoch, Adam, batch 128)", local, bound);
     Run sync = trainer(train, test, TrainingMode.SYNC, 8, syncEpochs, 2);
@@ -154,6 +163,12 @@ public final class TrainingBenchmark {
     table("iterations", "fit s", "s/iteration", "test acc", "spark-dnn local epoch speed-up");
     row(Integer.toString((int) mllib[0]), f1(mllib[1]), f2(mllib[1] / mllib[0]), f4(mllib[2]),
         String.format(Locale.ROOT, "%.1f×", (mllib[1] / mllib[0]) / local.medianEpochSeconds()));
+
+    // --- prediction and end to end
+    prediction(train, mllib[3]);
+    if (Boolean.parseBoolean(System.getProperty("bench.endToEnd", "true"))) {
+      endToEnd();
+    }
 
     // --- scaling
     if (Boolean.parseBoolean(System.getProperty("bench.scaling", "true"))) {
@@ -187,17 +202,25 @@ public final class TrainingBenchmark {
 
     String text = String.join("\n", lines) + "\n";
     System.out.print(text);
-    Path out = Path.of("bench/results/training-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")) + ".md");
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
+    Path out = Path.of("bench/results/training-" + stamp + ".md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, text);
-    System.out.println("\nwritten to " + out);
+    for (com.fasterxml.jackson.databind.JsonNode row : json) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("date", date).put("cpu", cpu())
+          .put("blas", gemm.description());
+    }
+    Path jsonOut = Path.of("bench/results/training-" + stamp + ".json");
+    Files.writeString(jsonOut, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+    System.out.println("\nwritten to " + out + " and " + jsonOut);
   }
 
   /** One training run and what it measured. */
   private static final class Run {
     double loadSeconds;
     List<EpochMetrics> history = new ArrayList<>();
+    /** GC seconds in each epoch (training and the per-epoch test evaluation), from the collectors' counters. */
+    List<Double> gcSeconds = new ArrayList<>();
     long cachedBytes;
     long maxTaskResult;
     long peakHeap;
@@ -225,7 +248,13 @@ public final class TrainingBenchmark {
     maxTaskResult.set(0);
     resetPeaks();
     long start = System.nanoTime();
-    TrainingListener listener = (m, s) -> run.history.add(m);
+    long[] gcBefore = {gcMillis()};
+    TrainingListener listener = (m, s) -> {
+      run.history.add(m);
+      long now = gcMillis();
+      run.gcSeconds.add((now - gcBefore[0]) / 1000.0);
+      gcBefore[0] = now;
+    };
     DnnTrainer.Fit fit = new DnnTrainer(data, config).fit(train, test, "training data", "test data", null, listener);
     double total = (System.nanoTime() - start) / 1e9;
     run.loadSeconds = fit.packSeconds;
@@ -255,8 +284,11 @@ public final class TrainingBenchmark {
     }
     double median = run.medianEpochSeconds();
     double rows = run.history.get(0).trainRows();
-    row(name, f1(run.loadSeconds), f3(median), Double.isNaN(bound) ? "—" : String.format(Locale.ROOT, "%.2f", median / bound),
-        String.format(Locale.ROOT, "%,.0f", rows / median), accuracies.toString(),
+    row(name, f1(run.loadSeconds), f3(run.history.get(0).trainSeconds()), f3(median),
+        Double.isNaN(bound) ? "—" : String.format(Locale.ROOT, "%.2f", median / bound),
+        String.format(Locale.ROOT, "%,.0f", rows / median),
+        f3(median(run.gcSeconds.subList(Math.min(1, run.gcSeconds.size()), run.gcSeconds.size()))),
+        accuracies.toString(),
         Double.isNaN(reached) ? "not reached" : f1(reached) + " s",
         f4(run.history.get(run.history.size() - 1).valAccuracy()));
   }
@@ -275,14 +307,133 @@ public final class TrainingBenchmark {
     int done = model.summary().totalIterations();
     double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
         .evaluate(model.transform(testVectors));
+    double transformSeconds = medianSeconds(3, () -> model.transform(trainVectors).write().format("noop")
+        .mode("overwrite").save());
     trainVectors.unpersist();
     testVectors.unpersist();
-    return new double[] {done, seconds, accuracy};
+    return new double[] {done, seconds, accuracy, transformSeconds};
+  }
+
+  /** The median wall seconds of {@code times} runs of {@code work}. */
+  private static double medianSeconds(int times, Runnable work) {
+    List<Double> seconds = new ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      long start = System.nanoTime();
+      work.run();
+      seconds.add((System.nanoTime() - start) / 1e9);
+    }
+    return median(seconds);
+  }
+
+  /**
+   * Prediction over the 60,000 training rows (cached as ML vectors, as for MLlib): this project's
+   * Spark ML transform (all three output columns, forced by Spark's no-op sink), `dnn predict` from
+   * parquet to parquet (inside this JVM: JVM start excluded, reading and writing included), and
+   * MLlib's transform of its own model. Rows per second, medians of 3.
+   */
+  private void prediction(Dataset<Row> train, double mllibTransformSeconds) throws Exception {
+    Dataset<Row> vectors = vectors(train).cache();
+    vectors.count();
+    io.sparkdnn.ml.DnnClassificationModel model = new io.sparkdnn.ml.DnnClassifier().setHiddenLayers("256relu-128relu")
+        .setEpochs(1).setValidationFraction(0).fit(vectors);
+    double ml = medianSeconds(3, () -> model.transform(vectors).write().format("noop").mode("overwrite").save());
+    Path dir = Files.createTempDirectory("bench-predict");
+    String modelPath = dir.resolve("model").toString();
+    io.sparkdnn.model.ModelWriter.open(modelPath, false, spark.sparkContext().hadoopConfiguration(), "model")
+        .commit(model.dnnModel());
+    String input = dir.resolve("input.parquet").toString();
+    vectors.write().parquet(input);
+    double cli = medianSeconds(3, () -> {
+      int status = io.sparkdnn.cli.Main.run("predict", "--set", "predict.model=" + modelPath,
+          "--set", "predict.input.path=" + input, "--set", "predict.output=" + dir.resolve("out.parquet"),
+          "--set", "predict.overwrite=true");
+      if (status != 0) {
+        throw new IllegalStateException("dnn predict failed with status " + status);
+      }
+    });
+    vectors.unpersist();
+    section("Prediction (784-256relu-128relu-10 model, 60,000 rows, local[2]; medians of 3)");
+    table("route", "seconds", "rows/s", "× MLlib transform");
+    row("spark-dnn Spark ML transform (rawPrediction, probability, prediction)", f3(ml),
+        String.format(Locale.ROOT, "%,.0f", 60_000 / ml), f1(mllibTransformSeconds / ml));
+    row("dnn predict, parquet in → parquet out (label, prediction, probability)", f3(cli),
+        String.format(Locale.ROOT, "%,.0f", 60_000 / cli), f1(mllibTransformSeconds / cli));
+    row("Spark MLlib MultilayerPerceptronClassificationModel transform", f3(mllibTransformSeconds),
+        String.format(Locale.ROOT, "%,.0f", 60_000 / mllibTransformSeconds), "1.0");
+  }
+
+  /**
+   * The main job from launch, as a user runs it (scripts/dnn train --conf conf/fashion-mnist.conf,
+   * 10 epochs), in a new JVM; and PyTorch (Debian's python3-torch) on the same task, 1 and 2
+   * threads, when it is installed. Launch to the first epoch's start, whole wall time, test accuracy.
+   */
+  private void endToEnd() throws Exception {
+    section("From launch: the main job, 10 epochs, against PyTorch on the same task (separate processes, one at a time)");
+    table("run", "launch → first epoch s", "wall s", "median s/epoch", "test acc");
+    Path dir = Files.createTempDirectory("bench-e2e");
+    String modelPath = dir.resolve("model").toString();
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder("scripts/dnn", "train", "--conf", "conf/fashion-mnist.conf",
+        "--set", "training.epochs=10", "--set", "model.path=" + modelPath)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("train.log").toFile()).start();
+    int status = p.waitFor();
+    double wall = (System.nanoTime() - start) / 1e9;
+    if (status != 0) {
+      throw new IllegalStateException("scripts/dnn train failed; see " + dir.resolve("train.log"));
+    }
+    com.fasterxml.jackson.databind.JsonNode meta = Json.MAPPER.readTree(Path.of(modelPath, "metadata.json").toFile());
+    List<Double> epochSeconds = new ArrayList<>();
+    for (String l : Files.readAllLines(Path.of(modelPath, "metrics.jsonl"))) {
+      epochSeconds.add(Json.MAPPER.readTree(l).path("train_seconds").asDouble());
+    }
+    row("spark-dnn: scripts/dnn train --conf conf/fashion-mnist.conf, 10 epochs", f1(meta.path("startup_seconds")
+        .asDouble(Double.NaN)), f1(wall), f3(median(epochSeconds.subList(1, epochSeconds.size()))),
+        f4(meta.at("/test_metrics/accuracy").asDouble()));
+    for (int threads : new int[] {1, 2}) {
+      Process torch;
+      try {
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "scripts/bench-pytorch.py", "--threads",
+            Integer.toString(threads), "--epochs", "10").redirectError(dir.resolve("torch.err").toFile());
+        pb.environment().remove("OPENBLAS_NUM_THREADS"); // torch.set_num_threads decides
+        torch = pb.start();
+      } catch (IOException e) {
+        line("PyTorch: /usr/bin/python3 not runnable (" + e.getMessage() + ")");
+        return;
+      }
+      String out = new String(torch.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (torch.waitFor() != 0) {
+        line("");
+        line("PyTorch not run (install Debian's python3-torch): " + Files.readString(dir.resolve("torch.err")).trim()
+            .lines().reduce((a, b) -> b).orElse(""));
+        return;
+      }
+      com.fasterxml.jackson.databind.JsonNode r = Json.MAPPER.readTree(out);
+      List<Double> seconds = new ArrayList<>();
+      r.path("epochs").forEach(e -> seconds.add(e.path("seconds").asDouble()));
+      com.fasterxml.jackson.databind.JsonNode epochs = r.path("epochs");
+      row("PyTorch " + r.path("torch").asText() + " CPU, " + threads + " thread(s), Adam 0.002 cosine, batch 128",
+          f1(r.path("launch_to_first_epoch_seconds").asDouble()), f1(r.path("wall_seconds").asDouble()),
+          f3(median(seconds.subList(1, seconds.size()))),
+          f4(epochs.get(epochs.size() - 1).path("test_accuracy").asDouble()));
+    }
   }
 
   private static Dataset<Row> vectors(Dataset<Row> data) {
     return data.select(org.apache.spark.ml.functions.array_to_vector(col("features")).alias("features"),
         col("label").cast("double").alias("label"));
+  }
+
+  private static long gcMillis() {
+    long total = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
+  }
+
+  private static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length == 0 ? Double.NaN : v[v.length / 2];
   }
 
   private static void resetPeaks() {
@@ -322,6 +473,7 @@ public final class TrainingBenchmark {
   }
 
   private void section(String s) {
+    currentSection = s;
     lines.add("");
     lines.add("## " + s);
     lines.add("");
@@ -332,6 +484,7 @@ public final class TrainingBenchmark {
   }
 
   private void table(String... headers) {
+    currentHeaders = headers;
     lines.add("| " + String.join(" | ", headers) + " |");
     String[] rule = new String[headers.length];
     Arrays.fill(rule, "---");
@@ -340,6 +493,16 @@ public final class TrainingBenchmark {
 
   private void row(String... cells) {
     lines.add("| " + String.join(" | ", cells) + " |");
+    com.fasterxml.jackson.databind.node.ObjectNode o = json.addObject();
+    o.put("section", currentSection);
+    for (int i = 0; i < cells.length && i < currentHeaders.length; i++) {
+      String cell = cells[i].replace(",", "").replace(" s", "").replace("×", "").trim();
+      try {
+        o.put(currentHeaders[i], Double.parseDouble(cell));
+      } catch (NumberFormatException e) {
+        o.put(currentHeaders[i], cells[i]);
+      }
+    }
   }
 
   private static String f1(double v) {

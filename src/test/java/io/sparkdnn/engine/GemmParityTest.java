@@ -131,4 +131,49 @@ class GemmParityTest {
       }
     }
   }
+
+  /**
+   * meanGradient (1/W applied to the output deltas, products written with β = 0) equals
+   * accumulateGradient's sum divided by the rows' summed weight, on both GEMMs, with row weights and
+   * dropout, whatever the gradient array held before (here NaN).
+   */
+  @Test
+  void meanGradientIsTheWeightedSumOverTheSummedWeightAndOverwrites() {
+    NetworkSpec spec = NetworkSpec.parse("31-17sigmoid+dropout0.2-9leakyrelu-5softmax");
+    float[] params = Initialization.AUTO.initialize(spec, 12);
+    for (Gemm gemm : new Gemm[] {naive, blas}) {
+      DenseNetwork net = new DenseNetwork(spec, Task.MULTICLASS, 37, gemm);
+      SplittableRandom random = new SplittableRandom(5);
+      MiniBatch batch = net.batch();
+      batch.setWeighted(true);
+      double total = 0;
+      for (int r = 0; r < 29; r++) {
+        for (int i = 0; i < spec.inputWidth(); i++) {
+          batch.features()[r * spec.inputWidth() + i] = (float) random.nextDouble(-1, 1);
+        }
+        batch.targets()[r] = random.nextInt(spec.outputWidth());
+        batch.rowIds()[r] = r;
+        batch.weights()[r] = r % 4 == 0 ? 0f : (float) random.nextDouble(0.5, 3);
+        total += batch.weights()[r];
+      }
+      batch.setRows(29);
+      float[] sum = new float[spec.parameterCount()];
+      LossAccumulator summed = new LossAccumulator();
+      net.accumulateGradient(params, sum, summed, 9);
+      float[] mean = new float[spec.parameterCount()];
+      java.util.Arrays.fill(mean, Float.NaN);
+      LossAccumulator meaned = new LossAccumulator();
+      double weight = net.meanGradient(params, mean, meaned, 9);
+      assertEquals(total, weight, 1e-4);
+      assertEquals(summed.lossSum(), meaned.lossSum(), 1e-9);
+      for (int i = 0; i < mean.length; i++) {
+        float expected = (float) (sum[i] / total);
+        assertEquals(expected, mean[i], 1e-5f * Math.max(1f, Math.abs(expected)), "entry " + i + " via " + gemm);
+      }
+      java.util.Arrays.fill(batch.weights(), 0, 29, 0f);
+      float[] untouched = mean.clone();
+      assertEquals(0, net.meanGradient(params, mean, new LossAccumulator(), 9), "all rows weigh 0");
+      org.junit.jupiter.api.Assertions.assertArrayEquals(untouched, mean, "left as it was");
+    }
+  }
 }
