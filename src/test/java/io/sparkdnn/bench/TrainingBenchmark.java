@@ -345,7 +345,7 @@ public final class TrainingBenchmark {
     vectors.write().parquet(input);
     double cli = medianSeconds(3, () -> {
       int status = io.sparkdnn.cli.Main.run("predict", "--set", "predict.model=" + modelPath,
-          "--set", "predict.input.path=" + input, "--set", "predict.output=" + dir.resolve("out.parquet"),
+          "--set", "predict.input.path=" + input, "--set", "predict.output.path=" + dir.resolve("out.parquet"),
           "--set", "predict.overwrite=true");
       if (status != 0) {
         throw new IllegalStateException("dnn predict failed with status " + status);
