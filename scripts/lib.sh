@@ -53,6 +53,57 @@ ensure_built() {
   fi
 }
 
+# JVM flags that map a class-data archive (AppCDS) of this build's classes: the JVM then starts
+# Spark without parsing and verifying ~15,000 classes again, which saves about 3 s of the ~13 s
+# before the main job's first epoch (measured: launch to first epoch 13.2 s without, 9.4-9.6 s
+# with). The archive is recorded once per build (java, classpath, jar size and time) by a short
+# run on generated data, under target/cds/, and kept until the next build. DNN_CDS=off (or a
+# failure to record one) runs without it; the JVM itself ignores an archive that does not match.
+cds_flags() {
+  local root="$1"
+  [ "${DNN_CDS:-on}" = off ] && return 0
+  local cp jar key dir archive
+  cp="$(app_classpath "$root")"
+  jar="${cp%%:*}"
+  key=$( { java -version 2>&1; echo "$cp"; stat -c '%s %Y' "$jar" "$root/target/jvm-flags.txt"; } | sha1sum | cut -c1-16)
+  dir="$root/target/cds"
+  archive="$dir/dnn-$key.jsa"
+  if [ ! -f "$archive" ] && [ "${DNN_SKIP_BUILD:-}" != 1 ]; then
+    record_cds_archive "$root" "$cp" "$dir" "$archive" || true
+  fi
+  # -Xlog:cds=off: an archive that no longer matches is ignored without a warning on every run.
+  [ -f "$archive" ] && echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+}
+
+# Records the archive: prepares a few thousand generated rows and trains one epoch on them (the
+# classes a training run loads: Spark SQL, parquet, the trainer, scoring), then keeps the archive
+# the JVM writes at exit. Staged and renamed, so that a killed run leaves no half archive.
+record_cds_archive() {
+  local root="$1" cp="$2" dir="$3" archive="$4"
+  local work staged
+  mkdir -p "$dir"
+  rm -f "$dir"/dnn-*.jsa
+  work=$(mktemp -d)
+  staged="$dir/.staged-$$.jsa"
+  echo "recording a class-data archive of this build for faster JVM start (once per build; DNN_CDS=off skips it)" >&2
+  # shellcheck disable=SC2046
+  if java -Xmx1g $(cat "$root/target/jvm-flags.txt") -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+        -cp "$cp" io.sparkdnn.cli.Main prepare --set prepare.dataset=synthetic --set prepare.rows=2000 \
+        --set prepare.output="$work/data" >/dev/null 2>&1 \
+      && java -Xmx1g $(cat "$root/target/jvm-flags.txt") -XX:ArchiveClassesAtExit="$staged" -Xlog:cds=off \
+        -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -cp "$cp" io.sparkdnn.cli.Main train \
+        --conf "$root/conf/multiclass.conf" --set data.train.path="$work/data/multiclass.parquet" \
+        --set data.test.path="$work/data/multiclass.parquet" --set training.epochs=1 \
+        --set model.path="$work/model" >/dev/null 2>&1 \
+      && [ -s "$staged" ]; then
+    mv "$staged" "$archive"
+  else
+    echo "note: no class-data archive recorded; running without one" >&2
+    rm -f "$staged"
+  fi
+  rm -rf "$work"
+}
+
 # The application jar followed by every dependency, Spark included.
 app_classpath() {
   local root="$1"

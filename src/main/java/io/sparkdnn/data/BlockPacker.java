@@ -37,6 +37,18 @@ public final class BlockPacker {
 
   public static PackedData pack(
       Dataset<Row> data, RowConverter converter, PackingOptions options, String dataName) {
+    return pack(data, converter, options, dataName, null);
+  }
+
+  /**
+   * Packs as {@link #pack(Dataset, RowConverter, PackingOptions, String)} and, in the same pass
+   * that counts the blocks, adds every training block to {@code profile} (an empty profile; the
+   * result is {@link PackedData#trainingProfile()}), so that statistics cost no job of their own.
+   *
+   * @param profile an empty profile of the task, or null for none
+   */
+  public static PackedData pack(
+      Dataset<Row> data, RowConverter converter, PackingOptions options, String dataName, DataProfile profile) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
     EnumMap<BadRowReason, LongAccumulator> skipped = new EnumMap<>(BadRowReason.class);
     for (BadRowReason reason : BadRowReason.values()) {
@@ -60,7 +72,8 @@ public final class BlockPacker {
           .mapPartitions(parts -> merge(parts, blockRows), false)
           .persist(StorageLevel.MEMORY_AND_DISK());
       blocks.setName("packed " + dataName);
-      long[] totals = blocks.treeAggregate(new long[4], BlockPacker::count, BlockPacker::sum, 2);
+      Tally tally = blocks.treeAggregate(new Tally(profile), Tally::add, Tally::merge, 2);
+      long[] totals = tally.totals;
       Map<BadRowReason, Long> skippedCounts = new EnumMap<>(BadRowReason.class);
       for (Map.Entry<BadRowReason, LongAccumulator> e : skipped.entrySet()) {
         if (e.getValue().value() > 0) {
@@ -68,7 +81,7 @@ public final class BlockPacker {
         }
       }
       return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName,
-          converter.weighted()).withSparseRows(converter.sparse(), totals[3]);
+          converter.weighted()).withSparseRows(converter.sparse(), totals[3]).withTrainingProfile(tally.profile);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {
@@ -251,18 +264,37 @@ public final class BlockPacker {
     }
   }
 
-  private static long[] count(long[] totals, PackedBlock block) {
-    totals[block.isValidation() ? 1 : 0] += block.rows();
-    totals[2] += block.payloadBytes();
-    totals[3] += block.isSparse() ? block.sparseFeatures().nonZeros() : 0;
-    return totals;
-  }
+  /**
+   * What one pass over the packed blocks finds: training and validation rows, payload bytes,
+   * stored non-zeros, and (when asked for) the training rows' profile.
+   */
+  public static final class Tally implements Serializable {
+    final long[] totals = new long[4];
+    final DataProfile profile;
 
-  private static long[] sum(long[] a, long[] b) {
-    for (int i = 0; i < a.length; i++) {
-      a[i] += b[i];
+    Tally(DataProfile profile) {
+      this.profile = profile;
     }
-    return a;
+
+    Tally add(PackedBlock block) {
+      totals[block.isValidation() ? 1 : 0] += block.rows();
+      totals[2] += block.payloadBytes();
+      totals[3] += block.isSparse() ? block.sparseFeatures().nonZeros() : 0;
+      if (profile != null && !block.isValidation()) {
+        profile.add(block);
+      }
+      return this;
+    }
+
+    Tally merge(Tally other) {
+      for (int i = 0; i < totals.length; i++) {
+        totals[i] += other.totals[i];
+      }
+      if (profile != null) {
+        profile.merge(other.profile);
+      }
+      return this;
+    }
   }
 
   /** Concatenates a partition's chunks, in id order, into blocks of up to {@code blockRows}. */

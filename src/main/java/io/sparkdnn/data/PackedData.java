@@ -25,6 +25,8 @@ public final class PackedData {
   /** Non-zero features stored, over training and validation blocks; 0 for dense blocks. */
   private long nonZeros;
   private final boolean weighted;
+  /** The training rows' profile when packing computed it, else null. */
+  private DataProfile trainingProfile;
 
   PackedData(
       JavaRDD<PackedBlock> blocks, long trainingRows, long validationRows, long payloadBytes,
@@ -57,6 +59,20 @@ public final class PackedData {
     return this;
   }
 
+  /** This data with the training rows' profile, computed in the packing pass. */
+  PackedData withTrainingProfile(DataProfile profile) {
+    this.trainingProfile = profile;
+    return this;
+  }
+
+  /**
+   * The training rows' profile (feature statistics, class counts or target statistics), computed
+   * in the pass that counted the packed blocks; null unless {@link BlockPacker} was asked for it.
+   */
+  public DataProfile trainingProfile() {
+    return trainingProfile;
+  }
+
   /** Training rows from {@code train} and all rows of {@code heldOut} as validation. */
   public static PackedData withValidation(PackedData train, PackedData heldOut) {
     List<JavaRDD<PackedBlock>> cached = new ArrayList<>(train.cached);
@@ -66,7 +82,8 @@ public final class PackedData {
     heldOut.skipped.forEach((k, v) -> skipped.merge(k, v, Long::sum));
     return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
-        train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros);
+        train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros)
+        .withTrainingProfile(train.trainingProfile);
   }
 
   /** Training blocks; null when there are no training rows. */

@@ -36,6 +36,9 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(CsrRows.class);
     kryo.register(TouchedRows.class);
     kryo.register(BlockPacker.SourceChunk.class);
+    kryo.register(BlockPacker.Tally.class);
+    kryo.register(io.sparkdnn.data.DistinctLabels.class);
+    kryo.register(java.util.HashSet.class);
     kryo.register(RoundAccumulator.class);
     kryo.register(LossAccumulator.class);
     kryo.register(EvaluationAccumulator.class);

@@ -10,6 +10,7 @@ import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.DataProfile;
+import io.sparkdnn.data.DistinctLabels;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.LayoutResolver;
@@ -251,7 +252,7 @@ public final class DnnTrainer {
         ColumnResolver.converterFor(trainingRows, converter, data.weightColumn()),
         PackingOptions.training(partitions, data.blockRows(),
             validation == null ? data.validationFraction() : 0, config.seed(), data.badRows()),
-        trainingName);
+        trainingName, new DataProfile(task, classes));
     try {
       if (validation != null) {
         ColumnResolver.checkFeaturesIn(columns, validation, validationName);
@@ -271,9 +272,7 @@ public final class DnnTrainer {
         throw new DataException(trainingName + " has no usable rows"
             + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
       }
-      DataProfile profile = packed.training().treeAggregate(
-          new DataProfile(task, labels == null ? spec.outputWidth() : labels.size()),
-          DataProfile::add, DataProfile::merge, 2);
+      DataProfile profile = packed.trainingProfile(); // counted in the packing pass: no job of its own
       FeatureScaling scaling = warmStart != null
           ? warmStart.scaling()
           : sparse
@@ -436,11 +435,11 @@ public final class DnnTrainer {
     if (Arrays.asList(training.columns()).contains(Columns.MALFORMED)) {
       usable = usable.and(Columns.col(training, Columns.MALFORMED).isNull()); // refused later, by row
     }
-    List<Row> rows = training.select(label).where(usable).distinct().limit(MAX_CLASSES + 1).collectAsList();
-    String[] distinct = new String[rows.size()];
+    List<Object> values = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
+    String[] distinct = new String[values.size()];
     boolean fractional = false;
     for (int i = 0; i < distinct.length; i++) {
-      Object v = rows.get(i).get(0);
+      Object v = values.get(i);
       if (numeric) {
         double d = ((Number) v).doubleValue();
         fractional |= d != Math.rint(d);

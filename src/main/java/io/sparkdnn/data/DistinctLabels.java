@@ -1,0 +1,56 @@
+package io.sparkdnn.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The distinct values of a one-column dataset, up to a limit, found in one pass with no shuffle.
+ *
+ * <p>Why not {@code Dataset.distinct()}: that plans a hash aggregate with a shuffle (and, under
+ * adaptive execution, a second stage), about a second of fixed cost before training can start,
+ * for a result of at most a few thousand values. Each task here keeps a set of at most {@code
+ * limit + 1} values and the sets meet in a tree reduction.
+ */
+public final class DistinctLabels implements Serializable {
+  private final int limit;
+  private final HashSet<Object> values = new HashSet<>();
+
+  private DistinctLabels(int limit) {
+    this.limit = limit;
+  }
+
+  /**
+   * The distinct non-null values of {@code column}'s single column, in no particular order; at
+   * most {@code limit + 1} of them, so that a caller can tell "more than limit" apart.
+   *
+   * @param column a dataset of exactly one column (filter out what should not count first)
+   */
+  public static List<Object> of(Dataset<Row> column, int limit) {
+    DistinctLabels found = column.javaRDD()
+        .treeAggregate(new DistinctLabels(limit), DistinctLabels::add, DistinctLabels::merge, 2);
+    return new ArrayList<>(found.values);
+  }
+
+  private DistinctLabels add(Row row) {
+    if (values.size() <= limit && !row.isNullAt(0)) {
+      Object v = row.get(0);
+      // Spark's distinct() counts -0.0 and 0.0 as one value; so does this
+      values.add(v instanceof Double d && d == 0 ? (Object) 0.0 : v instanceof Float f && f == 0 ? (Object) 0.0f : v);
+    }
+    return this;
+  }
+
+  private DistinctLabels merge(DistinctLabels other) {
+    for (Object v : other.values) {
+      if (values.size() > limit) {
+        break;
+      }
+      values.add(v);
+    }
+    return this;
+  }
+}
