@@ -3,6 +3,7 @@ package io.sparkdnn.data;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -42,8 +43,14 @@ public abstract class Cells {
   /** A label cell as a Number, String or Boolean. */
   abstract Object label(int position);
 
-  /** A vector or numeric-array cell as floats; null elements become NaN (see {@link #nullElement}). */
-  abstract float[] values(int position);
+  /**
+   * Copies a vector or numeric-array cell, as floats, to {@code dst[offset, offset + expected)} when
+   * it has {@code expected} values (else copies nothing); null elements become NaN (see {@link
+   * #nullElement}). Straight into the caller's block or batch: no per-row array in between.
+   *
+   * @return the number of values the cell holds
+   */
+  abstract int copyValues(int position, float[] dst, int offset, int expected);
 
   /** Index of the first null element of an array cell, or −1. */
   abstract int nullElement(int position);
@@ -133,21 +140,38 @@ public abstract class Cells {
     }
 
     @Override
-    float[] values(int p) {
+    int copyValues(int p, float[] dst, int offset, int expected) {
       DataType t = types[p];
       if (t.equals(SQLDataTypes.VectorType())) {
-        return Cells.floats(VECTORS.deserialize(row.getStruct(p, 4)).toArray());
+        InternalRow struct = row.getStruct(p, 4);
+        if (struct.getByte(0) == 1) { // VectorUDT: type 1 = dense, its values at field 3
+          ArrayData values = struct.getArray(3);
+          int n = values.numElements();
+          if (n == expected) {
+            for (int i = 0; i < n; i++) {
+              dst[offset + i] = (float) values.getDouble(i);
+            }
+          }
+          return n;
+        }
+        return copy(VECTORS.deserialize(struct).toArray(), dst, offset, expected);
       }
       ArrayData array = row.getArray(p);
+      int n = array.numElements();
+      if (n != expected) {
+        return n;
+      }
       DataType element = ((ArrayType) t).elementType();
       if (element instanceof FloatType && !((ArrayType) t).containsNull()) {
-        return array.toFloatArray();
+        for (int i = 0; i < n; i++) {
+          dst[offset + i] = array.getFloat(i);
+        }
+        return n;
       }
-      float[] out = new float[array.numElements()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = array.isNullAt(i) ? Float.NaN : (float) numberAt(array, i, element);
+      for (int i = 0; i < n; i++) {
+        dst[offset + i] = array.isNullAt(i) ? Float.NaN : (float) numberAt(array, i, element);
       }
-      return out;
+      return n;
     }
 
     /** Reads VectorUDT's struct (type 0 = sparse, size, indices, values) without building a Vector. */
@@ -207,18 +231,23 @@ public abstract class Cells {
     }
 
     @Override
-    float[] values(int p) {
+    int copyValues(int p, float[] dst, int offset, int expected) {
       Object value = row.get(p);
+      if (value instanceof DenseVector) {
+        return copy(((DenseVector) value).values(), dst, offset, expected);
+      }
       if (value instanceof Vector) {
-        return Cells.floats(((Vector) value).toArray());
+        return copy(((Vector) value).toArray(), dst, offset, expected);
       }
       List<Object> list = row.getList(p);
-      float[] out = new float[list.size()];
-      for (int i = 0; i < out.length; i++) {
-        Object element = list.get(i);
-        out[i] = element == null ? Float.NaN : ((Number) element).floatValue();
+      int n = list.size();
+      if (n == expected) {
+        for (int i = 0; i < n; i++) {
+          Object element = list.get(i);
+          dst[offset + i] = element == null ? Float.NaN : ((Number) element).floatValue();
+        }
       }
-      return out;
+      return n;
     }
 
     @Override
@@ -247,11 +276,13 @@ public abstract class Cells {
     }
   }
 
-  static float[] floats(double[] values) {
-    float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (float) values[i];
+  /** Copies {@code values} as floats when there are {@code expected} of them; returns how many there are. */
+  static int copy(double[] values, float[] dst, int offset, int expected) {
+    if (values.length == expected) {
+      for (int i = 0; i < expected; i++) {
+        dst[offset + i] = (float) values[i];
+      }
     }
-    return out;
+    return values.length;
   }
 }

@@ -244,29 +244,30 @@ public final class RowConverter implements Serializable {
     if (row.isNull(position)) {
       throw bad(nullReason, name, "is null");
     }
-    float[] values = row.values(position);
-    if (values.length != expected) {
+    // Copied straight to dst; a row refused below leaves values there that the caller's next row
+    // overwrites (callers advance their slot only for rows that pass).
+    int count = row.copyValues(position, dst, offset, expected);
+    if (count != expected) {
       throw bad(target ? BadRowReason.BAD_TARGET : BadRowReason.WRONG_WIDTH, name,
-          "has " + values.length + " values, expected " + expected);
+          "has " + count + " values, expected " + expected);
     }
     // Checking finiteness as one sum keeps the common path a tight loop: v·0 is NaN only for NaN/∞.
     float check = 0f;
-    for (float v : values) {
-      check += v * 0f;
+    for (int j = offset; j < offset + expected; j++) {
+      check += dst[j] * 0f;
     }
     if (check != 0f) {
       int nullAt = row.nullElement(position);
       if (nullAt >= 0) {
         throw bad(nullReason, name, "has a null at position " + nullAt);
       }
-      for (int j = 0; j < values.length; j++) {
-        if (!Float.isFinite(values[j])) {
+      for (int j = 0; j < expected; j++) {
+        if (!Float.isFinite(dst[offset + j])) {
           throw bad(target ? BadRowReason.BAD_TARGET : BadRowReason.NON_FINITE_FEATURE, name,
-              "has " + values[j] + " at position " + j);
+              "has " + dst[offset + j] + " at position " + j);
         }
       }
     }
-    System.arraycopy(values, 0, dst, offset, expected);
   }
 
   private static BadRowException bad(BadRowReason reason, String column, String what) {

@@ -90,7 +90,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     Cells.External cells = new Cells.External();
     float[] w = weights.value();
     InputMajorVector sparseParams = sparse ? InputMajorVector.wrapInputMajor(spec, w) : null;
-    float[] raw = sparse ? null : new float[spec.inputWidth()];
+    int width = spec.inputWidth();
     int k = spec.outputWidth();
     float[] logits = new float[BATCH_ROWS * k];
     int partition = TaskContext.get() == null ? 0 : TaskContext.getPartitionId();
@@ -141,8 +141,9 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
               scaling.applyToNonZeros(nonZeros.columns(), nonZeros.values(), 0, count, scaled, 0);
               sparseNet.batch().addRow(nonZeros.columns(), scaled, 0, count, noTarget, 0, position);
             } else {
-              converter.features(cells.on(row), raw, 0);
-              scaling.apply(raw, 0, batch.features(), filled * raw.length);
+              int at = filled * width;
+              converter.features(cells.on(row), batch.features(), at);
+              scaling.apply(batch.features(), at, batch.features(), at); // in place: element by element
             }
           } catch (BadRowException e) {
             if (badRows == BadRowPolicy.FAIL) {

@@ -365,4 +365,40 @@ class MlCitizenTest {
     assertTrue(e.getMessage().contains("output column 'rawPrediction' (rawPredictionCol) already exists"),
         e.getMessage());
   }
+
+  /**
+   * Features are copied straight into the batch; a row refused midway (a NaN in its array or
+   * vector) leaves nothing behind that changes its neighbours' predictions, and gets nulls.
+   */
+  @Test
+  void aRefusedRowDoesNotChangeItsNeighboursPredictions() {
+    org.apache.spark.sql.Column nanVector = org.apache.spark.ml.functions.array_to_vector(functions.array(
+        functions.lit(Double.NaN), functions.lit(1.0), functions.lit(1.0), functions.lit(1.0), functions.lit(1.0),
+        functions.lit(1.0), functions.lit(1.0), functions.lit(1.0)));
+    org.apache.spark.sql.Column nanArray = expr("array(CAST('NaN' AS FLOAT), 1.0F, 2.0F)");
+    for (DnnClassificationModel model : List.of(blobsModel, binaryModel)) {
+      Dataset<Row> clean = (model == blobsModel ? blobs : binary).orderBy("id").limit(40).repartition(1).cache();
+      Dataset<Row> poisoned = clean.withColumn("features", functions.when(expr("pmod(id, 7) = 3"),
+          model == blobsModel ? nanArray : nanVector).otherwise(col("features")));
+      Map<Long, String> expected = new java.util.HashMap<>();
+      io.sparkdnn.scoring.ModelScoring.predict(model.dnnModel(), clean, List.of("id"),
+          io.sparkdnn.data.BadRowPolicy.SKIP, "clean")
+          .collectAsList().forEach(r -> expected.put(((Number) r.get(0)).longValue(), r.toString()));
+      List<Row> scored = io.sparkdnn.scoring.ModelScoring.predict(model.dnnModel(), poisoned, List.of("id"),
+          io.sparkdnn.data.BadRowPolicy.SKIP, "poisoned").collectAsList();
+      assertEquals(40, scored.size());
+      int refused = 0;
+      for (Row r : scored) {
+        long id = ((Number) r.get(0)).longValue();
+        if (id % 7 == 3) {
+          assertTrue(r.isNullAt(1), "refused row " + id + " gets nulls: " + r);
+          refused++;
+        } else {
+          assertEquals(expected.get(id), r.toString(), "row " + id);
+        }
+      }
+      assertTrue(refused >= 5, "refused " + refused);
+      clean.unpersist();
+    }
+  }
 }
