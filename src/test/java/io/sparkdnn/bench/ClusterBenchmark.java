@@ -599,18 +599,22 @@ public final class ClusterBenchmark {
     }
 
     section(String.format(Locale.ROOT, "Predictions for 8–64 executors (1 core each, partitions = executors, "
-        + "treeAggregate depth %d, %.0f Gbit/s, driver on its own cores)", DEPTH, gbit));
-    table("executors", "rows", "mode", "compute ms/round", "scheduling ms/round", "broadcast ms/round",
-        "treeAggregate ms/round", "driver update ms/round", "s/epoch", "compute share");
+        + "%.0f Gbit/s; treeAggregate depth 2 is what training.tree-depth = auto picks, depth 1 sends every "
+        + "result to the driver)", gbit));
+    table("executors", "rows", "mode", "tree depth: levels, fan-in", "compute ms/round", "scheduling ms/round",
+        "broadcast ms/round", "treeAggregate ms/round", "driver update ms/round", "s/epoch", "compute share");
     for (long rowsPerExecutor : new long[] {0, 30_000}) {
-      for (int e : new int[] {1, 2, 8, 16, 32, 64}) {
+      for (int e : rowsPerExecutor == 0 ? new int[] {1, 2, 8, 16, 32, 64} : new int[] {8, 16, 32, 64}) {
         long rows = rowsPerExecutor == 0 ? 60_000 : rowsPerExecutor * e;
         for (TrainingMode mode : new TrainingMode[] {TrainingMode.SYNC, TrainingMode.LOCAL}) {
-          double[] p = model.predict(e, e, DEPTH, rows, mode, gbit);
-          int rounds = mode == TrainingMode.SYNC ? SYNC_ROUNDS : 1;
-          row(Integer.toString(e), String.format(Locale.ROOT, "%,d", rows), mode.token() + " (" + rounds + " round"
-              + (rounds > 1 ? "s" : "") + ")", f1(p[1]), f1(p[2]), f1(p[3]), f1(p[4]), f1(p[5]),
-              f3(p[0] * rounds / 1000), String.format(Locale.ROOT, "%.0f%%", 100 * p[1] / p[0]));
+          for (int depth : rowsPerExecutor == 0 && e > 2 ? new int[] {DEPTH, 1} : new int[] {DEPTH}) {
+            double[] p = model.predict(e, e, depth, rows, mode, gbit);
+            int rounds = mode == TrainingMode.SYNC ? SYNC_ROUNDS : 1;
+            row(Integer.toString(e), String.format(Locale.ROOT, "%,d", rows), mode.token() + " (" + rounds + " round"
+                + (rounds > 1 ? "s" : "") + ")", depth + ": " + levels(e, depth) + ", " + fanIn(e, depth), f1(p[1]),
+                f1(p[2]), f1(p[3]), f1(p[4]), f1(p[5]), f3(p[0] * rounds / 1000),
+                String.format(Locale.ROOT, "%.0f%%", 100 * p[1] / p[0]));
+          }
         }
       }
     }
