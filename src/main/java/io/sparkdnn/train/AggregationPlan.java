@@ -9,6 +9,8 @@ import java.util.Locale;
  */
 public final class AggregationPlan {
   static final int MAX_DEPTH = 10;
+  /** Results up to this total (bytes) are merged at the driver in one level under tree-depth = auto. */
+  static final long FLAT_MERGE_BYTES = 32L << 20;
 
   private final int depth;
   private final int fanIn;
@@ -51,7 +53,13 @@ public final class AggregationPlan {
               + "but has %s of heap; raise spark.driver.memory (or --driver-memory)",
           bytes(driverVectorsBytes), bytes(driverMemory)));
     }
-    int first = configuredDepth > 0 ? configuredDepth : 2;
+    // Auto: one level (every result straight to the driver) while they are few and small; each
+    // further level is a shuffle stage, measured at 40-60 ms a round on the standalone cluster, which
+    // made sync rounds at 8-16 partitions of 1 MB results 1.6-1.9x slower than depth 1
+    // (scripts/bench-cluster.sh). Beyond FLAT_MERGE_BYTES the driver's serial fetch and merge grows
+    // past one level's cost, and the tree pays off.
+    int first = configuredDepth > 0 ? configuredDepth
+        : (long) partitions * resultBytes <= FLAT_MERGE_BYTES ? 1 : 2;
     int last = configuredDepth > 0 ? configuredDepth : MAX_DEPTH;
     for (int d = first; d <= last; d++) {
       int fanIn = fanIn(partitions, d);

@@ -21,8 +21,14 @@ class AggregationPlanTest {
 
   @Test
   void picksTheShallowestDepthThatFits() {
+    // 8 results of 1 MB: straight to the driver, no shuffle level.
     AggregationPlan small = AggregationPlan.plan(MB, 10 * MB, 8, 1024 * MB, 4096 * MB, 0);
-    assertEquals(2, small.depth());
+    assertEquals(1, small.depth());
+    assertEquals(8, small.fanIn());
+    // 64 results of 1 MB (over the 32 MiB of a flat merge): one tree level, 8 results at the driver.
+    AggregationPlan many = AggregationPlan.plan(MB, 10 * MB, 64, 1024 * MB, 4096 * MB, 0);
+    assertEquals(2, many.depth());
+    assertEquals(8, many.fanIn());
     // 1000 partitions of 4 MB: depth 2 collects 32 (128 MB) — over a 100 MB limit; depth 3 fits.
     AggregationPlan deep = AggregationPlan.plan(4 * MB, 10 * MB, 1000, 100 * MB, 4096 * MB, 0);
     assertTrue(deep.depth() >= 3, "depth " + deep.depth());
