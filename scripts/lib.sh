@@ -44,11 +44,28 @@ ensure_built() {
   # Set by the integration tests, which run inside a Maven build that has just packaged the jar.
   [ "${DNN_SKIP_BUILD:-}" = 1 ] && return 0
   ensure_tools
+  with_build_lock "$root" build_if_stale "$root"
+}
+
+# Runs a command holding target/.build.lock, so that two scripts started at once do not build
+# into, or record an archive in, the same target/ together: the second waits, then finds it done.
+with_build_lock() {
+  local root="$1"
+  shift
+  mkdir -p "$root/target"
+  (
+    flock 9
+    "$@"
+  ) 9>"$root/target/.build.lock"
+}
+
+build_if_stale() {
+  local root="$1"
   local stamp="$root/target/.built"
   if [ ! -f "$stamp" ] || [ ! -f "$root/target/classpath.txt" ] \
       || [ -n "$(find "$root/src/main" "$root/pom.xml" "$root/conf/defaults.conf" -newer "$stamp" -print -quit)" ]; then
     echo "building spark-dnn (mvn package, tests skipped)" >&2
-    (cd "$root" && mvn -q -B -DskipTests package) >&2
+    (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
     touch "$stamp"
   fi
 }
@@ -68,11 +85,25 @@ cds_flags() {
   key=$( { java -version 2>&1; echo "$cp"; stat -c '%s %Y' "$jar" "$root/target/jvm-flags.txt"; } | sha1sum | cut -c1-16)
   dir="$root/target/cds"
   archive="$dir/dnn-$key.jsa"
-  if [ ! -f "$archive" ] && [ "${DNN_SKIP_BUILD:-}" != 1 ]; then
-    record_cds_archive "$root" "$cp" "$dir" "$archive" || true
+  if ! cds_archive_ok "$archive" && [ "${DNN_SKIP_BUILD:-}" != 1 ]; then
+    with_build_lock "$root" record_cds_archive "$root" "$cp" "$dir" "$archive" || true
   fi
+  cds_archive_ok "$archive" || return 0
   # -Xlog:cds=off: an archive that no longer matches is ignored without a warning on every run.
-  [ -f "$archive" ] && echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+  echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+}
+
+# True when ARCHIVE is there with the size recorded beside it (ARCHIVE.size). A damaged archive
+# (truncated by a full disk or a copy cut short) can crash the JVM while it maps it, so one whose
+# size differs is removed, with a note, and never used.
+cds_archive_ok() {
+  local archive="$1"
+  [ -f "$archive" ] || return 1
+  if [ "$(stat -c %s "$archive")" != "$(cat "$archive.size" 2>/dev/null)" ]; then
+    echo "note: removed the damaged class-data archive $archive (not the size it was recorded with); a new one is recorded" >&2
+    rm -f "$archive" "$archive.size"
+    return 1
+  fi
 }
 
 # Records the archive: prepares a few thousand generated rows and trains one epoch on them (the
@@ -81,8 +112,10 @@ cds_flags() {
 record_cds_archive() {
   local root="$1" cp="$2" dir="$3" archive="$4"
   local work staged
+  # Another command may have recorded it while this one waited for the lock.
+  cds_archive_ok "$archive" && return 0
   mkdir -p "$dir"
-  rm -f "$dir"/dnn-*.jsa
+  rm -f "$dir"/dnn-*.jsa "$dir"/dnn-*.jsa.size
   work=$(mktemp -d)
   staged="$dir/.staged-$$.jsa"
   echo "recording a class-data archive of this build for faster JVM start (once per build; DNN_CDS=off skips it)" >&2
@@ -95,7 +128,10 @@ record_cds_archive() {
         --conf "$root/conf/multiclass.conf" --set data.train.path="$work/data/multiclass.parquet" \
         --set data.test.path="$work/data/multiclass.parquet" --set training.epochs=1 \
         --set model.path="$work/model" >/dev/null 2>&1 \
-      && [ -s "$staged" ]; then
+      && [ -s "$staged" ] \
+      && java -XX:SharedArchiveFile="$staged" -Xshare:on -Xlog:cds=off -cp "$cp" -version >/dev/null 2>&1; then
+    # The size first, then the archive: an archive without its size is never used.
+    stat -c %s "$staged" > "$archive.size.tmp-$$" && mv "$archive.size.tmp-$$" "$archive.size"
     mv "$staged" "$archive"
   else
     echo "note: no class-data archive recorded; running without one" >&2

@@ -46,11 +46,33 @@ public final class Main implements Runnable {
     boolean showTraces = debug;
     CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), showTraces));
+    cli.setParameterExceptionHandler(Main::usageError);
     try {
       return cli.execute(args);
     } catch (Error e) { // picocli passes Errors on; Hadoop's local filesystem throws FSError on a full disk
       return report(e, err, showTraces);
     }
+  }
+
+  /**
+   * A mistyped command or option: one line, like every other error — what was not understood, the
+   * nearest names picocli finds, and where the options are listed — instead of picocli's message
+   * followed by the whole usage text. Exit status 2.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine where = e.getCommandLine();
+    StringBuilder line = new StringBuilder("error: ").append(e.getMessage().strip().replaceAll("\\s*\n\\s*", " "));
+    if (e instanceof CommandLine.UnmatchedArgumentException) {
+      java.util.List<String> near = ((CommandLine.UnmatchedArgumentException) e).getSuggestions();
+      if (!near.isEmpty()) {
+        line.append("; did you mean ").append(String.join(" or ", near)).append('?');
+      }
+    }
+    line.append(" (").append(where.getCommandSpec().qualifiedName()).append(" --help lists the ")
+        .append(where.getSubcommands().isEmpty() ? "options" : "commands").append(')');
+    where.getErr().println(line);
+    where.getErr().flush();
+    return where.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   private static int report(Throwable e, PrintWriter errors, boolean debug) {

@@ -48,6 +48,9 @@ final class QuietFailures extends AbstractFilter {
     // "Lost task …" (with the exception's text) and "Task 0 in stage 5.0 failed; aborting job":
     // the error line says why, once.
     Configurator.setLevel("org.apache.spark.scheduler.TaskSetManager", Level.OFF);
+    // "Job: …, Task: …, Task attempt … aborted.", logged without the exception when a task that
+    // writes files (predict) fails on a bad row: the error line names the row.
+    Configurator.setLevel("org.apache.spark.sql.execution.datasources.FileFormatWriter", Level.OFF);
   }
 
   private static Result decide(Throwable thrown, String text) {

@@ -18,24 +18,32 @@ import org.apache.spark.sql.Row;
 public final class DistinctLabels implements Serializable {
   private final int limit;
   private final HashSet<Object> values = new HashSet<>();
+  private long rows;
 
   private DistinctLabels(int limit) {
     this.limit = limit;
   }
 
+  /** What one pass found: the distinct values (at most limit + 1, in no order) and the rows read. */
+  public record Found(List<Object> values, long rows) {}
+
   /**
    * The distinct non-null values of {@code column}'s single column, in no particular order; at
-   * most {@code limit + 1} of them, so that a caller can tell "more than limit" apart.
+   * most {@code limit + 1} of them, so that a caller can tell "more than limit" apart; and how many
+   * non-null rows there were.
    *
    * @param column a dataset of exactly one column (filter out what should not count first)
    */
-  public static List<Object> of(Dataset<Row> column, int limit) {
+  public static Found of(Dataset<Row> column, int limit) {
     DistinctLabels found = column.javaRDD()
         .treeAggregate(new DistinctLabels(limit), DistinctLabels::add, DistinctLabels::merge, 2);
-    return new ArrayList<>(found.values);
+    return new Found(new ArrayList<>(found.values), found.rows);
   }
 
   private DistinctLabels add(Row row) {
+    if (!row.isNullAt(0)) {
+      rows++;
+    }
     if (values.size() <= limit && !row.isNullAt(0)) {
       Object v = row.get(0);
       // Spark's distinct() counts -0.0 and 0.0 as one value; so does this
@@ -45,6 +53,7 @@ public final class DistinctLabels implements Serializable {
   }
 
   private DistinctLabels merge(DistinctLabels other) {
+    rows += other.rows;
     for (Object v : other.values) {
       if (values.size() > limit) {
         break;

@@ -153,7 +153,8 @@ public final class ConfigLoader {
         s.isSet("predict.keep-columns") ? s.strings("predict.keep-columns") : null,
         s.bool("predict.overwrite"), threshold(s, "predict.threshold"));
     JobConfig.EvaluateSettings evaluate = new JobConfig.EvaluateSettings(s.optionalString("evaluate.model"),
-        source(s, "evaluate.input"), s.optionalString("evaluate.output"), threshold(s, "evaluate.threshold"));
+        source(s, "evaluate.input"), s.optionalString("evaluate.output"), s.bool("evaluate.overwrite"),
+        threshold(s, "evaluate.threshold"));
     int prepareRows = checked(s, "prepare.rows", () -> Ranges.between("prepare.rows", s.integer("prepare.rows"), 100,
         10_000_000));
     JobConfig.PrepareSettings prepare = new JobConfig.PrepareSettings(

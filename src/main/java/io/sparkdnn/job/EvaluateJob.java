@@ -2,14 +2,11 @@ package io.sparkdnn.job;
 
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
+import io.sparkdnn.model.StagedFile;
 import io.sparkdnn.results.EvaluationResult;
 import io.sparkdnn.results.Json;
 import io.sparkdnn.scoring.ModelScoring;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import org.apache.spark.sql.SparkSession;
 
 /** Evaluates a model on labelled data ({@code evaluate} section). */
@@ -27,13 +24,18 @@ public final class EvaluateJob {
 
   /** The metrics; also written to evaluate.output (atomically) when that is set. */
   public EvaluationResult run(SparkSession spark) {
+    if (settings.output() != null) {
+      Outputs.checkWritable(spark, settings.output(), settings.overwrite(), "evaluate.output", "evaluate.overwrite");
+    }
     DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "evaluate.model");
     int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
     EvaluationResult metrics = ModelScoring.evaluate(model, settings.input().read(spark, "evaluation data"),
         partitions, job.badRows(), job.blas(), settings.input().describe("evaluation data"), job.data().weightColumn(),
         settings.threshold());
     if (settings.output() != null) {
-      write(Path.of(settings.output()), pretty(metrics) + "\n");
+      StagedFile.write(settings.output(), (pretty(metrics) + "\n").getBytes(StandardCharsets.UTF_8),
+          settings.overwrite(), spark.sparkContext().hadoopConfiguration(), "evaluate.output",
+          "set evaluate.overwrite = true");
     }
     return metrics;
   }
@@ -44,19 +46,6 @@ public final class EvaluateJob {
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metrics.toJson());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void write(Path path, String text) {
-    Path temp = path.resolveSibling("." + path.getFileName() + ".tmp");
-    try {
-      if (path.getParent() != null) {
-        Files.createDirectories(path.getParent());
-      }
-      Files.writeString(temp, text);
-      Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write evaluate.output " + path + ": " + e.getMessage(), e);
     }
   }
 }

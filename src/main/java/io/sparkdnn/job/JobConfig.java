@@ -49,8 +49,11 @@ public record JobConfig(
   public record PredictSettings(String model, DataSource input, String outputPath, OutputFormat outputFormat,
       List<String> keepColumns, boolean overwrite, float threshold) {}
 
-  /** {@code evaluate}: output is also written as a JSON file when not null. */
-  public record EvaluateSettings(String model, DataSource input, String output, float threshold) {}
+  /**
+   * {@code evaluate}: output is also written as a JSON file when not null; an existing file there
+   * is replaced only with overwrite.
+   */
+  public record EvaluateSettings(String model, DataSource input, String output, boolean overwrite, float threshold) {}
 
   /** {@code prepare}: output null means data/DATASET. */
   public record PrepareSettings(PrepareDataset dataset, String source, String output, int rows, long seed,
@@ -115,6 +118,7 @@ public record JobConfig(
     c.put("evaluate.model", text(evaluate.model()));
     source(c, "evaluate.input", evaluate.input());
     c.put("evaluate.output", text(evaluate.output()));
+    c.put("evaluate.overwrite", Boolean.toString(evaluate.overwrite()));
     c.put("evaluate.threshold", Float.toString(evaluate.threshold()));
     c.put("prepare.dataset", prepare.dataset().token());
     c.put("prepare.source", prepare.source());

@@ -435,7 +435,8 @@ public final class DnnTrainer {
     if (Arrays.asList(training.columns()).contains(Columns.MALFORMED)) {
       usable = usable.and(Columns.col(training, Columns.MALFORMED).isNull()); // refused later, by row
     }
-    List<Object> values = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
+    DistinctLabels.Found found = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
+    List<Object> values = found.values();
     String[] distinct = new String[values.size()];
     boolean fractional = false;
     for (int i = 0; i < distinct.length; i++) {
@@ -449,13 +450,18 @@ public final class DnnTrainer {
       }
     }
     int classes = task == Task.BINARY ? 2 : outputs;
-    if (distinct.length > MAX_CLASSES || (numeric && fractional && distinct.length > classes)) {
+    // Most rows with a label of their own (ids, names, measurements) is not a set of classes,
+    // whatever the network's width: a classifier of them learns nothing.
+    boolean mostlyUnique = distinct.length > classes && distinct.length > 10 && distinct.length * 2L > found.rows();
+    if (distinct.length > MAX_CLASSES || (numeric && fractional && distinct.length > classes) || mostlyUnique) {
+      String count = distinct.length > MAX_CLASSES ? "more than " + MAX_CLASSES : Integer.toString(distinct.length);
+      String regression = "for a numeric target train a regression network, e.g. end network.layers with 1identity";
       throw new DataException("label column '" + column + "' of " + dataName + " looks "
-          + (numeric ? "continuous" : "like an id") + ": " + (distinct.length > MAX_CLASSES ? "more than " + MAX_CLASSES
-          : distinct.length) + " distinct values such as " + LabelIndex.preview(Arrays.copyOf(distinct,
-          Math.min(5, distinct.length))) + ", where a classifier needs one output per value; "
-          + (numeric ? "for a numeric target train a regression network, e.g. end network.layers with 1identity"
-              : "choose the column that holds the classes (data.label)"));
+          + (numeric && fractional ? "continuous" : "like an id") + ": " + count + " distinct values in "
+          + found.rows() + " rows, such as " + LabelIndex.preview(Arrays.copyOf(distinct, Math.min(5, distinct.length)))
+          + ", where a classifier needs one output per value; "
+          + (numeric && fractional ? regression
+              : "choose the column that holds the classes (data.label)" + (numeric ? ", or " + regression : "")));
     }
     if (task == Task.BINARY && distinct.length < 2) {
       throw new DataException("binary classification needs two label values in column '" + column

@@ -94,6 +94,9 @@ class CliProcessTest {
       for (String l : lines) {
         assertFalse(l.matches("\\s+at .*") || l.contains("Exception in task") || l.startsWith("Caused by"),
             "no stack trace in case " + (i - 1) + ":\n" + section);
+        // Spark's own ERROR lines about the same failure (e.g. the file writer's "Task attempt …
+        // aborted.") only repeat what the error line says.
+        assertFalse(l.contains(" ERROR "), "no log line at ERROR in case " + (i - 1) + ":\n" + section);
       }
     }
   }

@@ -83,6 +83,21 @@ class CliTest {
     assertEquals(5, metrics.get("confusion_matrix").size());
     assertEquals(metrics, JSON.readTree(metricsFile.toFile()));
 
+    // A file already at evaluate.output (the user's, or an earlier run's) is kept unless told.
+    Path users = dir.resolve("eval/notes.json");
+    Files.writeString(users, "my notes");
+    Cli refused = Cli.run("evaluate", "--set", "evaluate.model=" + model,
+        "--set", "evaluate.input.path=" + multiclass, "--set", "evaluate.output=" + users);
+    assertEquals(1, refused.status, refused.toString());
+    assertEquals("error: evaluate.output " + users + " already exists; set evaluate.overwrite = true or choose "
+        + "another path", refused.err.strip());
+    assertEquals("my notes", Files.readString(users));
+    Cli replaced = Cli.run("evaluate", "--set", "evaluate.model=" + model,
+        "--set", "evaluate.input.path=" + multiclass, "--set", "evaluate.output=" + users,
+        "--set", "evaluate.overwrite=true");
+    assertEquals(0, replaced.status, replaced.toString());
+    assertEquals(metrics, JSON.readTree(users.toFile()));
+
     Path out = dir.resolve("predictions.csv");
     Cli predict = Cli.run("predict", "--set", "predict.model=" + model, "--set", "predict.input.path=" + multiclass,
         "--set", "predict.output.path=" + out, "--set", "predict.output.format=csv",
@@ -207,5 +222,22 @@ class CliTest {
     Cli version = Cli.run("train", "--version");
     assertEquals(0, version.status);
     assertTrue(version.out.contains("spark-dnn"), version.out);
+  }
+
+  /** A mistyped command or option is one error line (exit 2), not picocli's message and the whole usage. */
+  @Test
+  void aMistypedCommandOrOptionIsOneLine() {
+    Cli typo = Cli.run("trian", "--conf", "x.conf");
+    assertEquals(2, typo.status, typo.toString());
+    assertEquals(1, typo.err.strip().split("\n").length, typo.err);
+    assertTrue(typo.err.startsWith("error: Unmatched arguments from index 0: 'trian'"), typo.err);
+    assertTrue(typo.err.contains("did you mean train"), typo.err);
+    assertTrue(typo.err.contains("(dnn --help lists the commands)"), typo.err);
+    Cli option = Cli.run("train", "--model-path", "foo");
+    assertEquals(2, option.status, option.toString());
+    assertEquals(1, option.err.strip().split("\n").length, option.err);
+    assertTrue(option.err.startsWith("error: Unknown options: '--model-path', 'foo'"), option.err);
+    assertTrue(option.err.contains("(dnn train --help lists the options)"), option.err);
+    assertEquals("", typo.out + option.out, "no usage text");
   }
 }

@@ -144,4 +144,16 @@ class TextInputTest {
     refused(train(csv("continuous", lines.toArray(new String[0])), "m-continuous"),
         "label column 'label'", "looks continuous", "train a regression network, e.g. end network.layers with 1identity");
   }
+
+  /** A label of its own on most rows (ids, names) is not a set of classes, whatever the network's width. */
+  @Test
+  void aLabelThatLooksLikeAnIdIsRefused() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 40; i++) {
+      lines.add(i + "," + (i % 3) + ",user" + i);
+    }
+    refused(train(csv("ids", lines.toArray(new String[0])), "m-ids"),
+        "label column 'label'", "looks like an id: 40 distinct values in 40 rows",
+        "choose the column that holds the classes (data.label)");
+  }
 }
