@@ -79,10 +79,15 @@ build_if_stale() {
 cds_flags() {
   local root="$1"
   [ "${DNN_CDS:-on}" = off ] && return 0
-  local cp jar key dir archive
+  local cp jar java_bin key dir archive
   cp="$(app_classpath "$root")"
   jar="${cp%%:*}"
-  key=$( { java -version 2>&1; echo "$cp"; stat -c '%s %Y' "$jar" "$root/target/jvm-flags.txt"; } | sha1sum | cut -c1-16)
+  # The java binary itself (path, size, time) rather than `java -version`, which would start a
+  # JVM on every command just to name the key.
+  java_bin=$(readlink -f "$(command -v java)")
+  # (A JVM of another build ignores the archive anyway; the key just keeps one archive per JVM.)
+  key=$( { echo "$java_bin $cp"; stat -c '%s %Y' "$java_bin" "$jar" "$root/target/jvm-flags.txt";
+           stat -c '%s %Y' "${java_bin%/bin/java}/lib/server/libjvm.so" 2>/dev/null; } | sha1sum | cut -c1-16)
   dir="$root/target/cds"
   archive="$dir/dnn-$key.jsa"
   if ! cds_archive_ok "$archive" && [ "${DNN_SKIP_BUILD:-}" != 1 ]; then

@@ -369,14 +369,7 @@ public final class Scorer {
 
   private Prediction[] predictSparse(SparseInputNetwork network, int rows) {
     network.predict(sparseWeights);
-    float[] outputs = network.outputs();
-    targetScaling.invert(outputs, 0, rows);
-    int k = spec.outputWidth();
-    Prediction[] predictions = new Prediction[rows];
-    for (int r = 0; r < rows; r++) {
-      predictions[r] = decode(outputs, r * k);
-    }
-    return predictions;
+    return decodeAll(network.outputs(), rows);
   }
 
   private void checkSparse(int[] indices, float[] values, String what) {
@@ -408,7 +401,11 @@ public final class Scorer {
   private Prediction[] predict(DenseNetwork network, int rows) {
     network.batch().setRows(rows);
     network.predict(weights);
-    float[] outputs = network.outputs();
+    return decodeAll(network.outputs(), rows);
+  }
+
+  /** The first {@code rows} rows of the network's outputs (rows × K), targets un-scaled, decoded. */
+  private Prediction[] decodeAll(float[] outputs, int rows) {
     targetScaling.invert(outputs, 0, rows);
     int k = spec.outputWidth();
     Prediction[] predictions = new Prediction[rows];

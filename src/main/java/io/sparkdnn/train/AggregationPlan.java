@@ -80,14 +80,34 @@ public final class AggregationPlan {
         maxResultSize <= 0 ? "unlimited" : bytes(maxResultSize), bytes(driverMemory / 2), fix));
   }
 
-  /** How many results reach the driver: mirrors the level loop of Spark's RDD.treeAggregate. */
-  static int fanIn(int partitions, int depth) {
-    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+  /**
+   * How many results reach the driver after treeAggregate's intermediate levels; mirrors the
+   * level loop of Spark's RDD.treeAggregate.
+   */
+  public static int fanIn(int partitions, int depth) {
+    return treeShape(partitions, depth)[1];
+  }
+
+  /** Intermediate (shuffle) levels of Spark's RDD.treeAggregate for {@code partitions} at {@code depth}. */
+  public static int levels(int partitions, int depth) {
+    return treeShape(partitions, depth)[0];
+  }
+
+  /** Results each reducer of an intermediate level merges (Spark's scale). */
+  public static int scale(int partitions, int depth) {
+    return Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+  }
+
+  /** {levels, fan-in}: Spark's loop, which divides the partitions by the scale while that saves results. */
+  private static int[] treeShape(int partitions, int depth) {
+    int scale = scale(partitions, depth);
     int n = partitions;
+    int levels = 0;
     while (n > scale + (int) Math.ceil((double) n / scale)) {
       n /= scale;
+      levels++;
     }
-    return n;
+    return new int[] {levels, n};
   }
 
   static String bytes(long b) {

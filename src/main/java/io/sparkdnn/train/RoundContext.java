@@ -63,6 +63,19 @@ final class RoundContext implements Serializable {
     return rounds == 1 || (int) (Seeds.unit(Seeds.derive(seed, ROUND, epoch, rowId)) * rounds) == round;
   }
 
+  /**
+   * Local mode: this round's share of a partition's {@code n} shuffled rows, positions [start,
+   * end); the rounds of an epoch cut the order into equal consecutive parts.
+   */
+  int sliceStart(int n) {
+    return (int) ((long) n * round / rounds);
+  }
+
+  /** The end (exclusive) of this round's share; see {@link #sliceStart}. */
+  int sliceEnd(int n) {
+    return (int) ((long) n * (round + 1) / rounds);
+  }
+
   /** The seed of a partition's row order for this epoch (local mode). */
   long shuffleSeed(int partition) {
     return Seeds.derive(seed, SHUFFLE, epoch, partition);

@@ -53,8 +53,8 @@ final class SparseLocalStepsTask
   public Iterator<RoundAccumulator> call(Integer partition, Iterator<PackedBlock> blocks) {
     BlockRows rows = new BlockRows(blocks);
     int n = rows.size();
-    int from = (int) ((long) n * round.round / round.rounds);
-    int to = (int) ((long) n * (round.round + 1) / round.rounds);
+    int from = round.sliceStart(n);
+    int to = round.sliceEnd(n);
     RoundAccumulator result = new RoundAccumulator();
     if (to <= from) {
       return Collections.singletonList(result).iterator();

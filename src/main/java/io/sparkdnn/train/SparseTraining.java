@@ -180,39 +180,33 @@ final class SparseTraining {
 
   /** out[rows of the inputs] = rows × factor; out[b_0 …] = tail × factor. */
   private void scatter(TouchedRows rows, int v, float[] tail, float factor, float[] out) {
-    int w = rows.rowWidth();
-    int[] inputs = rows.inputs();
-    float[] values = rows.rows(v);
-    int base = spec.weightOffset(0);
-    for (int j = 0; j < inputs.length; j++) {
-      int at = base + inputs[j] * w;
-      for (int o = 0; o < w; o++) {
-        out[at + o] = values[j * w + o] * factor;
-      }
-    }
-    int start = spec.biasOffset(0);
-    for (int i = 0; i < tail.length; i++) {
-      out[start + i] = tail[i] * factor;
-    }
+    write(rows, v, tail, factor, out, false);
   }
 
   /** out[rows of the inputs] += rows × factor; out[b_0 …] += tail × factor. */
   private void add(TouchedRows rows, int v, float[] tail, float factor, float[] out) {
+    write(rows, v, tail, factor, out, true);
+  }
+
+  private void write(TouchedRows rows, int v, float[] tail, float factor, float[] out, boolean accumulate) {
     int w = rows.rowWidth();
     int[] inputs = rows.inputs();
     float[] values = rows.rows(v);
     int base = spec.weightOffset(0);
+    // A branch, not out·0 + new, so that setting replaces a NaN left in out (the JIT hoists it).
     for (int j = 0; j < inputs.length; j++) {
       int at = base + inputs[j] * w;
       for (int o = 0; o < w; o++) {
-        out[at + o] += values[j * w + o] * factor;
+        float x = values[j * w + o] * factor;
+        out[at + o] = accumulate ? out[at + o] + x : x;
       }
     }
     int start = spec.biasOffset(0);
     for (int i = 0; i < tail.length; i++) {
-      out[start + i] += tail[i] * factor;
+      out[start + i] = accumulate ? out[start + i] + tail[i] * factor : tail[i] * factor;
     }
   }
+
 
   private static void zero(float[] vector, ParameterRanges active) {
     int[] r = active.ranges();

@@ -7,7 +7,7 @@ import io.sparkdnn.job.ConfigLoader;
 import io.sparkdnn.job.JobConfig;
 import io.sparkdnn.model.Versions;
 import io.sparkdnn.results.EpochMetrics;
-import io.sparkdnn.results.Json;
+import io.sparkdnn.train.AggregationPlan;
 import io.sparkdnn.train.DistributedTrainer;
 import io.sparkdnn.train.DnnTrainer;
 import io.sparkdnn.train.SparkSetup;
@@ -84,10 +84,7 @@ public final class ClusterBenchmark {
    */
   static final int DEPTH = 2;
 
-  private final List<String> lines = new ArrayList<>();
-  private final com.fasterxml.jackson.databind.node.ArrayNode json = Json.MAPPER.createArrayNode();
-  private String currentSection = "";
-  private String[] currentHeaders = new String[0];
+  private final BenchReport report = new BenchReport();
   private final List<Measured> runs = new ArrayList<>();
   private final List<double[]> depthRows = new ArrayList<>();
   private final int epochs = Integer.getInteger("bench.epochs", 4);
@@ -134,7 +131,7 @@ public final class ClusterBenchmark {
           // What a shuffle level (depth 2 from 8 partitions on) costs against sending every
           // partition's result straight to the driver (depth 1: what tree-depth = auto now picks).
           for (int p : clusterPartitions) {
-            if (levels(p, DEPTH) > 0) {
+            if (AggregationPlan.levels(p, DEPTH) > 0) {
               measure(setup, executors, TrainingMode.SYNC, p, 1, false);
             }
           }
@@ -289,7 +286,7 @@ public final class ClusterBenchmark {
   private void depths(JavaRDD<PackedBlock> blocks, int partitions) {
     for (int depth : new int[] {1, 2, 4}) {
       RoundStats s = emptyRounds(blocks, parameters, parameters, depth);
-      depthRows.add(new double[] {partitions, depth, levels(partitions, depth), fanIn(partitions, depth), s.wallMs,
+      depthRows.add(new double[] {partitions, depth, AggregationPlan.levels(partitions, depth), AggregationPlan.fanIn(partitions, depth), s.wallMs,
           s.jobMs, s.stages});
     }
   }
@@ -496,38 +493,12 @@ public final class ClusterBenchmark {
 
   // ------------------------------------------------------------------ treeAggregate's shape
 
-  /** Intermediate (shuffle) levels of Spark's RDD.treeAggregate for {@code partitions} at {@code depth}. */
-  static int levels(int partitions, int depth) {
-    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
-    int n = partitions;
-    int levels = 0;
-    while (n > scale + (int) Math.ceil((double) n / scale)) {
-      n /= scale;
-      levels++;
-    }
-    return levels;
-  }
-
-  /** Results that reach the driver (mirrors the level loop of Spark's RDD.treeAggregate). */
-  static int fanIn(int partitions, int depth) {
-    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
-    int n = partitions;
-    while (n > scale + (int) Math.ceil((double) n / scale)) {
-      n /= scale;
-    }
-    return n;
-  }
-
-  /** Results each reducer of an intermediate level merges (Spark's scale). */
-  static int scale(int partitions, int depth) {
-    return Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
-  }
 
   // ------------------------------------------------------------------ report
 
   private void report(String date, String coreType, double gbit) throws IOException {
     title("spark-dnn on a standalone cluster against local[2]: Fashion-MNIST (60,000 rows), " + SPEC);
-    line("Date " + date + "; " + cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; OPENBLAS_CORETYPE "
+    line("Date " + date + "; " + BenchReport.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; OPENBLAS_CORETYPE "
         + coreType + "; Java " + System.getProperty("java.version") + "; Spark " + Versions.all().get("spark")
         + "; spark-dnn " + Versions.project());
     line("Cluster: scripts/cluster.sh (master + two 1-core workers on 127.0.0.1, executors of 1 GiB); the "
@@ -542,7 +513,7 @@ public final class ClusterBenchmark {
     for (Measured m : runs) {
       Measured ref = m.depth == DEPTH ? find("local[2]", m.mode, m.partitions) : null;
       row(m.setup, label(m), Integer.toString(m.partitions), Integer.toString(m.rounds),
-          m.depth + ": " + levels(m.partitions, m.depth) + ", " + fanIn(m.partitions, m.depth), f1(m.packSeconds), f3(m.firstEpoch()),
+          m.depth + ": " + AggregationPlan.levels(m.partitions, m.depth) + ", " + AggregationPlan.fanIn(m.partitions, m.depth), f1(m.packSeconds), f3(m.firstEpoch()),
           f3(m.medianEpoch()), ref == null ? "—" : f2(m.medianEpoch() / ref.medianEpoch()),
           String.format(Locale.ROOT, "%,.0f", m.rows / m.medianEpoch()));
     }
@@ -615,7 +586,7 @@ public final class ClusterBenchmark {
             double[] p = model.predict(e, e, depth, rows, mode, gbit);
             int rounds = mode == TrainingMode.SYNC ? SYNC_ROUNDS : 1;
             row(Integer.toString(e), String.format(Locale.ROOT, "%,d", rows), mode.token() + " (" + rounds + " round"
-                + (rounds > 1 ? "s" : "") + ")", depth + ": " + levels(e, depth) + ", " + fanIn(e, depth), f1(p[1]),
+                + (rounds > 1 ? "s" : "") + ")", depth + ": " + AggregationPlan.levels(e, depth) + ", " + AggregationPlan.fanIn(e, depth), f1(p[1]),
                 f1(p[2]), f1(p[3]), f1(p[4]), f1(p[5]), f3(p[0] * rounds / 1000),
                 String.format(Locale.ROOT, "%.0f%%", 100 * p[1] / p[0]));
           }
@@ -623,19 +594,7 @@ public final class ClusterBenchmark {
       }
     }
 
-    String text = String.join("\n", lines) + "\n";
-    System.out.print(text);
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
-    Path out = Path.of("bench/results/cluster-" + stamp + ".md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, text);
-    for (com.fasterxml.jackson.databind.JsonNode row : json) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("date", date).put("cpu", cpu())
-          .put("openblas_coretype", coreType);
-    }
-    Path jsonOut = Path.of("bench/results/cluster-" + stamp + ".json");
-    Files.writeString(jsonOut, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
-    System.out.println("\nwritten to " + out + " and " + jsonOut);
+    report.write("cluster", Map.of("date", date, "cpu", BenchReport.cpu(), "openblas_coretype", coreType));
   }
 
   private static String label(Measured m) {
@@ -680,57 +639,26 @@ public final class ClusterBenchmark {
     return median(v);
   }
 
-  private static String cpu() {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (l.startsWith("model name")) {
-          String flags = Files.readString(Path.of("/proc/cpuinfo")).contains("avx512f") ? "AVX-512" : "AVX2";
-          return l.substring(l.indexOf(':') + 1).trim() + " (" + flags + ")";
-        }
-      }
-    } catch (IOException e) {
-      // informational
-    }
-    return System.getProperty("os.arch");
-  }
-
   private void title(String s) {
-    lines.add("# " + s);
-    lines.add("");
+    report.title(s);
   }
 
   private void section(String s) {
-    currentSection = s;
-    lines.add("");
-    lines.add("## " + s);
-    lines.add("");
+    report.section(s);
   }
 
   private void line(String s) {
-    lines.add(s);
+    report.line(s);
   }
 
   private void table(String... headers) {
-    currentHeaders = headers;
-    lines.add("| " + String.join(" | ", headers) + " |");
-    String[] rule = new String[headers.length];
-    Arrays.fill(rule, "---");
-    lines.add("|" + String.join("|", rule) + "|");
+    report.table(headers);
   }
 
   private void row(String... cells) {
-    lines.add("| " + String.join(" | ", cells) + " |");
-    com.fasterxml.jackson.databind.node.ObjectNode o = json.addObject();
-    o.put("section", currentSection);
-    for (int i = 0; i < cells.length && i < currentHeaders.length; i++) {
-      String cell = cells[i].replace(",", "").replace(" s", "").replace("×", "").replace("%", "").trim();
-      try {
-        o.put(currentHeaders[i], Double.parseDouble(cell));
-      } catch (NumberFormatException e) {
-        o.put(currentHeaders[i], cells[i]);
-      }
-    }
+    report.row(cells);
   }
+
 
   static String f0(double v) {
     return String.format(Locale.ROOT, "%.0f", v);

@@ -1,6 +1,7 @@
 package io.sparkdnn.bench;
 
 import io.sparkdnn.bench.ClusterBenchmark.Measured;
+import io.sparkdnn.train.AggregationPlan;
 import io.sparkdnn.train.TrainingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +70,7 @@ final class CostModel {
     double[] ys = new double[n];
     for (int i = 0; i < n; i++) {
       Measured m = runs.get(i);
-      xs[i] = new double[] {1, ClusterBenchmark.levels(m.partitions, m.depth), m.partitions, waves(m)};
+      xs[i] = new double[] {1, AggregationPlan.levels(m.partitions, m.depth), m.partitions, waves(m)};
       ys[i] = m.schedOnly.wallMs;
     }
     double[] sched = nonNegativeLeastSquares(xs, ys);
@@ -85,9 +86,9 @@ final class CostModel {
       double bytes = 4.0 * parameters * m.vectors();
       int p = m.partitions;
       int d = m.depth;
-      int f = ClusterBenchmark.fanIn(p, d);
+      int f = AggregationPlan.fanIn(p, d);
       xs[i] = new double[] {bytes * waves(m),
-          bytes * ClusterBenchmark.levels(p, d) * Math.ceil((double) f / m.executors) * ClusterBenchmark.scale(p, d),
+          bytes * AggregationPlan.levels(p, d) * Math.ceil((double) f / m.executors) * AggregationPlan.scale(p, d),
           bytes * f};
       ys[i] = m.fullShape.wallMs - m.withBroadcast.wallMs;
     }
@@ -158,9 +159,9 @@ final class CostModel {
     int vectors = mode == TrainingMode.SYNC ? 1 : 3;
     int d = depth;
     int k = (partitions + executors - 1) / executors;
-    int levels = ClusterBenchmark.levels(partitions, d);
-    int f = ClusterBenchmark.fanIn(partitions, d);
-    int s = ClusterBenchmark.scale(partitions, d);
+    int levels = AggregationPlan.levels(partitions, d);
+    int f = AggregationPlan.fanIn(partitions, d);
+    int s = AggregationPlan.scale(partitions, d);
     double bytes = 4.0 * parameters * vectors;
     double msPerByte = 8 / (gbit * 1e9) * 1000;
     double compute = computeMicros[i] / 1000 * ((double) rows / rounds) * k / partitions;

@@ -25,9 +25,9 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
@@ -55,11 +55,7 @@ public final class TrainingBenchmark {
   private static final String SPEC = "784-256relu-128relu-10softmax";
   private static final java.io.File JOB = new java.io.File("conf/fashion-mnist.conf");
   private static final java.io.File WIDE = new java.io.File("conf/fashion-mnist-wide.conf");
-  private final List<String> lines = new ArrayList<>();
-  /** Every table row as one JSON object (headers → cells), with its section: bench/results/training-*.json. */
-  private final com.fasterxml.jackson.databind.node.ArrayNode json = Json.MAPPER.createArrayNode();
-  private String currentSection = "";
-  private String[] currentHeaders = new String[0];
+  private final BenchReport report = new BenchReport();
   private final SparkSession spark;
   private final AtomicLong resultBytes = new AtomicLong();
   private final AtomicLong maxTaskResult = new AtomicLong();
@@ -108,7 +104,7 @@ public final class TrainingBenchmark {
     title("spark-dnn training benchmark: Fashion-MNIST (60,000 train / 10,000 test), " + SPEC + ", local[2]");
     String date = LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16);
     line("Date " + date
-        + "; " + cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; Java "
+        + "; " + BenchReport.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; Java "
         + System.getProperty("java.version") + "; Spark " + Versions.all().get("spark") + "; spark-dnn "
         + Versions.project());
     line("BLAS: " + gemm.description() + "; OPENBLAS_CORETYPE="
@@ -200,19 +196,7 @@ public final class TrainingBenchmark {
     row("largest task result (sync mode: gradient)", mib(sync.maxTaskResult));
     row("peak JVM heap used during the local-mode run (driver and executors share one JVM)", mib(local.peakHeap));
 
-    String text = String.join("\n", lines) + "\n";
-    System.out.print(text);
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
-    Path out = Path.of("bench/results/training-" + stamp + ".md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, text);
-    for (com.fasterxml.jackson.databind.JsonNode row : json) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("date", date).put("cpu", cpu())
-          .put("blas", gemm.description());
-    }
-    Path jsonOut = Path.of("bench/results/training-" + stamp + ".json");
-    Files.writeString(jsonOut, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
-    System.out.println("\nwritten to " + out + " and " + jsonOut);
+    report.write("training", Map.of("date", date, "cpu", BenchReport.cpu(), "blas", gemm.description()));
   }
 
   /** One training run and what it measured. */
@@ -462,57 +446,26 @@ public final class TrainingBenchmark {
     return peak;
   }
 
-  private static String cpu() {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (l.startsWith("model name")) {
-          String flags = Files.readString(Path.of("/proc/cpuinfo")).contains("avx512f") ? "AVX-512" : "AVX2";
-          return l.substring(l.indexOf(':') + 1).trim() + " (" + flags + ")";
-        }
-      }
-    } catch (IOException e) {
-      // informational
-    }
-    return System.getProperty("os.arch");
-  }
-
   private void title(String s) {
-    lines.add("# " + s);
-    lines.add("");
+    report.title(s);
   }
 
   private void section(String s) {
-    currentSection = s;
-    lines.add("");
-    lines.add("## " + s);
-    lines.add("");
+    report.section(s);
   }
 
   private void line(String s) {
-    lines.add(s);
+    report.line(s);
   }
 
   private void table(String... headers) {
-    currentHeaders = headers;
-    lines.add("| " + String.join(" | ", headers) + " |");
-    String[] rule = new String[headers.length];
-    Arrays.fill(rule, "---");
-    lines.add("|" + String.join("|", rule) + "|");
+    report.table(headers);
   }
 
   private void row(String... cells) {
-    lines.add("| " + String.join(" | ", cells) + " |");
-    com.fasterxml.jackson.databind.node.ObjectNode o = json.addObject();
-    o.put("section", currentSection);
-    for (int i = 0; i < cells.length && i < currentHeaders.length; i++) {
-      String cell = cells[i].replace(",", "").replace(" s", "").replace("×", "").trim();
-      try {
-        o.put(currentHeaders[i], Double.parseDouble(cell));
-      } catch (NumberFormatException e) {
-        o.put(currentHeaders[i], cells[i]);
-      }
-    }
+    report.row(cells);
   }
+
 
   private static String f1(double v) {
     return String.format(Locale.ROOT, "%.1f", v);

@@ -16,6 +16,10 @@ class AggregationPlanTest {
     assertEquals(4, AggregationPlan.fanIn(4, 2));
     assertEquals(10, AggregationPlan.fanIn(100, 2));
     assertEquals(1000, AggregationPlan.fanIn(1000, 1));
+    // Intermediate levels: none while the results are few, one (a shuffle stage) from 8 at depth 2.
+    assertEquals(0, AggregationPlan.levels(4, 2));
+    assertEquals(1, AggregationPlan.levels(8, 2));
+    assertEquals(0, AggregationPlan.levels(16, 1));
     assertTrue(AggregationPlan.fanIn(1000, 3) <= 20);
   }
 
