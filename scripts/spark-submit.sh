@@ -29,8 +29,8 @@ shift
 ensure_built "$root"
 jar=$(ls "$root"/target/spark-dnn-*-app.jar | head -n 1)
 # A driver started here logs as scripts/dnn does; one started on the cluster keeps Spark's logging.
-# (Executors get the GC flags from the application itself: io.sparkdnn.train.SparkSetup.)
-driver_opts=(--driver-java-options "-Dlog4j2.configurationFile=$root/conf/log4j2.properties $(cat "$root/target/jvm-gc-flags.txt")")
+# (Executors get the GC and JIT flags from the application itself: io.sparkdnn.train.SparkSetup.)
+driver_opts=(--driver-java-options "-Dlog4j2.configurationFile=$root/conf/log4j2.properties $(cat "$root/target/jvm-tuning-flags.txt")")
 case " ${spark_opts[*]:-} " in
   *" --deploy-mode cluster "*|*" --deploy-mode=cluster "*) driver_opts=() ;;
 esac
