@@ -215,6 +215,7 @@ public final class ColumnResolver {
     List<Row> first = data.select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull()).limit(1)
         .collectAsList();
     if (first.isEmpty()) {
+      EmptyInput.check(data, dataName); // the first scan of data opened without a row check
       throw new DataException(dataName + " has no rows with a value in column '" + column + "'");
     }
     Object value = first.get(0).get(0);

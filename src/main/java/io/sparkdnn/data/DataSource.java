@@ -61,14 +61,27 @@ public final class DataSource implements Serializable {
   }
 
   /**
-   * Reads the data. CSV is read with its header and inferred column types, refusing a header that
-   * names a column twice; a line that does not fit the header is kept in the column
+   * Reads the data and checks that it has rows (one Spark job; see {@link #open} for data whose
+   * first scan comes soon anyway). CSV is read with its header and inferred column types, refusing
+   * a header that names a column twice; a line that does not fit the header is kept in the column
    * {@link Columns#MALFORMED}, so that it is refused (or skipped) as a bad row, by its number, rather
    * than silently cut to fit.
    *
    * @throws DataException when the path is missing, unreadable in this format, or holds no rows
    */
   public Dataset<Row> read(SparkSession spark, String what) {
+    Dataset<Row> data = open(spark, what);
+    EmptyInput.check(data, describe(what));
+    return data;
+  }
+
+  /**
+   * {@link #read} without looking for rows: the caller's first scan of the data must report an
+   * empty input with {@link EmptyInput#check} (DnnTrainer's does). Saves a Spark job.
+   *
+   * @throws DataException when the path is missing, unreadable in this format, or has no columns
+   */
+  public Dataset<Row> open(SparkSession spark, String what) {
     checkExists(spark, what);
     Dataset<Row> data;
     try {
@@ -94,13 +107,6 @@ public final class DataSource implements Serializable {
     }
     if (data.schema().isEmpty()) {
       throw new DataException(describe(what) + " is empty: it has no columns and no rows");
-    }
-    if (data.isEmpty()) {
-      List<String> names = new java.util.ArrayList<>(java.util.Arrays.asList(data.columns()));
-      names.remove(Columns.MALFORMED);
-      throw new DataException(describe(what) + " has no rows"
-          + (format == DataFormat.CSV ? " (only a header line)" : "") + "; its columns are "
-          + String.join(", ", names));
     }
     return data;
   }

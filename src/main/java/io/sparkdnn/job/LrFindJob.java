@@ -45,7 +45,7 @@ public final class LrFindJob {
   public Result run(SparkSession spark) {
     JobConfig.LrFind settings = job.lrFind();
     DataSource validationSource = job.validationSource();
-    Dataset<Row> training = trainSource.read(spark, "training data");
+    Dataset<Row> training = trainSource.open(spark, "training data"); // the trainer's first scan checks for rows
     Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
     LearningRateRange range = new DnnTrainer(job.data(), config).findLearningRate(training, validation,
         trainSource.describe("training data"),

@@ -76,7 +76,8 @@ public final class TrainingRun {
     DataSource testSource = job.testSource();
     try (ModelWriter writer = ModelWriter.open(modelPath, overwrite, hadoop, "model.path")) {
       DnnModel warmStart = warmStartPath == null ? null : ModelReader.read(warmStartPath, hadoop, "model.warm-start");
-      Dataset<Row> trainingRows = trainSource.read(spark, "training data");
+      // No row check of its own: the trainer's first scan of it reports an empty input (a job fewer).
+      Dataset<Row> trainingRows = trainSource.open(spark, "training data");
       Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
       Dataset<Row> test = testSource == null ? null : testSource.read(spark, "test data");
       ProgressReporter progress = new ProgressReporter(writer);

@@ -6,6 +6,7 @@ import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.EmptyInput;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.PackedData;
@@ -185,6 +186,9 @@ public final class ModelScoring {
         PackingOptions.validation(partitions, 8192, badRows), dataName);
     try {
       if (packed.validationRows() == 0) {
+        if (packed.skippedRows() == 0) {
+          EmptyInput.check(data, dataName); // data may come opened without a row check (DataSource.open)
+        }
         throw new DataException(dataName + " has no rows to evaluate");
       }
       EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas, threshold);

@@ -11,6 +11,7 @@ import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.DistinctLabels;
+import io.sparkdnn.data.EmptyInput;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.LayoutResolver;
@@ -106,6 +107,8 @@ public final class DnnTrainer {
    *
    * @param validation held-out data, or null to split {@code data.validation-fraction} off training
    * @param warmStart a model to start from (checked compatible), or null
+   * @throws DataException for unusable data, among them training data without rows (found by the
+   *     first scan of it, so the caller need not check first; see {@link EmptyInput})
    */
   public Fit fit(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
       DnnModel warmStart, TrainingListener listener) {
@@ -269,6 +272,9 @@ public final class DnnTrainer {
         checkMemory(sc, classes, taskInputs(packed));
       }
       if (packed.trainingRows() == 0) {
+        if (packed.skippedRows() == 0) {
+          EmptyInput.check(training, trainingName); // the first scan of data opened without a row check
+        }
         throw new DataException(trainingName + " has no usable rows"
             + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
       }
@@ -436,6 +442,9 @@ public final class DnnTrainer {
       usable = usable.and(Columns.col(training, Columns.MALFORMED).isNull()); // refused later, by row
     }
     DistinctLabels.Found found = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
+    if (found.rows() == 0) {
+      EmptyInput.check(training, dataName); // the first scan of data opened without a row check
+    }
     List<Object> values = found.values();
     String[] distinct = new String[values.size()];
     boolean fractional = false;

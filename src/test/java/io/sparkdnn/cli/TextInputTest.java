@@ -85,6 +85,17 @@ class TextInputTest {
         "its columns are f1, f2, label");
   }
 
+  /** Evaluation data is opened without a row check of its own: its packing pass says it has none. */
+  @Test
+  void aHeaderOnlyFileToEvaluateSaysItHasNoRows() throws IOException {
+    Cli trained = train(csv("good-for-eval", table(-1)), "m-for-eval");
+    assertEquals(0, trained.status, trained.toString());
+    Cli evaluate = Cli.run("evaluate", "--set", "evaluate.model=" + dir.resolve("m-for-eval"),
+        "--set", "evaluate.input.path=" + csv("eval-header", "f1,f2,label"), "--set", "evaluate.input.format=csv");
+    assertOneErrorLine(evaluate, "evaluation data", "eval-header.csv", "has no rows (only a header line)",
+        "its columns are f1, f2, label");
+  }
+
   @Test
   void aColumnNamedTwiceIsRefusedNamingBoth() throws IOException {
     refused(train(csv("dup", "f1,f1,label", "1,2,a", "3,4,b"), "m-dup"), "dup.csv",

@@ -1,0 +1,44 @@
+package io.sparkdnn.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The one message for input data without rows, whichever step finds it out.
+ *
+ * <p>Why it is not always checked up front: {@code Dataset.isEmpty()} is a Spark job of its own,
+ * about half a second of a training run's start-up on a cold JVM, and the training data is scanned
+ * anyway before training starts (for its vector width, its label classes, and by packing). So
+ * {@link DataSource#open} reads training data without that job, and each first scan that finds
+ * nothing calls {@link #check} on its (rare) way to an error.
+ */
+public final class EmptyInput {
+  private EmptyInput() {}
+
+  /**
+   * Throws the "has no rows" error when {@code data} has no rows (one Spark job: call it where a
+   * scan already came back empty, or where the input must be known to have rows before any work).
+   *
+   * @param dataName how messages name the data, e.g. {@code training data (data.train.path=x.csv)}
+   * @throws DataException when {@code data} has no rows
+   */
+  public static void check(Dataset<Row> data, String dataName) {
+    if (data.isEmpty()) {
+      throw noRows(data, dataName);
+    }
+  }
+
+  /**
+   * "{@code dataName} has no rows; its columns are …", with "(only a header line)" for CSV input
+   * (recognised by the column {@link Columns#MALFORMED} that {@link DataSource} adds to CSV reads).
+   */
+  static DataException noRows(Dataset<Row> data, String dataName) {
+    List<String> names = new ArrayList<>(Arrays.asList(data.columns()));
+    boolean csv = names.remove(Columns.MALFORMED);
+    return new DataException(dataName + " has no rows" + (csv ? " (only a header line)" : "")
+        + "; its columns are " + String.join(", ", names));
+  }
+}
