@@ -146,6 +146,13 @@ record_cds_archive() {
 }
 
 # The application jar followed by every dependency, Spark included.
+# Copies stdin to stdout without the JVM's notice that jdk.incubator.vector is in use (the module
+# makes netlib's pure-Java BLAS, the fallback where no native BLAS loads, vectorised). The JVM writes
+# it to stderr before anything else; without it an error stays the one line it is meant to be.
+without_jvm_notice() {
+  sed -u '1{/^WARNING: Using incubator modules: jdk\.incubator\.vector$/d;}'
+}
+
 app_classpath() {
   local root="$1"
   local jar

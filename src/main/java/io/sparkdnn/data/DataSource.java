@@ -93,6 +93,11 @@ public final class DataSource implements Serializable {
     } catch (DataException e) {
       throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked to Java
+      if (e instanceof org.apache.spark.SparkThrowable t && "UNABLE_TO_INFER_SCHEMA".equals(t.getCondition())) {
+        // Spark's own advice ("specify it manually") is not something a user of this tool can do
+        throw new DataException(describe(what) + " holds no " + format.token() + " files to read (Spark finds no "
+            + "schema: an empty directory, or files of another format); point " + configKey + " at the data");
+      }
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();

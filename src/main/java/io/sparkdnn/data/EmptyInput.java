@@ -39,6 +39,18 @@ public final class EmptyInput {
     List<String> names = new ArrayList<>(Arrays.asList(data.columns()));
     boolean csv = names.remove(Columns.MALFORMED);
     return new DataException(dataName + " has no rows" + (csv ? " (only a header line)" : "")
-        + "; its columns are " + String.join(", ", names));
+        + "; its columns are " + String.join(", ", names) + "; point it at the data with rows (or check the "
+        + "filter that made it)");
+  }
+
+  /**
+   * "{@code dataName} has no usable rows (all N were skipped as bad)": rows were read but none was
+   * kept, for a step that has already checked that there were rows at all.
+   *
+   * @param skipped rows skipped under {@code data.bad-rows = skip} (0: none)
+   */
+  public static DataException noUsableRows(String dataName, long skipped) {
+    return new DataException(dataName + " has no usable rows" + (skipped > 0 ? " (all " + skipped
+        + " were skipped as bad; data.bad-rows = fail names the first of them and what is wrong with it)" : ""));
   }
 }

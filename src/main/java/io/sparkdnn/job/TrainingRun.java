@@ -139,8 +139,8 @@ public final class TrainingRun {
    */
   private FeatureImportance importance(DnnTrainer.Fit fit, DnnModel model, StructType schema, TrainingConfig training) {
     if (fit.packed.validation() == null) {
-      LOG.warn("importance.in-training = true but there are no validation rows (data.validation-fraction = 0 and no "
-          + "data.validation.path): no importance computed");
+      LOG.warn("importance.in-training = true but there are no validation rows (no data.validation.path, and "
+          + "data.validation-fraction held out none of the training rows): no importance computed");
       return null;
     }
     ImportanceSettings settings = job.importance().settings();

@@ -4,6 +4,7 @@ package io.sparkdnn.ml;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.EmptyInput;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.train.DnnTrainer;
@@ -121,6 +122,7 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
         functions.sum(functions.when(Columns.col(data, name).notEqual(functions.floor(Columns.col(data, name))), 1)
             .otherwise(0))).first();
     if (stats.isNullAt(1)) {
+      EmptyInput.check(data, "training data (" + uid + ")");
       throw new DataException("training data (" + uid + ") has no labels in column '" + name + "'");
     }
     double min = ((Number) stats.get(0)).doubleValue();

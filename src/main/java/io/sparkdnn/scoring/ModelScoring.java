@@ -189,7 +189,7 @@ public final class ModelScoring {
         if (packed.skippedRows() == 0) {
           EmptyInput.check(data, dataName); // data may come opened without a row check (DataSource.open)
         }
-        throw new DataException(dataName + " has no rows to evaluate");
+        throw EmptyInput.noUsableRows(dataName, packed.skippedRows());
       }
       EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas, threshold);
       return result.withSkippedRows(packed.skippedRows());

@@ -94,7 +94,8 @@ public final class DistributedTrainer {
     boolean hasValidation = data.validationRows() > 0;
     StoppingMetric stoppingMetric = config.stoppingMetric();
     if (config.patience() > 0 && !hasValidation && stoppingMetric.needsValidation()) {
-      LOG.warn("no validation rows (data.validation-fraction = 0 and no data.validation.path): early stopping "
+      LOG.warn("no validation rows (no data.validation.path, and data.validation-fraction held out none of the "
+          + "training rows): early stopping "
           + "watches train_loss instead of {}", stoppingMetric.token());
       stoppingMetric = StoppingMetric.TRAIN_LOSS;
     }

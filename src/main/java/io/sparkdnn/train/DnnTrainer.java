@@ -272,11 +272,15 @@ public final class DnnTrainer {
         checkMemory(sc, classes, taskInputs(packed));
       }
       if (packed.trainingRows() == 0) {
+        if (validation == null && packed.validationRows() > 0) {
+          throw new DataException(trainingName + " has " + packed.validationRows() + " usable rows and "
+              + "data.validation-fraction = " + data.validationFraction() + " held out all of them for validation; "
+              + "give it more rows or a smaller data.validation-fraction");
+        }
         if (packed.skippedRows() == 0) {
           EmptyInput.check(training, trainingName); // the first scan of data opened without a row check
         }
-        throw new DataException(trainingName + " has no usable rows"
-            + (packed.skippedRows() > 0 ? " (all " + packed.skippedRows() + " were skipped as bad)" : ""));
+        throw EmptyInput.noUsableRows(trainingName, packed.skippedRows());
       }
       DataProfile profile = packed.trainingProfile(); // counted in the packing pass: no job of its own
       FeatureScaling scaling = warmStart != null
@@ -444,6 +448,9 @@ public final class DnnTrainer {
     DistinctLabels.Found found = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
     if (found.rows() == 0) {
       EmptyInput.check(training, dataName); // the first scan of data opened without a row check
+      throw new DataException("label column '" + column + "' of " + dataName + " has no usable value in any row "
+          + "(each is empty" + (numeric ? " or NaN" : "") + ", or on a malformed line); check that data.label names "
+          + "the column that holds the classes");
     }
     List<Object> values = found.values();
     String[] distinct = new String[values.size()];

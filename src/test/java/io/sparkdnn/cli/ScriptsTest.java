@@ -47,4 +47,23 @@ class ScriptsTest {
     assertEquals("1", check(archive)[0]);
     assertFalse(Files.exists(archive));
   }
+
+  /** scripts/dnn's stderr filter drops the JVM's incubator-module notice, and only that first line. */
+  @Test
+  void theJvmNoticeIsDroppedAndNothingElse() throws Exception {
+    String notice = "WARNING: Using incubator modules: jdk.incubator.vector\n";
+    assertEquals("error: x\nWARNING: Using incubator modules: jdk.incubator.vector\n",
+        filter(notice + "error: x\n" + notice));
+    assertEquals("error: y\n", filter("error: y\n"));
+    assertEquals("WARNING: something else\n", filter("WARNING: something else\n"));
+  }
+
+  private static String filter(String input) throws Exception {
+    Process p = new ProcessBuilder("bash", "-c", ". scripts/lib.sh && without_jvm_notice").start();
+    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor());
+    return out;
+  }
 }

@@ -96,6 +96,29 @@ class TextInputTest {
         "its columns are f1, f2, label");
   }
 
+  /** Evaluation that skips every row says so, as training does, and how to see the first bad row. */
+  @Test
+  void evaluatingOnlyBadRowsSaysTheyWereSkipped() throws IOException {
+    Cli trained = train(csv("good-for-skip", table(-1)), "m-for-skip");
+    assertEquals(0, trained.status, trained.toString());
+    Cli evaluate = Cli.run("evaluate", "--set", "evaluate.model=" + dir.resolve("m-for-skip"),
+        "--set", "evaluate.input.path=" + csv("all-bad", "f1,f2,label", "1,2", "3,4,5,6", "foo"),
+        "--set", "evaluate.input.format=csv", "--set", "data.bad-rows=skip");
+    assertOneErrorLine(evaluate, "evaluation data", "all-bad.csv", "has no usable rows (all 3 were skipped as bad",
+        "data.bad-rows = fail");
+  }
+
+  /** A directory without files of the format: our words, not Spark's "specify the schema manually". */
+  @Test
+  void anEmptyDirectorySaysWhatIsMissing() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("no-files.parquet"));
+    Cli cli = Cli.run("train", "--set", "data.train.path=" + empty, "--set", "network.layers=2-4relu-2softmax",
+        "--set", "model.path=" + dir.resolve("m-no-files"));
+    assertOneErrorLine(cli, "training data (data.train.path=" + empty + ") holds no parquet files to read",
+        "point data.train.path at the data");
+    assertFalse(cli.err.contains("manually"), cli.err);
+  }
+
   @Test
   void aColumnNamedTwiceIsRefusedNamingBoth() throws IOException {
     refused(train(csv("dup", "f1,f1,label", "1,2,a", "3,4,b"), "m-dup"), "dup.csv",

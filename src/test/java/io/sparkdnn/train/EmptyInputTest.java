@@ -2,8 +2,8 @@ package io.sparkdnn.train;
 
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.TestData;
@@ -43,23 +43,56 @@ class EmptyInputTest {
     assertNoRows(empty, List.of("x1", "x2"), List.of("label"), "2-4tanh-1identity", "x1, x2, label");
   }
 
-  /** Rows without a label value are not "no rows": the message is about the labels. */
+  /**
+   * Rows without a label value are not "no rows": the message is about the labels, for softmax and
+   * sigmoid networks alike (it used to suggest "end network.layers with 0softmax").
+   */
   @Test
   void rowsWithoutLabelsAreNotCalledEmpty() {
     Dataset<Row> unlabelled = TestData.xor(spark(), 50, 1).withColumn("label", lit(null).cast(DataTypes.DoubleType));
+    for (String network : List.of("2-4relu-2softmax", "2-4relu-1sigmoid")) {
+      DataException e = assertThrows(DataException.class,
+          () -> fit(unlabelled, List.of("x1", "x2"), List.of("label"), network, 0.1));
+      assertEquals("label column 'label' of " + NAME + " has no usable value in any row (each is empty or NaN, or on "
+          + "a malformed line); check that data.label names the column that holds the classes", e.getMessage());
+    }
+  }
+
+  /** Rows all held out for validation are usable rows: the message says where they went and what to do. */
+  @Test
+  void rowsAllHeldOutForValidationAreNamedSo() {
+    Dataset<Row> few = TestData.xor(spark(), 3, 1);
     DataException e = assertThrows(DataException.class,
-        () -> fit(unlabelled, List.of("x1", "x2"), List.of("label"), "2-4relu-2softmax"));
-    assertFalse(e.getMessage().contains("has no rows;"), e.getMessage());
+        () -> fit(few, List.of("x1", "x2"), List.of("label"), "2-4tanh-1identity", 0.999));
+    assertEquals(NAME + " has 3 usable rows and data.validation-fraction = 0.999 held out all of them for validation; "
+        + "give it more rows or a smaller data.validation-fraction", e.getMessage());
+  }
+
+  /** The Spark ML estimator, which looks at the labels before the trainer does, says the same. */
+  @Test
+  void theSparkMlEstimatorSaysSo() {
+    Dataset<Row> empty = TestData.blobs(spark(), 50, 3, 4, 1, 1).where(lit(false));
+    io.sparkdnn.ml.DnnClassifier classifier = new io.sparkdnn.ml.DnnClassifier().setHiddenLayers("8relu");
+    DataException e = assertThrows(DataException.class, () -> classifier.fit(empty));
+    assertTrue(e.getMessage().startsWith("training data (" + classifier.uid() + ") has no rows; its columns are id, "
+        + "label, features"), e.getMessage());
   }
 
   private static void assertNoRows(Dataset<Row> data, List<String> features, List<String> labels, String network,
       String columns) {
     DataException e = assertThrows(DataException.class, () -> fit(data, features, labels, network));
-    assertEquals(NAME + " has no rows; its columns are " + columns, e.getMessage());
+    assertEquals(NAME + " has no rows; its columns are " + columns + "; point it at the data with rows (or check "
+        + "the filter that made it)", e.getMessage());
   }
 
   private static void fit(Dataset<Row> data, List<String> features, List<String> labels, String network) {
-    DataSettings settings = DataSettings.builder().features(features).labels(labels).partitions(2).build();
+    fit(data, features, labels, network, 0.1);
+  }
+
+  private static void fit(Dataset<Row> data, List<String> features, List<String> labels, String network,
+      double validationFraction) {
+    DataSettings settings = DataSettings.builder().features(features).labels(labels).partitions(2)
+        .validationFraction(validationFraction).build();
     TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse(network)).epochs(1).seed(1).build();
     new DnnTrainer(settings, config).fit(data, null, NAME, null, null, TrainingListener.NONE);
   }
