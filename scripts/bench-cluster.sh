@@ -17,7 +17,5 @@ ensure_tools
 cd "$root"
 ensure_fashion_mnist
 ensure_built "$root"           # the jar and target/classpath.txt, which scripts/cluster.sh needs
-mvn -q -B -DskipTests test-compile
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" DNN_SKIP_BUILD=1 SPARK_LOCAL_IP=127.0.0.1
-exec java -Xmx3g $(cat target/jvm-flags.txt) -Dlog4j2.configurationFile="$root/conf/log4j2.properties" ${JAVA_OPTS:-} \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.sparkdnn.bench.ClusterBenchmark "$@"
+run_bench "$root" 3g ClusterBenchmark "$@"

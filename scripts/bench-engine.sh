@@ -10,6 +10,4 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/lib.sh"
 ensure_tools
 cd "$root"
-mvn -q -B -DskipTests test-compile
-exec java $(cat target/jvm-flags.txt) ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.sparkdnn.bench.EngineBenchmark "$@"
+run_bench "$root" "" EngineBenchmark "$@"

@@ -10,7 +10,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ensure_tools
 ensure_fashion_mnist
 cd "$root"
-mvn -q -B -DskipTests test-compile
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-exec java -Xmx4g $(cat target/jvm-flags.txt) ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.sparkdnn.bench.ImportanceBenchmark "$@"
+run_bench "$root" 4g ImportanceBenchmark "$@"

@@ -20,21 +20,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/lib.sh"
 ensure_tools
 cd "$root"
-mvn -q -B -DskipTests test-compile
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-classpath="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 what="${1:-text}"
 case "$what" in
   layout)
     shift
-    exec java $(cat target/jvm-flags.txt) -Xmx4g ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-      -cp "$classpath" io.sparkdnn.bench.SparseLayoutBenchmark "$@" ;;
+    run_bench "$root" 4g SparseLayoutBenchmark "$@" ;;
   text)
     work="$root/target/bench-sparse"
     mkdir -p "$work"
     apt-cache dumpavail > "$work/dumpavail.txt"
-    exec java $(cat target/jvm-flags.txt) -Xmx3g ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-      -cp "$classpath" io.sparkdnn.bench.SparseTextBenchmark "$work/dumpavail.txt" "$work" ;;
+    run_bench "$root" 3g SparseTextBenchmark "$work/dumpavail.txt" "$work" ;;
   *)
     echo "usage: scripts/bench-sparse.sh [text | layout [INPUTS] [OUTPUTS] [BATCH] [SECONDS]]" >&2
     exit 2 ;;

@@ -13,7 +13,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ensure_tools
 cd "$root"
 ensure_fashion_mnist
-mvn -q -B -DskipTests test-compile
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-exec java -Xmx6g $(cat target/jvm-flags.txt) -Dlog4j2.configurationFile="$root/conf/log4j2.properties" ${JAVA_OPTS:-} \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.sparkdnn.bench.TrainingBenchmark "$@"
+run_bench "$root" 6g TrainingBenchmark "$@"

@@ -145,7 +145,6 @@ record_cds_archive() {
   rm -rf "$work"
 }
 
-# The application jar followed by every dependency, Spark included.
 # Copies stdin to stdout without the JVM's notice that jdk.incubator.vector is in use (the module
 # makes netlib's pure-Java BLAS, the fallback where no native BLAS loads, vectorised). The JVM writes
 # it to stderr before anything else; without it an error stays the one line it is meant to be.
@@ -153,9 +152,24 @@ without_jvm_notice() {
   sed -u '1{/^WARNING: Using incubator modules: jdk\.incubator\.vector$/d;}'
 }
 
+# The application jar followed by every dependency, Spark included.
 app_classpath() {
   local root="$1"
   local jar
   jar=$(ls "$root"/target/spark-dnn-*.jar | grep -v -- '-app.jar' | head -n 1)
   echo "$jar:$(cat "$root/target/classpath.txt")"
+}
+
+# Compiles the tests (the benchmarks are test classes) and replaces this shell with a JVM running
+# io.sparkdnn.bench.CLASS with the project's JVM flags and logging; JAVA_OPTS come last, so a
+# user's options win. Run from the project root.
+#   run_bench ROOT HEAP CLASS [ARGS...]      HEAP: an -Xmx value, or "" for the JVM's default
+run_bench() {
+  local root="$1" heap="$2" class="$3"
+  shift 3
+  (cd "$root" && mvn -q -B -DskipTests test-compile)
+  exec java ${heap:+-Xmx"$heap"} $(cat "$root/target/jvm-flags.txt") \
+    -Dlog4j2.configurationFile="$root/conf/log4j2.properties" ${JAVA_OPTS:-} \
+    -cp "$root/target/test-classes:$root/target/classes:$(cat "$root/target/test-classpath.txt")" \
+    "io.sparkdnn.bench.$class" "$@"
 }

@@ -28,9 +28,8 @@ public final class EvaluateJob {
       Outputs.checkWritable(spark, settings.output(), settings.overwrite(), "evaluate.output", "evaluate.overwrite");
     }
     DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "evaluate.model");
-    // opened without a row check: evaluation's packing pass reports an input without rows
     int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
-    EvaluationResult metrics = ModelScoring.evaluate(model, settings.input().open(spark, "evaluation data"),
+    EvaluationResult metrics = ModelScoring.evaluate(model, settings.input().open(spark, "evaluation data"), // packing reports no rows
         partitions, job.badRows(), job.blas(), settings.input().describe("evaluation data"), job.data().weightColumn(),
         settings.threshold());
     if (settings.output() != null) {

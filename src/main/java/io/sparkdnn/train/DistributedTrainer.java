@@ -95,8 +95,7 @@ public final class DistributedTrainer {
     StoppingMetric stoppingMetric = config.stoppingMetric();
     if (config.patience() > 0 && !hasValidation && stoppingMetric.needsValidation()) {
       LOG.warn("no validation rows (no data.validation.path, and data.validation-fraction held out none of the "
-          + "training rows): early stopping "
-          + "watches train_loss instead of {}", stoppingMetric.token());
+          + "training rows): early stopping watches train_loss instead of {}", stoppingMetric.token());
       stoppingMetric = StoppingMetric.TRAIN_LOSS;
     }
     boolean sparse = data.isSparse();

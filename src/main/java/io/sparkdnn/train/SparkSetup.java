@@ -6,7 +6,7 @@ import org.apache.spark.sql.SparkSession;
 /** The Spark settings this project relies on, applied to every session it creates. */
 public final class SparkSetup {
   /**
-   * The JVM flags of every JVM this project starts (the scripts' driver JVMs take them from the
+   * The JVM flags of every JVM that runs this project's code (the scripts' driver JVMs take them from the
    * pom's {@code jvm.tuning.flags} through target/jvm-flags.txt; executors get them here), in order:
    *
    * <ul>

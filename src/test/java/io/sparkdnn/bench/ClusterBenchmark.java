@@ -497,86 +497,86 @@ public final class ClusterBenchmark {
   // ------------------------------------------------------------------ report
 
   private void report(String date, String coreType, double gbit) throws IOException {
-    title("spark-dnn on a standalone cluster against local[2]: Fashion-MNIST (60,000 rows), " + SPEC);
-    line("Date " + date + "; " + BenchReport.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; OPENBLAS_CORETYPE "
+    report.title("spark-dnn on a standalone cluster against local[2]: Fashion-MNIST (60,000 rows), " + SPEC);
+    report.line("Date " + date + "; " + BenchReport.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; OPENBLAS_CORETYPE "
         + coreType + "; Java " + System.getProperty("java.version") + "; Spark " + Versions.all().get("spark")
         + "; spark-dnn " + Versions.project());
-    line("Cluster: scripts/cluster.sh (master + two 1-core workers on 127.0.0.1, executors of 1 GiB); the "
+    report.line("Cluster: scripts/cluster.sh (master + two 1-core workers on 127.0.0.1, executors of 1 GiB); the "
         + "1-executor runs use spark.cores.max = 1. The driver is this JVM, on the same 2 cores as the executors.");
-    line("conf/fashion-mnist.conf (Adam, batch 128), " + epochs + " epochs per run, no validation; "
+    report.line("conf/fashion-mnist.conf (Adam, batch 128), " + epochs + " epochs per run, no validation; "
         + parameters + " parameters = " + kib(4L * parameters) + " per float32 vector. Local mode broadcasts "
         + "weights + Adam's two moments and returns as much; sync mode broadcasts the weights and returns a gradient.");
 
-    section("Seconds per epoch");
-    table("setup", "mode", "partitions", "rounds/epoch", "tree depth: levels, fan-in", "load + pack s", "first epoch s",
+    report.section("Seconds per epoch");
+    report.table("setup", "mode", "partitions", "rounds/epoch", "tree depth: levels, fan-in", "load + pack s", "first epoch s",
         "median s/epoch (2+)", "× local[2] same mode + partitions", "rows/s");
     for (Measured m : runs) {
       Measured ref = m.depth == DEPTH ? find("local[2]", m.mode, m.partitions) : null;
-      row(m.setup, label(m), Integer.toString(m.partitions), Integer.toString(m.rounds),
+      report.row(m.setup, label(m), Integer.toString(m.partitions), Integer.toString(m.rounds),
           m.depth + ": " + AggregationPlan.levels(m.partitions, m.depth) + ", " + AggregationPlan.fanIn(m.partitions, m.depth), f1(m.packSeconds), f3(m.firstEpoch()),
           f3(m.medianEpoch()), ref == null ? "—" : f2(m.medianEpoch() / ref.medianEpoch()),
           String.format(Locale.ROOT, "%,.0f", m.rows / m.medianEpoch()));
     }
 
-    section("A round, from Spark's task metrics (means per round, epochs 2+; times in ms; task times summed over the round's tasks)");
-    table("setup", "mode", "partitions", "wall ms/round", "job ms", "stages", "tasks", "task run ms (Σ)",
+    report.section("A round, from Spark's task metrics (means per round, epochs 2+; times in ms; task times summed over the round's tasks)");
+    report.table("setup", "mode", "partitions", "wall ms/round", "job ms", "stages", "tasks", "task run ms (Σ)",
         "compute on the critical path ms (Σ run / cores)", "deserialize ms (Σ)", "result serialize ms (Σ)",
         "getting result ms (Σ)", "scheduler delay ms (Σ)", "GC ms (Σ)", "driver outside the job ms",
         "broadcast bytes", "result bytes per task (max)", "shuffle bytes");
     for (Measured m : runs) {
       RoundStats r = m.real;
       double wall = m.medianEpoch() * 1000 / m.rounds;
-      row(m.setup, label(m), Integer.toString(m.partitions), f1(wall), f1(r.jobMs), f1(r.stages),
+      report.row(m.setup, label(m), Integer.toString(m.partitions), f1(wall), f1(r.jobMs), f1(r.stages),
           f1(r.tasks), f1(r.runMs), f1(r.runMs / m.slots()), f1(r.deserializeMs), f1(r.resultSerializeMs),
           f1(r.gettingResultMs), f1(r.schedulerDelayMs), f1(r.gcMs), f1(wall - r.jobMs),
           String.format(Locale.ROOT, "%,d", 4L * parameters * m.vectors()),
           String.format(Locale.ROOT, "%,.0f", r.maxResultBytes), String.format(Locale.ROOT, "%,.0f", r.shuffleWriteBytes));
     }
 
-    section("Empty rounds: the round's shape without forward/backward (median wall ms of " + emptyRounds
+    report.section("Empty rounds: the round's shape without forward/backward (median wall ms of " + emptyRounds
         + " rounds, making the broadcast included)");
-    table("setup", "mode", "partitions", "no broadcast, tiny result", "+ broadcast", "+ result (the round's shape)",
+    report.table("setup", "mode", "partitions", "no broadcast, tiny result", "+ broadcast", "+ result (the round's shape)",
         "job ms (shape)", "task run ms Σ (shape)", "scheduler delay ms Σ (shape)", "getting result ms Σ (shape)",
         "real round ms", "real − empty = compute ms", "compute per row µs (per core)");
     for (Measured m : runs) {
       double wall = m.medianEpoch() * 1000 / m.rounds;
-      row(m.setup, label(m), Integer.toString(m.partitions), f1(m.schedOnly.wallMs), f1(m.withBroadcast.wallMs),
+      report.row(m.setup, label(m), Integer.toString(m.partitions), f1(m.schedOnly.wallMs), f1(m.withBroadcast.wallMs),
           f1(m.fullShape.wallMs), f1(m.fullShape.jobMs), f1(m.fullShape.runMs), f1(m.fullShape.schedulerDelayMs),
           f1(m.fullShape.gettingResultMs), f1(wall), f1(wall - m.fullShape.wallMs),
           f2(CostModel.computePerRowMicros(m)));
     }
 
     if (!depthRows.isEmpty()) {
-      section("treeAggregate depth: the sync shape (one float32 vector per task) on 2 executors, empty rounds");
-      table("partitions", "depth", "shuffle levels", "results at the driver", "wall ms", "job ms", "stages");
+      report.section("treeAggregate depth: the sync shape (one float32 vector per task) on 2 executors, empty rounds");
+      report.table("partitions", "depth", "shuffle levels", "results at the driver", "wall ms", "job ms", "stages");
       for (double[] d : depthRows) {
-        row(f0(d[0]), f0(d[1]), f0(d[2]), f0(d[3]), f1(d[4]), f1(d[5]), f1(d[6]));
+        report.row(f0(d[0]), f0(d[1]), f0(d[2]), f0(d[3]), f1(d[4]), f1(d[5]), f1(d[6]));
       }
     }
 
     CostModel model = CostModel.fit(runs, parameters);
-    section("Cost model of a round (constants fitted to the cluster runs above)");
+    report.section("Cost model of a round (constants fitted to the cluster runs above)");
     for (String l : model.describe(gbit)) {
-      line(l);
+      report.line(l);
     }
-    table("constant", "value", "fitted from");
+    report.table("constant", "value", "fitted from");
     for (String[] c : model.constants()) {
-      row(c);
+      report.row(c);
     }
 
-    section("Predicted against measured (loopback: no wire time; s/epoch; the local[2] rows with the cluster's constants)");
-    table("setup", "mode", "partitions", "predicted s/epoch", "measured s/epoch", "predicted / measured",
+    report.section("Predicted against measured (loopback: no wire time; s/epoch; the local[2] rows with the cluster's constants)");
+    report.table("setup", "mode", "partitions", "predicted s/epoch", "measured s/epoch", "predicted / measured",
         "compute s", "overhead s");
     for (Measured m : runs) {
       double[] p = model.predictRun(m);
-      row(m.setup, label(m), Integer.toString(m.partitions), f3(p[0]), f3(m.medianEpoch()),
+      report.row(m.setup, label(m), Integer.toString(m.partitions), f3(p[0]), f3(m.medianEpoch()),
           f2(p[0] / m.medianEpoch()), f3(p[1]), f3(p[2]));
     }
 
-    section(String.format(Locale.ROOT, "Predictions for 8–64 executors (1 core each, partitions = executors, "
+    report.section(String.format(Locale.ROOT, "Predictions for 8–64 executors (1 core each, partitions = executors, "
         + "%.0f Gbit/s; treeAggregate depth 2 adds a shuffle level; depth 1, what training.tree-depth = auto picks up to 32 MiB of results, sends every "
         + "result to the driver)", gbit));
-    table("executors", "rows", "mode", "tree depth: levels, fan-in", "compute ms/round", "scheduling ms/round",
+    report.table("executors", "rows", "mode", "tree depth: levels, fan-in", "compute ms/round", "scheduling ms/round",
         "broadcast ms/round", "treeAggregate ms/round", "driver update ms/round", "s/epoch", "compute share");
     for (long rowsPerExecutor : new long[] {0, 30_000}) {
       for (int e : rowsPerExecutor == 0 ? new int[] {1, 2, 8, 16, 32, 64} : new int[] {8, 16, 32, 64}) {
@@ -585,7 +585,7 @@ public final class ClusterBenchmark {
           for (int depth : rowsPerExecutor == 0 && e > 2 ? new int[] {DEPTH, 1} : new int[] {DEPTH}) {
             double[] p = model.predict(e, e, depth, rows, mode, gbit);
             int rounds = mode == TrainingMode.SYNC ? SYNC_ROUNDS : 1;
-            row(Integer.toString(e), String.format(Locale.ROOT, "%,d", rows), mode.token() + " (" + rounds + " round"
+            report.row(Integer.toString(e), String.format(Locale.ROOT, "%,d", rows), mode.token() + " (" + rounds + " round"
                 + (rounds > 1 ? "s" : "") + ")", depth + ": " + AggregationPlan.levels(e, depth) + ", " + AggregationPlan.fanIn(e, depth), f1(p[1]),
                 f1(p[2]), f1(p[3]), f1(p[4]), f1(p[5]), f3(p[0] * rounds / 1000),
                 String.format(Locale.ROOT, "%.0f%%", 100 * p[1] / p[0]));
@@ -639,25 +639,6 @@ public final class ClusterBenchmark {
     return median(v);
   }
 
-  private void title(String s) {
-    report.title(s);
-  }
-
-  private void section(String s) {
-    report.section(s);
-  }
-
-  private void line(String s) {
-    report.line(s);
-  }
-
-  private void table(String... headers) {
-    report.table(headers);
-  }
-
-  private void row(String... cells) {
-    report.row(cells);
-  }
 
 
   static String f0(double v) {

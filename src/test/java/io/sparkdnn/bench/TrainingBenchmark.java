@@ -101,18 +101,18 @@ public final class TrainingBenchmark {
     Gemm gemm = BlasLibrary.gemm(BlasBackend.AUTO);
     NetworkSpec spec = NetworkSpec.parse(SPEC);
 
-    title("spark-dnn training benchmark: Fashion-MNIST (60,000 train / 10,000 test), " + SPEC + ", local[2]");
+    report.title("spark-dnn training benchmark: Fashion-MNIST (60,000 train / 10,000 test), " + SPEC + ", local[2]");
     String date = LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16);
-    line("Date " + date
+    report.line("Date " + date
         + "; " + BenchReport.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; Java "
         + System.getProperty("java.version") + "; Spark " + Versions.all().get("spark") + "; spark-dnn "
         + Versions.project());
-    line("BLAS: " + gemm.description() + "; OPENBLAS_CORETYPE="
+    report.line("BLAS: " + gemm.description() + "; OPENBLAS_CORETYPE="
         + (System.getenv("OPENBLAS_CORETYPE") == null ? "(not set: kernels picked for this CPU)" : System.getenv("OPENBLAS_CORETYPE")));
-    line("JVM: " + ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+    report.line("JVM: " + ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("-Xmx") || a.startsWith("-XX:")).collect(java.util.stream.Collectors.joining(" ")));
-    line(String.format(Locale.ROOT, "JVM start to SparkSession ready: %.1f s (not counted below)", sparkStartSeconds));
-    line("");
+    report.line(String.format(Locale.ROOT, "JVM start to SparkSession ready: %.1f s (not counted below)", sparkStartSeconds));
+    report.line("");
 
     // --- the sgemm bound
     double flopsPerRow = EngineBenchmark.flopsPerRow(spec);
@@ -120,17 +120,17 @@ public final class TrainingBenchmark {
     double rate1 = EngineBenchmark.gemmPassRate(gemm, spec, 128, 2.0, 1);
     double rate2 = EngineBenchmark.gemmPassRate(gemm, spec, 128, 2.0, 2);
     double bound = epochFlops / (rate2 * 1e9);
-    section("The sgemm bound (the products of one forward + backward pass, batch 128, plain sgemm calls)");
-    table("quantity", "value");
-    row("FLOPs per row (forward + backward)", String.format(Locale.ROOT, "%.3f M", flopsPerRow / 1e6));
-    row("FLOPs per epoch (60,000 rows)", String.format(Locale.ROOT, "%.1f G", epochFlops / 1e9));
-    row("sgemm pass rate, 1 thread", String.format(Locale.ROOT, "%.1f GFLOP/s", rate1));
-    row("sgemm pass rate, 2 threads at once (aggregate)", String.format(Locale.ROOT, "%.1f GFLOP/s", rate2));
-    row("lower bound per epoch (2 threads)", String.format(Locale.ROOT, "%.3f s", bound));
+    report.section("The sgemm bound (the products of one forward + backward pass, batch 128, plain sgemm calls)");
+    report.table("quantity", "value");
+    report.row("FLOPs per row (forward + backward)", String.format(Locale.ROOT, "%.3f M", flopsPerRow / 1e6));
+    report.row("FLOPs per epoch (60,000 rows)", String.format(Locale.ROOT, "%.1f G", epochFlops / 1e9));
+    report.row("sgemm pass rate, 1 thread", String.format(Locale.ROOT, "%.1f GFLOP/s", rate1));
+    report.row("sgemm pass rate, 2 threads at once (aggregate)", String.format(Locale.ROOT, "%.1f GFLOP/s", rate2));
+    report.row("lower bound per epoch (2 threads)", String.format(Locale.ROOT, "%.3f s", bound));
 
     // --- this trainer
-    section("spark-dnn (training time excludes the per-epoch test evaluation; accuracy = test set)");
-    table("mode", "data load + pack s", "first epoch s", "median s/epoch (epochs 2+)", "× bound", "rows/s",
+    report.section("spark-dnn (training time excludes the per-epoch test evaluation; accuracy = test set)");
+    report.table("mode", "data load + pack s", "first epoch s", "median s/epoch (epochs 2+)", "× bound", "rows/s",
         "GC s/epoch", "test acc after each epoch", "time to 0.88 test acc", "final test acc");
     Run local = trainer(train, test, TrainingMode.LOCAL, 1, epochs, 2);
     reportRun("local (1 round/epoch, Adam, batch 128)", local, bound);
@@ -148,16 +148,16 @@ public final class TrainingBenchmark {
           reached = cumulative;
         }
       }
-      line("");
-      line("conf/fashion-mnist-wide.conf reaches 0.895 test accuracy after "
+      report.line("");
+      report.line("conf/fashion-mnist-wide.conf reaches 0.895 test accuracy after "
           + (Double.isNaN(reached) ? "— (not reached)" : f1(reached) + " s") + " of training.");
     }
 
     // --- MLlib
-    section("Spark MLlib MultilayerPerceptronClassifier, layers 784-256-128-10 (sigmoid hidden, softmax out), L-BFGS, same BLAS, local[2]");
+    report.section("Spark MLlib MultilayerPerceptronClassifier, layers 784-256-128-10 (sigmoid hidden, softmax out), L-BFGS, same BLAS, local[2]");
     double[] mllib = mllib(train, test, mllibIterations);
-    table("iterations", "fit s", "s/iteration", "test acc", "spark-dnn local epoch speed-up");
-    row(Integer.toString((int) mllib[0]), f1(mllib[1]), f2(mllib[1] / mllib[0]), f4(mllib[2]),
+    report.table("iterations", "fit s", "s/iteration", "test acc", "spark-dnn local epoch speed-up");
+    report.row(Integer.toString((int) mllib[0]), f1(mllib[1]), f2(mllib[1] / mllib[0]), f4(mllib[2]),
         String.format(Locale.ROOT, "%.1f×", (mllib[1] / mllib[0]) / local.medianEpochSeconds()));
 
     // --- prediction and end to end
@@ -168,8 +168,8 @@ public final class TrainingBenchmark {
 
     // --- scaling
     if (Boolean.parseBoolean(System.getProperty("bench.scaling", "true"))) {
-      section("Scaling (local mode, 2 epochs each, seconds of the second)");
-      table("rows", "partitions", "s/epoch", "s per 60k rows");
+      report.section("Scaling (local mode, 2 epochs each, seconds of the second)");
+      report.table("rows", "partitions", "s/epoch", "s per 60k rows");
       for (int copies : new int[] {1, 2, 4}) {
         Dataset<Row> data = train;
         for (int i = 1; i < copies; i++) {
@@ -177,24 +177,24 @@ public final class TrainingBenchmark {
         }
         Run r = trainer(data, null, TrainingMode.LOCAL, 1, 2, 2);
         double s = r.history.get(1).trainSeconds();
-        row(String.format(Locale.ROOT, "%,d", 60_000 * copies), "2", f2(s), f2(s / copies));
+        report.row(String.format(Locale.ROOT, "%,d", 60_000 * copies), "2", f2(s), f2(s / copies));
       }
       for (int partitions : new int[] {4, 8}) {
         Run r = trainer(train, null, TrainingMode.LOCAL, 1, 2, partitions);
         double s = r.history.get(1).trainSeconds();
-        row("60,000", Integer.toString(partitions), f2(s), f2(s));
+        report.row("60,000", Integer.toString(partitions), f2(s), f2(s));
       }
     }
 
     // --- memory
-    section("Memory");
-    table("quantity", "value");
-    row("raw float size of the training data (60,000 × (784 + 1) × 4 B)", mib(60_000L * 785 * 4));
-    row("cached training blocks (Spark storage: memory + disk)", mib(local.cachedBytes));
-    row("cached / raw", String.format(Locale.ROOT, "%.3f", local.cachedBytes / (60_000.0 * 785 * 4)));
-    row("largest task result sent to the driver (local mode: weight change + Adam moments)", mib(local.maxTaskResult));
-    row("largest task result (sync mode: gradient)", mib(sync.maxTaskResult));
-    row("peak JVM heap used during the local-mode run (driver and executors share one JVM)", mib(local.peakHeap));
+    report.section("Memory");
+    report.table("quantity", "value");
+    report.row("raw float size of the training data (60,000 × (784 + 1) × 4 B)", mib(60_000L * 785 * 4));
+    report.row("cached training blocks (Spark storage: memory + disk)", mib(local.cachedBytes));
+    report.row("cached / raw", String.format(Locale.ROOT, "%.3f", local.cachedBytes / (60_000.0 * 785 * 4)));
+    report.row("largest task result sent to the driver (local mode: weight change + Adam moments)", mib(local.maxTaskResult));
+    report.row("largest task result (sync mode: gradient)", mib(sync.maxTaskResult));
+    report.row("peak JVM heap used during the local-mode run (driver and executors share one JVM)", mib(local.peakHeap));
 
     report.write("training", Map.of("date", date, "cpu", BenchReport.cpu(), "blas", gemm.description()));
   }
@@ -268,7 +268,7 @@ public final class TrainingBenchmark {
     }
     double median = run.medianEpochSeconds();
     double rows = run.history.get(0).trainRows();
-    row(name, f1(run.loadSeconds), f3(run.history.get(0).trainSeconds()), f3(median),
+    report.row(name, f1(run.loadSeconds), f3(run.history.get(0).trainSeconds()), f3(median),
         Double.isNaN(bound) ? "—" : String.format(Locale.ROOT, "%.2f", median / bound),
         String.format(Locale.ROOT, "%,.0f", rows / median),
         f3(median(run.gcSeconds.subList(Math.min(1, run.gcSeconds.size()), run.gcSeconds.size()))),
@@ -336,13 +336,13 @@ public final class TrainingBenchmark {
       }
     });
     vectors.unpersist();
-    section("Prediction (784-256relu-128relu-10 model, 60,000 rows, local[2]; medians of 3)");
-    table("route", "seconds", "rows/s", "× MLlib transform");
-    row("spark-dnn Spark ML transform (rawPrediction, probability, prediction)", f3(ml),
+    report.section("Prediction (784-256relu-128relu-10 model, 60,000 rows, local[2]; medians of 3)");
+    report.table("route", "seconds", "rows/s", "× MLlib transform");
+    report.row("spark-dnn Spark ML transform (rawPrediction, probability, prediction)", f3(ml),
         String.format(Locale.ROOT, "%,.0f", 60_000 / ml), f1(mllibTransformSeconds / ml));
-    row("dnn predict, parquet in → parquet out (label, prediction, probability)", f3(cli),
+    report.row("dnn predict, parquet in → parquet out (label, prediction, probability)", f3(cli),
         String.format(Locale.ROOT, "%,.0f", 60_000 / cli), f1(mllibTransformSeconds / cli));
-    row("Spark MLlib MultilayerPerceptronClassificationModel transform", f3(mllibTransformSeconds),
+    report.row("Spark MLlib MultilayerPerceptronClassificationModel transform", f3(mllibTransformSeconds),
         String.format(Locale.ROOT, "%,.0f", 60_000 / mllibTransformSeconds), "1.0");
   }
 
@@ -352,8 +352,8 @@ public final class TrainingBenchmark {
    * threads, when it is installed. Launch to the first epoch's start, whole wall time, test accuracy.
    */
   private void endToEnd() throws Exception {
-    section("From launch: the main job, 10 epochs, against PyTorch on the same task (separate processes, one at a time)");
-    table("run", "launch → first epoch s", "wall s", "median s/epoch", "test acc");
+    report.section("From launch: the main job, 10 epochs, against PyTorch on the same task (separate processes, one at a time)");
+    report.table("run", "launch → first epoch s", "wall s", "median s/epoch", "test acc");
     Path dir = Files.createTempDirectory("bench-e2e");
     String modelPath = dir.resolve("model").toString();
     // Untimed: builds if needed and records the class-data archive of this build (once per build),
@@ -378,7 +378,7 @@ public final class TrainingBenchmark {
     for (String l : Files.readAllLines(Path.of(modelPath, "metrics.jsonl"))) {
       epochSeconds.add(Json.MAPPER.readTree(l).path("train_seconds").asDouble());
     }
-    row("spark-dnn: scripts/dnn train --conf conf/fashion-mnist.conf, 10 epochs, class-data archive "
+    report.row("spark-dnn: scripts/dnn train --conf conf/fashion-mnist.conf, 10 epochs, class-data archive "
         + (cds ? "on" : "off (DNN_CDS=off)"), f1(meta.path("startup_seconds")
         .asDouble(Double.NaN)), f1(wall), f3(median(epochSeconds.subList(1, epochSeconds.size()))),
         f4(meta.at("/test_metrics/accuracy").asDouble()));
@@ -390,13 +390,13 @@ public final class TrainingBenchmark {
         pb.environment().remove("OPENBLAS_NUM_THREADS"); // torch.set_num_threads decides
         torch = pb.start();
       } catch (IOException e) {
-        line("PyTorch: /usr/bin/python3 not runnable (" + e.getMessage() + ")");
+        report.line("PyTorch: /usr/bin/python3 not runnable (" + e.getMessage() + ")");
         return;
       }
       String out = new String(torch.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (torch.waitFor() != 0) {
-        line("");
-        line("PyTorch not run (install Debian's python3-torch): " + Files.readString(dir.resolve("torch.err")).trim()
+        report.line("");
+        report.line("PyTorch not run (install Debian's python3-torch): " + Files.readString(dir.resolve("torch.err")).trim()
             .lines().reduce((a, b) -> b).orElse(""));
         return;
       }
@@ -404,7 +404,7 @@ public final class TrainingBenchmark {
       List<Double> seconds = new ArrayList<>();
       r.path("epochs").forEach(e -> seconds.add(e.path("seconds").asDouble()));
       com.fasterxml.jackson.databind.JsonNode epochs = r.path("epochs");
-      row("PyTorch " + r.path("torch").asText() + " CPU, " + threads + " thread(s), Adam 0.002 cosine, batch 128",
+      report.row("PyTorch " + r.path("torch").asText() + " CPU, " + threads + " thread(s), Adam 0.002 cosine, batch 128",
           f1(r.path("launch_to_first_epoch_seconds").asDouble()), f1(r.path("wall_seconds").asDouble()),
           f3(median(seconds.subList(1, seconds.size()))),
           f4(epochs.get(epochs.size() - 1).path("test_accuracy").asDouble()));
@@ -446,25 +446,6 @@ public final class TrainingBenchmark {
     return peak;
   }
 
-  private void title(String s) {
-    report.title(s);
-  }
-
-  private void section(String s) {
-    report.section(s);
-  }
-
-  private void line(String s) {
-    report.line(s);
-  }
-
-  private void table(String... headers) {
-    report.table(headers);
-  }
-
-  private void row(String... cells) {
-    report.row(cells);
-  }
 
 
   private static String f1(double v) {

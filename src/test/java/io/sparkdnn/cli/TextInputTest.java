@@ -51,14 +51,32 @@ class TextInputTest {
 
   private static Cli train(String data, String model, String... extra) {
     lastModel = model;
-    List<String> args = new ArrayList<>(List.of("train", "--set", "data.train.path=" + data,
-        "--set", "data.train.format=csv", "--set", "data.features=[f1, f2]", "--set", "network.layers=2-4relu-2softmax",
-        "--set", "training.epochs=2", "--set", "model.path=" + dir.resolve(model)));
-    for (String e : extra) {
-      args.add("--set");
-      args.add(e);
+    return run(List.of("train", "--set", "data.train.path=" + data, "--set", "data.train.format=csv",
+        "--set", "data.features=[f1, f2]", "--set", "network.layers=2-4relu-2softmax",
+        "--set", "training.epochs=2", "--set", "model.path=" + dir.resolve(model)), extra);
+  }
+
+  private static Path evaluationModel;
+
+  /** {@code dnn evaluate} of a model trained once on good rows, on the CSV file {@code data}. */
+  private static Cli evaluate(String data, String... extra) throws IOException {
+    if (evaluationModel == null) {
+      Cli trained = train(csv("good-for-eval", table(-1)), "m-for-eval");
+      assertEquals(0, trained.status, trained.toString());
+      evaluationModel = dir.resolve("m-for-eval");
     }
-    return Cli.run(args.toArray(new String[0]));
+    return run(List.of("evaluate", "--set", "evaluate.model=" + evaluationModel,
+        "--set", "evaluate.input.path=" + data, "--set", "evaluate.input.format=csv"), extra);
+  }
+
+  /** Runs the CLI with {@code args} and each of {@code extra} as one more --set KEY=VALUE. */
+  private static Cli run(List<String> args, String... extra) {
+    List<String> all = new ArrayList<>(args);
+    for (String e : extra) {
+      all.add("--set");
+      all.add(e);
+    }
+    return Cli.run(all.toArray(new String[0]));
   }
 
   /** One error line, and neither the model of the last {@link #train} nor a staging directory of it written. */
@@ -88,10 +106,7 @@ class TextInputTest {
   /** Evaluation data is opened without a row check of its own: its packing pass says it has none. */
   @Test
   void aHeaderOnlyFileToEvaluateSaysItHasNoRows() throws IOException {
-    Cli trained = train(csv("good-for-eval", table(-1)), "m-for-eval");
-    assertEquals(0, trained.status, trained.toString());
-    Cli evaluate = Cli.run("evaluate", "--set", "evaluate.model=" + dir.resolve("m-for-eval"),
-        "--set", "evaluate.input.path=" + csv("eval-header", "f1,f2,label"), "--set", "evaluate.input.format=csv");
+    Cli evaluate = evaluate(csv("eval-header", "f1,f2,label"));
     assertOneErrorLine(evaluate, "evaluation data", "eval-header.csv", "has no rows (only a header line)",
         "its columns are f1, f2, label");
   }
@@ -99,11 +114,7 @@ class TextInputTest {
   /** Evaluation that skips every row says so, as training does, and how to see the first bad row. */
   @Test
   void evaluatingOnlyBadRowsSaysTheyWereSkipped() throws IOException {
-    Cli trained = train(csv("good-for-skip", table(-1)), "m-for-skip");
-    assertEquals(0, trained.status, trained.toString());
-    Cli evaluate = Cli.run("evaluate", "--set", "evaluate.model=" + dir.resolve("m-for-skip"),
-        "--set", "evaluate.input.path=" + csv("all-bad", "f1,f2,label", "1,2", "3,4,5,6", "foo"),
-        "--set", "evaluate.input.format=csv", "--set", "data.bad-rows=skip");
+    Cli evaluate = evaluate(csv("all-bad", "f1,f2,label", "1,2", "3,4,5,6", "foo"), "data.bad-rows=skip");
     assertOneErrorLine(evaluate, "evaluation data", "all-bad.csv", "has no usable rows (all 3 were skipped as bad",
         "data.bad-rows = fail");
   }
