@@ -1,13 +1,23 @@
 package io.sparkdnn.bench;
 
+import io.sparkdnn.data.BlockRows;
+import io.sparkdnn.data.FeatureScaling;
+import io.sparkdnn.data.PackedBlock;
+import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.BlasLibrary;
 import io.sparkdnn.engine.DenseNetwork;
 import io.sparkdnn.engine.Gemm;
 import io.sparkdnn.engine.Initialization;
 import io.sparkdnn.engine.LossAccumulator;
+import io.sparkdnn.engine.MiniBatch;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
+import io.sparkdnn.optim.Adam;
+import io.sparkdnn.optim.LearningRateSchedule;
+import io.sparkdnn.optim.Optimizer;
+import io.sparkdnn.optim.OptimizerState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +67,71 @@ public final class EngineBenchmark {
     System.out.println("| batch | sgemm pass GFLOP/s | engine GFLOP/s (1 thread) | engine rows/s, 1 thread | rows/s, 2 threads | 2-thread speed-up | engine / sgemm |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
     summary.forEach(System.out::println);
+    stepBreakdown(spec, gemm, 128, seconds);
+  }
+
+  /**
+   * Where one local-mode training step goes, one thread, as {@code LocalStepsTask} runs it: the
+   * gather of {@code batch} rows in random order from a 27,000-row block (standardised on the way,
+   * as the main job's pixels are), the engine's forward + backward (mean gradient), and the Adam
+   * step, each against the plain sgemm pass of the same products. Milliseconds per step, medians.
+   */
+  static void stepBreakdown(NetworkSpec spec, Gemm gemm, int batch, double seconds) {
+    int rows = 27_000;
+    int width = spec.inputWidth();
+    float[] features = random(rows * width, 5);
+    float[] targets = new float[rows];
+    long[] ids = new long[rows];
+    SplittableRandom random = new SplittableRandom(6);
+    for (int r = 0; r < rows; r++) {
+      targets[r] = random.nextInt(spec.outputWidth());
+      ids[r] = r;
+    }
+    PackedBlock block = new PackedBlock(rows, width, 1, features, targets, ids, false);
+    float[] scale = new float[width];
+    float[] shift = new float[width];
+    for (int j = 0; j < width; j++) {
+      scale[j] = 1f + j % 7;
+      shift[j] = -0.5f;
+    }
+    FeatureScaling scaling = new FeatureScaling(ScalingMode.STANDARD, scale, shift);
+    TargetScaling targetScaling = TargetScaling.none(1);
+    DenseNetwork net = new DenseNetwork(spec, Task.MULTICLASS, batch, gemm);
+    MiniBatch mini = net.batch();
+    int[] order = new int[batch];
+    Runnable gather = () -> {
+      for (int k = 0; k < batch; k++) {
+        order[k] = random.nextInt(rows);
+      }
+      for (int k = 0; k < batch; k++) {
+        BlockRows.copyTo(block, order[k], mini, k, scaling, targetScaling, null);
+      }
+      mini.setRows(batch);
+    };
+    gather.run();
+    float[] params = Initialization.AUTO.initialize(spec, 1);
+    float[] grad = new float[params.length];
+    LossAccumulator stats = new LossAccumulator();
+    Optimizer adam = new Optimizer(new Adam(0.9, 0.999, 1e-8, 0), LearningRateSchedule.constant(1e-4), 0, 0,
+        spec.weightRanges());
+    OptimizerState state = adam.newState(params.length);
+    double gatherSeconds = median(gather, seconds);
+    double gradientSeconds = median(() -> net.meanGradient(params, grad, stats, 1L), seconds);
+    double adamSeconds = median(() -> adam.step(params, grad, state, 0.5, 1), seconds);
+    double gemmSeconds = plainGemmPass(gemm, spec, batch, seconds, false);
+    double total = gatherSeconds + gradientSeconds + adamSeconds;
+    System.out.println();
+    System.out.printf(Locale.ROOT, "One training step, batch %d, 1 thread (%,d parameters): ms per step, and × the"
+        + " plain sgemm pass%n%n", batch, params.length);
+    System.out.println("| part | ms | × sgemm pass |");
+    System.out.println("|---|---:|---:|");
+    String row = "| %s | %.3f | %.2f |%n";
+    System.out.printf(Locale.ROOT, row, "gather (random rows, standardised)", gatherSeconds * 1e3, gatherSeconds / gemmSeconds);
+    System.out.printf(Locale.ROOT, row, "forward + backward (mean gradient)", gradientSeconds * 1e3,
+        gradientSeconds / gemmSeconds);
+    System.out.printf(Locale.ROOT, row, "Adam step", adamSeconds * 1e3, adamSeconds / gemmSeconds);
+    System.out.printf(Locale.ROOT, row, "**step**", total * 1e3, total / gemmSeconds);
+    System.out.printf(Locale.ROOT, row, "plain sgemm pass (the bound)", gemmSeconds * 1e3, 1.0);
   }
 
   /** FLOPs of one row's forward + backward: 2·I·O per product; no input gradient for layer 0. */
