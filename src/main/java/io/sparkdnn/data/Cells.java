@@ -10,6 +10,7 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Read access to one row's cells as primitives, whatever Spark representation the row comes in:
@@ -148,8 +150,12 @@ public abstract class Cells {
           ArrayData values = struct.getArray(3);
           int n = values.numElements();
           if (n == expected) {
-            for (int i = 0; i < n; i++) {
-              dst[offset + i] = (float) values.getDouble(i);
+            if (values instanceof UnsafeArrayData) {
+              copyDoubles((UnsafeArrayData) values, n, dst, offset);
+            } else {
+              for (int i = 0; i < n; i++) {
+                dst[offset + i] = (float) values.getDouble(i);
+              }
             }
           }
           return n;
@@ -163,15 +169,40 @@ public abstract class Cells {
       }
       DataType element = ((ArrayType) t).elementType();
       if (element instanceof FloatType && !((ArrayType) t).containsNull()) {
-        for (int i = 0; i < n; i++) {
-          dst[offset + i] = array.getFloat(i);
+        if (array instanceof UnsafeArrayData) { // the bytes are the floats: one bulk copy
+          UnsafeArrayData unsafe = (UnsafeArrayData) array;
+          java.util.Objects.checkFromIndexSize(offset, n, dst.length); // a raw copy checks no bounds itself
+          Platform.copyMemory(unsafe.getBaseObject(), unsafe.getBaseOffset()
+              + UnsafeArrayData.calculateHeaderPortionInBytes(n), dst, Platform.FLOAT_ARRAY_OFFSET + 4L * offset, 4L * n);
+        } else {
+          for (int i = 0; i < n; i++) {
+            dst[offset + i] = array.getFloat(i);
+          }
         }
+        return n;
+      }
+      if (element instanceof DoubleType && !((ArrayType) t).containsNull() && array instanceof UnsafeArrayData) {
+        copyDoubles((UnsafeArrayData) array, n, dst, offset);
         return n;
       }
       for (int i = 0; i < n; i++) {
         dst[offset + i] = array.isNullAt(i) ? Float.NaN : (float) numberAt(array, i, element);
       }
       return n;
+    }
+
+    /**
+     * Copies the n doubles of an array in Spark's binary format as floats, read straight from its
+     * bytes: reading element by element through {@code ArrayData} took 2–3 ns a value, a third of a
+     * 784-pixel row's scoring time.
+     */
+    private static void copyDoubles(UnsafeArrayData values, int n, float[] dst, int offset) {
+      java.util.Objects.checkFromIndexSize(offset, n, dst.length); // all or nothing
+      Object base = values.getBaseObject();
+      long at = values.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+      for (int i = 0; i < n; i++) {
+        dst[offset + i] = (float) Platform.getDouble(base, at + 8L * i);
+      }
     }
 
     /** Reads VectorUDT's struct (type 0 = sparse, size, indices, values) without building a Vector. */

@@ -21,18 +21,28 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+import scala.Function1;
 
 /**
  * The executor side of prediction: reads up to {@value #BATCH_ROWS} rows, puts their features
  * (scaled) into one engine batch, runs one forward pass, and emits each row with the columns it
- * keeps and the {@link ScoreColumn}s it adds; one batch in memory at a time. A plain
- * {@code Dataset.mapPartitions} function, so it is lazy and works on streaming DataFrames too.
+ * keeps and the {@link ScoreColumn}s it adds; one batch in memory at a time. It scores Spark's
+ * internal rows ({@link #callInternal}) or, as a plain {@code Dataset.mapPartitions} function,
+ * external {@link Row}s (streaming DataFrames); {@link ModelScoring} picks the route, lazy either way.
  * Carries no weights: they come from a broadcast. A bad row fails the task at "row L of input
  * partition P" ({@link BadRowPolicy#FAIL}) or gets nulls in the added columns ({@link BadRowPolicy#SKIP}).
  */
@@ -76,28 +86,90 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
   }
 
   /**
-   * For a model whose rows are sparse ({@link RowConverter#sparse()}) the broadcast weights are
-   * input-major, and rows are read as non-zeros into the sparse first layer.
+   * Scores external rows: the kept columns are passed through as they are. The route for streaming
+   * DataFrames and plans that would run jobs when turned into an RDD (see {@link ModelScoring}).
    */
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
+    Cells.External cells = new Cells.External();
+    return batches(rows, cells::on, (row, slot) -> row, (row, added) -> {
+      Object[] values = new Object[keep.length + outputs.length];
+      for (int c = 0; c < keep.length; c++) {
+        values[c] = row.get(keep[c]);
+      }
+      System.arraycopy(added, 0, values, keep.length, outputs.length);
+      return RowFactory.create(values);
+    });
+  }
+
+  /**
+   * Scores Spark's internal rows of the columns {@code inputSchema} describes and returns internal
+   * rows of {@code outputSchema}: kept cells are read in Spark's own format (a vector stays bytes)
+   * and the added ones converted once, so no row goes through the external {@link Row} and back.
+   * Each input row is copied, as the batch outlives Spark's reused row buffer: into buffers reused
+   * batch after batch, which is safe because Spark projects each output row as it takes it, before
+   * the next batch is read.
+   */
+  Iterator<InternalRow> callInternal(Iterator<InternalRow> rows, StructType inputSchema, StructType outputSchema) {
+    Cells.Internal cells = new Cells.Internal(inputSchema);
+    DataType[] kept = new DataType[keep.length];
+    for (int c = 0; c < keep.length; c++) {
+      kept[c] = inputSchema.fields()[keep[c]].dataType();
+    }
+    List<Function1<Object, Object>> toInternal = new ArrayList<>();
+    for (int o = 0; o < outputs.length; o++) {
+      toInternal.add(CatalystTypeConverters.createToCatalystConverter(outputSchema.fields()[keep.length + o].dataType()));
+    }
+    UnsafeRow[] held = new UnsafeRow[BATCH_ROWS];
+    Retain<InternalRow> retain = (row, slot) -> {
+      if (!(row instanceof UnsafeRow)) {
+        return row.copy();
+      }
+      UnsafeRow unsafe = (UnsafeRow) row;
+      if (held[slot] == null) {
+        held[slot] = new UnsafeRow(unsafe.numFields());
+        held[slot].pointTo(new byte[unsafe.getSizeInBytes()], unsafe.getSizeInBytes());
+      }
+      held[slot].copyFrom(unsafe);
+      return held[slot];
+    };
+    return batches(rows, cells::on, retain, (row, added) -> {
+      Object[] values = new Object[keep.length + outputs.length];
+      for (int c = 0; c < keep.length; c++) {
+        values[c] = row.isNullAt(keep[c]) ? null : row.get(keep[c], kept[c]);
+      }
+      for (int o = 0; o < outputs.length; o++) {
+        values[keep.length + o] = added[o] == null ? null : toInternal.get(o).apply(added[o]);
+      }
+      return new GenericInternalRow(values);
+    });
+  }
+
+  /**
+   * The batching loop over rows of type R: {@code cells} reads a row's features, {@code retain}
+   * makes a row safe to hold until its batch is scored (at a slot, 0 to {@value #BATCH_ROWS} − 1), {@code output} builds the row out of the
+   * input row and the added columns' values (external form; all null for a skipped bad row). For a
+   * model whose rows are sparse ({@link RowConverter#sparse()}) the broadcast weights are
+   * input-major, and rows are read as non-zeros into the sparse first layer.
+   */
+  private <R> Iterator<R> batches(Iterator<R> rows, Function<R, Cells> cells, Retain<R> retain,
+      BiFunction<R, Object[], R> output) {
     boolean sparse = converter.sparse();
     DenseNetwork net = sparse ? null : NetworkCache.forThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO);
     SparseInputNetwork sparseNet = sparse ? NetworkCache.sparseForThisThread(spec, task, BATCH_ROWS, BlasBackend.AUTO)
         : null;
     SparseRow nonZeros = new SparseRow();
     float[] noTarget = new float[task.targetWidth(spec)];
-    Cells.External cells = new Cells.External();
     float[] w = weights.value();
     InputMajorVector sparseParams = sparse ? InputMajorVector.wrapInputMajor(spec, w) : null;
     int width = spec.inputWidth();
     int k = spec.outputWidth();
     float[] logits = new float[BATCH_ROWS * k];
     int partition = TaskContext.get() == null ? 0 : TaskContext.getPartitionId();
-    return new Iterator<Row>() {
-      private final List<Row> pending = new ArrayList<>(BATCH_ROWS);
+    return new Iterator<R>() {
+      private final List<R> pending = new ArrayList<>(BATCH_ROWS);
       private final boolean[] valid = new boolean[BATCH_ROWS];
-      private final List<Row> ready = new ArrayList<>(BATCH_ROWS);
+      private final List<R> ready = new ArrayList<>(BATCH_ROWS);
       private int next;
       private long position;
       private float[] scaled = new float[64];
@@ -114,7 +186,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
       }
 
       @Override
-      public Row next() {
+      public R next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
@@ -128,12 +200,12 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         }
         int filled = 0;
         while (pending.size() < BATCH_ROWS && rows.hasNext()) {
-          Row row = rows.next();
+          R row = rows.next();
           position++;
           boolean ok = true;
           try {
             if (sparse) {
-              converter.sparseFeatures(cells.on(row), nonZeros);
+              converter.sparseFeatures(cells.apply(row), nonZeros);
               int count = nonZeros.count();
               if (scaled.length < count) {
                 scaled = new float[Math.max(count, 2 * scaled.length)];
@@ -142,7 +214,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
               sparseNet.batch().addRow(nonZeros.columns(), scaled, 0, count, noTarget, 0, position);
             } else {
               int at = filled * width;
-              converter.features(cells.on(row), batch.features(), at);
+              converter.features(cells.apply(row), batch.features(), at);
               scaling.apply(batch.features(), at, batch.features(), at); // in place: element by element
             }
           } catch (BadRowException e) {
@@ -152,7 +224,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
             ok = false;
           }
           valid[pending.size()] = ok;
-          pending.add(row);
+          pending.add(retain.retain(row, pending.size()));
           filled += ok ? 1 : 0;
         }
         if (pending.isEmpty()) {
@@ -170,22 +242,23 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         targetScaling.invert(out, 0, filled);
         int slot = 0;
         for (int i = 0; i < pending.size(); i++) {
-          Row row = pending.get(i);
-          Object[] values = new Object[keep.length + outputs.length];
-          for (int c = 0; c < keep.length; c++) {
-            values[c] = row.get(keep[c]);
-          }
+          Object[] added = new Object[outputs.length];
           if (valid[i]) {
             for (int o = 0; o < outputs.length; o++) {
-              values[keep.length + o] = value(outputs[o], out, logits, slot * k, k);
+              added[o] = value(outputs[o], out, logits, slot * k, k);
             }
             slot++;
           }
-          ready.add(RowFactory.create(values));
+          ready.add(output.apply(pending.get(i), added));
         }
         pending.clear();
       }
     };
+  }
+
+  /** Makes the row at {@code slot} of a batch safe to hold until the batch is scored. */
+  private interface Retain<R> {
+    R retain(R row, int slot);
   }
 
   /** One added column's value for the row whose outputs start at {@code at}. */

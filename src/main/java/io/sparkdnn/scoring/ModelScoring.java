@@ -28,10 +28,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.exchange.Exchange;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Column;
+import scala.runtime.AbstractFunction1;
 
 /**
  * The Spark jobs that use a trained {@link DnnModel} on DataFrames: prediction (a lazy
@@ -127,7 +131,36 @@ public final class ModelScoring {
         new RowConverter(columns, model.task(), model.labels(), model.targetWidth()));
     BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,
         added.values().toArray(new ScoreColumn[0]), badRows, threshold, thresholds);
-    return withFieldMetadata(input.mapPartitions(scorer, Encoders.row(schema)), schema);
+    StructType inputSchema = input.schema();
+    StructType outputSchema = schema;
+    org.apache.spark.sql.classic.SparkSession internal = internalRoute(input);
+    Dataset<Row> scored = internal != null
+        ? internal.internalCreateDataFrame(input.queryExecution().toRdd().toJavaRDD()
+            .mapPartitions(rows -> scorer.callInternal(rows, inputSchema, outputSchema)).rdd(), schema, false)
+        : input.mapPartitions(scorer, Encoders.row(schema));
+    return withFieldMetadata(scored, schema);
+  }
+
+  /**
+   * The session to score {@code input} through Spark's internal rows in, or null to score it
+   * through external {@link Row}s. Internal rows skip converting every kept cell into a
+   * {@code Row} and back — a 784-value vector is two 6 KB copies and allocations a row; the main
+   * job's transform took 0.39–0.40 s instead of 0.42–0.43 s (medians, interleaved runs) — but the
+   * result is a new plan over the input's RDD, so this route is taken only when making that RDD runs
+   * no job: no exchange, adaptive plan or subquery, whose stages would run when planned, and no
+   * stream. Scoring stays lazy either way; only the input's planning happens at transform time.
+   */
+  private static org.apache.spark.sql.classic.SparkSession internalRoute(Dataset<Row> input) {
+    if (input.isStreaming() || !(input.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession)) {
+      return null;
+    }
+    boolean runsJobs = input.queryExecution().executedPlan().find(new AbstractFunction1<SparkPlan, Object>() {
+      @Override
+      public Object apply(SparkPlan node) {
+        return node instanceof Exchange || node instanceof AdaptiveSparkPlanExec || !node.subqueries().isEmpty();
+      }
+    }).isDefined();
+    return runsJobs ? null : (org.apache.spark.sql.classic.SparkSession) input.sparkSession();
   }
 
   /**

@@ -88,4 +88,47 @@ class DataUnitsTest {
         + "with 2softmax"), e.getMessage());
     assertEquals("3", LabelIndex.canonical(3.0));
   }
+
+  /**
+   * Array cells in Spark's binary format are bulk-copied: floats and doubles land at the offset
+   * asked for, and a destination too short for them is refused before any byte is written.
+   */
+  @Test
+  void binaryArraysAreCopiedWholeAndWithinBounds() {
+    float[] floats = {1.5f, -2f, 3.25f, 0f, 7f};
+    double[] doubles = {0.1, -2.5, 1e30, 4, -0.0};
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("f", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false))
+        .add("d", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType, false));
+    org.apache.spark.sql.catalyst.InternalRow row = new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
+        new Object[] {org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.fromPrimitiveArray(floats),
+            org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.fromPrimitiveArray(doubles)});
+    Cells.Internal cells = new Cells.Internal(schema).on(row);
+    float[] dst = new float[8];
+    assertEquals(5, cells.copyValues(0, dst, 2, 5));
+    assertArrayEquals(new float[] {0, 0, 1.5f, -2f, 3.25f, 0f, 7f, 0}, dst);
+    assertEquals(5, cells.copyValues(1, dst, 3, 5));
+    assertArrayEquals(new float[] {0, 0, 1.5f, 0.1f, -2.5f, 1e30f, 4f, -0.0f}, dst);
+    float[] shorter = new float[6];
+    assertThrows(IndexOutOfBoundsException.class, () -> cells.copyValues(0, shorter, 2, 5));
+    assertThrows(IndexOutOfBoundsException.class, () -> cells.copyValues(1, shorter, 2, 5));
+    assertArrayEquals(new float[6], shorter, "nothing written past or before the refusal");
+  }
+
+  /** The finiteness check finds a NaN or an infinity in any lane of its unrolled loop and in the tail. */
+  @Test
+  void theFinitenessCheckFindsEveryPosition() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      for (int n : new int[] {1, 7, 8, 21}) {
+        for (int at = 0; at < n; at++) {
+          float[] values = new float[n + 4];
+          java.util.Arrays.fill(values, 3f);
+          values[2 + at] = bad;
+          assertTrue(!RowConverter.finite(values, 2, n), bad + " at " + at + " of " + n);
+          assertTrue(RowConverter.finite(values, 2 + at + 1, n - at - 1), "after it");
+        }
+      }
+    }
+    assertTrue(RowConverter.finite(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}, 0, 3));
+  }
 }

@@ -348,6 +348,41 @@ class MlCitizenTest {
     assertEquals(2, prediction.getNumValues().get());
   }
 
+  /**
+   * transform reads Spark's internal rows when turning the input into an RDD runs no job, and
+   * external rows otherwise (here: after an exchange); both give the same rows, and neither reads
+   * the input before an action.
+   */
+  @Test
+  void bothScoringRoutesGiveTheSameRowsAndStayLazy() {
+    for (DnnClassificationModel model : List.of(blobsModel, binaryModel)) {
+      Dataset<Row> cached = model == blobsModel ? blobs : binary;
+      String path = dir.resolve("routes-" + model.uid()).toString();
+      cached.write().parquet(path);
+      Dataset<Row> data = spark.read().parquet(path);
+      Dataset<Row> internal = model.transform(data);
+      Dataset<Row> external = model.transform(data.repartition(3));
+      assertTrue(internal.queryExecution().analyzed().toString().contains("LogicalRDD"),
+          internal.queryExecution().analyzed().toString());
+      assertTrue(!external.queryExecution().analyzed().toString().contains("LogicalRDD"),
+          external.queryExecution().analyzed().toString());
+      assertEquals(List.of(external.schema().fields()), List.of(internal.schema().fields()));
+      Map<Long, String> expected = new java.util.HashMap<>();
+      external.collectAsList().forEach(r -> expected.put(((Number) r.get(r.fieldIndex("id"))).longValue(), r.toString()));
+      List<Row> rows = internal.collectAsList();
+      assertEquals(2000, rows.size());
+      for (Row r : rows) {
+        assertEquals(expected.get(((Number) r.get(r.fieldIndex("id"))).longValue()), r.toString());
+      }
+      Dataset<Row> unreadable = data.withColumn("features", expr("if(id >= 0, raise_error('the input was read'), features)"));
+      for (Dataset<Row> input : List.of(unreadable, unreadable.repartition(2))) {
+        Dataset<Row> out = model.transform(input); // no job: the error would surface here
+        Exception e = assertThrows(Exception.class, out::count);
+        assertTrue(String.valueOf(e.getMessage()).contains("the input was read"), e.getMessage());
+      }
+    }
+  }
+
   /** The estimator's transformSchema is what its model's transform makes. */
   @Test
   void theEstimatorsSchemaIsTheModelsOutput() {
