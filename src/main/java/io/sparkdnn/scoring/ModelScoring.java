@@ -118,8 +118,14 @@ public final class ModelScoring {
     List<String> selected = new ArrayList<>(Arrays.asList(columns.featureColumns()));
     int[] keepAt = new int[keep.size()];
     for (int i = 0; i < keep.size(); i++) {
-      keepAt[i] = selected.size();
-      selected.add(keep.get(i));
+      // A kept feature column (Spark ML keeps every column) is read once: selecting it twice cost a
+      // second copy of every row's vector in each step, from the scan to the output.
+      int at = selected.indexOf(keep.get(i));
+      if (at < 0) {
+        at = selected.size();
+        selected.add(keep.get(i));
+      }
+      keepAt[i] = at;
     }
     Dataset<Row> input = ColumnResolver.select(data, selected);
     // Sparse rows go through a first layer held input-major: convert once here, not in every task.
