@@ -23,14 +23,16 @@ public final class RowConverter implements Serializable {
   private transient float[] dense;
   private final int weightPosition;
   private final String weightColumn;
+  /** The model's scaling that features must survive (finite once scaled), or null for no check. */
+  private final FeatureScaling scaledBy;
 
   /** @param labels the classes (classification) or null */
   public RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth) {
-    this(columns, task, labels, targetWidth, -1, -1, null);
+    this(columns, task, labels, targetWidth, -1, -1, null, null);
   }
 
   private RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth, int malformedPosition,
-      int weightPosition, String weightColumn) {
+      int weightPosition, String weightColumn, FeatureScaling scaledBy) {
     this.columns = columns;
     this.task = task;
     this.labels = labels;
@@ -38,11 +40,23 @@ public final class RowConverter implements Serializable {
     this.malformedPosition = malformedPosition;
     this.weightPosition = weightPosition;
     this.weightColumn = weightColumn;
+    this.scaledBy = scaledBy;
+  }
+
+  /**
+   * This converter, also refusing a row whose features leave float's range once {@code scaling}
+   * (a trained model's) is applied: a finite 1e36 times a large standardising scale is ∞, and the
+   * network would answer NaN for the row without a word. A bad row like any other
+   * ({@link BadRowReason#NON_FINITE_FEATURE}), for prediction and evaluation.
+   */
+  public RowConverter checkingScaledBy(FeatureScaling scaling) {
+    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, weightPosition, weightColumn,
+        scaling);
   }
 
   /** This converter, also reading each row's weight from column {@code name} at {@code position}. */
   public RowConverter withWeightColumnAt(int position, String name) {
-    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, position, name);
+    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, position, name, scaledBy);
   }
 
   /** Whether rows carry a weight ({@link #weight}). */
@@ -76,7 +90,7 @@ public final class RowConverter implements Serializable {
    * header.
    */
   public RowConverter withMalformedColumnAt(int position) {
-    return new RowConverter(columns, task, labels, targetWidth, position, weightPosition, weightColumn);
+    return new RowConverter(columns, task, labels, targetWidth, position, weightPosition, weightColumn, scaledBy);
   }
 
   public int width() {
@@ -109,6 +123,51 @@ public final class RowConverter implements Serializable {
     } else {
       many(row, 0, names[0], width, dst, offset, false);
     }
+    if (scaledBy != null) {
+      checkScaled(dst, offset, width, names);
+    }
+  }
+
+  /** See {@link #checkingScaledBy}: one branch-free pass, the slow search only for a refused row. */
+  private void checkScaled(float[] x, int offset, int width, String[] names) {
+    float[] scale = scaledBy.scale();
+    float[] shift = scaledBy.shift();
+    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+    int j = 0;
+    for (; j + 4 <= width; j += 4) {
+      s0 += (x[offset + j] * scale[j] + shift[j]) * 0f;
+      s1 += (x[offset + j + 1] * scale[j + 1] + shift[j + 1]) * 0f;
+      s2 += (x[offset + j + 2] * scale[j + 2] + shift[j + 2]) * 0f;
+      s3 += (x[offset + j + 3] * scale[j + 3] + shift[j + 3]) * 0f;
+    }
+    for (; j < width; j++) {
+      s0 += (x[offset + j] * scale[j] + shift[j]) * 0f;
+    }
+    if (s0 + s1 + s2 + s3 == 0f) {
+      return;
+    }
+    for (int k = 0; k < width; k++) {
+      if (!Float.isFinite(x[offset + k] * scale[k] + shift[k])) {
+        boolean scalars = columns.featureShape() == InputColumns.Shape.SCALARS;
+        throw outOfRangeOnceScaled(scalars ? names[k] : names[0], x[offset + k], scalars ? -1 : k);
+      }
+    }
+  }
+
+  /**
+   * For an infinite float that may have been a finite double beyond float's range (1e39 reads as
+   * ∞): says so, rather than claim the cell holds Infinity. {@code source} is the double read, or
+   * NaN when it is no longer known.
+   */
+  private static String beyondRange(float value, double source) {
+    return Float.isInfinite(value) && !Double.isInfinite(source)
+        ? " (or a value beyond float's range, ±3.4e38, that reads as " + value + ")" : "";
+  }
+
+  private static BadRowException outOfRangeOnceScaled(String column, float value, int position) {
+    return bad(BadRowReason.NON_FINITE_FEATURE, column, "has " + value + (position >= 0 ? " at position " + position : "")
+        + ", which the model's feature scaling takes beyond float's range (±3.4e38): the network cannot score it;"
+        + " correct the value, or leave such rows out with data.bad-rows = skip");
   }
 
   /** True when rows are packed sparse: read them with {@link #sparseFeatures}. */
@@ -129,6 +188,15 @@ public final class RowConverter implements Serializable {
       Cells.SparseVectorCell v = row.sparseVector(0);
       if (v != null) {
         addSparseVector(v, columns.featureColumns()[0], columns.width(), out);
+        if (scaledBy != null) {
+          float[] scale = scaledBy.scale();
+          for (int p = 0; p < out.count(); p++) {
+            int j = out.columns()[p];
+            if (!Float.isFinite(out.values()[p] * scale[j])) {
+              throw outOfRangeOnceScaled(columns.featureColumns()[0], out.values()[p], j);
+            }
+          }
+        }
         return;
       }
     }
@@ -169,7 +237,8 @@ public final class RowConverter implements Serializable {
       previous = index;
       float value = (float) values[k];
       if (!Float.isFinite(value)) {
-        throw bad(BadRowReason.NON_FINITE_FEATURE, name, "has " + value + " at position " + index);
+        throw bad(BadRowReason.NON_FINITE_FEATURE, name, "has " + value + " at position " + index
+            + beyondRange(value, values[k]));
       }
       if (value != 0f) {
         out.add(index, value);
@@ -225,14 +294,16 @@ public final class RowConverter implements Serializable {
     if (row.isNull(position)) {
       throw bad(ifNull, name, "is null");
     }
-    float v;
+    double read;
     try {
-      v = (float) row.number(position);
+      read = row.number(position);
     } catch (NumberFormatException e) {
       throw bad(ifNotNumber, name, "has '" + row.label(position) + "', which is not a number");
     }
+    float v = (float) read;
     if (!Float.isFinite(v)) {
-      throw bad(ifNotFinite, name, "is " + v);
+      throw bad(ifNotFinite, name, "is " + (Float.isInfinite(v) && Double.isFinite(read) ? read
+          + ", beyond float's range (±3.4e38)" : v));
     }
     return v;
   }
@@ -259,7 +330,7 @@ public final class RowConverter implements Serializable {
       for (int j = 0; j < expected; j++) {
         if (!Float.isFinite(dst[offset + j])) {
           throw bad(target ? BadRowReason.BAD_TARGET : BadRowReason.NON_FINITE_FEATURE, name,
-              "has " + dst[offset + j] + " at position " + j);
+              "has " + dst[offset + j] + " at position " + j + beyondRange(dst[offset + j], Double.NaN));
         }
       }
     }

@@ -2,6 +2,7 @@ package io.sparkdnn.job;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.files.StagedDirectory;
@@ -16,7 +17,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
 
 /** Scores a dataset with a model and writes the predictions ({@code predict} section). */
 public final class PredictJob {
@@ -65,23 +70,47 @@ public final class PredictJob {
     return settings.outputPath();
   }
 
-  /** CSV has no arrays: one column per class probability (or output), named after it. */
+  /**
+   * CSV has no arrays: one column per class probability (or output), named after it.
+   *
+   * @throws DataException when a kept column cannot be written as CSV (a vector, array, map or
+   *     struct), or when a kept column has the name of a generated one
+   */
   static Dataset<Row> flattenArrays(Dataset<Row> data, DnnModel model) {
     String[] names = model.classNames();
     List<Column> columns = new ArrayList<>();
+    java.util.Map<String, String> from = new java.util.LinkedHashMap<>();
     for (StructField f : data.schema().fields()) {
       if (f.dataType() instanceof ArrayType && isOurs(f.name())) {
         int n = model.spec().outputWidth() == 1 && f.name().equals(ModelScoring.PROBABILITY)
             ? 2 : model.spec().outputWidth();
         for (int i = 0; i < n; i++) {
           String suffix = names != null && names.length == n ? names[i] : Integer.toString(i);
-          columns.add(col(f.name()).getItem(i).alias(f.name() + "_" + suffix));
+          String name = f.name() + "_" + suffix;
+          claim(from, name, "the " + f.name() + " of class " + suffix);
+          columns.add(col(f.name()).getItem(i).alias(name));
         }
       } else {
-        columns.add(col("`" + f.name() + "`"));
+        DataType type = f.dataType() instanceof UserDefinedType ? ((UserDefinedType<?>) f.dataType()).sqlType()
+            : f.dataType();
+        if (type instanceof StructType || type instanceof ArrayType || type instanceof MapType) {
+          throw new DataException("column '" + f.name() + "' (" + f.dataType().simpleString() + ") cannot be"
+              + " written to CSV; leave it out of predict.keep-columns, or set predict.output.format = parquet");
+        }
+        claim(from, f.name(), "a kept column");
+        columns.add(col("`" + f.name().replace("`", "``") + "`"));
       }
     }
     return data.select(columns.toArray(new Column[0]));
+  }
+
+  /** Records that {@code what} becomes CSV column {@code name}; refuses a second column of that name. */
+  private static void claim(java.util.Map<String, String> from, String name, String what) {
+    String before = from.putIfAbsent(name, what);
+    if (before != null) {
+      throw new DataException("the CSV output would have two columns named '" + name + "' (" + before + " and "
+          + what + "); leave the kept one out of predict.keep-columns, or set predict.output.format = parquet");
+    }
   }
 
   private static boolean isOurs(String name) {

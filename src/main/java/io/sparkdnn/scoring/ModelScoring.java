@@ -108,6 +108,17 @@ public final class ModelScoring {
             + dataName + "; its columns are " + String.join(", ", data.columns()));
       }
     }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String k : keep) {
+      if (!seen.add(k)) {
+        throw new DataException("column '" + k + "' is named twice among the columns to keep (predict.keep-columns);"
+            + " name each column once");
+      }
+      if (added.containsKey(k)) {
+        throw new DataException("column '" + k + "' of " + dataName + " has the name of a column the prediction adds;"
+            + " leave it out of the columns to keep (predict.keep-columns) or rename it");
+      }
+    }
     StructType schema = new StructType();
     for (String k : keep) {
       schema = schema.add(data.schema().apply(k));
@@ -134,7 +145,7 @@ public final class ModelScoring {
     Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
         .broadcast(weights);
     RowConverter converter = ColumnResolver.converterFor(input,
-        new RowConverter(columns, model.task(), model.labels(), model.targetWidth()));
+        new RowConverter(columns, model.task(), model.labels(), model.targetWidth()).checkingScaledBy(model.scaling()));
     BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,
         added.values().toArray(new ScoreColumn[0]), badRows, threshold, thresholds);
     StructType inputSchema = input.schema();
@@ -219,7 +230,8 @@ public final class ModelScoring {
       BadRowPolicy badRows, BlasBackend blas, String dataName, String weightColumn, float threshold) {
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     ColumnResolver.checkLabelsIn(columns, data, dataName);
-    RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
+    RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth())
+        .checkingScaledBy(model.scaling());
     Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns, weightColumn);
     PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter, weightColumn),
         PackingOptions.validation(partitions, 8192, badRows), dataName);
@@ -260,7 +272,8 @@ public final class ModelScoring {
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     ColumnResolver.checkLabelsIn(columns, data, dataName);
     settings.metricFor(model.task());
-    RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth());
+    RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth())
+        .checkingScaledBy(model.scaling());
     Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns);
     PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter),
         PackingOptions.validation(partitions, 8192, badRows), dataName);

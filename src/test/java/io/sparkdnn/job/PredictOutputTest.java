@@ -49,6 +49,73 @@ class PredictOutputTest {
         "--set", "predict.output.path=" + output, "--set", "predict.overwrite=" + overwrite);
   }
 
+  /** One clear line, no stack trace, and nothing written at {@code out}. */
+  private static void assertRefused(Cli cli, Path out, String... expected) {
+    assertEquals(1, cli.status, cli.toString());
+    String line = cli.err.strip();
+    assertTrue(line.startsWith("error: ") && !line.contains("\n") && !line.contains("\tat "), cli.err);
+    for (String e : expected) {
+      assertTrue(line.contains(e), "'" + e + "' in: " + line);
+    }
+    assertFalse(Files.exists(out), "nothing written at " + out);
+  }
+
+  /**
+   * A finite feature that the model's scaling takes beyond float's range (b = 3e38, scale 2) would
+   * make the network answer NaN: prediction and evaluation refuse the row like any bad row, or
+   * leave it out with data.bad-rows = skip.
+   */
+  @Test
+  void aFeatureBeyondFloatRangeOnceScaledIsABadRow() {
+    SparkSession spark = SparkTestSession.get();
+    String huge = dir.resolve("huge.parquet").toString();
+    spark.range(0, 20, 1, 1).selectExpr("id", "CAST(id AS DOUBLE) / 10 AS a",
+        "IF(id = 6, 3e38D, 1.0D) AS b", "-1.0D AS c", "IF(id % 2 = 0, 'cat', 'dog') AS animal").write().parquet(huge);
+    Path out = dir.resolve("refused");
+    assertRefused(predict(huge, out, false), out, "row 7", "column 'b' has 3.0E38",
+        "beyond float's range", "data.bad-rows = skip");
+    Cli evaluate = Cli.run("evaluate", "--set", "evaluate.model=" + MODEL, "--set", "evaluate.input.path=" + huge);
+    assertRefused(evaluate, out, "row 7", "column 'b' has 3.0E38", "beyond float's range");
+
+    Path skipped = dir.resolve("skipped");
+    Cli cli = Cli.run("predict", "--set", "predict.model=" + MODEL, "--set", "predict.input.path=" + huge,
+        "--set", "predict.output.path=" + skipped, "--set", "data.bad-rows=skip");
+    assertEquals(0, cli.status, cli.toString());
+    List<org.apache.spark.sql.Row> rows = spark.read().parquet(skipped.toString()).orderBy("id").collectAsList();
+    assertEquals(20, rows.size());
+    for (org.apache.spark.sql.Row r : rows) {
+      assertEquals(r.getLong(0) == 6, r.isNullAt(r.fieldIndex("prediction")), r.toString());
+    }
+  }
+
+  /**
+   * Output columns that would collide are refused in one line before anything is written: a kept
+   * column with the name of an added one, a column kept twice, two CSV columns of one name, and a
+   * kept column CSV cannot hold; a backtick in a kept column's name is no obstacle.
+   */
+  @Test
+  void collidingOrUnwritableOutputColumnsAreRefusedInOneLine() {
+    SparkSession spark = SparkTestSession.get();
+    String input = dir.resolve("named.parquet").toString();
+    spark.range(0, 10, 1, 1).selectExpr("id", "0.5D AS a", "1.0D AS b", "-1.0D AS c", "'old' AS prediction",
+        "id AS `odd``name`", "0.25D AS probability_cat", "array(id) AS tags").write().parquet(input);
+    Path out = dir.resolve("out");
+    assertRefused(predict(input, out, false), out, "column 'prediction'", "predict.keep-columns");
+    assertRefused(Cli.run("predict", "--set", "predict.model=" + MODEL, "--set", "predict.input.path=" + input,
+        "--set", "predict.output.path=" + out, "--set", "predict.keep-columns=[id,id]"), out, "'id' is named twice");
+    assertRefused(Cli.run("predict", "--set", "predict.model=" + MODEL, "--set", "predict.input.path=" + input,
+        "--set", "predict.output.path=" + out, "--set", "predict.output.format=csv",
+        "--set", "predict.keep-columns=[id,probability_cat]"), out, "two columns named 'probability_cat'");
+    assertRefused(Cli.run("predict", "--set", "predict.model=" + MODEL, "--set", "predict.input.path=" + input,
+        "--set", "predict.output.path=" + out, "--set", "predict.output.format=csv",
+        "--set", "predict.keep-columns=[id,tags]"), out, "column 'tags' (array<bigint>) cannot be written to CSV");
+    Cli backtick = Cli.run("predict", "--set", "predict.model=" + MODEL, "--set", "predict.input.path=" + input,
+        "--set", "predict.output.path=" + out, "--set", "predict.output.format=csv",
+        "--set", "predict.keep-columns=[id,\"odd`name\"]");
+    assertEquals(0, backtick.status, backtick.toString());
+    assertTrue(spark.read().option("header", "true").csv(out.toString()).schema().apply("odd`name") != null);
+  }
+
   @Test
   void aFailedJobLeavesThePreviousPredictionsAsTheyWere() {
     Path out = dir.resolve("predictions");
