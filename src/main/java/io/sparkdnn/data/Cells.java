@@ -193,8 +193,8 @@ public abstract class Cells {
 
     /**
      * Copies the n doubles of an array in Spark's binary format as floats, read straight from its
-     * bytes: reading element by element through {@code ArrayData} took 2–3 ns a value, a third of a
-     * 784-pixel row's scoring time.
+     * bytes: reading element by element through {@code ArrayData} was the largest Java cost of a
+     * transform in a JFR profile (with the old finiteness check, 277 samples; now 92).
      */
     private static void copyDoubles(UnsafeArrayData values, int n, float[] dst, int offset) {
       java.util.Objects.checkFromIndexSize(offset, n, dst.length); // all or nothing

@@ -25,6 +25,7 @@ public final class RowConverter implements Serializable {
   private final String weightColumn;
   /** The model's scaling that features must survive (finite once scaled), or null for no check. */
   private final FeatureScaling scaledBy;
+  private transient float[] scaledScratch;
 
   /** @param labels the classes (classification) or null */
   public RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth) {
@@ -128,30 +129,31 @@ public final class RowConverter implements Serializable {
     }
   }
 
-  /** See {@link #checkingScaledBy}: one branch-free pass, the slow search only for a refused row. */
+  /**
+   * See {@link #checkingScaledBy}: the features scaled as the network will get them (the model's
+   * own {@link FeatureScaling#apply}), then the one finiteness check; the position is looked for
+   * only in a refused row.
+   */
   private void checkScaled(float[] x, int offset, int width, String[] names) {
-    float[] scale = scaledBy.scale();
-    float[] shift = scaledBy.shift();
-    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-    int j = 0;
-    for (; j + 4 <= width; j += 4) {
-      s0 += (x[offset + j] * scale[j] + shift[j]) * 0f;
-      s1 += (x[offset + j + 1] * scale[j + 1] + shift[j + 1]) * 0f;
-      s2 += (x[offset + j + 2] * scale[j + 2] + shift[j + 2]) * 0f;
-      s3 += (x[offset + j + 3] * scale[j + 3] + shift[j + 3]) * 0f;
-    }
-    for (; j < width; j++) {
-      s0 += (x[offset + j] * scale[j] + shift[j]) * 0f;
-    }
-    if (s0 + s1 + s2 + s3 == 0f) {
+    float[] scaled = scratch(width);
+    scaledBy.apply(x, offset, scaled, 0);
+    if (finite(scaled, 0, width)) {
       return;
     }
-    for (int k = 0; k < width; k++) {
-      if (!Float.isFinite(x[offset + k] * scale[k] + shift[k])) {
-        boolean scalars = columns.featureShape() == InputColumns.Shape.SCALARS;
+    boolean scalars = columns.featureShape() == InputColumns.Shape.SCALARS;
+    for (int k = 0; ; k++) {
+      if (!Float.isFinite(scaled[k])) {
         throw outOfRangeOnceScaled(scalars ? names[k] : names[0], x[offset + k], scalars ? -1 : k);
       }
     }
+  }
+
+  /** This converter's reused buffer of at least {@code n} floats. */
+  private float[] scratch(int n) {
+    if (scaledScratch == null || scaledScratch.length < n) {
+      scaledScratch = new float[n];
+    }
+    return scaledScratch;
   }
 
   /**
@@ -188,12 +190,14 @@ public final class RowConverter implements Serializable {
       Cells.SparseVectorCell v = row.sparseVector(0);
       if (v != null) {
         addSparseVector(v, columns.featureColumns()[0], columns.width(), out);
-        if (scaledBy != null) {
-          float[] scale = scaledBy.scale();
-          for (int p = 0; p < out.count(); p++) {
-            int j = out.columns()[p];
-            if (!Float.isFinite(out.values()[p] * scale[j])) {
-              throw outOfRangeOnceScaled(columns.featureColumns()[0], out.values()[p], j);
+        if (scaledBy != null) { // as the sparse first layer gets them: FeatureScaling#applyToNonZeros
+          float[] scaled = scratch(out.count());
+          scaledBy.applyToNonZeros(out.columns(), out.values(), 0, out.count(), scaled, 0);
+          if (!finite(scaled, 0, out.count())) {
+            for (int p = 0; ; p++) {
+              if (!Float.isFinite(scaled[p])) {
+                throw outOfRangeOnceScaled(columns.featureColumns()[0], out.values()[p], out.columns()[p]);
+              }
             }
           }
         }
