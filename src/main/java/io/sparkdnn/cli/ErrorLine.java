@@ -1,5 +1,6 @@
 package io.sparkdnn.cli;
 
+import io.sparkdnn.data.BadRowException;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.job.ConfigException;
@@ -21,14 +22,19 @@ import java.util.Locale;
 final class ErrorLine {
   private ErrorLine() {}
 
+  /**
+   * What to do about a bad row, after the message that names it: the row is the user's to fix, and
+   * the command line's one switch for such rows is this key.
+   */
+  static final String BAD_ROW_REMEDY = "; fix or remove the row, or set data.bad-rows = skip to pass over such rows";
+
   static String of(Throwable e) {
-    if (e instanceof ConfigException || e instanceof DataException || e instanceof ModelFormatException
-        || e instanceof DivergenceException) {
+    if (e instanceof ConfigException || e instanceof ModelFormatException || e instanceof DivergenceException) {
       return firstLine(e.getMessage());
     }
-    DataException data = Failures.findDataException(e);
+    DataException data = e instanceof DataException ? (DataException) e : Failures.findDataException(e);
     if (data != null) {
-      return firstLine(data.getMessage());
+      return firstLine(data.getMessage()) + (data instanceof BadRowException ? BAD_ROW_REMEDY : "");
     }
     String io = filesystem(e);
     if (io != null) {

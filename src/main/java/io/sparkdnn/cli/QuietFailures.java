@@ -1,6 +1,7 @@
 package io.sparkdnn.cli;
 
 import io.sparkdnn.data.DataException;
+import org.apache.spark.SparkThrowable;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Marker;
@@ -17,8 +18,8 @@ import org.apache.logging.log4j.message.Message;
  * on bad data, Spark logs the failure itself — the executor's exception with a stack trace, the
  * block manager's "putting block failed", the task set's "aborting job" — before the driver sees
  * it: 30 to 300 lines saying what the error line says in one. This filter drops the log events
- * that carry (or quote) one of this project's data exceptions, and the task-set lines that only
- * repeat a failure; every other warning and error still shows. {@code --debug} installs nothing.
+ * that carry (or quote) one of this project's data exceptions or Spark's failure to read an input
+ * file, and the task-set lines that only repeat a failure; every other warning and error still shows. {@code --debug} installs nothing.
  */
 final class QuietFailures extends AbstractFilter {
   /**
@@ -55,7 +56,7 @@ final class QuietFailures extends AbstractFilter {
 
   private static Result decide(Throwable thrown, String text) {
     for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof DataException) {
+      if (t instanceof DataException || unreadableFile(t)) {
         return Result.DENY;
       }
     }
@@ -67,6 +68,16 @@ final class QuietFailures extends AbstractFilter {
       }
     }
     return Result.NEUTRAL;
+  }
+
+  /**
+   * Spark's failure to read an input file (a file that is not parquet, a truncated one, one gone
+   * since it was listed): the driver reports it as the error line, with the file and the reader's
+   * reason, so the task's stack trace only repeats it.
+   */
+  private static boolean unreadableFile(Throwable t) {
+    String condition = t instanceof SparkThrowable s ? s.getCondition() : null;
+    return condition != null && condition.startsWith("FAILED_READ_FILE");
   }
 
   @Override

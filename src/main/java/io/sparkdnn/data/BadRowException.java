@@ -33,6 +33,19 @@ public final class BadRowException extends DataException {
     this.row = row;
   }
 
+  /**
+   * A bad row known only by the text Spark kept of it (the task's exception could not be
+   * deserialised on the driver): {@link #reason()} is null.
+   */
+  static BadRowException recovered(String message) {
+    return new BadRowException(null, null, null, -1, -1, message);
+  }
+
+  @Override
+  public BadRowException in(String context) {
+    return new BadRowException(reason, column, problem, partition, row, context + ": " + getMessage());
+  }
+
   /** This failure at row {@code rowNumber} (1-based, in input order). */
   public BadRowException atRow(long rowNumber) {
     return new BadRowException(reason, column, problem, -1, rowNumber,
@@ -45,6 +58,7 @@ public final class BadRowException extends DataException {
         "row " + rowInPartition + " of input partition " + partition + ": " + where(column) + problem);
   }
 
+  /** Why the row was refused; null for a failure {@linkplain #recovered recovered} from text. */
   public BadRowReason reason() {
     return reason;
   }

@@ -144,7 +144,9 @@ public final class ColumnResolver {
   public static RowConverter converterFor(Dataset<Row> selected, RowConverter converter, String weight) {
     String[] names = selected.columns();
     RowConverter c = names.length > 0 && names[names.length - 1].equals(Columns.MALFORMED)
-        ? converter.withMalformedColumnAt(names.length - 1) : converter;
+        ? converter.withMalformedColumnAt(names.length - 1,
+            Columns.malformedSource(selected.schema().fields()[names.length - 1]))
+        : converter;
     return weight == null ? c : c.withWeightColumnAt(Arrays.asList(names).indexOf(weight), weight);
   }
 

@@ -10,4 +10,12 @@ public class DataException extends RuntimeException {
   public DataException(String message) {
     super(message);
   }
+
+  /**
+   * This failure with {@code context} (which data, e.g. "training data (data.train.path=…)") put in
+   * front of its message; the kind of failure is kept, so that a caller can still tell a bad row.
+   */
+  public DataException in(String context) {
+    return new DataException(context + ": " + getMessage());
+  }
 }

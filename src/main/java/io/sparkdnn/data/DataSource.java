@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** A dataset on any Hadoop filesystem in one of the formats Spark reads. */
@@ -87,6 +88,8 @@ public final class DataSource implements Serializable {
     try {
       if (format == DataFormat.CSV) {
         data = readCsv(spark, what);
+      } else if (format == DataFormat.JSON) {
+        data = readJson(spark);
       } else {
         data = spark.read().format(format.token()).options(options).load(path);
       }
@@ -118,7 +121,7 @@ public final class DataSource implements Serializable {
 
   /** The vector size Spark's libsvm reader gives its features column (recorded as numFeatures), or −1. */
   private static long libsvmNumFeatures(Dataset<Row> data) {
-    for (org.apache.spark.sql.types.StructField f : data.schema().fields()) {
+    for (StructField f : data.schema().fields()) {
       if (f.metadata().contains("numFeatures")) {
         return f.metadata().getLong("numFeatures");
       }
@@ -143,7 +146,7 @@ public final class DataSource implements Serializable {
     }
     Dataset<Row> inferred = spark.read().option("header", "true").option("inferSchema", "true").options(options)
         .csv(path);
-    StructType schema = inferred.schema().add(Columns.MALFORMED, DataTypes.StringType, true);
+    StructType schema = inferred.schema().add(Columns.malformedField(DataFormat.CSV));
     // With column pruning Spark's CSV reader parses only the columns a query uses, and a line with an
     // extra field then passes as well-formed. This data gets a session of its own (same SparkContext
     // and cache, own SQL settings) where every line is parsed whole; the user's session is untouched.
@@ -151,6 +154,24 @@ public final class DataSource implements Serializable {
     whole.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
     return whole.read().option("header", "true").options(options).option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", Columns.MALFORMED).schema(schema).csv(path);
+  }
+
+  /**
+   * JSON with the schema Spark infers. When some line cannot be parsed, that schema has the
+   * {@link Columns#MALFORMED} column; it is marked as JSON's, so that the row is refused in JSON's
+   * terms, not CSV's (the schema is given back, so the files are not inferred again).
+   */
+  private Dataset<Row> readJson(SparkSession spark) {
+    Dataset<Row> inferred = spark.read().format(format.token()).options(options).load(path);
+    StructField[] fields = inferred.schema().fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i].name().equals(Columns.MALFORMED) && fields[i].dataType().equals(DataTypes.StringType)) {
+        fields[i] = Columns.malformedField(DataFormat.JSON);
+        return spark.read().format(format.token()).options(options)
+            .option("columnNameOfCorruptRecord", Columns.MALFORMED).schema(new StructType(fields)).load(path);
+      }
+    }
+    return inferred;
   }
 
   /**

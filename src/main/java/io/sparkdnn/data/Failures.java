@@ -14,13 +14,13 @@ public final class Failures {
   private Failures() {}
 
   /**
-   * The DataException behind a failed job, prefixed with {@code dataName}; otherwise {@code e}
-   * itself, wrapped if it is checked (Scala's SparkException is, to Java).
+   * The DataException behind a failed job, prefixed with {@code dataName} (a bad row stays a
+   * {@link BadRowException}); otherwise {@code e} itself, wrapped if it is checked (Scala's SparkException is, to Java).
    */
   public static RuntimeException asDataException(Exception e, String dataName) {
     DataException cause = findDataException(e);
     if (cause != null) {
-      return new DataException(dataName + ": " + cause.getMessage());
+      return cause.in(dataName);
     }
     return e instanceof RuntimeException ? (RuntimeException) e : new SparkJobException(e);
   }
@@ -78,7 +78,9 @@ public final class Failures {
       if (at >= 0) {
         String rest = text.substring(at + type.length() + 2);
         int end = rest.indexOf('\n');
-        return new DataException(end >= 0 ? rest.substring(0, end) : rest);
+        String message = end >= 0 ? rest.substring(0, end) : rest;
+        return type.equals(BadRowException.class.getName()) ? BadRowException.recovered(message)
+            : new DataException(message);
       }
     }
     return null;

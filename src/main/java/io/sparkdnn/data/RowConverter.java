@@ -19,6 +19,8 @@ public final class RowConverter implements Serializable {
   private final LabelIndex labels;
   private final int targetWidth;
   private final int malformedPosition;
+  /** The format whose reader fills the malformed column (the wording of its refusal), or null. */
+  private final DataFormat malformedSource;
   /** A dense row, for reading cells that are not sparse vectors into sparse rows. */
   private transient float[] dense;
   private final int weightPosition;
@@ -29,16 +31,17 @@ public final class RowConverter implements Serializable {
 
   /** @param labels the classes (classification) or null */
   public RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth) {
-    this(columns, task, labels, targetWidth, -1, -1, null, null);
+    this(columns, task, labels, targetWidth, -1, null, -1, null, null);
   }
 
   private RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth, int malformedPosition,
-      int weightPosition, String weightColumn, FeatureScaling scaledBy) {
+      DataFormat malformedSource, int weightPosition, String weightColumn, FeatureScaling scaledBy) {
     this.columns = columns;
     this.task = task;
     this.labels = labels;
     this.targetWidth = targetWidth;
     this.malformedPosition = malformedPosition;
+    this.malformedSource = malformedSource;
     this.weightPosition = weightPosition;
     this.weightColumn = weightColumn;
     this.scaledBy = scaledBy;
@@ -51,13 +54,14 @@ public final class RowConverter implements Serializable {
    * ({@link BadRowReason#NON_FINITE_FEATURE}), for prediction and evaluation.
    */
   public RowConverter checkingScaledBy(FeatureScaling scaling) {
-    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, weightPosition, weightColumn,
-        scaling);
+    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, malformedSource, weightPosition,
+        weightColumn, scaling);
   }
 
   /** This converter, also reading each row's weight from column {@code name} at {@code position}. */
   public RowConverter withWeightColumnAt(int position, String name) {
-    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, position, name, scaledBy);
+    return new RowConverter(columns, task, labels, targetWidth, malformedPosition, malformedSource, position, name,
+        scaledBy);
   }
 
   /** Whether rows carry a weight ({@link #weight}). */
@@ -88,10 +92,13 @@ public final class RowConverter implements Serializable {
   /**
    * This converter, also refusing rows whose cell at {@code position} is set: the
    * {@link Columns#MALFORMED} column, where Spark's CSV reader puts a line that does not fit the
-   * header.
+   * header and its JSON reader a line it cannot parse.
+   *
+   * @param source the format whose reader fills the column (it words the refusal), or null if unknown
    */
-  public RowConverter withMalformedColumnAt(int position) {
-    return new RowConverter(columns, task, labels, targetWidth, position, weightPosition, weightColumn, scaledBy);
+  public RowConverter withMalformedColumnAt(int position, DataFormat source) {
+    return new RowConverter(columns, task, labels, targetWidth, position, source, weightPosition, weightColumn,
+        scaledBy);
   }
 
   public int width() {
@@ -112,7 +119,7 @@ public final class RowConverter implements Serializable {
     if (malformedPosition >= 0 && !row.isNull(malformedPosition)) {
       String line = String.valueOf(row.label(malformedPosition)).strip();
       throw bad(BadRowReason.MALFORMED_LINE, null, "the line '" + (line.length() > 80 ? line.substring(0, 77) + "..."
-          : line) + "' does not fit the header: it has more or fewer fields than the header has columns");
+          : line) + "' " + malformedProblem(malformedSource));
     }
     String[] names = columns.featureColumns();
     int width = columns.width();
@@ -166,10 +173,20 @@ public final class RowConverter implements Serializable {
         ? " (or a value beyond float's range, ±3.4e38, that reads as " + value + ")" : "";
   }
 
+  /** What is wrong with a line that {@code source}'s reader could not parse into a row. */
+  static String malformedProblem(DataFormat source) {
+    if (source == DataFormat.CSV) {
+      return "does not fit the header: it has more or fewer fields than the header has columns";
+    }
+    if (source == DataFormat.JSON) {
+      return "is not one complete JSON object (each line must be one object, as in JSON Lines)";
+    }
+    return "could not be parsed into a row by Spark's reader";
+  }
+
   private static BadRowException outOfRangeOnceScaled(String column, float value, int position) {
     return bad(BadRowReason.NON_FINITE_FEATURE, column, "has " + value + (position >= 0 ? " at position " + position : "")
-        + ", which the model's feature scaling takes beyond float's range (±3.4e38): the network cannot score it;"
-        + " correct the value, or leave such rows out with data.bad-rows = skip");
+        + ", which the model's feature scaling takes beyond float's range (±3.4e38): the network cannot score it");
   }
 
   /** True when rows are packed sparse: read them with {@link #sparseFeatures}. */

@@ -45,6 +45,10 @@ class CliProcessTest {
         "--set", "training.epochs=1", "--set", "model.path=" + model);
     assertEquals(0, trained.status, trained.toString());
     Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
+    Path notParquet = Files.writeString(dir.resolve("not.parquet"), "f1,f2,label\n1,2,a\n");
+    Path brokenJson = dir.resolve("broken.json");
+    Files.writeString(brokenJson, "{\"f1\": 1, \"f2\": 2, \"label\": \"a\"}\n{\"f1\": 3, \"f2\":\n"
+        + "{\"f1\": 5, \"f2\": 6, \"label\": \"b\"}\n");
 
     String csv = "data.train.format=csv";
     List<String> args = new ArrayList<>();
@@ -57,6 +61,11 @@ class CliProcessTest {
     addCase(args, "evaluate", "--set", "evaluate.model=" + model, "--set", "evaluate.input.path=" + unseen);
     addCase(args, "predict", "--set", "predict.model=" + model, "--set", "predict.input.path=" + good,
         "--set", "predict.output.path=" + aFile.resolve("predictions"));
+    addCase(args, "train", "--set", "data.train.path=" + notParquet, "--set", "network.layers=2-3relu-2softmax",
+        "--set", "model.path=" + dir.resolve("m3"));
+    addCase(args, "train", "--set", "data.train.path=" + brokenJson, "--set", "data.train.format=json",
+        "--set", "data.features=[f1, f2]", "--set", "network.layers=2-3relu-2softmax",
+        "--set", "model.path=" + dir.resolve("m4"));
     args.remove(args.size() - 1);
 
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -74,13 +83,16 @@ class CliProcessTest {
     String all = Files.readString(stderr);
 
     String[] sections = all.split("=== case ");
-    assertEquals(6, sections.length, all);
+    assertEquals(8, sections.length, all);
+    String skip = "; fix or remove the row, or set data.bad-rows = skip";
     String[][] expected = {
-        {"nan.csv", "row 2: column 'f1' is NaN"},
-        {"ragged.csv", "row 3: the line '5,6,7,a' does not fit the header"},
-        {"narrow.parquet", "row 151: column 'features' has 2 values, expected 3"},
-        {"unseen.parquet", "row 78: column 'label' has label '5', which is not one of the model's classes"},
-        {"a file stands where a directory is needed at", "a-file", "choose another path"}};
+        {"nan.csv", "row 2: column 'f1' is NaN", skip},
+        {"ragged.csv", "row 3: the line '5,6,7,a' does not fit the header", skip},
+        {"narrow.parquet", "row 151: column 'features' has 2 values, expected 3", skip},
+        {"unseen.parquet", "row 78: column 'label' has label '5', which is not one of the model's classes", skip},
+        {"a file stands where a directory is needed at", "a-file", "choose another path"},
+        {"cannot read training data", "not.parquet", "as parquet", "is not a Parquet file"},
+        {"broken.json", "row 2: the line '{\"f1\": 3, \"f2\":' is not one complete JSON object", skip}};
     for (int i = 1; i < sections.length; i++) {
       String section = sections[i];
       List<String> lines = new ArrayList<>(List.of(section.split("\n")));

@@ -1,18 +1,25 @@
 package io.sparkdnn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.data.BadRowException;
 import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.DataException;
+import io.sparkdnn.data.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.hadoop.fs.FSError;
 import org.apache.logging.log4j.core.Filter;
 import org.apache.spark.SparkException;
+import org.apache.spark.SparkThrowable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a failure becomes on the command line: one line, saying what happened where, and what to do. */
 class ErrorLineTest {
@@ -44,11 +51,20 @@ class ErrorLineTest {
     assertTrue(readOnly.startsWith("the filesystem is read-only at /mnt/ro/model"), readOnly);
   }
 
-  /** A data error thrown in a task reaches the driver inside Spark's exception: its own message is the line. */
+  /**
+   * A data error thrown in a task reaches the driver inside Spark's exception: its own message is the
+   * line; a bad row adds what to do, also when named by another job's data or known only by its text.
+   */
   @Test
   void aDataErrorInATaskIsItsOwnMessage() {
     BadRowException bad = new BadRowException(BadRowReason.NON_FINITE_FEATURE, "f1", "is NaN").atRow(17);
-    assertEquals("row 17: column 'f1' is NaN", ErrorLine.of(new SparkException("Job aborted", bad)));
+    String remedy = "; fix or remove the row, or set data.bad-rows = skip to pass over such rows";
+    assertEquals("row 17: column 'f1' is NaN" + remedy, ErrorLine.of(new SparkException("Job aborted", bad)));
+    assertEquals("test data: row 17: column 'f1' is NaN" + remedy,
+        ErrorLine.of(Failures.asDataException(new SparkException("Job aborted", bad), "test data")));
+    assertEquals("row 17: column 'f1' is NaN" + remedy, ErrorLine.of(new SparkException(
+        "Task 0 failed: io.sparkdnn.data.BadRowException: row 17: column 'f1' is NaN\n\tat ...")));
+    assertEquals("cannot read data", ErrorLine.of(new SparkException("Job aborted", new DataException("cannot read data"))));
   }
 
   @Test
@@ -67,5 +83,22 @@ class ErrorLineTest {
     assertEquals(Filter.Result.NEUTRAL, QuietFailures.check(new OutOfMemoryError("Java heap space"),
         "Exception in task 0.0"));
     assertEquals(Filter.Result.NEUTRAL, QuietFailures.check(null, "Lost executor 1 on 127.0.0.1"));
+  }
+
+  /**
+   * A task that cannot read an input file (here a text file read as parquet): the error line names
+   * the file and the reader's reason, so the executor's stack trace of it is dropped.
+   */
+  @Test
+  void sparksFailureToReadAFileIsQuiet(@TempDir Path dir) throws IOException {
+    Path notParquet = Files.writeString(dir.resolve("not.parquet"), "a,b\n1,2\n");
+    Exception failure = assertThrows(Exception.class,
+        () -> SparkTestSession.get().read().parquet(notParquet.toString()).collectAsList());
+    Throwable task = failure;
+    while (task.getCause() != null && !(task instanceof SparkThrowable s && s.getCondition() != null
+        && s.getCondition().startsWith("FAILED_READ_FILE"))) {
+      task = task.getCause();
+    }
+    assertEquals(Filter.Result.DENY, QuietFailures.check(task, "Exception in task 0.0 in stage 1.0 (TID 1)"));
   }
 }
