@@ -3,7 +3,6 @@ package io.sparkdnn.scoring;
 import io.sparkdnn.data.BadRowException;
 import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.Cells;
-import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.RowConverter;
 import io.sparkdnn.data.SparseRow;
@@ -53,7 +52,6 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
   private final NetworkSpec spec;
   private final Task task;
   private final LabelIndex labels;
-  private final FeatureScaling scaling;
   private final TargetScaling targetScaling;
   private final RowConverter converter;
   private final Broadcast<float[]> weights;
@@ -64,6 +62,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
   private final double[] thresholds;
 
   /**
+   * @param converter reads a row's features scaled as the network gets them ({@link RowConverter#scalingBy})
    * @param keep positions of the input columns copied to the output, in order
    * @param threshold binary: class 1 from this probability on (used when {@code thresholds} is null);
    *     multi-label: each label present from this probability on
@@ -74,8 +73,10 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     this.spec = model.spec();
     this.task = model.task();
     this.labels = model.labels();
-    this.scaling = model.scaling();
     this.targetScaling = model.targetScaling();
+    if (!converter.scales()) {
+      throw new IllegalArgumentException("the scorer needs a converter that scales features (RowConverter.scalingBy)");
+    }
     this.converter = converter;
     this.weights = weights;
     this.keep = keep.clone();
@@ -172,7 +173,6 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
       private final List<R> ready = new ArrayList<>(BATCH_ROWS);
       private int next;
       private long position;
-      private float[] scaled = new float[64];
 
       @Override
       public boolean hasNext() {
@@ -205,17 +205,11 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
           boolean ok = true;
           try {
             if (sparse) {
-              converter.sparseFeatures(cells.apply(row), nonZeros);
-              int count = nonZeros.count();
-              if (scaled.length < count) {
-                scaled = new float[Math.max(count, 2 * scaled.length)];
-              }
-              scaling.applyToNonZeros(nonZeros.columns(), nonZeros.values(), 0, count, scaled, 0);
-              sparseNet.batch().addRow(nonZeros.columns(), scaled, 0, count, noTarget, 0, position);
+              converter.sparseFeatures(cells.apply(row), nonZeros); // scaled
+              sparseNet.batch().addRow(nonZeros.columns(), nonZeros.values(), 0, nonZeros.count(), noTarget, 0,
+                  position);
             } else {
-              int at = filled * width;
-              converter.features(cells.apply(row), batch.features(), at);
-              scaling.apply(batch.features(), at, batch.features(), at); // in place: element by element
+              converter.features(cells.apply(row), batch.features(), filled * width); // scaled
             }
           } catch (BadRowException e) {
             if (badRows == BadRowPolicy.FAIL) {

@@ -145,7 +145,7 @@ public final class ModelScoring {
     Broadcast<float[]> broadcast = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
         .broadcast(weights);
     RowConverter converter = ColumnResolver.converterFor(input,
-        new RowConverter(columns, model.task(), model.labels(), model.targetWidth()).checkingScaledBy(model.scaling()));
+        new RowConverter(columns, model.task(), model.labels(), model.targetWidth()).scalingBy(model.scaling()));
     BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,
         added.values().toArray(new ScoreColumn[0]), badRows, threshold, thresholds);
     StructType inputSchema = input.schema();

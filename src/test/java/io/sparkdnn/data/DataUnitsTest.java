@@ -131,4 +131,56 @@ class DataUnitsTest {
     }
     assertTrue(RowConverter.finite(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}, 0, 3));
   }
+
+  /**
+   * Prediction's converter hands back features scaled as the network gets them, equal to the
+   * model's own FeatureScaling.apply; it refuses the same rows as the check-only converter that
+   * evaluation uses, each for its own reason: a raw NaN or null as such, a finite value for what
+   * the scaling makes of it (1e9 × 1e30 is beyond float's range).
+   */
+  @Test
+  void scalingConverterScalesAndRefusesLikeTheCheck() {
+    FeatureScaling scaling = new FeatureScaling(ScalingMode.STANDARD, new float[] {2f, 1e30f, 0f},
+        new float[] {1f, 0f, 5f});
+    InputColumns scalars = new InputColumns(new String[] {"a", "b", "c"}, InputColumns.Shape.SCALARS, 3,
+        new String[] {"label"}, InputColumns.Shape.SCALARS, false);
+    InputColumns array = new InputColumns(new String[] {"f"}, InputColumns.Shape.ARRAY, 3,
+        new String[] {"label"}, InputColumns.Shape.SCALARS, false);
+    Cells.External cells = new Cells.External();
+    for (InputColumns columns : new InputColumns[] {scalars, array}) {
+      boolean byColumn = columns == scalars;
+      RowConverter base = new RowConverter(columns, io.sparkdnn.engine.Task.REGRESSION, null, 1);
+      RowConverter scaled = base.scalingBy(scaling);
+      RowConverter checked = base.checkingScaledBy(scaling);
+      assertTrue(scaled.scales() && !checked.scales() && !base.scales());
+      java.util.function.Function<Double[], org.apache.spark.sql.Row> row = v -> byColumn
+          ? org.apache.spark.sql.RowFactory.create(v[0], v[1], v[2], 0.0)
+          : org.apache.spark.sql.RowFactory.create(scala.jdk.javaapi.CollectionConverters.asScala(
+              java.util.Arrays.asList((Object[]) v)).toSeq(), 0.0);
+
+      float[] raw = {1f, 2f, 3f};
+      float[] expected = new float[5];
+      scaling.apply(raw, 0, expected, 2);
+      float[] got = new float[5];
+      scaled.features(cells.on(row.apply(new Double[] {1.0, 2.0, 3.0})), got, 2);
+      assertArrayEquals(expected, got, columns.featureShape() + ": scaled as FeatureScaling.apply scales");
+      checked.features(cells.on(row.apply(new Double[] {1.0, 2.0, 3.0})), got, 2);
+      assertArrayEquals(new float[] {expected[0], expected[1], 1f, 2f, 3f}, got, "the check leaves them raw");
+
+      for (RowConverter c : new RowConverter[] {scaled, checked}) {
+        String where = columns.featureShape() + (c.scales() ? " scaling" : " checking") + ": ";
+        BadRowException far = assertThrows(BadRowException.class,
+            () -> c.features(cells.on(row.apply(new Double[] {1.0, 1e9, 3.0})), new float[3], 0));
+        assertTrue(far.getMessage().contains(byColumn ? "column 'b' has 1.0E9" : "column 'f' has 1.0E9 at position 1")
+            && far.getMessage().contains("beyond float's range"), where + far.getMessage());
+        BadRowException nan = assertThrows(BadRowException.class,
+            () -> c.features(cells.on(row.apply(new Double[] {1.0, 2.0, Double.NaN})), new float[3], 0));
+        assertEquals(BadRowReason.NON_FINITE_FEATURE, nan.reason());
+        assertTrue(nan.getMessage().contains("NaN") && !nan.getMessage().contains("scaling"), where + nan.getMessage());
+        BadRowException none = assertThrows(BadRowException.class,
+            () -> c.features(cells.on(row.apply(new Double[] {null, 2.0, 3.0})), new float[3], 0));
+        assertEquals(BadRowReason.NULL_FEATURE, none.reason(), where + none.getMessage());
+      }
+    }
+  }
 }
