@@ -279,7 +279,7 @@ public final class TrainingBenchmark {
 
   /**
    * MLlib on the same data, cached as vectors before timing: {iterations, fit seconds, test accuracy,
-   * transform seconds (median of 3 after a first run), the first run's seconds}.
+   * transform seconds (median of the {@value #PREDICTION_RUNS} runs after a first), the first run's seconds}.
    */
   private double[] mllib(Dataset<Row> train, Dataset<Row> test, int iterations) {
     Dataset<Row> trainVectors = vectors(train).cache();
@@ -294,8 +294,8 @@ public final class TrainingBenchmark {
     int done = model.summary().totalIterations();
     double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
         .evaluate(model.transform(testVectors));
-    double[] transformSeconds = firstAndMedianSeconds(3, () -> model.transform(trainVectors).write().format("noop")
-        .mode("overwrite").save());
+    double[] transformSeconds = firstAndMedianSeconds(PREDICTION_RUNS,
+        () -> model.transform(trainVectors).write().format("noop").mode("overwrite").save());
     trainVectors.unpersist();
     testVectors.unpersist();
     return new double[] {done, seconds, accuracy, transformSeconds[1], transformSeconds[0]};
@@ -305,6 +305,12 @@ public final class TrainingBenchmark {
    * {first run's wall seconds, median of the {@code times} runs after it}: the first pays for
    * compiling the route's code (the JIT), as a short-lived job would; the median is the steady rate.
    */
+  /**
+   * Timed prediction runs after the first, per route: a median of 5 rather than 3, because single
+   * warm runs of the same transform vary by ±15% here (0.32–0.52 s in one JVM).
+   */
+  private static final int PREDICTION_RUNS = 5;
+
   private static double[] firstAndMedianSeconds(int times, Runnable work) {
     List<Double> seconds = new ArrayList<>();
     for (int i = 0; i <= times; i++) {
@@ -319,14 +325,15 @@ public final class TrainingBenchmark {
    * Prediction over the 60,000 training rows (cached as ML vectors, as for MLlib): this project's
    * Spark ML transform (all three output columns, forced by Spark's no-op sink), `dnn predict` from
    * parquet to parquet (inside this JVM: JVM start excluded, reading and writing included), and
-   * MLlib's transform of its own model. Rows per second, medians of 3.
+   * MLlib's transform of its own model. Rows per second, medians of the {@value #PREDICTION_RUNS} runs after a
+   * first.
    */
   private void prediction(Dataset<Row> train, double[] mllibTransform) throws Exception {
     Dataset<Row> vectors = vectors(train).cache();
     vectors.count();
     io.sparkdnn.ml.DnnClassificationModel model = new io.sparkdnn.ml.DnnClassifier().setHiddenLayers("256relu-128relu")
         .setEpochs(1).setValidationFraction(0).fit(vectors);
-    double[] ml = firstAndMedianSeconds(3,
+    double[] ml = firstAndMedianSeconds(PREDICTION_RUNS,
         () -> model.transform(vectors).write().format("noop").mode("overwrite").save());
     Path dir = Files.createTempDirectory("bench-predict");
     String modelPath = dir.resolve("model").toString();
@@ -334,7 +341,7 @@ public final class TrainingBenchmark {
         .commit(model.dnnModel());
     String input = dir.resolve("input.parquet").toString();
     vectors.write().parquet(input);
-    double[] cli = firstAndMedianSeconds(3, () -> {
+    double[] cli = firstAndMedianSeconds(PREDICTION_RUNS, () -> {
       int status = io.sparkdnn.cli.Main.run("predict", "--set", "predict.model=" + modelPath,
           "--set", "predict.input.path=" + input, "--set", "predict.output.path=" + dir.resolve("out.parquet"),
           "--set", "predict.overwrite=true");
@@ -343,7 +350,8 @@ public final class TrainingBenchmark {
       }
     });
     vectors.unpersist();
-    report.section("Prediction (784-256relu-128relu-10 model, 60,000 rows, local[2]; first run, then the median of 3 after it)");
+    report.section("Prediction (784-256relu-128relu-10 model, 60,000 rows, local[2]; first run, then the median of the "
+        + PREDICTION_RUNS + " after it)");
     report.table("route", "first run s", "seconds", "rows/s", "× MLlib transform");
     predictionRow("spark-dnn Spark ML transform (rawPrediction, probability, prediction)", ml, mllibTransform[0]);
     predictionRow("dnn predict, parquet in → parquet out (label, prediction, probability)", cli, mllibTransform[0]);
