@@ -25,7 +25,8 @@ public final class EvaluateJob {
   /** The metrics; also written to evaluate.output (atomically) when that is set. */
   public EvaluationResult run(SparkSession spark) {
     if (settings.output() != null) {
-      Outputs.checkWritable(spark, settings.output(), settings.overwrite(), "evaluate.output", "evaluate.overwrite");
+      StagedFile.check(settings.output(), settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
+          "evaluate.output", "set evaluate.overwrite = true");
     }
     DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "evaluate.model");
     int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();

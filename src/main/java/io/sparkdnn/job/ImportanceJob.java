@@ -9,6 +9,7 @@ import io.sparkdnn.scoring.ModelScoring;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -32,12 +33,19 @@ public final class ImportanceJob {
     JobConfig.require(settings.input(), "importance.input.path");
   }
 
+  /** The files written into importance.output. */
+  static final List<String> FILES = List.of("importance.json", "importance.csv", "report.html");
+
   /**
    * @throws io.sparkdnn.data.DataException for missing columns, bad rows or no rows
    * @throws IllegalArgumentException when importance.metric does not apply to the model
    * @throws IllegalStateException when importance.output holds the files and overwrite is off
    */
   public Result run(SparkSession spark) {
+    if (settings.output() != null) {
+      OutputFiles.check(settings.output(), FILES, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
+          "importance.output");
+    }
     DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "importance.model");
     try {
       settings.settings().metricFor(model.task());
@@ -50,13 +58,13 @@ public final class ImportanceJob {
         partitions, job.badRows(), job.blas(), dataName, settings.settings());
     if (settings.output() != null) {
       Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put("importance.json", (pretty(importance) + "\n").getBytes(StandardCharsets.UTF_8));
-      files.put("importance.csv", importance.toCsv().getBytes(StandardCharsets.UTF_8));
+      files.put(FILES.get(0), (pretty(importance) + "\n").getBytes(StandardCharsets.UTF_8));
+      files.put(FILES.get(1), importance.toCsv().getBytes(StandardCharsets.UTF_8));
       String html = new TrainingReport().title("Feature importance of " + settings.model())
           .fact("model", settings.model()).fact("network", model.spec()).fact("task", model.task().token())
           .fact("data", dataName)
           .importance(importance).config(settings.settings().toConfiguration()).html();
-      files.put("report.html", html.getBytes(StandardCharsets.UTF_8));
+      files.put(FILES.get(2), html.getBytes(StandardCharsets.UTF_8));
       OutputFiles.write(settings.output(), files, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
           "importance.output");
     }

@@ -8,6 +8,7 @@ import io.sparkdnn.train.DnnTrainer;
 import io.sparkdnn.train.TrainingConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,6 +38,9 @@ public final class LrFindJob {
     }
   }
 
+  /** The files written into lr-find.output. */
+  static final List<String> FILES = List.of("lr-find.csv", "lr-find.json", "report.html");
+
   /**
    * @throws io.sparkdnn.data.DataException for bad data
    * @throws io.sparkdnn.train.DivergenceException when the loss is not finite at the starting weights
@@ -44,6 +48,10 @@ public final class LrFindJob {
    */
   public Result run(SparkSession spark) {
     JobConfig.LrFind settings = job.lrFind();
+    if (settings.output() != null) {
+      OutputFiles.check(settings.output(), FILES, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
+          "lr-find.output");
+    }
     DataSource validationSource = job.validationSource();
     Dataset<Row> training = trainSource.open(spark, "training data"); // the trainer's first scan checks for rows
     Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
@@ -52,8 +60,8 @@ public final class LrFindJob {
         validationSource == null ? null : validationSource.describe("validation data"), settings.settings());
     if (settings.output() != null) {
       Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put("lr-find.csv", range.toCsv().getBytes(StandardCharsets.UTF_8));
-      files.put("lr-find.json", (pretty(range) + "\n").getBytes(StandardCharsets.UTF_8));
+      files.put(FILES.get(0), range.toCsv().getBytes(StandardCharsets.UTF_8));
+      files.put(FILES.get(1), (pretty(range) + "\n").getBytes(StandardCharsets.UTF_8));
       Map<String, String> configuration = new LinkedHashMap<>(job.data().toConfiguration());
       configuration.putAll(config.toConfiguration());
       configuration.putAll(settings.settings().toConfiguration());
@@ -61,7 +69,7 @@ public final class LrFindJob {
           .fact("data", trainSource.describe("training data")).fact("network", config.network())
           .fact("optimizer", config.optimizer().name().token() + ", batch " + range.batchRows() + " rows per step")
           .rangeTest(range).config(configuration).html();
-      files.put("report.html", html.getBytes(StandardCharsets.UTF_8));
+      files.put(FILES.get(2), html.getBytes(StandardCharsets.UTF_8));
       OutputFiles.write(settings.output(), files, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
           "lr-find.output");
     }

@@ -76,14 +76,31 @@ public final class StagedFile {
     }
   }
 
+  /**
+   * Refuses, before any work is done, what {@link #write} would refuse: {@code path} is a directory,
+   * or exists and {@code overwrite} is false.
+   *
+   * @throws IllegalStateException as {@link #write} does
+   * @throws UncheckedIOException when the filesystem cannot be asked
+   */
+  public static void check(String path, boolean overwrite, Configuration conf, String key, String overwriteHint) {
+    Path target = new Path(path);
+    try {
+      FileSystem fs = target.getFileSystem(conf);
+      checkTarget(fs, fs.makeQualified(target), path, overwrite, key, overwriteHint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + key + " " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   private static void checkTarget(FileSystem fs, Path target, String path, boolean overwrite, String key,
       String overwriteHint) throws IOException {
     if (!fs.exists(target)) {
       return;
     }
     if (fs.getFileStatus(target).isDirectory()) {
-      throw new IllegalStateException(key + " " + path + " is a directory; give a file name, e.g. "
-          + path.replaceAll("/+$", "") + "/model.onnx");
+      throw new IllegalStateException(key + " " + path + " is a directory; give the path of a file to write "
+          + "(a new name inside that directory, for example)");
     }
     if (!overwrite) {
       throw new IllegalStateException(key + " " + path + " already exists; " + overwriteHint

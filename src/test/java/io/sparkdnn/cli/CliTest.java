@@ -89,9 +89,13 @@ class CliTest {
     Cli refused = Cli.run("evaluate", "--set", "evaluate.model=" + model,
         "--set", "evaluate.input.path=" + multiclass, "--set", "evaluate.output=" + users);
     assertEquals(1, refused.status, refused.toString());
-    assertEquals("error: evaluate.output " + users + " already exists; set evaluate.overwrite = true or choose "
+    assertEquals("error: evaluate.output " + users + " already exists; set evaluate.overwrite = true, or choose "
         + "another path", refused.err.strip());
     assertEquals("my notes", Files.readString(users));
+    Cli directory = Cli.run("evaluate", "--set", "evaluate.model=" + model, "--set", "evaluate.input.path="
+        + multiclass, "--set", "evaluate.output=" + users.getParent(), "--set", "evaluate.overwrite=true");
+    assertEquals("error: evaluate.output " + users.getParent() + " is a directory; give the path of a file to write "
+        + "(a new name inside that directory, for example)", directory.err.strip());
     Cli replaced = Cli.run("evaluate", "--set", "evaluate.model=" + model,
         "--set", "evaluate.input.path=" + multiclass, "--set", "evaluate.output=" + users,
         "--set", "evaluate.overwrite=true");

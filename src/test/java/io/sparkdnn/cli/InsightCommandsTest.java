@@ -9,6 +9,7 @@ import io.sparkdnn.results.LearningRateRange;
 import io.sparkdnn.scoring.PermutationImportanceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,36 @@ class InsightCommandsTest {
         "--set", "importance.repeats=1");
     assertEquals(0, replaced.status, replaced.toString());
     assertTrue(Files.readString(out.resolve("importance.json")).contains("\"repeats\" : 1"));
+  }
+
+  /**
+   * A directory standing where one of the files goes is refused before anything runs, and every
+   * old file stays as it was, also with --overwrite: the files land as a set or not at all.
+   */
+  @Test
+  void aRefusedOutputLeavesEveryOldFileAsItWas() throws Exception {
+    for (String command : new String[] {"importance", "lr-find"}) {
+      Path out = dir.resolve("kept-" + command);
+      Files.createDirectories(out.resolve("report.html"));
+      List<String> names = command.equals("importance") ? List.of("importance.json", "importance.csv")
+          : List.of("lr-find.csv", "lr-find.json");
+      for (String name : names) {
+        Files.writeString(out.resolve(name), "old " + name);
+      }
+      Cli run = command.equals("importance")
+          ? Cli.run("importance", "--model", model, "--input", data, "--output", out.toString(), "--overwrite")
+          : Cli.run("lr-find", "--set", "data.train.path=" + data, "--set", FEATURES, "--set", "data.label=y",
+              "--set", "network.layers=8-16relu-2softmax", "--output", out.toString(), "--overwrite");
+      assertEquals(1, run.status, run.toString());
+      assertEquals("error: " + command + ".output " + out + " holds a directory named report.html where the file "
+          + "report.html goes; move it away, or choose another directory", run.err.trim());
+      for (String name : names) {
+        assertEquals("old " + name, Files.readString(out.resolve(name)), command + ": " + name + " untouched");
+      }
+      try (java.util.stream.Stream<Path> left = Files.list(out)) {
+        assertEquals(3, left.count(), command + ": no staging file left");
+      }
+    }
   }
 
   @Test
