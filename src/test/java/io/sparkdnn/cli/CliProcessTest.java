@@ -46,6 +46,9 @@ class CliProcessTest {
     assertEquals(0, trained.status, trained.toString());
     Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
     Path notParquet = Files.writeString(dir.resolve("not.parquet"), "f1,f2,label\n1,2,a\n");
+    Path globbed = Files.createDirectories(dir.resolve("globbed"));
+    Files.writeString(globbed.resolve("part-1.csv"), "f1,f2,label\n1,2,a\n3,4,b\n");
+    Files.writeString(globbed.resolve("part-2.csv"), "f1,f2,label\n5,6,a\n7,x,b\n");
     Path brokenJson = dir.resolve("broken.json");
     Files.writeString(brokenJson, "{\"f1\": 1, \"f2\": 2, \"label\": \"a\"}\n{\"f1\": 3, \"f2\":\n"
         + "{\"f1\": 5, \"f2\": 6, \"label\": \"b\"}\n");
@@ -66,6 +69,9 @@ class CliProcessTest {
     addCase(args, "train", "--set", "data.train.path=" + brokenJson, "--set", "data.train.format=json",
         "--set", "data.features=[f1, f2]", "--set", "network.layers=2-3relu-2softmax",
         "--set", "model.path=" + dir.resolve("m4"));
+    addCase(args, "train", "--set", "data.train.path=" + globbed + "/*.csv", "--set", csv,
+        "--set", "data.features=[f1, f2]", "--set", "network.layers=2-3relu-2softmax", "--set",
+        "model.path=" + dir.resolve("m5"));
     args.remove(args.size() - 1);
 
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -83,7 +89,7 @@ class CliProcessTest {
     String all = Files.readString(stderr);
 
     String[] sections = all.split("=== case ");
-    assertEquals(8, sections.length, all);
+    assertEquals(9, sections.length, all);
     String skip = "; fix or remove the row, or set data.bad-rows = skip";
     String[][] expected = {
         {"nan.csv", "row 2: column 'f1' is NaN", skip},
@@ -92,7 +98,8 @@ class CliProcessTest {
         {"unseen.parquet", "row 78: column 'label' has label '5', which is not one of the model's classes", skip},
         {"a file stands where a directory is needed at", "a-file", "choose another path"},
         {"cannot read training data", "not.parquet", "as parquet", "is not a Parquet file"},
-        {"broken.json", "row 2: the line '{\"f1\": 3, \"f2\":' is not one complete JSON object", skip}};
+        {"broken.json", "row 2: the line '{\"f1\": 3, \"f2\":' is not one complete JSON object", skip},
+        {"globbed/*.csv", "column 'f2' has 'x', which is not a number", skip}};
     for (int i = 1; i < sections.length; i++) {
       String section = sections[i];
       List<String> lines = new ArrayList<>(List.of(section.split("\n")));
