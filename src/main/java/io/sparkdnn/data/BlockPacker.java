@@ -3,10 +3,8 @@ package io.sparkdnn.data;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,7 +12,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -50,10 +47,7 @@ public final class BlockPacker {
   public static PackedData pack(
       Dataset<Row> data, RowConverter converter, PackingOptions options, String dataName, DataProfile profile) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-    EnumMap<BadRowReason, LongAccumulator> skipped = new EnumMap<>(BadRowReason.class);
-    for (BadRowReason reason : BadRowReason.values()) {
-      skipped.put(reason, sc.sc().longAccumulator("rows skipped: " + reason.description()));
-    }
+    SkippedRows skipped = new SkippedRows(sc.sc());
     Cells.Internal cells = new Cells.Internal(data.schema());
     BadRowPolicy policy = options.badRows();
     JavaRDD<SourceChunk> source = data.queryExecution().toRdd().toJavaRDD()
@@ -74,13 +68,7 @@ public final class BlockPacker {
       blocks.setName("packed " + dataName);
       Tally tally = blocks.treeAggregate(new Tally(profile), Tally::add, Tally::merge, 2);
       long[] totals = tally.totals;
-      Map<BadRowReason, Long> skippedCounts = new EnumMap<>(BadRowReason.class);
-      for (Map.Entry<BadRowReason, LongAccumulator> e : skipped.entrySet()) {
-        if (e.getValue().value() > 0) {
-          skippedCounts.put(e.getKey(), e.getValue().value());
-        }
-      }
-      return new PackedData(blocks, totals[0], totals[1], totals[2], skippedCounts, partitions, dataName,
+      return new PackedData(blocks, totals[0], totals[1], totals[2], skipped.counts(), partitions, dataName,
           converter.weighted()).withSparseRows(converter.sparse(), totals[3]).withTrainingProfile(tally.profile);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
@@ -105,7 +93,7 @@ public final class BlockPacker {
 
   /** Step 1, executor side: one input partition into chunks, bad rows refused or counted. */
   private static Iterator<SourceChunk> read(int partition, Iterator<InternalRow> rows, RowConverter converter,
-      Cells.Internal cells, BadRowPolicy policy, Map<BadRowReason, LongAccumulator> skipped) {
+      Cells.Internal cells, BadRowPolicy policy, SkippedRows skipped) {
     int width = converter.width();
     int targetWidth = converter.targetWidth();
     int capacity = PackingOptions.CHUNK_ROWS;
@@ -137,7 +125,7 @@ public final class BlockPacker {
         if (policy == BadRowPolicy.FAIL) {
           throw e.atPartitionRow(partition, position + 1);
         }
-        skipped.get(e.reason()).add(1);
+        skipped.add(e.reason());
         continue;
       }
       if (sparse) {

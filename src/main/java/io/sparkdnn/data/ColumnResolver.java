@@ -32,7 +32,7 @@ public final class ColumnResolver {
    *
    * @param features one column, several, or {@link #InputColumns.ALL_OTHER_COLUMNS}
    * @param labels one label column, or several (multi-label and multi-target regression)
-   * @param excluded columns never used as features (ids, pass-through)
+   * @param excluded columns never used as features under "*" (ids, the row weight)
    * @param dataName how the user knows this data, for messages (e.g. "training data (data.train.path)")
    */
   public static InputColumns resolve(
@@ -76,8 +76,8 @@ public final class ColumnResolver {
         }
       }
       if (featureColumns.isEmpty()) {
-        throw new DataException(dataName + " has no columns left for features after the label "
-            + "and id columns " + skip);
+        throw new DataException(dataName + " has no columns left for features after the label, "
+            + "weight and id columns " + skip);
       }
     } else {
       featureColumns.addAll(features);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.Failures;
+import io.sparkdnn.data.SkippedRows;
 import io.sparkdnn.files.StagedDirectory;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
@@ -22,9 +23,13 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.UserDefinedType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Scores a dataset with a model and writes the predictions ({@code predict} section). */
 public final class PredictJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PredictJob.class);
+
   private final JobConfig.PredictSettings settings;
   private final JobConfig job;
 
@@ -53,8 +58,10 @@ public final class PredictJob {
           "predict.model");
       DataSource input = settings.input();
       Dataset<Row> data = input.read(spark, "input data");
+      SkippedRows skipped = new SkippedRows(spark.sparkContext());
       Dataset<Row> predictions = ModelScoring.predict(model, data, settings.keepColumns(), job.badRows(),
-          input.describe("input data"), ModelScoring.PREDICTION, ModelScoring.PROBABILITY, settings.threshold());
+          input.describe("input data"), ModelScoring.PREDICTION, ModelScoring.PROBABILITY, settings.threshold(),
+          skipped);
       if (settings.outputFormat() == OutputFormat.CSV) {
         predictions = flattenArrays(predictions, model);
       }
@@ -66,6 +73,10 @@ public final class PredictJob {
         throw Failures.asDataException(e, data, input.describe("input data"));
       }
       output.commit();
+      for (String line : SkippedRows.lines(skipped.counts(), input.describe("the input data"),
+          "they are in the output with null predictions")) {
+        LOG.warn(line);
+      }
     }
     return settings.outputPath();
   }

@@ -5,6 +5,7 @@ import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.RowConverter;
+import io.sparkdnn.data.SkippedRows;
 import io.sparkdnn.data.SparseRow;
 import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.BlasBackend;
@@ -58,18 +59,20 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
   private final int[] keep;
   private final ScoreColumn[] outputs;
   private final BadRowPolicy badRows;
+  private final SkippedRows skipped;
   private final float threshold;
   private final double[] thresholds;
 
   /**
    * @param converter reads a row's features scaled as the network gets them ({@link RowConverter#scalingBy})
    * @param keep positions of the input columns copied to the output, in order
+   * @param skipped counts rows left unscored under {@link BadRowPolicy#SKIP}, or null
    * @param threshold binary: class 1 from this probability on (used when {@code thresholds} is null);
    *     multi-label: each label present from this probability on
    * @param thresholds per class (Spark ML's thresholds: the class maximising p/t wins); null for none
    */
   BatchScorer(DnnModel model, RowConverter converter, Broadcast<float[]> weights, int[] keep, ScoreColumn[] outputs,
-      BadRowPolicy badRows, float threshold, double[] thresholds) {
+      BadRowPolicy badRows, SkippedRows skipped, float threshold, double[] thresholds) {
     this.spec = model.spec();
     this.task = model.task();
     this.labels = model.labels();
@@ -82,6 +85,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     this.keep = keep.clone();
     this.outputs = outputs.clone();
     this.badRows = badRows;
+    this.skipped = skipped;
     this.threshold = threshold;
     this.thresholds = thresholds == null ? null : thresholds.clone();
   }
@@ -214,6 +218,9 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
           } catch (BadRowException e) {
             if (badRows == BadRowPolicy.FAIL) {
               throw e.atPartitionRow(partition, position);
+            }
+            if (skipped != null) {
+              skipped.add(e.reason());
             }
             ok = false;
           }

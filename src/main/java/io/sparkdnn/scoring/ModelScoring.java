@@ -12,6 +12,7 @@ import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
+import io.sparkdnn.data.SkippedRows;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.InputMajorVector;
 import io.sparkdnn.model.DnnModel;
@@ -36,12 +37,16 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Column;
 import scala.runtime.AbstractFunction1;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Spark jobs that use a trained {@link DnnModel} on DataFrames: prediction (a lazy
  * transformation) and evaluation on labelled data (one packing pass and one evaluation job).
  */
 public final class ModelScoring {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelScoring.class);
+
   public static final String PREDICTION = "prediction";
   public static final String PROBABILITY = "probability";
   /** Binary models predict class 1 from this probability on, unless told otherwise. */
@@ -73,6 +78,16 @@ public final class ModelScoring {
   /** {@link #predict} where a binary model predicts class 1 from probability {@code threshold} on. */
   public static Dataset<Row> predict(DnnModel model, Dataset<Row> data, List<String> keepColumns,
       BadRowPolicy badRows, String dataName, String predictionName, String probabilityName, float threshold) {
+    return predict(model, data, keepColumns, badRows, dataName, predictionName, probabilityName, threshold, null);
+  }
+
+  /**
+   * {@link #predict} that counts the rows it leaves unscored under {@link BadRowPolicy#SKIP} in
+   * {@code skipped} (read it after the action that runs the job; null: not counted).
+   */
+  public static Dataset<Row> predict(DnnModel model, Dataset<Row> data, List<String> keepColumns,
+      BadRowPolicy badRows, String dataName, String predictionName, String probabilityName, float threshold,
+      SkippedRows skipped) {
     List<String> keep = keepColumns != null ? keepColumns : nonFeatureColumns(model.columns(), data);
     Map<String, ScoreColumn> added = new LinkedHashMap<>();
     switch (model.task()) {
@@ -87,7 +102,7 @@ public final class ModelScoring {
         added.put(predictionName, ScoreColumn.LABEL);
         added.put(probabilityName, ScoreColumn.PROBABILITIES);
     }
-    return score(model, model.columns(), data, keep, added, badRows, dataName, threshold, null);
+    return score(model, model.columns(), data, keep, added, badRows, dataName, threshold, null, skipped);
   }
 
   /**
@@ -100,6 +115,13 @@ public final class ModelScoring {
    */
   public static Dataset<Row> score(DnnModel model, InputColumns columns, Dataset<Row> data, List<String> keep,
       Map<String, ScoreColumn> added, BadRowPolicy badRows, String dataName, float threshold, double[] thresholds) {
+    return score(model, columns, data, keep, added, badRows, dataName, threshold, thresholds, null);
+  }
+
+  /** {@link #score} that counts skipped rows in {@code skipped} (or null), as {@link #predict} does. */
+  public static Dataset<Row> score(DnnModel model, InputColumns columns, Dataset<Row> data, List<String> keep,
+      Map<String, ScoreColumn> added, BadRowPolicy badRows, String dataName, float threshold, double[] thresholds,
+      SkippedRows skipped) {
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     List<String> all = Arrays.asList(data.columns());
     for (String k : keep) {
@@ -147,7 +169,7 @@ public final class ModelScoring {
     RowConverter converter = ColumnResolver.converterFor(input,
         new RowConverter(columns, model.task(), model.labels(), model.targetWidth()).scalingBy(model.scaling()));
     BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,
-        added.values().toArray(new ScoreColumn[0]), badRows, threshold, thresholds);
+        added.values().toArray(new ScoreColumn[0]), badRows, skipped, threshold, thresholds);
     StructType inputSchema = input.schema();
     StructType outputSchema = schema;
     org.apache.spark.sql.classic.SparkSession internal = internalRoute(input);
@@ -241,6 +263,9 @@ public final class ModelScoring {
           EmptyInput.check(data, dataName); // data may come opened without a row check (DataSource.open)
         }
         throw EmptyInput.noUsableRows(dataName, packed.skippedRows());
+      }
+      for (String line : SkippedRows.lines(packed.skipped(), dataName, "left out of the metrics")) {
+        LOG.warn(line);
       }
       EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas, threshold);
       return result.withSkippedRows(packed.skippedRows());

@@ -19,6 +19,7 @@ import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.PackingOptions;
 import io.sparkdnn.data.RowConverter;
 import io.sparkdnn.data.ScalingMode;
+import io.sparkdnn.data.SkippedRows;
 import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
@@ -223,8 +224,12 @@ public final class DnnTrainer {
     NetworkSpec spec = config.network();
     Task task = config.task();
     Prepared p = new Prepared();
-    InputColumns columns = ColumnResolver.resolve(training, data.features(), data.labels(),
-        data.idColumns(), task, trainingName);
+    List<String> neverFeatures = new ArrayList<>(data.idColumns());
+    if (data.weightColumn() != null) {
+      neverFeatures.add(data.weightColumn()); // a row's weight is not one of its features, even under "*"
+    }
+    InputColumns columns = ColumnResolver.resolve(training, data.features(), data.labels(), neverFeatures, task,
+        trainingName);
     checkWidths(columns, spec, trainingName);
     LayoutResolver.Choice layout = LayoutResolver.resolve(data.layout(), training, columns);
     columns = columns.withLayout(layout.layout());
@@ -522,8 +527,8 @@ public final class DnnTrainer {
         String.format(java.util.Locale.ROOT, "%.1f", seconds),
         String.format(java.util.Locale.ROOT, "%.1f", memory / 1048576.0),
         String.format(java.util.Locale.ROOT, "%.1f", disk / 1048576.0));
-    for (Map.Entry<BadRowReason, Long> e : packed.skipped().entrySet()) {
-      LOG.warn("skipped {} rows with a {} (data.bad-rows = skip)", e.getValue(), e.getKey().description());
+    for (String line : SkippedRows.lines(packed.skipped(), "the training data", "left out")) {
+      LOG.warn(line);
     }
   }
 

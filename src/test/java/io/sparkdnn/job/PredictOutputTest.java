@@ -86,6 +86,17 @@ class PredictOutputTest {
     for (org.apache.spark.sql.Row r : rows) {
       assertEquals(r.getLong(0) == 6, r.isNullAt(r.fieldIndex("prediction")), r.toString());
     }
+
+    // What predict logs after writing: the rows it left unscored, per reason, counted by the tasks.
+    io.sparkdnn.data.SkippedRows counted = new io.sparkdnn.data.SkippedRows(spark.sparkContext());
+    io.sparkdnn.model.DnnModel model = io.sparkdnn.model.ModelReader.read(MODEL,
+        spark.sparkContext().hadoopConfiguration(), "model");
+    io.sparkdnn.scoring.ModelScoring.predict(model, spark.read().parquet(huge), null, io.sparkdnn.data.BadRowPolicy.SKIP,
+        "huge", "prediction", "probability", 0.5f, counted).write().format("noop").mode("overwrite").save();
+    assertEquals(Map.of(io.sparkdnn.data.BadRowReason.NON_FINITE_FEATURE, 1L), counted.counts());
+    assertEquals(List.of("skipped 1 row of huge with a NaN or infinite feature (data.bad-rows = skip): they are in "
+        + "the output with null predictions"), io.sparkdnn.data.SkippedRows.lines(counted.counts(), "huge",
+            "they are in the output with null predictions"));
   }
 
   /**

@@ -76,6 +76,19 @@ class RowWeightsTest {
     }
   }
 
+  /** "*" takes every column but the label, the id columns and the row weight: a weight is not a feature. */
+  @Test
+  void theWeightColumnIsNoFeatureUnderStar() {
+    Dataset<Row> table = SparkTestSession.get().range(0, 200, 1, 2).selectExpr("id", "rand(1) AS a",
+        "CAST(id % 2 AS INT) AS label", "rand(2) AS b", "1.0D + id % 3 AS w");
+    DataSettings star = DataSettings.builder().features(List.of("*")).labels(List.of("label")).idColumns(List.of("id"))
+        .scaling(ScalingMode.STANDARD).partitions(2).validationFraction(0).weightColumn("w").build();
+    TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("2-4relu-2softmax")).epochs(1).seed(3).build();
+    DnnTrainer.Fit fit = new DnnTrainer(star, config).fit(table, null, "data", null, null, TrainingListener.NONE);
+    fit.packed.release();
+    assertEquals(List.of("a", "b"), List.of(fit.model.columns().featureColumns()));
+  }
+
   /** Balanced class weights: rows / (classes · rows of the class); a class weighted up is predicted more. */
   @Test
   void classWeightsShiftTheModelTowardsTheWeightedClass() {
