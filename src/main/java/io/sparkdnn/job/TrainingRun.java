@@ -79,10 +79,11 @@ public final class TrainingRun {
       // No row check of its own: the trainer's first scan of it reports an empty input (a job fewer).
       Dataset<Row> trainingRows = trainSource.open(spark, "training data");
       Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
-      Dataset<Row> test = testSource == null ? null : testSource.read(spark, "test data");
+      Dataset<Row> test = testSource == null ? null : testSource.open(spark, "test data"); // packing checks rows
       ProgressReporter progress = new ProgressReporter(writer);
       DnnTrainer trainer = new DnnTrainer(data, training)
-          .withRangeTest(job.lrFind().inTraining() ? job.lrFind().settings() : null);
+          .withRangeTest(job.lrFind().inTraining() ? job.lrFind().settings() : null)
+          .withTestData(test, testSource == null ? null : testSource.describe("test data"));
       DnnTrainer.Fit fit = trainer.fit(trainingRows, validation,
           trainSource.describe("training data"),
           validationSource == null ? null : validationSource.describe("validation data"),
@@ -98,10 +99,9 @@ public final class TrainingRun {
           model = model.withRecord(model.record().withStartupSeconds(startup));
         }
         EvaluationResult testMetrics = null;
-        if (test != null) {
+        if (fit.test != null) {
           spark.sparkContext().setJobDescription("test evaluation");
-          testMetrics = ModelScoring.evaluate(model, test, fit.packed.partitions(), data.badRows(), training.blas(),
-              testSource.describe("test data"), data.weightColumn(), ModelScoring.DEFAULT_THRESHOLD);
+          testMetrics = ModelScoring.evaluateChecked(model, fit.test, training.blas(), ModelScoring.DEFAULT_THRESHOLD);
           model = model.withRecord(model.record().withTestMetrics(testMetrics));
         }
         TrainingReport report = report(spark, fit, model, training, progress, facts);
@@ -128,7 +128,7 @@ public final class TrainingRun {
         fit.clearCheckpoints();
         return new Result(model, fit, testMetrics, writer.target());
       } finally {
-        fit.packed.release();
+        fit.release();
       }
     }
   }

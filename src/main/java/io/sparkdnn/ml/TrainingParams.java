@@ -206,7 +206,7 @@ public final class TrainingParams implements Serializable {
     DnnTrainer trainer = new DnnTrainer(dataSettings(owner, features, labels, classWeights), trainingConfig(owner, network, task));
     DnnTrainer.Fit fit = trainer.fit(training, validation, name,
         "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { });
-    fit.packed.release();
+    fit.release();
     return fit;
   }
 

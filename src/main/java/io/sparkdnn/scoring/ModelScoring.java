@@ -264,11 +264,7 @@ public final class ModelScoring {
         }
         throw EmptyInput.noUsableRows(dataName, packed.skippedRows());
       }
-      for (String line : SkippedRows.lines(packed.skipped(), dataName, "left out of the metrics")) {
-        LOG.warn(line);
-      }
-      EvaluationResult result = evaluatePacked(model, packed, BATCH_ROWS, blas, threshold);
-      return result.withSkippedRows(packed.skippedRows());
+      return evaluateChecked(model, packed, blas, threshold);
     } finally {
       packed.release();
     }
@@ -315,6 +311,19 @@ public final class ModelScoring {
   }
 
   /** Evaluates {@code model} on the validation blocks of {@code packed} (one Spark job). */
+  /**
+   * The metrics of {@code model} on rows packed and checked for it (as {@link #evaluate} packs them,
+   * or as {@code DnnTrainer.withTestData} packs test rows before training); the rows that
+   * data.bad-rows = skip left out are logged per reason and counted in the result. The blocks stay
+   * cached (the caller releases them).
+   */
+  public static EvaluationResult evaluateChecked(DnnModel model, PackedData packed, BlasBackend blas, float threshold) {
+    for (String line : SkippedRows.lines(packed.skipped(), packed.dataName(), "left out of the metrics")) {
+      LOG.warn(line);
+    }
+    return evaluatePacked(model, packed, BATCH_ROWS, blas, threshold).withSkippedRows(packed.skippedRows());
+  }
+
   public static EvaluationResult evaluatePacked(DnnModel model, PackedData packed, int batchRows, BlasBackend blas) {
     return evaluatePacked(model, packed, batchRows, blas, DEFAULT_THRESHOLD);
   }

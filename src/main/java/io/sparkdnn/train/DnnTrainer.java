@@ -63,6 +63,8 @@ public final class DnnTrainer {
   private final TrainingConfig config;
   /** Run a range test before training and train with its suggestion; null: no. */
   private RangeTestSettings rangeTest;
+  private Dataset<Row> test;
+  private String testName;
 
   public DnnTrainer(DataSettings data, TrainingConfig config) {
     this.data = data;
@@ -79,17 +81,28 @@ public final class DnnTrainer {
     public final int resumedEpochs;
     /** The range test run before training (lr-find.in-training), or null. */
     public final LearningRateRange rangeTest;
+    /** The test rows ({@link #withTestData}), packed before training and still cached; or null. */
+    public final PackedData test;
     private final Checkpoints checkpoints;
 
     Fit(DnnModel model, TrainingResult result, PackedData packed, double packSeconds, int resumedEpochs,
-        Checkpoints checkpoints, LearningRateRange rangeTest) {
+        Checkpoints checkpoints, LearningRateRange rangeTest, PackedData test) {
       this.rangeTest = rangeTest;
+      this.test = test;
       this.model = model;
       this.result = result;
       this.packed = packed;
       this.packSeconds = packSeconds;
       this.resumedEpochs = resumedEpochs;
       this.checkpoints = checkpoints;
+    }
+
+    /** Releases the cached training, validation and test blocks. */
+    public void release() {
+      packed.release();
+      if (test != null) {
+        test.release();
+      }
     }
 
     /** Deletes this run's checkpoints: call once the model is safely written. */
@@ -159,9 +172,12 @@ public final class DnnTrainer {
           p.profile.summary(DataProfile.featureNames(p.columns), classNames));
       DnnModel model = new DnnModel(spec, config.task(), result.weights(), p.columns, p.scaling, p.targetScaling,
           p.labels, record);
-      return new Fit(model, result, packed, p.packSeconds, resumedEpochs, checkpoints, range);
+      return new Fit(model, result, packed, p.packSeconds, resumedEpochs, checkpoints, range, p.test);
     } catch (RuntimeException e) {
       packed.release();
+      if (p.test != null) {
+        p.test.release();
+      }
       throw e;
     }
   }
@@ -173,6 +189,22 @@ public final class DnnTrainer {
   public DnnTrainer withRangeTest(RangeTestSettings settings) {
     DnnTrainer t = new DnnTrainer(data, config);
     t.rangeTest = settings;
+    t.test = test;
+    t.testName = testName;
+    return t;
+  }
+
+  /**
+   * A trainer that also reads, checks and packs {@code test} (data.test) with the training rows,
+   * before the first epoch: a bad row there stops the run before any training is done, rather than
+   * after all of it, and the test evaluation at the end reads the cached blocks ({@link Fit#test}).
+   * Null: no test data.
+   */
+  public DnnTrainer withTestData(Dataset<Row> test, String testName) {
+    DnnTrainer t = new DnnTrainer(data, config);
+    t.rangeTest = rangeTest;
+    t.test = test;
+    t.testName = testName;
     return t;
   }
 
@@ -212,6 +244,7 @@ public final class DnnTrainer {
     /** The configuration with training.batch-size resolved. */
     TrainingConfig config;
     float[] initial;
+    PackedData test;
   }
 
   /**
@@ -320,11 +353,34 @@ public final class DnnTrainer {
       p.initial = warmStart != null
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
+      if (test != null) {
+        p.test = packTest(columns, converter.checkingScaledBy(scaling), partitions);
+      }
       return p;
     } catch (RuntimeException e) {
       packed.release();
       throw e;
     }
+  }
+
+  /**
+   * The test rows read, checked as evaluation checks them (against the training columns, labels and
+   * scaling) and packed: refused before training, not after it.
+   */
+  private PackedData packTest(InputColumns columns, RowConverter converter, int partitions) {
+    ColumnResolver.checkFeaturesIn(columns, test, testName);
+    ColumnResolver.checkLabelsIn(columns, test, testName);
+    Dataset<Row> testRows = ColumnResolver.selectForPacking(test, columns, data.weightColumn());
+    PackedData packed = BlockPacker.pack(testRows, ColumnResolver.converterFor(testRows, converter,
+        data.weightColumn()), PackingOptions.validation(partitions, data.blockRows(), data.badRows()), testName);
+    if (packed.validationRows() == 0) {
+      packed.release();
+      if (packed.skippedRows() == 0) {
+        EmptyInput.check(test, testName);
+      }
+      throw EmptyInput.noUsableRows(testName, packed.skippedRows());
+    }
+    return packed;
   }
 
   private static String classWeightText(LabelIndex labels, float[] weights) {

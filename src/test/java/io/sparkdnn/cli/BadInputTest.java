@@ -124,6 +124,22 @@ class BadInputTest {
         "validation data", "row 3", "label '7'", "not one of the model's classes [0, 1]");
   }
 
+  /**
+   * A bad row in the test data stops the run before the first epoch (no checkpoint is written), not
+   * after all the training; the test rows are checked against the training data's classes.
+   */
+  @Test
+  void badTestDataIsRefusedBeforeTraining() throws IOException {
+    String test = write("badtest", rows(12, 7, RowFactory.create(5, new float[] {1f, 2f, 3f})));
+    Path checkpoints = dir.resolve("checkpoints-badtest");
+    assertRefused(train(good, "data.test.path=" + test, "checkpoint.dir=" + checkpoints, "training.epochs=3"),
+        "test data (data.test.path=" + test + ")", "row 8", "label '5'", "not one of the model's classes [0, 1]");
+    assertFalse(Files.exists(checkpoints) && Files.list(checkpoints).findAny().isPresent(),
+        "no epoch ran, so no checkpoint was written");
+    String nan = write("nantest", rows(12, 0, RowFactory.create(1, new float[] {Float.NaN, 2f, 3f})));
+    assertRefused(train(good, "data.test.path=" + nan), "test data", "row 1", "NaN at position 0");
+  }
+
   @Test
   void emptyInput() {
     String data = write("empty", new ArrayList<>());
