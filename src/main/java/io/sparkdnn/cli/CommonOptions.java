@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,8 +16,22 @@ final class CommonOptions {
   @Option(names = "--conf", paramLabel = "FILE", description = "Job configuration (HOCON); defaults: conf/defaults.conf")
   File conf;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key, e.g. --set training.epochs=5 (repeatable)")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", converter = KeyEqualsValue.class,
+      description = "Override one key, e.g. --set training.epochs=5 (repeatable)")
   List<String> overrides = new ArrayList<>();
+
+  /** A --set value without "=" is a mistyped option: refused while parsing, exit status 2. */
+  static final class KeyEqualsValue implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      int eq = value.indexOf('=');
+      if (eq <= 0) {
+        throw new CommandLine.TypeConversionException("expected KEY=VALUE, e.g. --set training.epochs=5, found '"
+            + value + "'");
+      }
+      return value;
+    }
+  }
 
   @Option(names = "--debug", description = "Print stack traces with errors")
   boolean debug;

@@ -63,7 +63,13 @@ public final class Main implements Runnable {
     CommandLine where = e.getCommandLine();
     StringBuilder line = new StringBuilder("error: ").append(e.getMessage().strip().replaceAll("\\s*\n\\s*", " "));
     if (e instanceof CommandLine.UnmatchedArgumentException) {
-      java.util.List<String> near = ((CommandLine.UnmatchedArgumentException) e).getSuggestions();
+      CommandLine.UnmatchedArgumentException unmatched = (CommandLine.UnmatchedArgumentException) e;
+      java.util.List<String> near = unmatched.getSuggestions();
+      String first = unmatched.getUnmatched().isEmpty() ? "" : unmatched.getUnmatched().get(0);
+      if (near.isEmpty() && first.startsWith("-")) { // picocli's similarity misses swapped letters (--cnof)
+        String nearest = io.sparkdnn.job.NearestName.of(first, where.getCommandSpec().optionsMap().keySet());
+        near = nearest == null ? near : java.util.List.of(nearest);
+      }
       if (!near.isEmpty()) {
         line.append("; did you mean ").append(String.join(" or ", near)).append('?');
       }

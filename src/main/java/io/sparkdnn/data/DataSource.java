@@ -56,6 +56,16 @@ public final class DataSource implements Serializable {
     return java.util.Collections.unmodifiableMap(options);
   }
 
+  /** The key that sets this data's format: the path's key with "format" for "path". */
+  private String formatKey() {
+    return configKey.endsWith(".path") ? configKey.substring(0, configKey.length() - 4) + "format" : "its format";
+  }
+
+  private static String formats() {
+    return java.util.Arrays.stream(DataFormat.values()).map(DataFormat::token)
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   /** How messages refer to this data: {@code what (key=path)}. */
   public String describe(String what) {
     return what + " (" + configKey + "=" + path + ")";
@@ -105,7 +115,8 @@ public final class DataSource implements Serializable {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + root.getMessage());
+      throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + root.getMessage()
+          + "; if the data is in another format, set " + formatKey() + " (" + formats() + ")");
     }
     if (format == DataFormat.LIBSVM) {
       String bad = LibsvmLines.firstBadLine(spark, path, libsvmNumFeatures(data));

@@ -243,5 +243,13 @@ class CliTest {
     assertTrue(option.err.startsWith("error: Unknown options: '--model-path', 'foo'"), option.err);
     assertTrue(option.err.contains("(dnn train --help lists the options)"), option.err);
     assertEquals("", typo.out + option.out, "no usage text");
+    Cli swapped = Cli.run("train", "--cnof", "x.conf");
+    assertEquals(2, swapped.status, swapped.toString());
+    assertTrue(swapped.err.contains("did you mean --conf?"), swapped.err);
+    Cli noEquals = Cli.run("train", "--set", "training.epochs");
+    assertEquals(2, noEquals.status, noEquals.toString());
+    assertEquals(1, noEquals.err.strip().split("\n").length, noEquals.err);
+    assertTrue(noEquals.err.contains("expected KEY=VALUE, e.g. --set training.epochs=5, found 'training.epochs'"),
+        noEquals.err);
   }
 }

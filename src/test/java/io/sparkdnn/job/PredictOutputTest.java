@@ -94,9 +94,9 @@ class PredictOutputTest {
     io.sparkdnn.scoring.ModelScoring.predict(model, spark.read().parquet(huge), null, io.sparkdnn.data.BadRowPolicy.SKIP,
         "huge", "prediction", "probability", 0.5f, counted).write().format("noop").mode("overwrite").save();
     assertEquals(Map.of(io.sparkdnn.data.BadRowReason.NON_FINITE_FEATURE, 1L), counted.counts());
-    assertEquals(List.of("skipped 1 row of huge with a NaN or infinite feature (data.bad-rows = skip): they are in "
-        + "the output with null predictions"), io.sparkdnn.data.SkippedRows.lines(counted.counts(), "huge",
-            "they are in the output with null predictions"));
+    assertEquals(List.of("skipped 1 row of huge with a NaN or infinite feature, or one beyond float's range "
+        + "(as read or once scaled) (data.bad-rows = skip): they are in the output with null predictions"),
+        io.sparkdnn.data.SkippedRows.lines(counted.counts(), "huge", "they are in the output with null predictions"));
   }
 
   /**
