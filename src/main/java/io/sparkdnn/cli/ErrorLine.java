@@ -75,7 +75,8 @@ final class ErrorLine {
             + context(e, t);
       }
       if (t.getClass().getName().endsWith("ParentNotDirectoryException") || lower.contains("not a directory")) {
-        return "a file stands where a directory is needed" + at(where) + "; choose another path" + context(e, t);
+        return "a file stands where a directory is needed" + at(fileInTheWay(where)) + "; choose another path"
+            + context(e, t);
       }
       if (t instanceof NoSuchFileException) {
         return "no such file or directory" + at(where) + context(e, t);
@@ -94,6 +95,26 @@ final class ErrorLine {
       }
     }
     return "";
+  }
+
+  /**
+   * The file that stands in the way of {@code path} (the path named in the failure, which lies
+   * below it), when that is a local path; else {@code path} as it is.
+   */
+  private static String fileInTheWay(String path) {
+    if (path == null) {
+      return null;
+    }
+    try {
+      for (java.nio.file.Path p = java.nio.file.Path.of(path.replaceFirst("^file:", "")); p != null; p = p.getParent()) {
+        if (java.nio.file.Files.isRegularFile(p)) {
+          return p.toString();
+        }
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      // not a local path (hdfs://, s3a://): name it as the failure did
+    }
+    return path;
   }
 
   private static String at(String path) {

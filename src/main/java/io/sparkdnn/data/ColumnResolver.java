@@ -193,6 +193,23 @@ public final class ColumnResolver {
     return InputColumns.Shape.SCALARS;
   }
 
+  /**
+   * For a text file read with the wrong field separator (one column whose name holds the others):
+   * what to set. Empty otherwise.
+   */
+  private static String separatorHint(List<String> names) {
+    if (names.size() == 1) {
+      for (String sep : new String[] {";", "\t", "|"}) {
+        if (names.get(0).contains(sep)) {
+          return "; the file seems to separate fields with '" + (sep.equals("\t") ? "\\t" : sep)
+              + "': set the separator in the data's options, e.g. data.train.options { sep = \""
+              + (sep.equals("\t") ? "\\t" : sep) + "\" }";
+        }
+      }
+    }
+    return "";
+  }
+
   private static StructField field(StructType schema, String name, String what, String dataName) {
     for (StructField f : schema.fields()) {
       if (f.name().equals(name)) {
@@ -202,7 +219,7 @@ public final class ColumnResolver {
     List<String> names = new ArrayList<>(Arrays.asList(schema.fieldNames()));
     names.remove(Columns.MALFORMED);
     throw new DataException(what + " '" + name + "' not found in " + dataName + "; its columns are "
-        + String.join(", ", names));
+        + String.join(", ", names) + separatorHint(names));
   }
 
   /** Width of a vector/array column: from ML attribute metadata if present, else its first row. */

@@ -187,6 +187,8 @@ final class Settings {
       return "nothing";
     }
     ConfigValue v = config.getValue(key);
-    return v.valueType() == ConfigValueType.STRING ? String.valueOf(v.unwrapped()) : v.render();
+    // concise: a list or object on one line (the default rendering spans lines, and an error line is one)
+    return v.valueType() == ConfigValueType.STRING ? String.valueOf(v.unwrapped())
+        : v.render(com.typesafe.config.ConfigRenderOptions.concise());
   }
 }

@@ -96,7 +96,7 @@ class CliProcessTest {
         {"ragged.csv", "row 3: the line '5,6,7,a' does not fit the header", skip},
         {"narrow.parquet", "row 151: column 'features' has 2 values, expected 3", skip},
         {"unseen.parquet", "row 78: column 'label' has label '5', which is not one of the model's classes", skip},
-        {"a file stands where a directory is needed at", "a-file", "choose another path"},
+        {"a file stands where a directory is needed at " + aFile + "; choose another path"},
         {"cannot read training data", "not.parquet", "as parquet", "is not a Parquet file",
             "; if the data is in another format, set data.train.format (parquet, csv, json, orc, libsvm)"},
         {"broken.json", "row 2: the line '{\"f1\": 3, \"f2\":' is not one complete JSON object", skip},

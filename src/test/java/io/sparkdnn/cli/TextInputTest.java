@@ -103,6 +103,14 @@ class TextInputTest {
         "its columns are f1, f2, label");
   }
 
+  /** A file read with the wrong separator is one column named after the header: the line says what to set. */
+  @Test
+  void aSemicolonFileReadWithCommasSaysToSetTheSeparator() throws IOException {
+    refused(train(csv("semicolons", "f1;f2;label", "1;2;a", "3;4;b"), "m-semicolons"),
+        "'label' not found", "its columns are f1;f2;label", "separate fields with ';'",
+        "data.train.options { sep = \";\" }");
+  }
+
   /** Evaluation data is opened without a row check of its own: its packing pass says it has none. */
   @Test
   void aHeaderOnlyFileToEvaluateSaysItHasNoRows() throws IOException {

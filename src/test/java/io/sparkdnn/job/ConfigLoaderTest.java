@@ -1,6 +1,7 @@
 package io.sparkdnn.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,9 @@ class ConfigLoaderTest {
   void wholeNumberKeysRefuseFractions() {
     ConfigException e = refused(null, "network.layers=4-3relu-2softmax", "training.epochs=2.5");
     assertTrue(e.getMessage().contains("training.epochs must be a whole number, found 2.5"), e.getMessage());
+    ConfigException list = refused(null, "network.layers=4-3relu-2softmax", "training.epochs=[1,2]");
+    assertTrue(list.getMessage().contains("training.epochs must be a whole number, found [1,2]"), list.getMessage());
+    assertFalse(list.getMessage().contains("\n"), "one line: " + list.getMessage());
   }
 
   /** Spark settings are typed as users type them, nested or quoted. */
