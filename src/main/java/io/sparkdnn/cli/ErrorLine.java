@@ -106,7 +106,8 @@ final class ErrorLine {
       return null;
     }
     try {
-      for (java.nio.file.Path p = java.nio.file.Path.of(path.replaceFirst("^file:", "")); p != null; p = p.getParent()) {
+      java.nio.file.Path local = java.nio.file.Path.of(path.replaceFirst("^file:", ""));
+      for (java.nio.file.Path p = local; p != null; p = p.getParent()) {
         if (java.nio.file.Files.isRegularFile(p)) {
           return p.toString();
         }

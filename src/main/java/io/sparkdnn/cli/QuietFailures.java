@@ -19,7 +19,8 @@ import org.apache.logging.log4j.message.Message;
  * block manager's "putting block failed", the task set's "aborting job" — before the driver sees
  * it: 30 to 300 lines saying what the error line says in one. This filter drops the log events
  * that carry (or quote) one of this project's data exceptions or Spark's failure to read an input
- * file, and the task-set lines that only repeat a failure; every other warning and error still shows. {@code --debug} installs nothing.
+ * file, and the task-set lines that only repeat a failure; every other warning and error still
+ * shows. {@code --debug} installs nothing.
  */
 final class QuietFailures extends AbstractFilter {
   /**

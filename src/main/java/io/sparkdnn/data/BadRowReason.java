@@ -5,7 +5,8 @@ public enum BadRowReason {
   NULL_FEATURE("null feature"),
   NON_FINITE_FEATURE("NaN or infinite feature, or one beyond float's range (as read or once scaled)"),
   NON_NUMERIC_FEATURE("feature that is not a number"),
-  MALFORMED_LINE("line the reader could not parse (a CSV line with more or fewer fields than the header, a broken JSON line)"),
+  MALFORMED_LINE("line the reader could not parse (a CSV line with more or fewer fields than the header, "
+      + "a broken JSON line)"),
   WRONG_WIDTH("wrong number of features"),
   BAD_SPARSE_INDEX("sparse vector index out of range, repeated or out of order"),
   NULL_LABEL("null or NaN label"),

@@ -91,6 +91,22 @@ public final class BlockPacker {
     }
   }
 
+  /**
+   * Held-out rows — validation, test or evaluation data — read against columns resolved elsewhere
+   * (the training data's, or a model's): the feature and label columns checked present, then the
+   * rows read with {@code converter} (its labels, its scaled-range check) and packed as validation
+   * blocks, with the row weights of column {@code weightColumn} (or null).
+   *
+   * @throws DataException for a missing column, or a bad row under {@link BadRowPolicy#FAIL}
+   */
+  public static PackedData packHeldOut(Dataset<Row> data, InputColumns columns, RowConverter converter,
+      String weightColumn, PackingOptions options, String dataName) {
+    ColumnResolver.checkFeaturesIn(columns, data, dataName);
+    ColumnResolver.checkLabelsIn(columns, data, dataName);
+    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns, weightColumn);
+    return pack(selected, ColumnResolver.converterFor(selected, converter, weightColumn), options, dataName);
+  }
+
   /** Step 1, executor side: one input partition into chunks, bad rows refused or counted. */
   private static Iterator<SourceChunk> read(int partition, Iterator<InternalRow> rows, RowConverter converter,
       Cells.Internal cells, BadRowPolicy policy, SkippedRows skipped) {

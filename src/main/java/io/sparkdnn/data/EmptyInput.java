@@ -53,4 +53,19 @@ public final class EmptyInput {
     return new DataException(dataName + " has no usable rows" + (skipped > 0 ? " (all " + skipped
         + " were skipped as bad; data.bad-rows = fail names the first of them and what is wrong with it)" : ""));
   }
+
+  /**
+   * {@code packed} (held-out rows of {@code data}) when it holds usable rows; otherwise releases it
+   * and throws "has no rows" (data opened without a row check) or {@link #noUsableRows}.
+   */
+  public static PackedData requireUsableRows(PackedData packed, Dataset<Row> data, String dataName) {
+    if (packed.validationRows() > 0) {
+      return packed;
+    }
+    packed.release();
+    if (packed.skippedRows() == 0) {
+      check(data, dataName); // data may come opened without a row check (DataSource.open)
+    }
+    throw noUsableRows(dataName, packed.skippedRows());
+  }
 }

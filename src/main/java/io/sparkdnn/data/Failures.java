@@ -15,7 +15,8 @@ public final class Failures {
 
   /**
    * The DataException behind a failed job, prefixed with {@code dataName} (a bad row stays a
-   * {@link BadRowException}); otherwise {@code e} itself, wrapped if it is checked (Scala's SparkException is, to Java).
+   * {@link BadRowException}); otherwise {@code e} itself, wrapped if it is checked (Scala's
+   * SparkException is, to Java).
    */
   public static RuntimeException asDataException(Exception e, String dataName) {
     DataException cause = findDataException(e);

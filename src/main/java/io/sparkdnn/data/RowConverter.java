@@ -147,26 +147,25 @@ public final class RowConverter implements Serializable {
     }
     String[] names = columns.featureColumns();
     int width = columns.width();
-    if (applyScaling && columns.featureShape() != InputColumns.Shape.SCALARS) {
-      // A NaN or ±∞ stays non-finite once scaled (x·s + b; ∞·0 is NaN), so the one check after
-      // scaling also covers the raw values; which of the two failed is worked out for a refused row.
-      many(row, 0, names[0], width, dst, offset, false, false);
-      scaledBy.apply(dst, offset, dst, offset);
-      if (!finite(dst, offset, width)) {
-        refuseScaled(row, dst, offset, width, names);
+    if (!applyScaling) {
+      raw(row, dst, offset, names, width);
+      if (scaledBy != null) {
+        checkScaled(dst, offset, width, names);
       }
       return;
     }
-    raw(row, dst, offset, names, width);
-    if (scaledBy != null) {
-      if (applyScaling) {
-        scaledBy.apply(dst, offset, dst, offset);
-        if (!finite(dst, offset, width)) {
-          refuseScaled(row, dst, offset, width, names);
-        }
-      } else {
-        checkScaled(dst, offset, width, names);
-      }
+    // A NaN or ±∞ stays non-finite once scaled (x·s + b; ∞·0 is NaN), so for an array or vector the
+    // one check after scaling also covers the raw values (columns are checked one by one as read).
+    if (columns.featureShape() == InputColumns.Shape.SCALARS) {
+      raw(row, dst, offset, names, width);
+    } else {
+      many(row, 0, names[0], width, dst, offset, false, false);
+    }
+    scaledBy.apply(dst, offset, dst, offset);
+    if (!finite(dst, offset, width)) {
+      float[] x = scratch(width); // which failed, the raw value or its scaling: read the row again
+      raw(row, x, 0, names, width);
+      refuseFirstNonFinite(dst, offset, x, 0, names);
     }
   }
 
@@ -183,17 +182,15 @@ public final class RowConverter implements Serializable {
   }
 
   /**
-   * A row whose scaled features ({@code scaled} at {@code offset}) are not all finite: refused for
-   * its raw value when that is already NaN, ∞ or null (read again, with every check), otherwise for
-   * the first value the scaling takes out of float's range.
+   * Refuses the row for the first of its {@code scaled} features (at {@code scaledOffset}) that is
+   * not finite, naming the raw value ({@code raw} at {@code rawOffset}) the scaling took there.
    */
-  private void refuseScaled(Cells row, float[] scaled, int offset, int width, String[] names) {
-    float[] x = scratch(width);
-    raw(row, x, 0, names, width);
+  private void refuseFirstNonFinite(float[] scaled, int scaledOffset, float[] raw, int rawOffset,
+      String[] names) {
     boolean scalars = columns.featureShape() == InputColumns.Shape.SCALARS;
     for (int k = 0; ; k++) {
-      if (!Float.isFinite(scaled[offset + k])) {
-        throw outOfRangeOnceScaled(scalars ? names[k] : names[0], x[k], scalars ? -1 : k);
+      if (!Float.isFinite(scaled[scaledOffset + k])) {
+        throw outOfRangeOnceScaled(scalars ? names[k] : names[0], raw[rawOffset + k], scalars ? -1 : k);
       }
     }
   }
@@ -206,14 +203,8 @@ public final class RowConverter implements Serializable {
   private void checkScaled(float[] x, int offset, int width, String[] names) {
     float[] scaled = scratch(width);
     scaledBy.apply(x, offset, scaled, 0);
-    if (finite(scaled, 0, width)) {
-      return;
-    }
-    boolean scalars = columns.featureShape() == InputColumns.Shape.SCALARS;
-    for (int k = 0; ; k++) {
-      if (!Float.isFinite(scaled[k])) {
-        throw outOfRangeOnceScaled(scalars ? names[k] : names[0], x[offset + k], scalars ? -1 : k);
-      }
+    if (!finite(scaled, 0, width)) {
+      refuseFirstNonFinite(scaled, 0, x, offset, names);
     }
   }
 

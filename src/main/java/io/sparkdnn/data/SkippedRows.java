@@ -12,8 +12,9 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Rows left out as bad ({@code data.bad-rows = skip}), counted per {@link BadRowReason} in Spark
  * accumulators: tasks {@link #add} to them, the driver reads {@link #counts} after the job. Spark
- * applies a task's accumulator updates once per finished task of the job's last stage, so a
- * retried task does not count its rows twice there.
+ * applies a task's accumulator updates once per finished task of a job's last stage (prediction
+ * counts there); in an earlier stage (packing reads rows before a shuffle) a task run again after a
+ * lost executor counts its rows again.
  */
 public final class SkippedRows implements Serializable {
   private static final long serialVersionUID = 1L;

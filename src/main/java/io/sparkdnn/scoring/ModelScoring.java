@@ -250,20 +250,11 @@ public final class ModelScoring {
    */
   public static EvaluationResult evaluate(DnnModel model, InputColumns columns, Dataset<Row> data, int partitions,
       BadRowPolicy badRows, BlasBackend blas, String dataName, String weightColumn, float threshold) {
-    ColumnResolver.checkFeaturesIn(columns, data, dataName);
-    ColumnResolver.checkLabelsIn(columns, data, dataName);
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth())
         .checkingScaledBy(model.scaling());
-    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns, weightColumn);
-    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter, weightColumn),
-        PackingOptions.validation(partitions, 8192, badRows), dataName);
+    PackedData packed = EmptyInput.requireUsableRows(BlockPacker.packHeldOut(data, columns, converter, weightColumn,
+        PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName);
     try {
-      if (packed.validationRows() == 0) {
-        if (packed.skippedRows() == 0) {
-          EmptyInput.check(data, dataName); // data may come opened without a row check (DataSource.open)
-        }
-        throw EmptyInput.noUsableRows(dataName, packed.skippedRows());
-      }
       return evaluateChecked(model, packed, blas, threshold);
     } finally {
       packed.release();
@@ -290,13 +281,10 @@ public final class ModelScoring {
    */
   public static FeatureImportance importance(DnnModel model, InputColumns columns, Dataset<Row> data, int partitions,
       BadRowPolicy badRows, BlasBackend blas, String dataName, ImportanceSettings settings) {
-    ColumnResolver.checkFeaturesIn(columns, data, dataName);
-    ColumnResolver.checkLabelsIn(columns, data, dataName);
     settings.metricFor(model.task());
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth())
         .checkingScaledBy(model.scaling());
-    Dataset<Row> selected = ColumnResolver.selectForPacking(data, columns);
-    PackedData packed = BlockPacker.pack(selected, ColumnResolver.converterFor(selected, converter),
+    PackedData packed = BlockPacker.packHeldOut(data, columns, converter, null,
         PackingOptions.validation(partitions, 8192, badRows), dataName);
     try {
       if (packed.validationRows() == 0) {
@@ -310,7 +298,6 @@ public final class ModelScoring {
     }
   }
 
-  /** Evaluates {@code model} on the validation blocks of {@code packed} (one Spark job). */
   /**
    * The metrics of {@code model} on rows packed and checked for it (as {@link #evaluate} packs them,
    * or as {@code DnnTrainer.withTestData} packs test rows before training); the rows that
@@ -324,6 +311,7 @@ public final class ModelScoring {
     return evaluatePacked(model, packed, BATCH_ROWS, blas, threshold).withSkippedRows(packed.skippedRows());
   }
 
+  /** Evaluates {@code model} on the validation blocks of {@code packed} (one Spark job). */
   public static EvaluationResult evaluatePacked(DnnModel model, PackedData packed, int batchRows, BlasBackend blas) {
     return evaluatePacked(model, packed, batchRows, blas, DEFAULT_THRESHOLD);
   }

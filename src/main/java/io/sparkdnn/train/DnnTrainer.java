@@ -1,6 +1,5 @@
 package io.sparkdnn.train;
 
-import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
@@ -187,10 +186,8 @@ public final class DnnTrainer {
    * rate ({@code lr-find.in-training}); null settings turn that off.
    */
   public DnnTrainer withRangeTest(RangeTestSettings settings) {
-    DnnTrainer t = new DnnTrainer(data, config);
+    DnnTrainer t = copy();
     t.rangeTest = settings;
-    t.test = test;
-    t.testName = testName;
     return t;
   }
 
@@ -201,6 +198,13 @@ public final class DnnTrainer {
    * Null: no test data.
    */
   public DnnTrainer withTestData(Dataset<Row> test, String testName) {
+    DnnTrainer t = copy();
+    t.test = test;
+    t.testName = testName;
+    return t;
+  }
+
+  private DnnTrainer copy() {
     DnnTrainer t = new DnnTrainer(data, config);
     t.rangeTest = rangeTest;
     t.test = test;
@@ -296,16 +300,12 @@ public final class DnnTrainer {
         trainingName, new DataProfile(task, classes));
     try {
       if (validation != null) {
-        ColumnResolver.checkFeaturesIn(columns, validation, validationName);
-        ColumnResolver.checkLabelsIn(columns, validation, validationName);
-        Dataset<Row> heldOutRows = ColumnResolver.selectForPacking(validation, columns, data.weightColumn());
-        PackedData heldOut = BlockPacker.pack(heldOutRows,
-            ColumnResolver.converterFor(heldOutRows, converter, data.weightColumn()),
-            PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
-        packed = PackedData.withValidation(packed, heldOut);
+        packed = PackedData.withValidation(packed, BlockPacker.packHeldOut(validation, columns, converter,
+            data.weightColumn(), PackingOptions.validation(partitions, data.blockRows(), data.badRows()),
+            validationName));
       }
       double packSeconds = (System.nanoTime() - packStart) / 1e9;
-      report(packed, packSeconds, sc);
+      report(packed, packSeconds, sc, validation == null ? "the training data" : "the training and validation data");
       if (sparse) {
         checkMemory(sc, classes, taskInputs(packed));
       }
@@ -353,34 +353,16 @@ public final class DnnTrainer {
       p.initial = warmStart != null
           ? warmStart.weights()
           : config.initialization().initialize(spec, config.seed());
-      if (test != null) {
-        p.test = packTest(columns, converter.checkingScaledBy(scaling), partitions);
+      if (test != null) { // checked as evaluation checks rows (scaled range included): refused before training
+        PackedData testRows = BlockPacker.packHeldOut(test, columns, converter.checkingScaledBy(scaling),
+            data.weightColumn(), PackingOptions.validation(partitions, data.blockRows(), data.badRows()), testName);
+        p.test = EmptyInput.requireUsableRows(testRows, test, testName);
       }
       return p;
     } catch (RuntimeException e) {
       packed.release();
       throw e;
     }
-  }
-
-  /**
-   * The test rows read, checked as evaluation checks them (against the training columns, labels and
-   * scaling) and packed: refused before training, not after it.
-   */
-  private PackedData packTest(InputColumns columns, RowConverter converter, int partitions) {
-    ColumnResolver.checkFeaturesIn(columns, test, testName);
-    ColumnResolver.checkLabelsIn(columns, test, testName);
-    Dataset<Row> testRows = ColumnResolver.selectForPacking(test, columns, data.weightColumn());
-    PackedData packed = BlockPacker.pack(testRows, ColumnResolver.converterFor(testRows, converter,
-        data.weightColumn()), PackingOptions.validation(partitions, data.blockRows(), data.badRows()), testName);
-    if (packed.validationRows() == 0) {
-      packed.release();
-      if (packed.skippedRows() == 0) {
-        EmptyInput.check(test, testName);
-      }
-      throw EmptyInput.noUsableRows(testName, packed.skippedRows());
-    }
-    return packed;
   }
 
   private static String classWeightText(LabelIndex labels, float[] weights) {
@@ -566,7 +548,8 @@ public final class DnnTrainer {
     return index;
   }
 
-  private static void report(PackedData packed, double seconds, JavaSparkContext sc) {
+  /** @param what the data the skipped rows came from, as the log names it */
+  private static void report(PackedData packed, double seconds, JavaSparkContext sc, String what) {
     long memory = 0;
     long disk = 0;
     java.util.Set<Integer> ids = new java.util.HashSet<>();
@@ -583,7 +566,7 @@ public final class DnnTrainer {
         String.format(java.util.Locale.ROOT, "%.1f", seconds),
         String.format(java.util.Locale.ROOT, "%.1f", memory / 1048576.0),
         String.format(java.util.Locale.ROOT, "%.1f", disk / 1048576.0));
-    for (String line : SkippedRows.lines(packed.skipped(), "the training data", "left out")) {
+    for (String line : SkippedRows.lines(packed.skipped(), what, "left out")) {
       LOG.warn(line);
     }
   }

@@ -64,7 +64,8 @@ class ErrorLineTest {
         ErrorLine.of(Failures.asDataException(new SparkException("Job aborted", bad), "test data")));
     assertEquals("row 17: column 'f1' is NaN" + remedy, ErrorLine.of(new SparkException(
         "Task 0 failed: io.sparkdnn.data.BadRowException: row 17: column 'f1' is NaN\n\tat ...")));
-    assertEquals("cannot read data", ErrorLine.of(new SparkException("Job aborted", new DataException("cannot read data"))));
+    assertEquals("cannot read data",
+        ErrorLine.of(new SparkException("Job aborted", new DataException("cannot read data"))));
   }
 
   @Test

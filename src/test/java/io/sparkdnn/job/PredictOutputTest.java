@@ -91,8 +91,8 @@ class PredictOutputTest {
     io.sparkdnn.data.SkippedRows counted = new io.sparkdnn.data.SkippedRows(spark.sparkContext());
     io.sparkdnn.model.DnnModel model = io.sparkdnn.model.ModelReader.read(MODEL,
         spark.sparkContext().hadoopConfiguration(), "model");
-    io.sparkdnn.scoring.ModelScoring.predict(model, spark.read().parquet(huge), null, io.sparkdnn.data.BadRowPolicy.SKIP,
-        "huge", "prediction", "probability", 0.5f, counted).write().format("noop").mode("overwrite").save();
+    io.sparkdnn.scoring.ModelScoring.predict(model, spark.read().parquet(huge), null,
+        io.sparkdnn.data.BadRowPolicy.SKIP, "huge", "prediction", "probability", 0.5f, counted).write().format("noop").mode("overwrite").save();
     assertEquals(Map.of(io.sparkdnn.data.BadRowReason.NON_FINITE_FEATURE, 1L), counted.counts());
     assertEquals(List.of("skipped 1 row of huge with a NaN or infinite feature, or one beyond float's range "
         + "(as read or once scaled) (data.bad-rows = skip): they are in the output with null predictions"),
