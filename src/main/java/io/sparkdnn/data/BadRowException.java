@@ -52,6 +52,16 @@ public final class BadRowException extends DataException {
         "row " + rowNumber + ": " + where(column) + problem);
   }
 
+  /**
+   * This failure at row {@code rowNumber} (1-based, in input order), which is row {@code rowInFile}
+   * of the input file {@code file}: for input read from several files, where the file and the row
+   * in it are what the user can look up.
+   */
+  public BadRowException atRow(long rowNumber, long rowInFile, String file) {
+    return new BadRowException(reason, column, problem, -1, rowNumber,
+        "row " + rowInFile + " of file " + file + " (row " + rowNumber + " of the input): " + where(column) + problem);
+  }
+
   /** This failure at row {@code rowInPartition} (1-based) of input partition {@code partition}. */
   public BadRowException atPartitionRow(int partition, long rowInPartition) {
     return new BadRowException(reason, column, problem, partition, rowInPartition,

@@ -1,9 +1,15 @@
 package io.sparkdnn.data;
 
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * Turns a failed Spark job back into the user-facing error that caused it. A {@link DataException}
@@ -11,6 +17,7 @@ import org.apache.spark.sql.Row;
  * deserialised; otherwise only its text survives inside the SparkException's message.
  */
 public final class Failures {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Failures.class);
   private Failures() {}
 
   /**
@@ -39,22 +46,110 @@ public final class Failures {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BadRowException && ((BadRowException) t).partition() >= 0) {
         BadRowException bad = (BadRowException) t;
-        int partition = bad.partition();
-        List<Long> before = data.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
-          long n = 0;
-          if (p < partition) {
-            while (rows.hasNext()) {
-              rows.next();
-              n++;
-            }
+        try {
+          if (data.inputFiles().length > 1) {
+            return inFiles(bad, data);
           }
-          return Collections.singletonList(n).iterator();
-        }, true).collect();
-        long offset = before.stream().mapToLong(Long::longValue).sum();
-        return bad.atRow(offset + bad.row());
+          return bad.atRow(rowsBefore(bad.partition(), data) + bad.row());
+        } catch (RuntimeException locating) { // the bad row, by partition, rather than the locating job's failure
+          LOG.debug("could not locate the bad row in the input", locating);
+          return e;
+        }
       }
     }
     return e;
+  }
+
+  /** Rows in the partitions of {@code data} before {@code partition}: one counting job. */
+  private static long rowsBefore(int partition, Dataset<Row> data) {
+    List<Long> before = data.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
+      long n = 0;
+      if (p < partition) {
+        while (rows.hasNext()) {
+          rows.next();
+          n++;
+        }
+      }
+      return Collections.singletonList(n).iterator();
+    }, true).collect();
+    return before.stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * The bad row located in the file it was read from, for data read from several files, where a
+   * row number of the whole input would send the user counting through the files. One job reads
+   * the partitions up to the bad row's with Spark's {@code input_file_name()} and counts each
+   * partition's rows per file; the bad row's file is the one its own row came from. Its number in
+   * that file adds the file's rows in the partitions before: Spark hands a file's splits to
+   * partitions in the order of their offsets, so those rows come first in the file.
+   */
+  private static BadRowException inFiles(BadRowException bad, Dataset<Row> data) {
+    int partition = bad.partition();
+    long row = bad.row();
+    int fileColumn = data.schema().length();
+    Dataset<Row> named = data.withColumn("_spark_dnn_input_file", functions.input_file_name());
+    List<FileCounts> counts = named.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
+      Map<String, Long> perFile = new LinkedHashMap<>();
+      String last = null;
+      for (long n = 1; p <= partition && rows.hasNext() && (p < partition || n <= row); n++) {
+        last = rows.next().getUTF8String(fileColumn).toString();
+        perFile.merge(last, 1L, Long::sum);
+      }
+      return Collections.singletonList(new FileCounts(perFile, last)).iterator();
+    }, true).collect();
+    long inInput = row;
+    for (int p = 0; p < partition; p++) {
+      inInput += counts.get(p).total();
+    }
+    String file = counts.get(partition).last;
+    if (file == null || file.isEmpty()) { // rows that do not come straight from a file
+      return bad.atRow(inInput);
+    }
+    long inFile = 0;
+    for (int p = 0; p <= partition; p++) {
+      inFile += counts.get(p).of(file);
+    }
+    return bad.atRow(inInput, inFile, shown(file));
+  }
+
+  /**
+   * The rows of one partition per input file (as Spark names them, by URI), and the file of the
+   * last row read. Public only for Kryo's registration ({@code DnnKryoRegistrator}).
+   */
+  public static final class FileCounts implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String[] files;
+    private final long[] rows;
+    private final String last;
+
+    FileCounts(Map<String, Long> perFile, String last) {
+      this.files = perFile.keySet().toArray(new String[0]);
+      this.rows = perFile.values().stream().mapToLong(Long::longValue).toArray();
+      this.last = last;
+    }
+
+    long total() {
+      return java.util.Arrays.stream(rows).sum();
+    }
+
+    long of(String file) {
+      for (int i = 0; i < files.length; i++) {
+        if (files[i].equals(file)) {
+          return rows[i];
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** A local file as its path, any other file as its URI (Spark names input files by URI). */
+  static String shown(String uri) {
+    try {
+      URI u = new URI(uri);
+      return "file".equals(u.getScheme()) ? u.getPath() : uri;
+    } catch (URISyntaxException e) {
+      return uri;
+    }
   }
 
   /** A failed Spark job that is not about the data; the cause says what happened. */

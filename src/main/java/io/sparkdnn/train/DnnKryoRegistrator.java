@@ -37,6 +37,7 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(TouchedRows.class);
     kryo.register(BlockPacker.SourceChunk.class);
     kryo.register(BlockPacker.Tally.class);
+    kryo.register(io.sparkdnn.data.Failures.FileCounts.class);
     kryo.register(io.sparkdnn.data.DistinctLabels.class);
     kryo.register(java.util.HashSet.class);
     kryo.register(RoundAccumulator.class);

@@ -150,6 +150,48 @@ class TextInputTest {
     refused(train(data, "m-text"), "text.csv", "row 5: column 'f2' has 'x', which is not a number");
   }
 
+  /**
+   * Read from several files, a bad row is named by its file and its row there: Spark orders files
+   * by size, not name, so a row number of the whole input would send the user counting.
+   */
+  @Test
+  void aBadRowInOneOfSeveralFilesNamesThatFile() throws IOException {
+    Path multi = Files.createDirectories(dir.resolve("multi"));
+    String[] good = table(-1);
+    Files.writeString(multi.resolve("a.csv"), String.join("\n", good) + "\n");
+    Files.writeString(multi.resolve("b.csv"), String.join("\n", table(4, "7,x,b")) + "\n");
+    List<String> big = new ArrayList<>(List.of(good));
+    for (int i = 0; i < 30; i++) {
+      big.add(i + ",1,a");
+    }
+    Files.writeString(multi.resolve("c.csv"), String.join("\n", big) + "\n");
+    refused(train(multi.toString(), "m-multi"),
+        "row 5 of file " + multi.resolve("b.csv") + " (row ", " of the input): column 'f2' has 'x', which is not a number");
+  }
+
+  /** A file split over several partitions counts its rows in the splits before the bad row's. */
+  @Test
+  void aBadRowInTheSecondSplitOfAFileCountsTheFirst() throws IOException {
+    Path split = Files.createDirectories(dir.resolve("split"));
+    Files.writeString(split.resolve("a.csv"), String.join("\n", table(-1)) + "\n");
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 200; i++) {
+      lines.add(i == 150 ? "7,x,b" : i + "," + (i % 3) + "," + (i % 2 == 0 ? "a" : "b"));
+    }
+    Files.writeString(split.resolve("b.csv"), String.join("\n", lines) + "\n");
+    org.apache.spark.sql.RuntimeConfig conf = SparkTestSession.get().conf();
+    conf.set("spark.sql.files.maxPartitionBytes", "512");
+    conf.set("spark.sql.files.openCostInBytes", "0");
+    try {
+      assertTrue(SparkTestSession.get().read().option("header", "true").csv(split.resolve("b.csv").toString())
+          .javaRDD().getNumPartitions() > 2, "the file is read in several splits");
+      refused(train(split.toString(), "m-split"), "row 151 of file " + split.resolve("b.csv") + " (row ");
+    } finally {
+      conf.unset("spark.sql.files.maxPartitionBytes");
+      conf.unset("spark.sql.files.openCostInBytes");
+    }
+  }
+
   @Test
   void aLineWithMoreFieldsThanTheHeaderIsRefusedOrSkipped() throws Exception {
     String data = csv("ragged", table(2, "5,6,7,a"));
