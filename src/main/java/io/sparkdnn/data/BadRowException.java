@@ -46,6 +46,11 @@ public final class BadRowException extends DataException {
     return new BadRowException(reason, column, problem, partition, row, context + ": " + getMessage());
   }
 
+  /** This failure with {@code remedy} (what the user can do, e.g. "; set … to skip such rows") after its message. */
+  public BadRowException withRemedy(String remedy) {
+    return new BadRowException(reason, column, problem, partition, row, getMessage() + remedy);
+  }
+
   /** This failure at row {@code rowNumber} (1-based, in input order). */
   public BadRowException atRow(long rowNumber) {
     return new BadRowException(reason, column, problem, -1, rowNumber,

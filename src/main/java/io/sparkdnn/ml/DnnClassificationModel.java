@@ -50,6 +50,7 @@ public final class DnnClassificationModel
   private final String uid;
   private final FittedNetwork fitted;
   private final Param<String> weightCol;
+  private final Param<String> handleInvalid;
 
   /** An empty model, for Spark Connect's service loading; {@link #load} makes a usable one. */
   public DnnClassificationModel() {
@@ -70,6 +71,7 @@ public final class DnnClassificationModel
     this.fitted = fitted;
     this.weightCol = new Param<>(this, "weightCol", "column of row weights for evaluate(); empty for none");
     setDefault(weightCol, "");
+    this.handleInvalid = HandleInvalid.param(this);
   }
 
   @Override
@@ -89,6 +91,28 @@ public final class DnnClassificationModel
   public DnnClassificationModel setWeightCol(String value) {
     set(weightCol, value);
     return this;
+  }
+
+  /**
+   * What transform, evaluate and importance do with an invalid row: error (the default), skip or
+   * keep ({@link HandleInvalid}); fit passes the estimator's value on.
+   */
+  public Param<String> handleInvalid() {
+    return handleInvalid;
+  }
+
+  @Override
+  public String getHandleInvalid() {
+    return $(handleInvalid);
+  }
+
+  public DnnClassificationModel setHandleInvalid(String value) {
+    set(handleInvalid, value);
+    return this;
+  }
+
+  private HandleInvalid invalidRows() {
+    return HandleInvalid.fromToken(getHandleInvalid());
   }
 
   @Override
@@ -160,7 +184,8 @@ public final class DnnClassificationModel
       throw new IllegalArgumentException(uid + ": thresholds has " + thresholds.length + " values for "
           + numClasses() + " classes; give one per class");
     }
-    return withMetadata(fitted.score(this, dataset, getFeaturesCol(), added, 0.5f, thresholds), out, added.keySet());
+    return withMetadata(fitted.score(this, dataset, getFeaturesCol(), added, 0.5f, thresholds, invalidRows()), out,
+        added.keySet());
   }
 
   /** The rows with each added column's ML attribute, as {@code transformSchema} gives it. */
@@ -213,7 +238,8 @@ public final class DnnClassificationModel
    * @throws io.sparkdnn.data.DataException when a column is missing or a row is bad
    */
   public DnnEvaluationSummary evaluate(Dataset<?> dataset) {
-    EvaluationResult metrics = fitted.evaluate(this, dataset, getFeaturesCol(), getLabelCol(), getWeightCol(), 0.5f);
+    EvaluationResult metrics = fitted.evaluate(this, dataset, getFeaturesCol(), getLabelCol(), getWeightCol(), 0.5f,
+        invalidRows());
     Tuple3<?, ?, ?> named = findSummaryModel();
     Dataset<Row> predictions = ((DnnClassificationModel) named._1()).transform(dataset);
     return new DnnEvaluationSummary(predictions, metrics, getLabelCol(), (String) named._3(), getWeightCol());

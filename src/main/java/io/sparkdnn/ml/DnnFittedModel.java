@@ -22,6 +22,9 @@ public interface DnnFittedModel extends Identifiable {
   /** The label column evaluation and importance read. */
   String getLabelCol();
 
+  /** What transform, evaluate and importance do with an invalid row: error, skip or keep ({@link HandleInvalid}). */
+  String getHandleInvalid();
+
   /**
    * The trained network with its scaling, classes and training record, in the project's own model
    * format (what {@code dnn predict} and the Spark-free {@code Scorer} load).
@@ -68,6 +71,7 @@ public interface DnnFittedModel extends Identifiable {
    * @throws IllegalArgumentException when {@code settings}' metric does not apply to this model
    */
   default FeatureImportance featureImportance(Dataset<?> dataset, ImportanceSettings settings) {
-    return fittedNetwork().importance(this, dataset, getFeaturesCol(), getLabelCol(), settings);
+    return fittedNetwork().importance(this, dataset, getFeaturesCol(), getLabelCol(), settings,
+        HandleInvalid.fromToken(getHandleInvalid()));
   }
 }

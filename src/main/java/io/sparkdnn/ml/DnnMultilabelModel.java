@@ -37,6 +37,7 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
   private final FittedNetwork fitted;
   private final MultilabelColumns columns;
   private final Param<String> weightCol;
+  private final Param<String> handleInvalid;
 
   /** An empty model, for Spark Connect's service loading; {@link #load} makes a usable one. */
   public DnnMultilabelModel() {
@@ -54,6 +55,7 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
     this.columns = new MultilabelColumns(this);
     this.weightCol = new Param<>(this, "weightCol", "column of row weights for evaluate(); empty for none");
     setDefault(weightCol, "");
+    this.handleInvalid = HandleInvalid.param(this);
   }
 
   @Override
@@ -90,6 +92,28 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
     return this;
   }
 
+  /**
+   * What transform, evaluate and importance do with an invalid row: error (the default), skip or
+   * keep ({@link HandleInvalid}); fit passes the estimator's value on.
+   */
+  public Param<String> handleInvalid() {
+    return handleInvalid;
+  }
+
+  @Override
+  public String getHandleInvalid() {
+    return $(handleInvalid);
+  }
+
+  public DnnMultilabelModel setHandleInvalid(String value) {
+    set(handleInvalid, value);
+    return this;
+  }
+
+  private HandleInvalid invalidRows() {
+    return HandleInvalid.fromToken(getHandleInvalid());
+  }
+
   @Override
   public FittedNetwork fittedNetwork() {
     return fitted;
@@ -115,7 +139,8 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
       return dataset.toDF();
     }
     return DnnClassificationModel.withMetadata(
-        fitted.score(this, dataset, getFeaturesCol(), added, (float) getThreshold(), null), out, added.keySet());
+        fitted.score(this, dataset, getFeaturesCol(), added, (float) getThreshold(), null, invalidRows()), out,
+        added.keySet());
   }
 
   @Override
@@ -149,7 +174,7 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
    */
   public DnnEvaluationSummary evaluate(Dataset<?> dataset) {
     EvaluationResult metrics = fitted.evaluate(this, dataset, getFeaturesCol(), getLabelCol(), getWeightCol(),
-        (float) getThreshold());
+        (float) getThreshold(), invalidRows());
     return new DnnEvaluationSummary(transform(dataset), metrics, getLabelCol(), getPredictionCol(), getWeightCol());
   }
 

@@ -35,6 +35,7 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
   private final String uid;
   private final FittedNetwork fitted;
   private final Param<String> weightCol;
+  private final Param<String> handleInvalid;
 
   /** An empty model, for Spark Connect's service loading; {@link #load} makes a usable one. */
   public DnnRegressionModel() {
@@ -55,6 +56,7 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
     this.fitted = fitted;
     this.weightCol = new Param<>(this, "weightCol", "column of row weights for evaluate(); empty for none");
     setDefault(weightCol, "");
+    this.handleInvalid = HandleInvalid.param(this);
   }
 
   @Override
@@ -74,6 +76,28 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
   public DnnRegressionModel setWeightCol(String value) {
     set(weightCol, value);
     return this;
+  }
+
+  /**
+   * What transform, evaluate and importance do with an invalid row: error (the default), skip or
+   * keep ({@link HandleInvalid}); fit passes the estimator's value on.
+   */
+  public Param<String> handleInvalid() {
+    return handleInvalid;
+  }
+
+  @Override
+  public String getHandleInvalid() {
+    return $(handleInvalid);
+  }
+
+  public DnnRegressionModel setHandleInvalid(String value) {
+    set(handleInvalid, value);
+    return this;
+  }
+
+  private HandleInvalid invalidRows() {
+    return HandleInvalid.fromToken(getHandleInvalid());
   }
 
   @Override
@@ -120,8 +144,8 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
     }
     ScoreColumn what = numTargets() == 1 ? ScoreColumn.VALUE : ScoreColumn.VALUES_VECTOR;
     return DnnClassificationModel.withMetadata(
-        fitted.score(this, dataset, getFeaturesCol(), Map.of(getPredictionCol(), what), 0.5f, null), out,
-        java.util.List.of(getPredictionCol()));
+        fitted.score(this, dataset, getFeaturesCol(), Map.of(getPredictionCol(), what), 0.5f, null, invalidRows()),
+        out, java.util.List.of(getPredictionCol()));
   }
 
   @Override
@@ -146,7 +170,8 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
    * @throws io.sparkdnn.data.DataException when a column is missing or a row is bad
    */
   public DnnEvaluationSummary evaluate(Dataset<?> dataset) {
-    EvaluationResult metrics = fitted.evaluate(this, dataset, getFeaturesCol(), getLabelCol(), getWeightCol(), 0.5f);
+    EvaluationResult metrics = fitted.evaluate(this, dataset, getFeaturesCol(), getLabelCol(), getWeightCol(), 0.5f,
+        invalidRows());
     return new DnnEvaluationSummary(transform(dataset), metrics, getLabelCol(), getPredictionCol(), getWeightCol());
   }
 

@@ -345,4 +345,20 @@ public interface DnnTrainingParams<E extends DnnTrainingParams<E>> extends Param
   default E setCheckpointDir(String value) {
     return (E) set(checkpointDir(), value);
   }
+
+  /**
+   * The param: what fit does with an invalid row (error, skip or keep; {@link HandleInvalid}). The
+   * fitted model takes the value over, where it also governs transform and evaluate.
+   */
+  default Param<String> handleInvalid() {
+    return trainingParams().handleInvalid;
+  }
+
+  default String getHandleInvalid() {
+    return (String) getOrDefault(handleInvalid());
+  }
+
+  default E setHandleInvalid(String value) {
+    return (E) set(handleInvalid(), value);
+  }
 }

@@ -1,6 +1,6 @@
 package io.sparkdnn.ml;
 
-import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.model.DnnModel;
@@ -61,10 +61,11 @@ public final class FittedNetwork implements Serializable {
 
   /**
    * {@code data} with {@code added} (name → what; empty names left out), read from the features
-   * in {@code featuresCol}; every input column kept.
+   * in {@code featuresCol}; every input column kept. An invalid row fails the job ({@code error}),
+   * is dropped ({@code skip}), or is kept with nulls in the added columns ({@code keep}).
    */
   Dataset<Row> score(Identifiable owner, Dataset<?> data, String featuresCol, Map<String, ScoreColumn> added,
-      float threshold, double[] thresholds) {
+      float threshold, double[] thresholds, HandleInvalid invalid) {
     DnnModel m = model(owner);
     Dataset<Row> rows = data.toDF();
     InputColumns columns = m.columns().reading(featuresCol, MlSchemas.features(rows.schema(), featuresCol, owner),
@@ -75,8 +76,13 @@ public final class FittedNetwork implements Serializable {
         named.put(name, what);
       }
     });
-    return ModelScoring.score(m, columns, rows, Arrays.asList(rows.columns()), named, BadRowPolicy.FAIL,
-        "input data (" + owner.uid() + ")", threshold, thresholds);
+    Dataset<Row> scored = ModelScoring.score(m, columns, rows, Arrays.asList(rows.columns()), named,
+        invalid.policy(), "input data (" + owner.uid() + ")", threshold, thresholds);
+    if (invalid == HandleInvalid.SKIP && !named.isEmpty()) {
+      // a scored row has a value in every added column; a row left unscored has nulls in all of them
+      scored = scored.filter(Columns.col(scored, named.keySet().iterator().next()).isNotNull());
+    }
+    return scored;
   }
 
   /** The network's output-layer pre-activations for one row of raw features (see {@link Scorer#logits}). */
@@ -107,15 +113,15 @@ public final class FittedNetwork implements Serializable {
 
   /** Metrics of the network on labelled {@code data} (one pass), rows weighted by {@code weightCol} if not empty. */
   EvaluationResult evaluate(Identifiable owner, Dataset<?> data, String featuresCol, String labelCol,
-      String weightCol, float threshold) {
+      String weightCol, float threshold, HandleInvalid invalid) {
     DnnModel m = model(owner);
     Dataset<Row> rows = data.toDF();
     InputColumns columns = m.columns().reading(featuresCol, MlSchemas.features(rows.schema(), featuresCol, owner),
         labelCol);
     int partitions = rows.sparkSession().sparkContext().defaultParallelism();
-    return ModelScoring.evaluate(m, columns, rows, partitions, BadRowPolicy.FAIL, BlasBackend.AUTO,
-        "evaluation data (" + owner.uid() + ")", weightCol == null || weightCol.isEmpty() ? null : weightCol,
-        threshold);
+    return HandleInvalid.explained(() -> ModelScoring.evaluate(m, columns, rows, partitions, invalid.policy(),
+        BlasBackend.AUTO, "evaluation data (" + owner.uid() + ")",
+        weightCol == null || weightCol.isEmpty() ? null : weightCol, threshold));
   }
 
   /**
@@ -123,13 +129,14 @@ public final class FittedNetwork implements Serializable {
    * {@code labelCol}; see {@link ModelScoring#importance}.
    */
   FeatureImportance importance(Identifiable owner, Dataset<?> data, String featuresCol, String labelCol,
-      ImportanceSettings settings) {
+      ImportanceSettings settings, HandleInvalid invalid) {
     DnnModel m = model(owner);
     Dataset<Row> rows = data.toDF();
     InputColumns columns = m.columns().reading(featuresCol, MlSchemas.features(rows.schema(), featuresCol, owner),
         labelCol);
-    return ModelScoring.importance(m, columns, rows, rows.sparkSession().sparkContext().defaultParallelism(),
-        BadRowPolicy.FAIL, BlasBackend.AUTO, "input data (" + owner.uid() + ")", settings);
+    return HandleInvalid.explained(() -> ModelScoring.importance(m, columns, rows,
+        rows.sparkSession().sparkContext().defaultParallelism(), invalid.policy(), BlasBackend.AUTO,
+        "input data (" + owner.uid() + ")", settings));
   }
 
   /** Bytes the model takes in memory, about: its weights as floats plus a little for the rest. */

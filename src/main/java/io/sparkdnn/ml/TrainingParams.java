@@ -72,6 +72,7 @@ public final class TrainingParams implements Serializable {
   final IntParam partitions;
   final Param<String> initialization;
   final Param<String> checkpointDir;
+  final Param<String> handleInvalid;
 
   TrainingParams(Params owner, String defaultHidden) {
     TrainingConfig d = TrainingConfig.builder(NetworkSpec.parse("1-2softmax")).build();
@@ -138,6 +139,7 @@ public final class TrainingParams implements Serializable {
         Initialization.class, d.initialization());
     checkpointDir = new Param<>(owner, "checkpointDir", "directory for checkpoints; empty for none (checkpoint.dir)");
     owner.setDefault(checkpointDir, "");
+    handleInvalid = HandleInvalid.param(owner);
   }
 
   /** The training configuration {@code owner}'s values mean, for {@code network} and {@code task}. */
@@ -181,6 +183,7 @@ public final class TrainingParams implements Serializable {
         .validationFraction((Double) owner.getOrDefault(validationFraction))
         .weightColumn(weight.isEmpty() ? null : weight)
         .classWeights(classWeights)
+        .badRows(HandleInvalid.fromToken(owner.getOrDefault(handleInvalid)).policy())
         .build();
   }
 
@@ -204,8 +207,10 @@ public final class TrainingParams implements Serializable {
       validation = data.filter(marked);
     }
     DnnTrainer trainer = new DnnTrainer(dataSettings(owner, features, labels, classWeights), trainingConfig(owner, network, task));
-    DnnTrainer.Fit fit = trainer.fit(training, validation, name,
-        "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { });
+    Dataset<Row> trainingRows = training;
+    Dataset<Row> validationRows = validation;
+    DnnTrainer.Fit fit = HandleInvalid.explained(() -> trainer.fit(trainingRows, validationRows, name,
+        "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { }));
     fit.release();
     return fit;
   }
@@ -285,13 +290,14 @@ public final class TrainingParams implements Serializable {
     }
   }
 
-  private static <E extends Enum<E> & Token> Param<String> choice(Params owner, String owned, String name, String key,
+  /** A param taking one of {@code type}'s tokens; {@code key}: the configuration key it stands for, or null. */
+  static <E extends Enum<E> & Token> Param<String> choice(Params owner, String owned, String name, String key,
       String doc, Class<E> type, E defaultValue) {
     List<String> allowed = new ArrayList<>();
     for (E e : type.getEnumConstants()) {
       allowed.add(e.token());
     }
-    Param<String> p = new Param<>(owner, name, doc + ", one of " + allowed + " (" + key + ")", v -> {
+    Param<String> p = new Param<>(owner, name, doc + ", one of " + allowed + (key == null ? "" : " (" + key + ")"), v -> {
       if (!allowed.contains(v.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException(owned + " param " + name + ": '" + v + "' is not one of " + allowed);
       }

@@ -35,6 +35,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.ml.param.ParamMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -435,5 +436,60 @@ class MlCitizenTest {
       assertTrue(refused >= 5, "refused " + refused);
       clean.unpersist();
     }
+  }
+
+  /**
+   * handleInvalid, as Spark's feature transformers have it: error fails naming the row, skip drops
+   * invalid rows from transform's output and evaluate's metrics, keep keeps them with null
+   * predictions; the estimator's value reaches fit (skip trains on the valid rows) and the model,
+   * and it is saved with the model.
+   */
+  @Test
+  void handleInvalidFailsSkipsOrKeepsInvalidRows() throws Exception {
+    org.apache.spark.sql.Column nanVector = org.apache.spark.ml.functions.array_to_vector(functions.array(
+        functions.lit(Double.NaN), functions.lit(1.0), functions.lit(1.0), functions.lit(1.0), functions.lit(1.0),
+        functions.lit(1.0), functions.lit(1.0), functions.lit(1.0)));
+    Dataset<Row> clean = binary.orderBy("id").limit(60).repartition(2).cache();
+    Dataset<Row> poisoned = clean.withColumn("features",
+        functions.when(expr("pmod(id, 7) = 3"), nanVector).otherwise(col("features"))).cache();
+    long invalid = clean.filter(expr("pmod(id, 7) = 3")).count();
+    Dataset<Row> valid = clean.filter(expr("pmod(id, 7) != 3"));
+    assertTrue(invalid >= 5, "invalid rows: " + invalid);
+
+    Exception error = assertThrows(Exception.class, () -> binaryModel.transform(poisoned).collectAsList());
+    assertTrue(String.valueOf(error.getMessage()).contains("NaN"), String.valueOf(error.getMessage()));
+
+    DnnClassificationModel skip = binaryModel.copy(ParamMap.empty()).setHandleInvalid("skip");
+    List<Row> kept = skip.transform(poisoned).select("id", "probability").orderBy("id").collectAsList();
+    assertEquals(valid.count(), kept.size());
+    assertEquals(binaryModel.transform(valid).select("id", "probability").orderBy("id").collectAsList(), kept);
+    assertEquals(binaryModel.evaluate(valid).accuracy(), skip.evaluate(poisoned).accuracy(), 0);
+
+    DnnClassificationModel keep = binaryModel.copy(ParamMap.empty()).setHandleInvalid("KEEP");
+    Dataset<Row> all = keep.transform(poisoned);
+    assertEquals(60, all.count());
+    assertEquals(invalid, all.filter(col("prediction").isNull().and(col("probability").isNull())
+        .and(col("rawPrediction").isNull())).count());
+    assertEquals(invalid, all.filter(expr("pmod(id, 7) = 3")).filter(col("prediction").isNull()).count());
+
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> binaryModel.copy(ParamMap.empty()).setHandleInvalid("drop"));
+    assertTrue(refused.getMessage().contains("[error, skip, keep]"), refused.getMessage());
+
+    DnnClassifier estimator = new DnnClassifier().setHiddenLayers("4tanh").setEpochs(1).setSeed(5);
+    Exception failedFit = assertThrows(Exception.class, () -> estimator.fit(poisoned));
+    assertTrue(failedFit.getMessage().contains("NaN") && failedFit.getMessage().endsWith(HandleInvalid.REMEDY),
+        failedFit.getMessage());
+    Exception failedEvaluation = assertThrows(Exception.class, () -> binaryModel.evaluate(poisoned));
+    assertTrue(failedEvaluation.getMessage().endsWith(HandleInvalid.REMEDY), failedEvaluation.getMessage());
+    DnnClassificationModel fitted = estimator.setHandleInvalid("skip").fit(poisoned);
+    assertEquals("skip", fitted.getHandleInvalid(), "the model takes the estimator's value");
+    assertEquals(valid.count(), fitted.transform(poisoned).count());
+
+    String path = dir.resolve("handle-invalid-model").toString();
+    keep.write().save(path);
+    assertEquals("KEEP", DnnClassificationModel.load(path).getHandleInvalid());
+    poisoned.unpersist();
+    clean.unpersist();
   }
 }
