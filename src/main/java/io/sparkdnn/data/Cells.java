@@ -42,7 +42,11 @@ public abstract class Cells {
    */
   abstract double number(int position);
 
-  /** A label cell as a Number, String or Boolean. */
+  /**
+   * A label cell as the column holds it: a String, a Boolean, or a Number of the column's own type
+   * (an Integer for an int column, a Float for a float column), so that a message can show it as
+   * written ({@link LabelIndex#display}).
+   */
   abstract Object label(int position);
 
   /**
@@ -137,6 +141,19 @@ public abstract class Cells {
       }
       if (t instanceof BooleanType) {
         return row.getBoolean(p);
+      }
+      if (t instanceof IntegerType) {
+        return row.getInt(p);
+      } else if (t instanceof LongType) {
+        return row.getLong(p);
+      } else if (t instanceof FloatType) {
+        return row.getFloat(p);
+      } else if (t instanceof ShortType) {
+        return row.getShort(p);
+      } else if (t instanceof ByteType) {
+        return row.getByte(p);
+      } else if (t instanceof DecimalType d) {
+        return row.getDecimal(p, d.precision(), d.scale()).toJavaBigDecimal();
       }
       return number(p);
     }

@@ -1,8 +1,10 @@
 package io.sparkdnn.data;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,12 +83,49 @@ public final class LabelIndex implements Serializable {
 
   private static LabelIndex exactly(boolean numeric, String[] sorted, int classes, boolean binary) {
     if (sorted.length != classes) {
-      throw new IllegalArgumentException(sorted.length + " distinct labels " + preview(sorted) + " but the network has "
+      // a float column's 0.37 is keyed by the double nearest it, 0.3700000047683716; shown as 0.37
+      String[] shown = numeric
+          ? Arrays.stream(sorted).map(key -> displayWidened(Double.parseDouble(key))).toArray(String[]::new) : sorted;
+      String[] fractions = numeric ? fractions(sorted, shown) : new String[0];
+      throw new IllegalArgumentException(sorted.length + " distinct labels " + preview(shown) + " but the network has "
           + classes + " classes; "
-          + (binary ? "use a multiclass network ending in " + sorted.length + "softmax"
+          + (fractions.length > 0 ? continuous(fractions, REGRESSION)
+              : binary ? "use a multiclass network ending in " + sorted.length + "softmax"
               : "end network.layers with " + sorted.length + "softmax"));
     }
     return new LabelIndex(numeric, sorted);
+  }
+
+  /**
+   * What to do when labels with fractions do not fit a classifier: a number with a fractional part
+   * is a measurement, not a class, so the hint is a regression network rather than a classifier of
+   * as many classes as the sample happens to hold.
+   *
+   * @param fractions labels with a fractional part, as they should be shown (at least one; the
+   *     first two are named)
+   * @param howToRegress how the caller's user asks for regression, e.g. {@link #REGRESSION}
+   * @return e.g. "the labels look like continuous values (e.g. 0.37, 1.52): for regression end
+   *     network.layers with 1identity (see conf/regression.conf)"
+   */
+  public static String continuous(String[] fractions, String howToRegress) {
+    return "the labels look like continuous values (e.g. "
+        + String.join(", ", Arrays.copyOf(fractions, Math.min(2, fractions.length))) + "): for regression "
+        + howToRegress;
+  }
+
+  /** How the command line asks for regression (network.task = auto takes it from the identity output). */
+  public static final String REGRESSION = "end network.layers with 1identity (see conf/regression.conf)";
+
+  /** Of numeric labels (keys as {@link #canonical} writes them), those with a fractional part, as shown. */
+  private static String[] fractions(String[] keys, String[] shown) {
+    List<String> fractions = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      double v = Double.parseDouble(keys[i]);
+      if (Double.isFinite(v) && v != Math.rint(v)) {
+        fractions.add(shown[i]);
+      }
+    }
+    return fractions.toArray(new String[0]);
   }
 
   /** Up to 10 labels, for messages. */
@@ -97,12 +136,45 @@ public final class LabelIndex implements Serializable {
     return Arrays.toString(Arrays.copyOf(labels, 10)).replace("]", ", …]");
   }
 
-  /** One spelling per number: 1, 1.0 and 1.00 are the same class. */
+  /**
+   * One spelling per number: 1, 1.0 and 1.00 are the same class. This is the key a numeric class
+   * is stored and looked up by; to show a value read from a row, use {@link #display}.
+   */
   public static String canonical(double value) {
     if (value == Math.rint(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }
     return Double.toString(value);
+  }
+
+  /**
+   * A label value read from a row (a cell of Spark's {@code Row} or of {@link Cells#label}), as the
+   * data holds it, for messages: a whole number as an integer ({@code 0}, whether the column holds
+   * ints or doubles — never {@code 0.0}), a fraction as it reads ({@code 0.37}, also from a float
+   * column, where the double nearest the float would read 0.3700000047683716), a decimal without
+   * trailing zeros, text as written.
+   */
+  public static String display(Object value) {
+    if (value instanceof Float f) {
+      return f == Math.rint(f) && Math.abs(f) < 1e15 ? Long.toString(f.longValue()) : Float.toString(f);
+    }
+    if (value instanceof java.math.BigDecimal d) {
+      return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+    }
+    if (value instanceof Double d) {
+      return canonical(d);
+    }
+    return String.valueOf(value); // Integer, Long, Short, Byte: exact as they are; String; Boolean
+  }
+
+  /**
+   * {@link #display} for a label that may have been widened from a float column to double, as
+   * Spark ML's {@code Predictor.fit} does to every label column: a double that is exactly a float
+   * is shown as the float reads (0.37 rather than 0.3700000047683716); any other as a double.
+   */
+  public static String displayWidened(double value) {
+    float narrow = (float) value;
+    return narrow == value ? display(narrow) : display(value);
   }
 
   public boolean isNumeric() {
@@ -121,7 +193,12 @@ public final class LabelIndex implements Serializable {
     return labels.clone();
   }
 
-  /** The output index of a label value as read from a row, or −1 if it is not a known class. */
+  /**
+   * The output index of a label value as read from a row, or −1 if it is not a known class. A
+   * numeric class matches the number whatever its type, and text that spells it ("1" or "1.0" for
+   * class 1); a text class matches the text, and a number as {@link #display} shows it (1 or 1.0
+   * for class "1", as a CSV file's column of 0/1 is read as numbers), or as Java spells it.
+   */
   public int indexOf(Object value) {
     if (lookup == null) {
       Map<String, Integer> map = new HashMap<>();
@@ -131,12 +208,25 @@ public final class LabelIndex implements Serializable {
       lookup = map;
     }
     Integer index = lookup.get(keyOf(value));
+    if (index == null && !numeric && value instanceof Number) {
+      index = lookup.get(String.valueOf(value)); // a text class "1.0" from a column of text
+    }
     return index == null ? -1 : index;
   }
 
-  String keyOf(Object value) {
-    if (numeric) {
-      return value instanceof Number ? canonical(((Number) value).doubleValue()) : String.valueOf(value);
+  /** A number as a text cell writes it: not Java's other spellings (1f, 0x1p0, Infinity). */
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*");
+
+  private String keyOf(Object value) {
+    if (!numeric) {
+      return display(value);
+    }
+    if (value instanceof Number) {
+      return canonical(((Number) value).doubleValue());
+    }
+    if (value instanceof String text && DECIMAL.matcher(text).matches()) {
+      return canonical(Double.parseDouble(text.trim()));
     }
     return String.valueOf(value);
   }

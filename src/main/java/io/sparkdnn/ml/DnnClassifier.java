@@ -5,6 +5,7 @@ import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.EmptyInput;
+import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.engine.Task;
 import io.sparkdnn.train.DnnTrainer;
@@ -118,25 +119,39 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
       return 2;
     }
     String name = getLabelCol();
-    Row stats = data.agg(functions.min(Columns.col(data, name)), functions.max(Columns.col(data, name)),
-        functions.sum(functions.when(Columns.col(data, name).notEqual(functions.floor(Columns.col(data, name))), 1)
-            .otherwise(0))).first();
+    org.apache.spark.sql.Column labels = Columns.col(data, name);
+    org.apache.spark.sql.Column fraction = functions.when(labels.notEqual(functions.floor(labels)), labels);
+    Row stats = data.agg(functions.min(labels), functions.max(labels), functions.count(fraction),
+        functions.min(fraction), functions.max(fraction)).first();
     if (stats.isNullAt(1)) {
       EmptyInput.check(data, "training data (" + uid + ")");
       throw new DataException("training data (" + uid + ") has no labels in column '" + name + "'");
     }
     double min = ((Number) stats.get(0)).doubleValue();
     double max = ((Number) stats.get(1)).doubleValue();
-    long fractional = stats.isNullAt(2) ? 0 : ((Number) stats.get(2)).longValue();
-    if (min < 0 || fractional > 0 || Double.isNaN(max)) {
-      throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', found "
-          + (min < 0 ? "label " + min : Double.isNaN(max) ? "NaN" : fractional + " non-integer labels")
-          + "; index them with StringIndexer (or, for a numeric target, use DnnRegressor)");
+    long fractional = stats.getLong(2); // NaN counts: NaN ≠ floor(NaN)
+    // Predictor.fit has cast the labels to double, so they are shown by displayWidened
+    if (Double.isNaN(max)) {
+      throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', found NaN; "
+          + "remove or fill the rows whose label is NaN");
+    }
+    if (fractional > 0) {
+      String smallest = LabelIndex.displayWidened(stats.getDouble(3));
+      String largest = LabelIndex.displayWidened(stats.getDouble(4));
+      throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', but "
+          + fractional + " rows hold a label with a fractional part; "
+          + LabelIndex.continuous(smallest.equals(largest) ? new String[] {smallest} : new String[] {smallest, largest},
+              "use DnnRegressor")
+          + "; for classes, index them with StringIndexer");
+    }
+    if (min < 0) {
+      throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', found label "
+          + LabelIndex.displayWidened(min) + "; index them with StringIndexer");
     }
     if (max >= DnnTrainer.MAX_CLASSES) {
-      throw new DataException(uid + ": label " + max + " in column '" + name + "' would make " + ((long) max + 1)
-          + " classes, more than " + DnnTrainer.MAX_CLASSES + "; index the labels with StringIndexer "
-          + "(or, for a numeric target, use DnnRegressor)");
+      throw new DataException(uid + ": label " + LabelIndex.displayWidened(max) + " in column '" + name
+          + "' would make " + ((long) max + 1) + " classes, more than " + DnnTrainer.MAX_CLASSES
+          + "; index the labels with StringIndexer (or, for a numeric target, use DnnRegressor)");
     }
     return Math.max(2, (int) max + 1);
   }

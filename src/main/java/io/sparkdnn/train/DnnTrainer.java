@@ -496,7 +496,8 @@ public final class DnnTrainer {
           + "the column that holds the classes");
     }
     List<Object> values = found.values();
-    String[] distinct = new String[values.size()];
+    String[] distinct = new String[values.size()]; // the keys of the classes
+    String[] shown = new String[values.size()]; // the same values as the data holds them, for messages
     boolean fractional = false;
     for (int i = 0; i < distinct.length; i++) {
       Object v = values.get(i);
@@ -507,6 +508,7 @@ public final class DnnTrainer {
       } else {
         distinct[i] = String.valueOf(v);
       }
+      shown[i] = LabelIndex.display(v);
     }
     int classes = task == Task.BINARY ? 2 : outputs;
     // Most rows with a label of their own (ids, names, measurements) is not a set of classes,
@@ -514,17 +516,17 @@ public final class DnnTrainer {
     boolean mostlyUnique = distinct.length > classes && distinct.length > 10 && distinct.length * 2L > found.rows();
     if (distinct.length > MAX_CLASSES || (numeric && fractional && distinct.length > classes) || mostlyUnique) {
       String count = distinct.length > MAX_CLASSES ? "more than " + MAX_CLASSES : Integer.toString(distinct.length);
-      String regression = "for a numeric target train a regression network, e.g. end network.layers with 1identity";
+      String regression = "for a numeric target train a regression network: " + LabelIndex.REGRESSION;
       throw new DataException("label column '" + column + "' of " + dataName + " looks "
           + (numeric && fractional ? "continuous" : "like an id") + ": " + count + " distinct values in "
-          + found.rows() + " rows, such as " + LabelIndex.preview(Arrays.copyOf(distinct, Math.min(5, distinct.length)))
+          + found.rows() + " rows, such as " + LabelIndex.preview(Arrays.copyOf(shown, Math.min(5, shown.length)))
           + ", where a classifier needs one output per value; "
           + (numeric && fractional ? regression
               : "choose the column that holds the classes (data.label)" + (numeric ? ", or " + regression : "")));
     }
     if (task == Task.BINARY && distinct.length < 2) {
       throw new DataException("binary classification needs two label values in column '" + column
-          + "' of " + dataName + ", found " + Arrays.toString(distinct));
+          + "' of " + dataName + ", found " + Arrays.toString(shown));
     }
     LabelIndex index;
     try {

@@ -34,12 +34,19 @@ final class WarmStart {
           + Arrays.toString(columns.labelColumns()));
     }
     if (from.labels() != null && labels != null && !from.labels().equals(labels)) {
-      differences.add("its classes are " + Arrays.toString(from.labels().labels()) + ", the data has "
-          + Arrays.toString(labels.labels()));
+      LabelIndex was = from.labels();
+      // the same names of another kind (text "0", "1" against numbers 0, 1) would read as no difference
+      boolean kind = was.isNumeric() != labels.isNumeric();
+      differences.add("its classes are " + (kind ? kind(was) : "") + LabelIndex.preview(was.labels())
+          + ", the data has " + (kind ? kind(labels) : "") + LabelIndex.preview(labels.labels()));
     }
     if (!differences.isEmpty()) {
       throw new DataException("cannot warm-start from the model (model.warm-start): "
           + String.join("; ", differences));
     }
+  }
+
+  private static String kind(LabelIndex labels) {
+    return labels.isNumeric() ? "numbers " : "text ";
   }
 }

@@ -237,7 +237,42 @@ class TextInputTest {
       lines.add(i + "," + (i % 3) + "," + (i * 1.37));
     }
     refused(train(csv("continuous", lines.toArray(new String[0])), "m-continuous"),
-        "label column 'label'", "looks continuous", "train a regression network, e.g. end network.layers with 1identity");
+        "label column 'label'", "looks continuous",
+        "train a regression network: end network.layers with 1identity (see conf/regression.conf)");
+  }
+
+  /**
+   * Fractional labels fewer than the network's classes (so not caught as "more values than
+   * outputs") are still measurements: the line says so and points to regression, not to a
+   * classifier of 12 classes.
+   */
+  @Test
+  void fractionalLabelsFewerThanTheClassesPointToRegression() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 48; i++) {
+      lines.add(i + "," + (i % 3) + "," + (0.37 + (i % 12) * 1.15));
+    }
+    Cli cli = train(csv("fewfractions", lines.toArray(new String[0])), "m-fewfractions",
+        "network.layers=2-8relu-20softmax");
+    refused(cli, "label column 'label'", "12 distinct labels [0.37, 1.52, 2.67,",
+        "but the network has 20 classes; the labels look like continuous values (e.g. 0.37, 1.52): "
+            + "for regression end network.layers with 1identity (see conf/regression.conf)");
+    assertFalse(cli.err.contains("12softmax"), cli.err);
+  }
+
+  /**
+   * A model of text labels evaluated on a column of whole numbers (CSV reads it as int) names the
+   * unknown label as the file writes it, 0, not as the double Spark's reader turned it into.
+   */
+  @Test
+  void anUnknownLabelIsNamedAsTheFileWritesIt() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 12; i++) {
+      lines.add(i + "," + (i % 3) + "," + (i % 2));
+    }
+    Cli cli = evaluate(csv("intlabels", lines.toArray(new String[0])));
+    assertOneErrorLine(cli, "row 1: column 'label' has label '0', which is not one of the model's classes [a, b]");
+    assertFalse(cli.err.contains("0.0"), cli.err);
   }
 
   /** A label of its own on most rows (ids, names) is not a set of classes, whatever the network's width. */

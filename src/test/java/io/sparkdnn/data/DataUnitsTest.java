@@ -90,6 +90,98 @@ class DataUnitsTest {
   }
 
   /**
+   * A label is named in messages as the data holds it: an int column's 0 as 0 (not 0.0), a float
+   * column's 0.37 as 0.37 (not the double nearest it), text as written; and a number matches the
+   * text class that spells it, as a text cell matches the numeric class it spells.
+   */
+  @Test
+  void labelsAreShownAndMatchedAsTheDataHoldsThem() {
+    assertEquals("0", LabelIndex.display(0));
+    assertEquals("0", LabelIndex.display(0.0));
+    assertEquals("-1", LabelIndex.display(-1.0));
+    assertEquals("12345678901", LabelIndex.display(12345678901L));
+    assertEquals("0.37", LabelIndex.display(0.37f));
+    assertEquals("2", LabelIndex.display(2f));
+    assertEquals("1.52", LabelIndex.display(1.52));
+    assertEquals("1.5", LabelIndex.display(new java.math.BigDecimal("1.50")));
+    assertEquals("0", LabelIndex.display(new java.math.BigDecimal("0.000")));
+    assertEquals("cat", LabelIndex.display("cat"));
+    assertEquals("1.0", LabelIndex.display("1.0"), "text as written");
+    assertEquals("0.37", LabelIndex.displayWidened(0.37f), "a float that Spark ML widened to double");
+    assertEquals("0.37", LabelIndex.displayWidened(0.37));
+    assertEquals("-1", LabelIndex.displayWidened(-1.0));
+    assertEquals("0.1234567890123", LabelIndex.displayWidened(0.1234567890123), "a double that is not a float");
+
+    LabelIndex text = LabelIndex.forClasses(false, new String[] {"1", "2"}, 2, false);
+    assertEquals(0, text.indexOf(1));
+    assertEquals(0, text.indexOf(1.0));
+    assertEquals(-1, text.indexOf(0.5));
+    LabelIndex textSpelledAsJava = new LabelIndex(false, new String[] {"1.0", "2.0"});
+    assertEquals(1, textSpelledAsJava.indexOf(2.0), "a text class spelled 2.0 still matches the double 2.0");
+    LabelIndex numbers = LabelIndex.identity(2);
+    assertEquals(1, numbers.indexOf("1"));
+    assertEquals(1, numbers.indexOf(" 1.0 "));
+    assertEquals(-1, numbers.indexOf("one"));
+    assertEquals(-1, numbers.indexOf("1f"), "Java's float suffix is not how a data file writes 1");
+
+    // The unknown-label line of a row read from Spark's internal rows, for each kind of column
+    InputColumns columns = new InputColumns(new String[] {"f"}, InputColumns.Shape.SCALARS, 1,
+        new String[] {"label"}, InputColumns.Shape.SCALARS, false);
+    RowConverter animals = new RowConverter(columns, io.sparkdnn.engine.Task.MULTICLASS,
+        LabelIndex.forClasses(false, new String[] {"cat", "dog"}, 2, false), 1);
+    Object[][] kinds = {
+        {org.apache.spark.sql.types.DataTypes.IntegerType, 0, "'0'"},
+        {org.apache.spark.sql.types.DataTypes.LongType, 7L, "'7'"},
+        {org.apache.spark.sql.types.DataTypes.DoubleType, 0.0, "'0'"},
+        {org.apache.spark.sql.types.DataTypes.DoubleType, 2.5, "'2.5'"},
+        {org.apache.spark.sql.types.DataTypes.FloatType, 0.37f, "'0.37'"},
+        {org.apache.spark.sql.types.DataTypes.createDecimalType(5, 2),
+            org.apache.spark.sql.types.Decimal.apply(new java.math.BigDecimal("1.50")), "'1.5'"},
+        {org.apache.spark.sql.types.DataTypes.StringType,
+            org.apache.spark.unsafe.types.UTF8String.fromString("bird"), "'bird'"}};
+    for (Object[] kind : kinds) {
+      org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+          .add("f", org.apache.spark.sql.types.DataTypes.DoubleType)
+          .add("label", (org.apache.spark.sql.types.DataType) kind[0]);
+      Cells cells = new Cells.Internal(schema).on(
+          new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(new Object[] {1.0, kind[1]}));
+      BadRowException e = assertThrows(BadRowException.class, () -> animals.targets(cells, new float[1], 0));
+      assertTrue(e.getMessage().contains("column 'label' has label " + kind[2]
+          + ", which is not one of the model's classes [cat, dog]"), kind[0] + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Labels with a fractional part that do not fill the classes are measurements: the hint is a
+   * regression network, not a classifier of as many classes as the sample holds. Whole-number and
+   * text labels keep the class-count hint.
+   */
+  @Test
+  void fractionalLabelsThatDoNotFitPointToRegression() {
+    String[] fractions = {"2.9", "0.37", "1.52", "4", "7.25"};
+    for (boolean binary : new boolean[] {false, true}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> LabelIndex.forClasses(true, fractions, binary ? 2 : 8, binary));
+      assertTrue(e.getMessage().contains("5 distinct labels [0.37, 1.52, 2.9, 4, 7.25] but the network has "
+          + (binary ? 2 : 8) + " classes; the labels look like continuous values (e.g. 0.37, 1.52): for regression "
+          + "end network.layers with 1identity (see conf/regression.conf)"), e.getMessage());
+      assertTrue(!e.getMessage().contains("5softmax"), e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LabelIndex.forClasses(true, new String[] {"-1", "1", "2"}, 4, false));
+    assertTrue(e.getMessage().endsWith("3 distinct labels [-1, 1, 2] but the network has 4 classes; "
+        + "end network.layers with 3softmax"), e.getMessage());
+    // a float column's labels are keyed by the doubles nearest them and shown as the floats read
+    String[] floats = {LabelIndex.canonical(0.37f), LabelIndex.canonical(1.52f), LabelIndex.canonical(3f)};
+    e = assertThrows(IllegalArgumentException.class, () -> LabelIndex.forClasses(true, floats, 5, false));
+    assertTrue(e.getMessage().contains("3 distinct labels [0.37, 1.52, 3] but the network has 5 classes; the labels "
+        + "look like continuous values (e.g. 0.37, 1.52)"), e.getMessage());
+    // fractional labels that fill the classes exactly are still classes (README: sorted and numbered)
+    assertArrayEquals(new String[] {"0.5", "1.5"}, LabelIndex.forClasses(true, new String[] {"1.5", "0.5"}, 2, false)
+        .labels());
+  }
+
+  /**
    * Array cells in Spark's binary format are bulk-copied: floats and doubles land at the offset
    * asked for, and a destination too short for them is refused before any byte is written.
    */

@@ -12,6 +12,7 @@ import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.TestData;
 import io.sparkdnn.cli.Cli;
 import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.SyntheticData;
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.model.ModelReader;
@@ -238,6 +239,25 @@ class MlPipelineTest {
     assertTrue(e.getMessage().contains("StringIndexer"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new DnnClassifier().setClassWeights("yes:2,no"));
     assertTrue(e.getMessage().contains("param classWeights: expected none, balanced or label:weight"), e.getMessage());
+  }
+
+  /**
+   * DnnClassifier's label checks name labels as the column holds them (-1, not -1.0) and send
+   * fractional, regression-like labels to DnnRegressor.
+   */
+  @Test
+  void classifierLabelProblemsNameTheLabelsAndPointToRegression() {
+    Dataset<Row> assembled = new VectorAssembler().setInputCols(new String[] {"x1", "x2"}).setOutputCol("features")
+        .transform(moons);
+    Dataset<Row> fractional = assembled.withColumn("label", org.apache.spark.sql.functions.expr(
+        "CAST(0.37 + pmod(id, 5) * 1.15 AS float)"));
+    DataException e = assertThrows(DataException.class, () -> new DnnClassifier().fit(fractional));
+    assertTrue(e.getMessage().contains("rows hold a label with a fractional part; the labels look like continuous "
+        + "values (e.g. 0.37, 4.97): for regression use DnnRegressor"), e.getMessage());
+    Dataset<Row> negative = assembled.withColumn("label", org.apache.spark.sql.functions.expr(
+        "CAST(pmod(id, 3) - 1 AS double)"));
+    e = assertThrows(DataException.class, () -> new DnnClassifier().fit(negative));
+    assertTrue(e.getMessage().contains("found label -1; index them with StringIndexer"), e.getMessage());
   }
 
   @Test
