@@ -274,6 +274,13 @@ class MlCitizenTest {
     long predictedBefore = model.transform(data).selectExpr("sum(size(prediction))").first().getLong(0);
     long predictedStrict = strict.transform(data).selectExpr("sum(size(prediction))").first().getLong(0);
     assertTrue(predictedStrict < predictedBefore, predictedStrict + " labels at 0.9, " + predictedBefore + " at 0.5");
+
+    Dataset<Row> poisoned = data.limit(100).withColumn("n", functions.monotonically_increasing_id())
+        .withColumn("features", functions.when(expr("n % 10 = 4"), expr("array(1d, 2d)")).otherwise(col("features")));
+    assertEquals(90, model.copy(ParamMap.empty()).setHandleInvalid("skip").transform(poisoned).count(),
+        "rows with 2 features instead of 3 are dropped");
+    assertEquals(10, model.copy(ParamMap.empty()).setHandleInvalid("keep").transform(poisoned)
+        .filter(col("prediction").isNull().and(col("probability").isNull())).count());
   }
 
   /** Regression: predict(vector) is the prediction column; evaluate's RMSE is the one computed from it. */
@@ -287,6 +294,14 @@ class MlCitizenTest {
     }
     double rmse = Math.sqrt(model.transform(data).selectExpr("avg(pow(prediction - y1, 2))").first().getDouble(0));
     assertEquals(rmse, model.evaluate(data).rootMeanSquaredError(), 1e-5);
+
+    // handleInvalid: a NaN feature drops the row (skip) or leaves it with a null prediction (keep)
+    Dataset<Row> poisoned = data.limit(100).withColumn("n", functions.monotonically_increasing_id())
+        .withColumn("features", functions.when(expr("n % 10 = 4"), functions.lit(null)).otherwise(col("features")));
+    assertEquals(90, model.copy(ParamMap.empty()).setHandleInvalid("skip").transform(poisoned).count());
+    Dataset<Row> kept = model.copy(ParamMap.empty()).setHandleInvalid("keep").transform(poisoned);
+    assertEquals(100, kept.count());
+    assertEquals(10, kept.filter(col("prediction").isNull()).count());
   }
 
   /**
