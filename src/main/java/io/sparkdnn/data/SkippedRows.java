@@ -20,12 +20,28 @@ public final class SkippedRows implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final EnumMap<BadRowReason, LongAccumulator> counters = new EnumMap<>(BadRowReason.class);
+  private final LongAccumulator read;
 
   /** Registers one accumulator per reason with {@code sc} (named "rows skipped: REASON" in Spark's UI). */
   public SkippedRows(SparkContext sc) {
     for (BadRowReason reason : BadRowReason.values()) {
       counters.put(reason, sc.longAccumulator("rows skipped: " + reason.description()));
     }
+    read = sc.longAccumulator("rows read");
+  }
+
+  /**
+   * Counts {@code n} rows read, good or bad (in a task). After a job, {@link #rowsRead} of 0 says the
+   * input was empty without a Spark job of its own to ask; a count above 0 may include rows of
+   * retried tasks.
+   */
+  public void read(long n) {
+    read.add(n);
+  }
+
+  /** Rows the tasks read (on the driver, after the job); see {@link #read}. */
+  public long rowsRead() {
+    return read.value();
   }
 
   /** Counts one row skipped for {@code reason} (in a task). */

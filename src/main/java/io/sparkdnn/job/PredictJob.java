@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.DataSource;
+import io.sparkdnn.data.EmptyInput;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.SkippedRows;
 import io.sparkdnn.files.StagedDirectory;
@@ -57,7 +58,7 @@ public final class PredictJob {
       DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(),
           "predict.model");
       DataSource input = settings.input();
-      Dataset<Row> data = input.read(spark, "input data");
+      Dataset<Row> data = input.open(spark, "input data"); // emptiness: from the scoring job's row count
       SkippedRows skipped = new SkippedRows(spark.sparkContext());
       Dataset<Row> predictions = ModelScoring.predict(model, data, settings.keepColumns(), job.badRows(),
           input.describe("input data"), ModelScoring.PREDICTION, ModelScoring.PROBABILITY, settings.threshold(),
@@ -71,6 +72,9 @@ public final class PredictJob {
             .option("header", "true").format(settings.outputFormat().token()).save(output.path().toString());
       } catch (Exception e) { // SparkException is checked to Java
         throw Failures.asDataException(e, data, input.describe("input data"));
+      }
+      if (skipped.rowsRead() == 0) { // nothing read: an input without rows is refused, and nothing replaced
+        EmptyInput.check(data, input.describe("input data"));
       }
       output.commit();
       for (String line : SkippedRows.lines(skipped.counts(), input.describe("the input data"),

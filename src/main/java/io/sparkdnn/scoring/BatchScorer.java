@@ -231,6 +231,9 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         if (pending.isEmpty()) {
           return;
         }
+        if (skipped != null) {
+          skipped.read(pending.size());
+        }
         float[] out;
         if (sparse) {
           sparseNet.predict(sparseParams, logits);

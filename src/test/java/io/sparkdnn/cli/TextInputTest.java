@@ -119,6 +119,34 @@ class TextInputTest {
         "its columns are f1, f2, label");
   }
 
+  /**
+   * Prediction learns that its input has no rows from the scoring job itself (no job of its own to
+   * ask first), and then refuses it as before: the earlier predictions stay, nothing is left staged.
+   */
+  @Test
+  void aHeaderOnlyFileToPredictSaysItHasNoRowsAndKeepsTheOldOutput() throws IOException {
+    evaluate(csv("warm-up", table(-1))); // trains the model once
+    Path out = dir.resolve("predictions-kept");
+    Cli first = run(List.of("predict", "--set", "predict.model=" + evaluationModel, "--set",
+        "predict.input.path=" + csv("predict-rows", table(-1)), "--set", "predict.input.format=csv",
+        "--set", "predict.output.path=" + out));
+    assertEquals(0, first.status, first.toString());
+    List<String> before;
+    try (java.util.stream.Stream<Path> files = Files.list(out)) {
+      before = files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    Cli empty = run(List.of("predict", "--set", "predict.model=" + evaluationModel, "--set",
+        "predict.input.path=" + csv("predict-header", "f1,f2,label"), "--set", "predict.input.format=csv",
+        "--set", "predict.output.path=" + out, "--set", "predict.overwrite=true"));
+    assertOneErrorLine(empty, "input data", "predict-header.csv", "has no rows (only a header line)");
+    try (java.util.stream.Stream<Path> files = Files.list(out)) {
+      assertEquals(before, files.map(f -> f.getFileName().toString()).sorted().toList(), "the old output stays");
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(".predictions-kept")), "nothing staged");
+    }
+  }
+
   /** Evaluation that skips every row says so, as training does, and how to see the first bad row. */
   @Test
   void evaluatingOnlyBadRowsSaysTheyWereSkipped() throws IOException {
