@@ -16,7 +16,10 @@ public enum HandleInvalid implements Token {
   ERROR("error"),
   /** Leave the row out: of training in fit, of the output in transform, of the metrics in evaluate. */
   SKIP("skip"),
-  /** As skip in fit and evaluate (there is nothing to learn from or to measure); transform keeps the row with null predictions. */
+  /**
+   * As skip in fit and evaluate (there is nothing to learn from or to measure); transform keeps the
+   * row, with nulls in the prediction columns.
+   */
   KEEP("keep");
 
   static final String DOC = "what to do with an invalid row (a null, NaN or infinite feature, the wrong number of "

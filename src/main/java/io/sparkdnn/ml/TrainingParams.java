@@ -297,7 +297,8 @@ public final class TrainingParams implements Serializable {
     for (E e : type.getEnumConstants()) {
       allowed.add(e.token());
     }
-    Param<String> p = new Param<>(owner, name, doc + ", one of " + allowed + (key == null ? "" : " (" + key + ")"), v -> {
+    String named = doc + ", one of " + allowed + (key == null ? "" : " (" + key + ")");
+    Param<String> p = new Param<>(owner, name, named, v -> {
       if (!allowed.contains(v.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException(owned + " param " + name + ": '" + v + "' is not one of " + allowed);
       }

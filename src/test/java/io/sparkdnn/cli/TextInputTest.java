@@ -194,7 +194,8 @@ class TextInputTest {
     }
     Files.writeString(multi.resolve("c.csv"), String.join("\n", big) + "\n");
     refused(train(multi.toString(), "m-multi"),
-        "row 5 of file " + multi.resolve("b.csv") + " (row ", " of the input): column 'f2' has 'x', which is not a number");
+        "row 5 of file " + multi.resolve("b.csv") + " (row ",
+        " of the input): column 'f2' has 'x', which is not a number");
   }
 
   /** A file split over several partitions counts its rows in the splits before the bad row's. */
