@@ -61,4 +61,33 @@ class SparkSetupTest {
     assertEquals(0, p.waitFor(), out);
     assertFalse(out.contains("CompileCommand"), "the compile commands are quiet: " + out);
   }
+
+  /**
+   * A local-mode round's result (weight change and Adam moments, 2.8 MB for the main job's network)
+   * comes back inside the task's status message, not through the block manager: Spark records a
+   * "getting result" time only for a result it has to fetch.
+   */
+  @Test
+  void aRoundSizedTaskResultComesBackDirectly() throws Exception {
+    org.apache.spark.SparkContext sc = io.sparkdnn.SparkTestSession.get().sparkContext();
+    List<Long> fetched = java.util.Collections.synchronizedList(new ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        fetched.add(end.taskInfo().gettingResultTime());
+      }
+    };
+    sc.addSparkListener(listener);
+    try {
+      int floats = 3 * 235_146;
+      List<float[]> results = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(sc)
+          .parallelize(List.of(1, 2), 2).map(i -> new float[floats]).collect();
+      assertEquals(2, results.size());
+      assertEquals(floats, results.get(0).length);
+      sc.listenerBus().waitUntilEmpty();
+      assertEquals(List.of(0L, 0L), fetched, "no result was fetched from a block manager");
+    } finally {
+      sc.removeSparkListener(listener);
+    }
+  }
 }
