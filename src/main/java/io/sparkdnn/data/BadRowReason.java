@@ -8,6 +8,8 @@ public enum BadRowReason {
   MALFORMED_LINE("line the reader could not parse (a CSV line with more or fewer fields than the header, "
       + "a broken JSON line)"),
   WRONG_WIDTH("wrong number of features"),
+  /** Finite features that overflow inside the network (prediction and evaluation of a trained model). */
+  NON_FINITE_OUTPUT("features the network answers with NaN or infinity (far outside the training data's range)"),
   BAD_SPARSE_INDEX("sparse vector index out of range, repeated or out of order"),
   NULL_LABEL("null or NaN label"),
   UNKNOWN_LABEL("label not known to the model"),

@@ -102,6 +102,9 @@ public final class TrainingRun {
         if (fit.test != null) {
           spark.sparkContext().setJobDescription("test evaluation");
           testMetrics = ModelScoring.evaluateChecked(model, fit.test, training.blas(), ModelScoring.DEFAULT_THRESHOLD);
+          if (!Double.isFinite(testMetrics.loss())) { // warned, not refused: the trained model is still written
+            LOG.warn("test data: {}", ModelScoring.NON_FINITE_EVALUATION);
+          }
           model = model.withRecord(model.record().withTestMetrics(testMetrics));
         }
         TrainingReport report = report(spark, fit, model, training, progress, facts);

@@ -2,6 +2,7 @@ package io.sparkdnn.scoring;
 
 import io.sparkdnn.data.BadRowException;
 import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.Cells;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.RowConverter;
@@ -245,11 +246,16 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         }
         targetScaling.invert(out, 0, filled);
         int slot = 0;
+        long first = position - pending.size() + 1; // the position of pending row 0 in the partition
         for (int i = 0; i < pending.size(); i++) {
           Object[] added = new Object[outputs.length];
           if (valid[i]) {
-            for (int o = 0; o < outputs.length; o++) {
-              added[o] = value(outputs[o], out, logits, slot * k, k);
+            if (finite(out, logits, slot * k, k)) {
+              for (int o = 0; o < outputs.length; o++) {
+                added[o] = value(outputs[o], out, logits, slot * k, k);
+              }
+            } else {
+              refuseOutput(partition, first + i);
             }
             slot++;
           }
@@ -259,6 +265,35 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
       }
     };
   }
+
+  /**
+   * True when the network's answer for one row — its {@code k} outputs and logits from {@code at} —
+   * is finite. Finite features can still overflow inside the network (a value such as 3e38, far
+   * outside what the model was trained on, times a weight is ∞, and softmax of ∞ is NaN): such a
+   * row would get NaN probabilities and, from them, a class, so it is refused as a bad row instead.
+   */
+  private static boolean finite(float[] out, float[] logits, int at, int k) {
+    for (int j = at; j < at + k; j++) {
+      if (!Float.isFinite(out[j]) || !Float.isFinite(logits[j])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A row whose features the network answers with NaN or ∞: an error, or (skip) nulls and a count. */
+  private void refuseOutput(int partition, long position) {
+    BadRowException e = new BadRowException(BadRowReason.NON_FINITE_OUTPUT, null, NON_FINITE_OUTPUT);
+    if (badRows == BadRowPolicy.FAIL) {
+      throw e.atPartitionRow(partition, position);
+    }
+    if (skipped != null) {
+      skipped.add(e.reason());
+    }
+  }
+
+  static final String NON_FINITE_OUTPUT = "its features give the network a NaN or infinite output: some are far "
+      + "outside the range the model was trained on (its scaling takes them to values the network overflows on)";
 
   /** Makes the row at {@code slot} of a batch safe to hold until the batch is scored. */
   private interface Retain<R> {

@@ -255,11 +255,25 @@ public final class ModelScoring {
     PackedData packed = EmptyInput.requireUsableRows(BlockPacker.packHeldOut(data, columns, converter, weightColumn,
         PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName);
     try {
-      return evaluateChecked(model, packed, blas, threshold);
+      EvaluationResult result = evaluateChecked(model, packed, blas, threshold);
+      if (!Double.isFinite(result.loss())) {
+        throw new DataException(dataName + ": " + NON_FINITE_EVALUATION);
+      }
+      return result;
     } finally {
       packed.release();
     }
   }
+
+  /**
+   * Why an evaluation's loss is not finite, and what to do. The loss of finite logits is finite
+   * (log-sum-exp), so only rows whose features overflow inside the network make it so — and they
+   * would also count as predictions of class 0. Evaluation cannot leave them out (the loss of a
+   * batch is summed before its rows are seen), so it refuses them.
+   */
+  public static final String NON_FINITE_EVALUATION = "some rows give the network a NaN or infinite output (features "
+      + "far outside the range the model was trained on), so the metrics would be wrong; dnn predict with "
+      + "data.bad-rows = skip gives those rows null predictions: remove them from the data";
 
   /**
    * Permutation feature importance of {@code model} on labelled data, packed into {@code partitions}

@@ -507,4 +507,29 @@ class MlCitizenTest {
     poisoned.unpersist();
     clean.unpersist();
   }
+
+  /**
+   * Finite features far outside the training range overflow inside the network (3e38 × a weight is
+   * ∞; ∞ − ∞ is NaN): the row is refused as a bad row, never given NaN probabilities and a class.
+   */
+  @Test
+  void featuresTheNetworkOverflowsOnAreABadRowNotANaNPrediction() {
+    Dataset<Row> rows = blobs.orderBy("id").limit(20).withColumn("features",
+        functions.when(expr("pmod(id, 5) = 2"), expr("array(3e38F, -3e38F, 3e38F)")).otherwise(col("features")))
+        .cache();
+    long huge = rows.filter(expr("pmod(id, 5) = 2")).count();
+    assertTrue(huge >= 2, "rows with huge features: " + huge);
+    Exception error = assertThrows(Exception.class, () -> blobsModel.transform(rows).collectAsList());
+    assertTrue(String.valueOf(error.getMessage()).contains("give the network a NaN or infinite output"),
+        String.valueOf(error.getMessage()));
+    Dataset<Row> kept = blobsModel.copy(ParamMap.empty()).setHandleInvalid("keep").transform(rows).cache();
+    assertEquals(huge, kept.filter(col("prediction").isNull()).count(), "each huge row has a null prediction");
+    assertEquals(0, kept.filter(expr("pmod(id, 5) = 2")).filter(col("prediction").isNotNull()).count());
+    assertEquals(20 - huge, kept.filter(col("probability").isNotNull()).count(), "the other rows are scored");
+    Exception evaluation = assertThrows(Exception.class, () -> blobsModel.evaluate(rows));
+    assertTrue(evaluation.getMessage().contains("some rows give the network a NaN or infinite output"),
+        evaluation.getMessage());
+    kept.unpersist();
+    rows.unpersist();
+  }
 }
