@@ -11,7 +11,7 @@ public enum BadRowReason {
   /** Finite features that overflow inside the network (prediction and evaluation of a trained model). */
   NON_FINITE_OUTPUT("features the network answers with NaN or infinity (far outside the training data's range)"),
   BAD_SPARSE_INDEX("sparse vector index out of range, repeated or out of order"),
-  NULL_LABEL("null or NaN label"),
+  NULL_LABEL("null, NaN or infinite label"),
   UNKNOWN_LABEL("label not known to the model"),
   BAD_TARGET("target that is not a finite number (or not 0/1 for multi-label)"),
   BAD_WEIGHT("weight that is null, negative or not a finite number");

@@ -332,8 +332,8 @@ public final class RowConverter implements Serializable {
         throw bad(BadRowReason.NULL_LABEL, names[0], "has no label (null)");
       }
       Object value = row.label(position);
-      if (value instanceof Number && Double.isNaN(((Number) value).doubleValue())) {
-        throw bad(BadRowReason.NULL_LABEL, names[0], "has label NaN");
+      if (value instanceof Number && !Double.isFinite(((Number) value).doubleValue())) {
+        throw bad(BadRowReason.NULL_LABEL, names[0], "has label " + LabelIndex.display(value));
       }
       int index = labels.indexOf(value);
       if (index < 0) {

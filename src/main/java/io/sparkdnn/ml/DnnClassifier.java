@@ -49,6 +49,7 @@ import org.apache.spark.sql.types.StructType;
 public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClassifier, DnnClassificationModel>
     implements DnnTrainingParams<DnnClassifier>, DefaultParamsWritable {
   private static final long serialVersionUID = 2L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnnClassifier.class);
 
   private final String uid;
   private final TrainingParams training;
@@ -100,7 +101,12 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
   public DnnClassificationModel train(Dataset<?> dataset) {
     Dataset<Row> data = dataset.toDF();
     StructField label = data.schema().apply(getLabelCol());
-    int classes = numClasses(data, label);
+    HandleInvalid invalid = HandleInvalid.fromToken(getHandleInvalid());
+    int classes = numClasses(data, label, invalid);
+    if (invalid != HandleInvalid.ERROR && !labelsIndexed(label)) {
+      // rows whose label is no class index would make the classes; skip/keep leaves them out instead
+      data = data.filter(classIndexOrNull(Columns.col(data, getLabelCol())));
+    }
     int width = ColumnResolver.resolve(data, List.of(getFeaturesCol()), List.of(getLabelCol()), List.of(),
         Task.MULTICLASS, "training data (" + uid + ")").width();
     NetworkSpec spec = TrainingParams.hiddenSpec(getHiddenLayers(), width, classes, "softmax");
@@ -109,8 +115,30 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
     return new DnnClassificationModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit)));
   }
 
-  /** K from the label column's ML attribute (StringIndexer's), else the largest label + 1; labels must be 0..K−1. */
-  private int numClasses(Dataset<Row> data, StructField label) {
+  /** True when the label column's ML attribute (StringIndexer's) gives the classes. */
+  private static boolean labelsIndexed(StructField label) {
+    Attribute attribute = Attribute.fromStructField(label);
+    return attribute instanceof BinaryAttribute
+        || attribute instanceof NominalAttribute && ((NominalAttribute) attribute).getNumValues().isDefined();
+  }
+
+  /**
+   * A label that is a class index (a whole number from 0 to {@link DnnTrainer#MAX_CLASSES} − 1), or
+   * null (refused or skipped by row like any null label). In Spark SQL NaN is larger than every
+   * number, so {@code < MAX_CLASSES} leaves NaN out, and +∞ with it; {@code >= 0} leaves out −∞.
+   */
+  private static org.apache.spark.sql.Column classIndexOrNull(org.apache.spark.sql.Column labels) {
+    return labels.isNull().or(labels.geq(0).and(labels.lt(DnnTrainer.MAX_CLASSES))
+        .and(labels.equalTo(functions.floor(labels))));
+  }
+
+  /**
+   * K from the label column's ML attribute (StringIndexer's), else the largest label + 1; labels must
+   * be 0..K−1. Under handleInvalid skip or keep, K comes from the labels that are class indices,
+   * and the others are counted and logged as left out; under error, the first kind of bad label
+   * found is refused, saying what to do.
+   */
+  private int numClasses(Dataset<Row> data, StructField label, HandleInvalid invalid) {
     Attribute attribute = Attribute.fromStructField(label);
     if (attribute instanceof NominalAttribute && ((NominalAttribute) attribute).getNumValues().isDefined()) {
       return Math.max(2, (Integer) ((NominalAttribute) attribute).getNumValues().get());
@@ -119,39 +147,60 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
       return 2;
     }
     String name = getLabelCol();
+    String dataName = "training data (" + uid + ")";
     org.apache.spark.sql.Column labels = Columns.col(data, name);
+    if (invalid != HandleInvalid.ERROR) {
+      org.apache.spark.sql.Column ok = classIndexOrNull(labels);
+      Row stats = data.agg(functions.max(functions.when(ok, labels)),
+          functions.count(functions.when(functions.not(ok), 1))).first();
+      long left = stats.getLong(1);
+      if (left > 0) {
+        LOG.warn("skipped {} row{} of {} with a label that is no class index 0, 1, …, K−1 (NaN, infinite, negative, "
+            + "fractional, or {} or more) (handleInvalid = {})", left, left == 1 ? "" : "s", dataName,
+            DnnTrainer.MAX_CLASSES, invalid.token());
+      }
+      if (stats.isNullAt(0)) {
+        EmptyInput.check(data, dataName);
+        throw new DataException(dataName + " has no row whose label in column '" + name + "' is a class index 0, 1, "
+            + "…, K−1 (" + left + " rows have other labels); index the labels with StringIndexer, or for a numeric "
+            + "target use DnnRegressor");
+      }
+      return Math.max(2, (int) ((Number) stats.get(0)).doubleValue() + 1);
+    }
     org.apache.spark.sql.Column fraction = functions.when(labels.notEqual(functions.floor(labels)), labels);
     Row stats = data.agg(functions.min(labels), functions.max(labels), functions.count(fraction),
         functions.min(fraction), functions.max(fraction)).first();
     if (stats.isNullAt(1)) {
-      EmptyInput.check(data, "training data (" + uid + ")");
-      throw new DataException("training data (" + uid + ") has no labels in column '" + name + "'");
+      EmptyInput.check(data, dataName);
+      throw new DataException(dataName + " has no labels in column '" + name + "'");
     }
     double min = ((Number) stats.get(0)).doubleValue();
     double max = ((Number) stats.get(1)).doubleValue();
-    long fractional = stats.getLong(2); // NaN counts: NaN ≠ floor(NaN)
+    long fractional = stats.getLong(2);
+    String skip = "; or set handleInvalid to skip to leave rows with such labels out";
     // Predictor.fit has cast the labels to double, so they are shown by displayWidened
-    if (Double.isNaN(max)) {
-      throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', found NaN; "
-          + "remove or fill the rows whose label is NaN");
+    if (Double.isNaN(max) || Double.isInfinite(max) || Double.isInfinite(min)) {
+      throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', found "
+          + (Double.isNaN(max) ? "NaN" : LabelIndex.displayWidened(Double.isInfinite(max) ? max : min))
+          + "; remove or fill the rows with that label" + skip);
     }
     if (fractional > 0) {
       String smallest = LabelIndex.displayWidened(stats.getDouble(3));
       String largest = LabelIndex.displayWidened(stats.getDouble(4));
       throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', but "
-          + fractional + " rows hold a label with a fractional part; "
+          + fractional + (fractional == 1 ? " row holds" : " rows hold") + " a label with a fractional part; "
           + LabelIndex.continuous(smallest.equals(largest) ? new String[] {smallest} : new String[] {smallest, largest},
               "use DnnRegressor")
-          + "; for classes, index them with StringIndexer");
+          + "; for classes, index them with StringIndexer" + skip);
     }
     if (min < 0) {
       throw new DataException(uid + " needs class labels 0, 1, …, K−1 in column '" + name + "', found label "
-          + LabelIndex.displayWidened(min) + "; index them with StringIndexer");
+          + LabelIndex.displayWidened(min) + "; index them with StringIndexer" + skip);
     }
     if (max >= DnnTrainer.MAX_CLASSES) {
       throw new DataException(uid + ": label " + LabelIndex.displayWidened(max) + " in column '" + name
           + "' would make " + ((long) max + 1) + " classes, more than " + DnnTrainer.MAX_CLASSES
-          + "; index the labels with StringIndexer (or, for a numeric target, use DnnRegressor)");
+          + "; index the labels with StringIndexer (or, for a numeric target, use DnnRegressor)" + skip);
     }
     return Math.max(2, (int) max + 1);
   }

@@ -484,7 +484,9 @@ public final class DnnTrainer {
     String column = labelColumns[0];
     boolean numeric = training.schema().apply(column).dataType() instanceof NumericType;
     Column label = Columns.col(training, column);
-    Column usable = numeric ? label.isNotNull().and(functions.not(functions.isnan(label))) : label.isNotNull();
+    // NaN and ±∞ are no classes: such rows are refused (or skipped) by row, as null labels are
+    Column usable = numeric ? label.isNotNull().and(functions.not(functions.isnan(label)))
+        .and(functions.abs(label).notEqual(functions.lit(Double.POSITIVE_INFINITY))) : label.isNotNull();
     if (Arrays.asList(training.columns()).contains(Columns.MALFORMED)) {
       usable = usable.and(Columns.col(training, Columns.MALFORMED).isNull()); // refused later, by row
     }
@@ -492,7 +494,7 @@ public final class DnnTrainer {
     if (found.rows() == 0) {
       EmptyInput.check(training, dataName); // the first scan of data opened without a row check
       throw new DataException("label column '" + column + "' of " + dataName + " has no usable value in any row "
-          + "(each is empty" + (numeric ? " or NaN" : "") + ", or on a malformed line); check that data.label names "
+          + "(each is empty" + (numeric ? ", NaN or infinite" : "") + ", or on a malformed line); check that data.label names "
           + "the column that holds the classes");
     }
     List<Object> values = found.values();

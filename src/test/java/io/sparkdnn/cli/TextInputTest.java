@@ -259,6 +259,19 @@ class TextInputTest {
     refused(train(data, "m-nanlabel"), "row 7: column 'label' has label NaN");
   }
 
+  /** An infinite label is no class: refused by its row like NaN, and skipped under data.bad-rows = skip. */
+  @Test
+  void anInfiniteLabelIsABadRowNotAClass() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 20; i++) {
+      lines.add(i + "," + (i % 3) + "," + (i == 6 ? "Infinity" : Integer.toString(i % 2)));
+    }
+    String data = csv("inflabel", lines.toArray(new String[0]));
+    refused(train(data, "m-inflabel"), "row 7: column 'label' has label Infinity");
+    Cli skipped = train(data, "m-inflabel-skip", "data.bad-rows=skip");
+    assertEquals(0, skipped.status, skipped.toString());
+  }
+
   @Test
   void aContinuousLabelSuggestsRegression() throws IOException {
     List<String> lines = new ArrayList<>(List.of("f1,f2,label"));

@@ -532,4 +532,25 @@ class MlCitizenTest {
     kept.unpersist();
     rows.unpersist();
   }
+
+  /**
+   * Labels that are no class index (NaN, ±∞, negative, fractional, too large) are refused under
+   * error, each for what it is; under skip they are left out, and the classes come from the rest.
+   */
+  @Test
+  void handleInvalidSkipLeavesOutLabelsThatAreNoClassIndex() {
+    Dataset<Row> rows = blobs.orderBy("id").limit(120).withColumn("label", expr(
+        "case pmod(id, 40) when 1 then double('NaN') when 2 then double('Infinity') when 3 then -1d "
+            + "when 4 then 1.5d when 5 then 1e9d else cast(label as double) end")).cache();
+    Exception infinite = assertThrows(Exception.class,
+        () -> new DnnClassifier().setHiddenLayers("4relu").setEpochs(1).fit(rows.filter(expr("pmod(id, 40) != 1"))));
+    assertTrue(infinite.getMessage().contains("found Infinity; remove or fill the rows with that label")
+        && infinite.getMessage().contains("set handleInvalid to skip"), infinite.getMessage());
+    DnnClassificationModel model = new DnnClassifier().setHiddenLayers("4relu").setEpochs(1).setSeed(3)
+        .setValidationFraction(0).setHandleInvalid("skip").fit(rows);
+    assertEquals(blobsModel.numClasses(), model.numClasses(), "the classes of the valid labels");
+    long valid = rows.filter(expr("pmod(id, 40) not in (1, 2, 3, 4, 5)")).count();
+    assertEquals(valid, model.summary().epochs().get(0).trainRows(), "trained on the valid rows only");
+    rows.unpersist();
+  }
 }
