@@ -163,7 +163,10 @@ public final class DataSource implements Serializable {
     // and cache, own SQL settings) where every line is parsed whole; the user's session is untouched.
     SparkSession whole = spark.newSession();
     whole.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
-    return whole.read().option("header", "true").options(options).option("mode", "PERMISSIVE")
+    // Every file's header must name the columns as the schema does (Spark's default only warns and
+    // reads a file with its columns in another order into the wrong columns); the user may say otherwise.
+    return whole.read().option("header", "true").option("enforceSchema", "false").options(options)
+        .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", Columns.MALFORMED).schema(schema).csv(path);
   }
 

@@ -152,6 +152,50 @@ public final class Failures {
     }
   }
 
+  private static final String HEADER_MISMATCH = "CSV header does not conform to the schema.";
+  private static final String HEADER_WIDTH = "Number of column in CSV header is not equal to number of fields";
+
+  /**
+   * Spark's refusal of a CSV file whose header names the columns otherwise than the schema (the
+   * first file's header), as one line: which file, both headers, and what to do. Null when
+   * {@code text} is not that refusal.
+   */
+  static DataException csvHeaderMismatch(String text) {
+    int width = text.indexOf(HEADER_WIDTH);
+    if (width >= 0) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "Header length: (\\d+), schema size: (\\d+)\\s*\\nCSV file: (\\S+)").matcher(text.substring(width));
+      if (m.find()) {
+        return new DataException("file " + shown(m.group(3)) + " has " + m.group(1) + " columns in its header where "
+            + "the data has " + m.group(2) + " (from the first file read); give every file the same header, with "
+            + "the same columns in the same order");
+      }
+    }
+    int at = text.indexOf(HEADER_MISMATCH);
+    if (at < 0) {
+      return null;
+    }
+    String header = null;
+    String schema = null;
+    String file = null;
+    for (String line : text.substring(at + HEADER_MISMATCH.length()).split("\n")) {
+      String l = line.trim();
+      if (header == null && l.startsWith("Header: ")) {
+        header = l.substring("Header: ".length());
+      } else if (schema == null && l.startsWith("Schema: ")) {
+        schema = l.substring("Schema: ".length());
+      } else if (file == null && l.startsWith("CSV file: ")) {
+        file = shown(l.substring("CSV file: ".length()).trim());
+      }
+    }
+    if (header == null || schema == null || file == null) {
+      return null;
+    }
+    return new DataException("file " + file + " has the header '" + header + "' where the data's columns are '"
+        + schema + "' (from the first file read): its values would land in the wrong columns; give every file "
+        + "the same header, with the columns in the same order");
+  }
+
   /** A failed Spark job that is not about the data; the cause says what happened. */
   public static final class SparkJobException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -166,6 +210,12 @@ public final class Failures {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DataException) {
         return (DataException) t;
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      DataException header = csvHeaderMismatch(String.valueOf(t.getMessage()));
+      if (header != null) {
+        return header;
       }
     }
     String text = String.valueOf(e.getMessage());

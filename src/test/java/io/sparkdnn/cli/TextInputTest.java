@@ -198,6 +198,24 @@ class TextInputTest {
         " of the input): column 'f2' has 'x', which is not a number");
   }
 
+  /**
+   * Files whose headers order (or count) the columns otherwise than the first file's are refused,
+   * naming the file: Spark's default only warns, and reads such a file's values into the wrong columns.
+   */
+  @Test
+  void aFileWhoseHeaderDiffersIsRefusedNamingIt() throws IOException {
+    Path swapped = Files.createDirectories(dir.resolve("swapped"));
+    Files.writeString(swapped.resolve("a.csv"), String.join("\n", table(-1)) + "\n");
+    Files.writeString(swapped.resolve("b.csv"), "f2,f1,label\n1,7,a\n2,8,b\n");
+    refused(train(swapped.toString(), "m-swapped"), "file " + swapped.resolve("b.csv")
+        + " has the header 'f2, f1, label' where the data's columns are 'f1, f2, label'", "give every file the same header");
+    Path wider = Files.createDirectories(dir.resolve("wider"));
+    Files.writeString(wider.resolve("a.csv"), String.join("\n", table(-1)) + "\n");
+    Files.writeString(wider.resolve("b.csv"), "f1,f2,label,extra\n1,7,a,0\n2,8,b,0\n");
+    refused(train(wider.toString(), "m-wider"), "file " + wider.resolve("b.csv") + " has 4 columns in its header where "
+        + "the data has 3");
+  }
+
   /** A file split over several partitions counts its rows in the splits before the bad row's. */
   @Test
   void aBadRowInTheSecondSplitOfAFileCountsTheFirst() throws IOException {
