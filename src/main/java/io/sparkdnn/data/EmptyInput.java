@@ -47,11 +47,12 @@ public final class EmptyInput {
    * "{@code dataName} has no usable rows (all N were skipped as bad)": rows were read but none was
    * kept, for a step that has already checked that there were rows at all.
    *
-   * @param skipped rows skipped under {@code data.bad-rows = skip} (0: none)
+   * @param skipped rows skipped under {@code data.bad-rows = skip} or {@code handleInvalid = skip} (0: none)
    */
   public static DataException noUsableRows(String dataName, long skipped) {
     return new DataException(dataName + " has no usable rows" + (skipped > 0 ? " (all " + skipped
-        + " were skipped as bad; data.bad-rows = fail names the first of them and what is wrong with it)" : ""));
+        + " were skipped as bad; failing on bad rows instead — data.bad-rows = fail, or handleInvalid = error in "
+        + "Spark ML — names the first of them and what is wrong with it)" : ""));
   }
 
   /**

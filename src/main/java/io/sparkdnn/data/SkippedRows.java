@@ -61,13 +61,14 @@ public final class SkippedRows implements Serializable {
   }
 
   /**
-   * One line per reason, for the log: "skipped N rows of DATA with a REASON (data.bad-rows = skip)"
+   * One line per reason, for the log: "skipped N rows of DATA with a REASON (bad rows skipped: …)"
    * and, when {@code after} is not null, what became of them.
    */
   public static List<String> lines(Map<BadRowReason, Long> counts, String dataName, String after) {
     List<String> lines = new ArrayList<>();
     counts.forEach((reason, n) -> lines.add(String.format(Locale.ROOT, "skipped %,d row%s of %s with a %s "
-        + "(data.bad-rows = skip)%s", n, n == 1 ? "" : "s", dataName, reason.description(),
+        + "(bad rows skipped: data.bad-rows = skip, or handleInvalid = skip or keep in Spark ML)%s", n,
+        n == 1 ? "" : "s", dataName, reason.description(),
         after == null ? "" : ": " + after)));
     return lines;
   }

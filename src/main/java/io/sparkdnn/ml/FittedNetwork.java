@@ -77,7 +77,7 @@ public final class FittedNetwork implements Serializable {
       }
     });
     Dataset<Row> scored = ModelScoring.score(m, columns, rows, Arrays.asList(rows.columns()), named,
-        invalid.policy(), "input data (" + owner.uid() + ")", threshold, thresholds);
+        invalid.policy(), "input data (" + owner.uid() + ")", threshold, thresholds, null, HandleInvalid.REMEDY);
     if (invalid == HandleInvalid.SKIP && !named.isEmpty()) {
       // a scored row has a value in every added column; a row left unscored has nulls in all of them
       scored = scored.filter(Columns.col(scored, named.keySet().iterator().next()).isNotNull());

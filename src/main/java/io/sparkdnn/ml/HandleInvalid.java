@@ -53,7 +53,8 @@ public enum HandleInvalid implements Token {
 
   /**
    * {@code action}'s result; a bad row it fails on is rethrown saying what to do ({@link #REMEDY}).
-   * (A bad row in a lazy transform fails later, in the action that runs it, so it cannot be told.)
+   * (A bad row in a lazy transform fails later, in the action that runs it: there the scoring task
+   * adds the remedy itself, see {@code ModelScoring.score}.)
    */
   static <T> T explained(java.util.function.Supplier<T> action) {
     try {

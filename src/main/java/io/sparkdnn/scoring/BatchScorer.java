@@ -63,6 +63,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
   private final SkippedRows skipped;
   private final float threshold;
   private final double[] thresholds;
+  private final String remedy;
 
   /**
    * @param converter reads a row's features scaled as the network gets them ({@link RowConverter#scalingBy})
@@ -71,9 +72,10 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
    * @param threshold binary: class 1 from this probability on (used when {@code thresholds} is null);
    *     multi-label: each label present from this probability on
    * @param thresholds per class (Spark ML's thresholds: the class maximising p/t wins); null for none
+   * @param remedy what a bad row's failure ends with (what to do about it), or null
    */
   BatchScorer(DnnModel model, RowConverter converter, Broadcast<float[]> weights, int[] keep, ScoreColumn[] outputs,
-      BadRowPolicy badRows, SkippedRows skipped, float threshold, double[] thresholds) {
+      BadRowPolicy badRows, SkippedRows skipped, float threshold, double[] thresholds, String remedy) {
     this.spec = model.spec();
     this.task = model.task();
     this.labels = model.labels();
@@ -89,6 +91,13 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     this.skipped = skipped;
     this.threshold = threshold;
     this.thresholds = thresholds == null ? null : thresholds.clone();
+    this.remedy = remedy;
+  }
+
+  /** {@code e} at a row of this task's partition, with the remedy when there is one. */
+  private BadRowException located(BadRowException e, int partition, long position) {
+    BadRowException at = e.atPartitionRow(partition, position);
+    return remedy == null ? at : at.withRemedy(remedy);
   }
 
   /**
@@ -218,7 +227,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
             }
           } catch (BadRowException e) {
             if (badRows == BadRowPolicy.FAIL) {
-              throw e.atPartitionRow(partition, position);
+              throw located(e, partition, position);
             }
             if (skipped != null) {
               skipped.add(e.reason());
@@ -285,7 +294,7 @@ public final class BatchScorer implements MapPartitionsFunction<Row, Row> {
   private void refuseOutput(int partition, long position) {
     BadRowException e = new BadRowException(BadRowReason.NON_FINITE_OUTPUT, null, NON_FINITE_OUTPUT);
     if (badRows == BadRowPolicy.FAIL) {
-      throw e.atPartitionRow(partition, position);
+      throw located(e, partition, position);
     }
     if (skipped != null) {
       skipped.add(e.reason());

@@ -122,6 +122,17 @@ public final class ModelScoring {
   public static Dataset<Row> score(DnnModel model, InputColumns columns, Dataset<Row> data, List<String> keep,
       Map<String, ScoreColumn> added, BadRowPolicy badRows, String dataName, float threshold, double[] thresholds,
       SkippedRows skipped) {
+    return score(model, columns, data, keep, added, badRows, dataName, threshold, thresholds, skipped, null);
+  }
+
+  /**
+   * {@link #score} whose bad-row failures end with {@code remedy} (what the caller's user can do, e.g.
+   * "; … set handleInvalid to skip"; null for none): the failure happens in a task, when an action
+   * runs the lazy scoring, where no caller can add to it any more.
+   */
+  public static Dataset<Row> score(DnnModel model, InputColumns columns, Dataset<Row> data, List<String> keep,
+      Map<String, ScoreColumn> added, BadRowPolicy badRows, String dataName, float threshold, double[] thresholds,
+      SkippedRows skipped, String remedy) {
     ColumnResolver.checkFeaturesIn(columns, data, dataName);
     List<String> all = Arrays.asList(data.columns());
     for (String k : keep) {
@@ -169,7 +180,7 @@ public final class ModelScoring {
     RowConverter converter = ColumnResolver.converterFor(input,
         new RowConverter(columns, model.task(), model.labels(), model.targetWidth()).scalingBy(model.scaling()));
     BatchScorer scorer = new BatchScorer(model, converter, broadcast, keepAt,
-        added.values().toArray(new ScoreColumn[0]), badRows, skipped, threshold, thresholds);
+        added.values().toArray(new ScoreColumn[0]), badRows, skipped, threshold, thresholds, remedy);
     StructType inputSchema = input.schema();
     StructType outputSchema = schema;
     org.apache.spark.sql.classic.SparkSession internal = internalRoute(input);

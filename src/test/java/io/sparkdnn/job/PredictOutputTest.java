@@ -95,7 +95,8 @@ class PredictOutputTest {
         io.sparkdnn.data.BadRowPolicy.SKIP, "huge", "prediction", "probability", 0.5f, counted).write().format("noop").mode("overwrite").save();
     assertEquals(Map.of(io.sparkdnn.data.BadRowReason.NON_FINITE_FEATURE, 1L), counted.counts());
     assertEquals(List.of("skipped 1 row of huge with a NaN or infinite feature, or one beyond float's range "
-        + "(as read or once scaled) (data.bad-rows = skip): they are in the output with null predictions"),
+        + "(as read or once scaled) (bad rows skipped: data.bad-rows = skip, or handleInvalid = skip or keep in Spark "
+        + "ML): they are in the output with null predictions"),
         io.sparkdnn.data.SkippedRows.lines(counted.counts(), "huge", "they are in the output with null predictions"));
   }
 

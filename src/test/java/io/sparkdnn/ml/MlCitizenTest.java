@@ -472,7 +472,8 @@ class MlCitizenTest {
     assertTrue(invalid >= 5, "invalid rows: " + invalid);
 
     Exception error = assertThrows(Exception.class, () -> binaryModel.transform(poisoned).collectAsList());
-    assertTrue(String.valueOf(error.getMessage()).contains("NaN"), String.valueOf(error.getMessage()));
+    assertTrue(String.valueOf(error.getMessage()).contains("NaN")
+        && String.valueOf(error.getMessage()).contains("set handleInvalid to skip"), String.valueOf(error.getMessage()));
 
     DnnClassificationModel skip = binaryModel.copy(ParamMap.empty()).setHandleInvalid("skip");
     List<Row> kept = skip.transform(poisoned).select("id", "probability").orderBy("id").collectAsList();

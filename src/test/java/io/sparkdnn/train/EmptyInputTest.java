@@ -53,8 +53,8 @@ class EmptyInputTest {
     for (String network : List.of("2-4relu-2softmax", "2-4relu-1sigmoid")) {
       DataException e = assertThrows(DataException.class,
           () -> fit(unlabelled, List.of("x1", "x2"), List.of("label"), network, 0.1));
-      assertEquals("label column 'label' of " + NAME + " has no usable value in any row (each is empty or NaN, or on "
-          + "a malformed line); check that data.label names the column that holds the classes", e.getMessage());
+      assertEquals("label column 'label' of " + NAME + " has no usable value in any row (each is empty, NaN or "
+          + "infinite, or on a malformed line); check that data.label names the column that holds the classes", e.getMessage());
     }
   }
 
