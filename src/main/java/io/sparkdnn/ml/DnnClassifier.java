@@ -155,8 +155,8 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
           functions.count(functions.when(functions.not(ok), 1))).first();
       long left = stats.getLong(1);
       if (left > 0) {
-        LOG.warn("skipped {} row{} of {} with a label that is no class index 0, 1, …, K−1 (NaN, infinite, negative, "
-            + "fractional, or {} or more) (handleInvalid = {})", left, left == 1 ? "" : "s", dataName,
+        LOG.warn("skipped {} row{} of {} with a label that is no class index 0, 1, …, K−1 (NaN, infinite, "
+            + "negative, fractional, or {} or more) (handleInvalid = {})", left, left == 1 ? "" : "s", dataName,
             DnnTrainer.MAX_CLASSES, invalid.token());
       }
       if (stats.isNullAt(0)) {

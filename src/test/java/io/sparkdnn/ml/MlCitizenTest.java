@@ -473,7 +473,8 @@ class MlCitizenTest {
 
     Exception error = assertThrows(Exception.class, () -> binaryModel.transform(poisoned).collectAsList());
     assertTrue(String.valueOf(error.getMessage()).contains("NaN")
-        && String.valueOf(error.getMessage()).contains("set handleInvalid to skip"), String.valueOf(error.getMessage()));
+        && String.valueOf(error.getMessage()).contains("set handleInvalid to skip"),
+        String.valueOf(error.getMessage()));
 
     DnnClassificationModel skip = binaryModel.copy(ParamMap.empty()).setHandleInvalid("skip");
     List<Row> kept = skip.transform(poisoned).select("id", "probability").orderBy("id").collectAsList();

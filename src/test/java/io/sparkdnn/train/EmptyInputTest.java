@@ -54,7 +54,8 @@ class EmptyInputTest {
       DataException e = assertThrows(DataException.class,
           () -> fit(unlabelled, List.of("x1", "x2"), List.of("label"), network, 0.1));
       assertEquals("label column 'label' of " + NAME + " has no usable value in any row (each is empty, NaN or "
-          + "infinite, or on a malformed line); check that data.label names the column that holds the classes", e.getMessage());
+          + "infinite, or on a malformed line); check that data.label names the column that holds the classes",
+          e.getMessage());
     }
   }
 
