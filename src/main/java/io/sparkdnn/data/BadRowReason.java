@@ -9,7 +9,7 @@ public enum BadRowReason {
       + "a broken JSON line)"),
   WRONG_WIDTH("wrong number of features"),
   /** Finite features that overflow inside the network (prediction and evaluation of a trained model). */
-  NON_FINITE_OUTPUT("features the network answers with NaN or infinity (far outside the training data's range)"),
+  NON_FINITE_OUTPUT("feature vector the network answers with NaN or infinity (far outside the training data's range)"),
   BAD_SPARSE_INDEX("sparse vector index out of range, repeated or out of order"),
   NULL_LABEL("null, NaN or infinite label"),
   UNKNOWN_LABEL("label not known to the model"),

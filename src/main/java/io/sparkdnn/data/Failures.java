@@ -166,9 +166,9 @@ public final class Failures {
       java.util.regex.Matcher m = java.util.regex.Pattern.compile(
           "Header length: (\\d+), schema size: (\\d+)\\s*\\nCSV file: (\\S+)").matcher(text.substring(width));
       if (m.find()) {
-        return new DataException("file " + shown(m.group(3)) + " has " + m.group(1) + " columns in its header where "
-            + "the data has " + m.group(2) + " (from the first file read); give every file the same header, with "
-            + "the same columns in the same order");
+        return new DataException("the files' headers differ: file " + shown(m.group(3)) + " has " + m.group(1)
+            + " columns in its header where the columns Spark took from the first file it read (the largest) are "
+            + m.group(2) + "; give every file the same header, with the same columns in the same order");
       }
     }
     int at = text.indexOf(HEADER_MISMATCH);

@@ -102,10 +102,12 @@ public final class TrainingRun {
         if (fit.test != null) {
           spark.sparkContext().setJobDescription("test evaluation");
           testMetrics = ModelScoring.evaluateChecked(model, fit.test, training.blas(), ModelScoring.DEFAULT_THRESHOLD);
-          if (!Double.isFinite(testMetrics.loss())) { // warned, not refused: the trained model is still written
-            LOG.warn("test data: {}", ModelScoring.NON_FINITE_EVALUATION);
+          if (ModelScoring.finite(testMetrics)) {
+            model = model.withRecord(model.record().withTestMetrics(testMetrics));
+          } else { // warned, not refused: the trained model is still written, without wrong test metrics
+            LOG.warn("test data: {}; the model is written without test metrics", ModelScoring.NON_FINITE_EVALUATION);
+            testMetrics = null;
           }
-          model = model.withRecord(model.record().withTestMetrics(testMetrics));
         }
         TrainingReport report = report(spark, fit, model, training, progress, facts);
         if (fit.rangeTest != null) {

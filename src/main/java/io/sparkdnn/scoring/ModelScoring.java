@@ -267,7 +267,7 @@ public final class ModelScoring {
         PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName);
     try {
       EvaluationResult result = evaluateChecked(model, packed, blas, threshold);
-      if (!Double.isFinite(result.loss())) {
+      if (!finite(result)) {
         throw new DataException(dataName + ": " + NON_FINITE_EVALUATION);
       }
       return result;
@@ -282,9 +282,19 @@ public final class ModelScoring {
    * would also count as predictions of class 0. Evaluation cannot leave them out (the loss of a
    * batch is summed before its rows are seen), so it refuses them.
    */
+  /**
+   * False when rows of the evaluated data overflowed inside the network: the loss (or a
+   * regression's errors, which are summed in the targets' units) is not finite.
+   */
+  public static boolean finite(EvaluationResult result) {
+    return Double.isFinite(result.loss())
+        && (result.task() != io.sparkdnn.engine.Task.REGRESSION || Double.isFinite(result.rmse()) && Double.isFinite(result.mae()));
+  }
+
   public static final String NON_FINITE_EVALUATION = "some rows give the network a NaN or infinite output (features "
-      + "far outside the range the model was trained on), so the metrics would be wrong; dnn predict with "
-      + "data.bad-rows = skip gives those rows null predictions: remove them from the data";
+      + "far outside the range the model was trained on), so the metrics would be wrong; find them by predicting "
+      + "with bad rows skipped (dnn predict with data.bad-rows = skip, or transform with handleInvalid = keep: they "
+      + "get null predictions) and remove them from the data";
 
   /**
    * Permutation feature importance of {@code model} on labelled data, packed into {@code partitions}

@@ -139,7 +139,8 @@ public final class Scorer {
    * Scores one row.
    *
    * @param row I raw feature values (see the class comment for their order); not changed
-   * @throws IllegalArgumentException when the row is not I values wide or holds a NaN or infinity
+   * @throws IllegalArgumentException when the row is not I values wide, holds a NaN or infinity, or
+   *     has values the network overflows on (its output would be NaN or infinite)
    */
   public Prediction score(float[] row) {
     checkWidth(row, "row");
@@ -170,6 +171,8 @@ public final class Scorer {
     batch.setRows(1);
     float[] z = new float[spec.outputWidth()];
     network.predict(weights, z);
+    requireFinite(z, 0, z.length);
+    requireFinite(network.outputs(), 0, z.length);
     return z;
   }
 
@@ -410,9 +413,25 @@ public final class Scorer {
     int k = spec.outputWidth();
     Prediction[] predictions = new Prediction[rows];
     for (int r = 0; r < rows; r++) {
+      requireFinite(outputs, r * k, k);
       predictions[r] = decode(outputs, r * k);
     }
     return predictions;
+  }
+
+  /**
+   * Refuses a row whose finite features overflow inside the network (a value such as 3e38 times a
+   * weight is ∞; softmax of ∞ is NaN), as Spark prediction does: a NaN output would otherwise be
+   * decoded into a class.
+   */
+  private static void requireFinite(float[] outputs, int offset, int k) {
+    for (int j = offset; j < offset + k; j++) {
+      if (!Float.isFinite(outputs[j])) {
+        throw new IllegalArgumentException("a row's features give the network a NaN or infinite output: some are "
+            + "far outside the range the model was trained on (Spark prediction refuses such rows too); fix the "
+            + "values or leave the row out");
+      }
+    }
   }
 
   /** One row's outputs, from {@code offset}, as ModelScoring's prediction columns decode them. */

@@ -528,6 +528,10 @@ class MlCitizenTest {
     assertEquals(huge, kept.filter(col("prediction").isNull()).count(), "each huge row has a null prediction");
     assertEquals(0, kept.filter(expr("pmod(id, 5) = 2")).filter(col("prediction").isNotNull()).count());
     assertEquals(20 - huge, kept.filter(col("probability").isNotNull()).count(), "the other rows are scored");
+    // one vector at a time (Spark ML's predictRaw, the Spark-free Scorer beneath it): refused, not NaN
+    IllegalArgumentException single = assertThrows(IllegalArgumentException.class,
+        () -> blobsModel.predictRaw(org.apache.spark.ml.linalg.Vectors.dense(3e38, -3e38, 3e38)));
+    assertTrue(single.getMessage().contains("give the network a NaN or infinite output"), single.getMessage());
     Exception evaluation = assertThrows(Exception.class, () -> blobsModel.evaluate(rows));
     assertTrue(evaluation.getMessage().contains("some rows give the network a NaN or infinite output"),
         evaluation.getMessage());
