@@ -142,20 +142,9 @@ public abstract class Cells {
       if (t instanceof BooleanType) {
         return row.getBoolean(p);
       }
-      if (t instanceof IntegerType) {
-        return row.getInt(p);
-      } else if (t instanceof LongType) {
-        return row.getLong(p);
-      } else if (t instanceof FloatType) {
-        return row.getFloat(p);
-      } else if (t instanceof ShortType) {
-        return row.getShort(p);
-      } else if (t instanceof ByteType) {
-        return row.getByte(p);
-      } else if (t instanceof DecimalType d) {
-        return row.getDecimal(p, d.precision(), d.scale()).toJavaBigDecimal();
-      }
-      return number(p);
+      // the column's own boxed type (Integer, Float, …), as Spark's typed getter gives it
+      Object value = row.get(p, t);
+      return value instanceof org.apache.spark.sql.types.Decimal d ? d.toJavaBigDecimal() : value;
     }
 
     @Override

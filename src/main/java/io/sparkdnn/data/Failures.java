@@ -154,6 +154,8 @@ public final class Failures {
 
   private static final String HEADER_MISMATCH = "CSV header does not conform to the schema.";
   private static final String HEADER_WIDTH = "Number of column in CSV header is not equal to number of fields";
+  private static final java.util.regex.Pattern HEADER_WIDTH_DETAIL =
+      java.util.regex.Pattern.compile("Header length: (\\d+), schema size: (\\d+)\\s*\\nCSV file: (\\S+)");
 
   /**
    * Spark's refusal of a CSV file whose header names the columns otherwise than the schema (the
@@ -163,8 +165,7 @@ public final class Failures {
   static DataException csvHeaderMismatch(String text) {
     int width = text.indexOf(HEADER_WIDTH);
     if (width >= 0) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-          "Header length: (\\d+), schema size: (\\d+)\\s*\\nCSV file: (\\S+)").matcher(text.substring(width));
+      java.util.regex.Matcher m = HEADER_WIDTH_DETAIL.matcher(text.substring(width));
       if (m.find()) {
         return new DataException("the files' headers differ: file " + shown(m.group(3)) + " has " + m.group(1)
             + " columns in its header where the columns Spark took from the first file it read (the largest) are "

@@ -139,12 +139,10 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
    * found is refused, saying what to do.
    */
   private int numClasses(Dataset<Row> data, StructField label, HandleInvalid invalid) {
-    Attribute attribute = Attribute.fromStructField(label);
-    if (attribute instanceof NominalAttribute && ((NominalAttribute) attribute).getNumValues().isDefined()) {
-      return Math.max(2, (Integer) ((NominalAttribute) attribute).getNumValues().get());
-    }
-    if (attribute instanceof BinaryAttribute) {
-      return 2;
+    if (labelsIndexed(label)) {
+      Attribute attribute = Attribute.fromStructField(label);
+      return attribute instanceof BinaryAttribute ? 2
+          : Math.max(2, (Integer) ((NominalAttribute) attribute).getNumValues().get());
     }
     String name = getLabelCol();
     String dataName = "training data (" + uid + ")";

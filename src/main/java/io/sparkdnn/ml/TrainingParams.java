@@ -199,17 +199,12 @@ public final class TrainingParams implements Serializable {
       NetworkSpec network, Task task) {
     String name = "training data (" + owner.uid() + ")";
     String indicator = owner.getOrDefault(validationIndicatorCol);
-    Dataset<Row> training = data;
-    Dataset<Row> validation = null;
-    if (!indicator.isEmpty()) {
-      Column marked = functions.coalesce(Columns.col(data, indicator), functions.lit(false));
-      training = data.filter(functions.not(marked));
-      validation = data.filter(marked);
-    }
+    Column marked = indicator.isEmpty() ? null
+        : functions.coalesce(Columns.col(data, indicator), functions.lit(false));
+    Dataset<Row> training = marked == null ? data : data.filter(functions.not(marked));
+    Dataset<Row> validation = marked == null ? null : data.filter(marked);
     DnnTrainer trainer = new DnnTrainer(dataSettings(owner, features, labels, classWeights), trainingConfig(owner, network, task));
-    Dataset<Row> trainingRows = training;
-    Dataset<Row> validationRows = validation;
-    DnnTrainer.Fit fit = HandleInvalid.explained(() -> trainer.fit(trainingRows, validationRows, name,
+    DnnTrainer.Fit fit = HandleInvalid.explained(() -> trainer.fit(training, validation, name,
         "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { }));
     fit.release();
     return fit;

@@ -277,20 +277,20 @@ public final class ModelScoring {
   }
 
   /**
-   * Why an evaluation's loss is not finite, and what to do. The loss of finite logits is finite
-   * (log-sum-exp), so only rows whose features overflow inside the network make it so — and they
-   * would also count as predictions of class 0. Evaluation cannot leave them out (the loss of a
-   * batch is summed before its rows are seen), so it refuses them.
-   */
-  /**
    * False when rows of the evaluated data overflowed inside the network: the loss (or a
-   * regression's errors, which are summed in the targets' units) is not finite.
+   * regression's errors, which are summed in the targets' units) is not finite. The loss of finite
+   * logits is finite (log-sum-exp), so only such rows make it so.
    */
   public static boolean finite(EvaluationResult result) {
-    return Double.isFinite(result.loss())
-        && (result.task() != io.sparkdnn.engine.Task.REGRESSION || Double.isFinite(result.rmse()) && Double.isFinite(result.mae()));
+    return Double.isFinite(result.loss()) && (result.task() != io.sparkdnn.engine.Task.REGRESSION
+        || Double.isFinite(result.rmse()) && Double.isFinite(result.mae()));
   }
 
+  /**
+   * Why an evaluation is not {@link #finite}, and what to do. Such rows would also count as
+   * predictions of class 0, and evaluation cannot leave them out (the loss of a batch is summed
+   * before its rows are seen), so it refuses them.
+   */
   public static final String NON_FINITE_EVALUATION = "some rows give the network a NaN or infinite output (features "
       + "far outside the range the model was trained on), so the metrics would be wrong; find them by predicting "
       + "with bad rows skipped (dnn predict with data.bad-rows = skip, or transform with handleInvalid = keep: they "

@@ -495,8 +495,7 @@ public final class DnnTrainer {
       EmptyInput.check(training, dataName); // the first scan of data opened without a row check
       throw new DataException("label column '" + column + "' of " + dataName + " has no usable value in any row "
           + "(each is empty" + (numeric ? ", NaN or infinite" : "") + ", or on a malformed line); check that "
-          + "data.label names "
-          + "the column that holds the classes");
+          + "data.label names the column that holds the classes");
     }
     List<Object> values = found.values();
     String[] distinct = new String[values.size()]; // the keys of the classes

@@ -43,10 +43,10 @@ public final class SparkSetup {
    * ones are stored in the executor's block manager and fetched from there by the driver, one more
    * round trip per task (Spark's default limit is 1 MiB). A local-mode round returns the weight
    * change and both Adam moments, 3 × 4 bytes a parameter: 2.8 MB for the main job's network, so
-   * every epoch paid that fetch — ~30 ms between a task's end of work and its result at the driver
-   * (Spark's event log: task wall 400–420 ms against 370–385 ms of run time). With this limit the
-   * main job's epochs 3–10 took a median 0.46–0.47 s instead of 0.49 s (three interleaved pairs of
-   * runs). Spark caps it at spark.rpc.message.maxSize (128 MiB by default).
+   * every epoch paid that fetch: Spark's event log (epochs 3–8) showed a task's end 23–49 ms after
+   * its run time, and 7–17 ms with the limit raised; the main job's epochs 3–10 took a median
+   * 0.46–0.47 s instead of 0.49 s (three interleaved pairs of runs). Spark caps the limit at
+   * spark.rpc.message.maxSize (128 MiB by default).
    */
   static final String MAX_DIRECT_RESULT_SIZE = "64m";
 
