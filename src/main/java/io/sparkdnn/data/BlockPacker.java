@@ -69,7 +69,8 @@ public final class BlockPacker {
       Tally tally = blocks.treeAggregate(new Tally(profile), Tally::add, Tally::merge, 2);
       long[] totals = tally.totals;
       return new PackedData(blocks, totals[0], totals[1], totals[2], skipped.counts(), partitions, dataName,
-          converter.weighted()).withSparseRows(converter.sparse(), totals[3]).withTrainingProfile(tally.profile);
+          converter.weighted()).withSparseRows(converter.sparse(), totals[3]).withTrainingProfile(tally.profile)
+          .withValidationSource(data, dataName);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {

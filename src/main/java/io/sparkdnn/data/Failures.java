@@ -60,11 +60,43 @@ public final class Failures {
     return e;
   }
 
+  /**
+   * {@code bad} (a row failure with no location yet) at the row of {@code data} with 0-based id
+   * {@code rowId}, as packing numbers rows: their position in the order the partitions are read,
+   * bad rows counted. One job counts each partition's rows; the row is then named as a bad row found
+   * while reading is (its file and the row in it, for data read from several files). If counting
+   * fails, the row is named by its id.
+   */
+  public static BadRowException atRowId(BadRowException bad, long rowId, Dataset<Row> data) {
+    try {
+      List<Long> counts = rowsPerPartition(data, Integer.MAX_VALUE);
+      long before = 0;
+      for (int p = 0; p < counts.size(); p++) {
+        if (rowId < before + counts.get(p)) {
+          Exception located = locate(bad.atPartitionRow(p, rowId - before + 1), data);
+          if (located instanceof BadRowException b && b.partition() < 0) {
+            return b;
+          }
+          break;
+        }
+        before += counts.get(p);
+      }
+    } catch (RuntimeException counting) {
+      LOG.debug("could not count the rows of the data", counting);
+    }
+    return bad.atRow(rowId + 1);
+  }
+
   /** Rows in the partitions of {@code data} before {@code partition}: one counting job. */
   private static long rowsBefore(int partition, Dataset<Row> data) {
-    List<Long> before = data.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
+    return rowsPerPartition(data, partition).stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The rows of each partition of {@code data} before {@code end} (0 for the others): one job. */
+  private static List<Long> rowsPerPartition(Dataset<Row> data, int end) {
+    return data.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((p, rows) -> {
       long n = 0;
-      if (p < partition) {
+      if (p < end) {
         while (rows.hasNext()) {
           rows.next();
           n++;
@@ -72,7 +104,6 @@ public final class Failures {
       }
       return Collections.singletonList(n).iterator();
     }, true).collect();
-    return before.stream().mapToLong(Long::longValue).sum();
   }
 
   /**

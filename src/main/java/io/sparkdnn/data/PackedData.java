@@ -5,6 +5,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Cached, packed rows: the training blocks every epoch reads, and the validation blocks. Both may
@@ -27,6 +29,9 @@ public final class PackedData {
   private final boolean weighted;
   /** The training rows' profile when packing computed it, else null. */
   private DataProfile trainingProfile;
+  /** The data the validation rows were read from (driver side, to name a row), and its name. */
+  private Dataset<Row> validationSource;
+  private String validationName;
 
   PackedData(
       JavaRDD<PackedBlock> blocks, long trainingRows, long validationRows, long payloadBytes,
@@ -73,6 +78,24 @@ public final class PackedData {
     return trainingProfile;
   }
 
+  /** This data with its validation rows read from {@code source}, known to the user as {@code name}. */
+  PackedData withValidationSource(Dataset<Row> source, String name) {
+    this.validationSource = source;
+    this.validationName = name;
+    return this;
+  }
+
+  /**
+   * {@code problem}, a failure of the validation row with id {@code rowId} (a row's id as its
+   * block holds it), placed at that row: its number in the data it was read from, or its file and
+   * number there, prefixed with that data's name. Costs one Spark job; for error paths.
+   */
+  public BadRowException atValidationRow(long rowId, BadRowException problem) {
+    BadRowException located = validationSource == null ? problem.atRow(rowId + 1)
+        : Failures.atRowId(problem, rowId, validationSource);
+    return validationName == null ? located : located.in(validationName);
+  }
+
   /** Training rows from {@code train} and all rows of {@code heldOut} as validation. */
   public static PackedData withValidation(PackedData train, PackedData heldOut) {
     List<JavaRDD<PackedBlock>> cached = new ArrayList<>(train.cached);
@@ -83,7 +106,8 @@ public final class PackedData {
     return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
         train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros)
-        .withTrainingProfile(train.trainingProfile);
+        .withTrainingProfile(train.trainingProfile).withValidationSource(heldOut.validationSource,
+            heldOut.validationName);
   }
 
   /** Training blocks; null when there are no training rows. */

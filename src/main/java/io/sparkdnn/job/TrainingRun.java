@@ -105,7 +105,8 @@ public final class TrainingRun {
           if (ModelScoring.finite(testMetrics)) {
             model = model.withRecord(model.record().withTestMetrics(testMetrics));
           } else { // warned, not refused: the trained model is still written, without wrong test metrics
-            LOG.warn("test data: {}; the model is written without test metrics", ModelScoring.NON_FINITE_EVALUATION);
+            LOG.warn("{}; the model is written without test metrics", ModelScoring.nonFiniteRows(fit.test,
+                testMetrics, "so the test metrics would be wrong", "").getMessage());
             testMetrics = null;
           }
         }

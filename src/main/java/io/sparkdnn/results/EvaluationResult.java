@@ -28,11 +28,15 @@ import java.util.List;
  * @param weight the rows' summed weight (equal to {@code rows} without row weights)
  * @param confusion [actual][predicted] (weighted) counts, K × K
  * @param skippedRows rows left out as bad (data.bad-rows = skip), 0 otherwise
+ * @param nonFiniteRow the 0-based id (position in the data's read order, bad rows counted) of the
+ *     first row whose outputs were NaN or infinite, or −1 when there was none: such a row makes the
+ *     metrics wrong (see {@code ModelScoring.finite}); not part of the JSON form
  */
 public record EvaluationResult(
     Task task, long rows, double weight, double loss, double accuracy, double macroF1, double hammingAccuracy,
     List<ClassMetrics> perClass, List<String> labels, double[][] confusion,
-    double rmse, double mae, double r2, double rocAuc, double prAuc, long skippedRows) implements java.io.Serializable {
+    double rmse, double mae, double r2, double rocAuc, double prAuc, long skippedRows,
+    long nonFiniteRow) implements java.io.Serializable {
 
   public EvaluationResult {
     perClass = List.copyOf(perClass);
@@ -65,7 +69,7 @@ public record EvaluationResult(
 
   public EvaluationResult withSkippedRows(long skipped) {
     return new EvaluationResult(task, rows, weight, loss, accuracy, macroF1, hammingAccuracy, perClass, labels,
-        confusion, rmse, mae, r2, rocAuc, prAuc, skipped);
+        confusion, rmse, mae, r2, rocAuc, prAuc, skipped, nonFiniteRow);
   }
 
   /**
@@ -154,6 +158,6 @@ public record EvaluationResult(
     return new EvaluationResult(task, rows, m.path("weight").asDouble(rows), Json.number(m, "loss"),
         Json.number(m, "accuracy"), Json.number(m, "macro_f1"), Json.number(m, "hamming_accuracy"), perClass,
         Json.strings(m.get("labels")), confusion, Json.number(m, "rmse"), Json.number(m, "mae"), Json.number(m, "r2"),
-        Json.number(m, "roc_auc"), Json.number(m, "pr_auc"), m.path("skipped_rows").asLong(0));
+        Json.number(m, "roc_auc"), Json.number(m, "pr_auc"), m.path("skipped_rows").asLong(0), -1);
   }
 }

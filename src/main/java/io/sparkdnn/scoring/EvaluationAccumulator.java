@@ -22,7 +22,7 @@ import java.util.List;
  * approximation Spark's BinaryClassificationMetrics makes when it down-samples its curve.
  */
 public final class EvaluationAccumulator implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   static final int BINS = 4096;
   static final int OVR_BINS = 1024;
   static final int MAX_AUC_CLASSES = 64;
@@ -38,6 +38,8 @@ public final class EvaluationAccumulator implements Serializable {
   private double[] sums;
   /** Binary: [positive, negative] × BINS of p(class 1); multi-class: [class][positive, negative] × OVR_BINS of p(class). */
   private double[] histogram;
+  /** The smallest id of a row added with a NaN or infinite output; −1 while there is none. */
+  private long nonFiniteRow = -1;
 
   /**
    * @param classes number of classes (multi-class, binary) or labels (multi-label); outputs for regression
@@ -70,6 +72,23 @@ public final class EvaluationAccumulator implements Serializable {
    * weights (null: 1 each).
    */
   public void add(float[] out, float[] targets, float[] weights, int rows) {
+    add(out, targets, weights, null, rows);
+  }
+
+  /**
+   * {@link #add(float[], float[], float[], int)}, remembering the smallest of {@code rowIds} (one
+   * per row; null: none known) whose outputs are NaN or infinite: the row that makes the metrics
+   * wrong, which {@link #nonFiniteRow()} names. The check reads each output once, beside the
+   * products that made it.
+   */
+  public void add(float[] out, float[] targets, float[] weights, long[] rowIds, int rows) {
+    if (rowIds != null) {
+      for (int r = 0; r < rows; r++) {
+        if (!finite(out, r * outputs, outputs) && (nonFiniteRow < 0 || rowIds[r] < nonFiniteRow)) {
+          nonFiniteRow = rowIds[r];
+        }
+      }
+    }
     if (task == Task.REGRESSION) {
       if (sums == null) {
         sums = new double[4 * outputs];
@@ -127,6 +146,20 @@ public final class EvaluationAccumulator implements Serializable {
     }
   }
 
+  private static boolean finite(float[] a, int offset, int n) {
+    for (int j = offset; j < offset + n; j++) {
+      if (!Float.isFinite(a[j])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The smallest id of the rows added whose outputs were NaN or infinite; −1 when there was none. */
+  public long nonFiniteRow() {
+    return nonFiniteRow;
+  }
+
   private static int bin(float p, int bins) {
     int b = (int) (p * bins);
     return b < 0 ? 0 : Math.min(bins - 1, b);
@@ -137,6 +170,9 @@ public final class EvaluationAccumulator implements Serializable {
     counts = add(counts, other.counts);
     sums = add(sums, other.sums);
     histogram = add(histogram, other.histogram);
+    if (other.nonFiniteRow >= 0 && (nonFiniteRow < 0 || other.nonFiniteRow < nonFiniteRow)) {
+      nonFiniteRow = other.nonFiniteRow;
+    }
     return this;
   }
 
@@ -286,7 +322,7 @@ public final class EvaluationAccumulator implements Serializable {
   public EvaluationResult result(String[] labels) {
     if (task == Task.REGRESSION) {
       return new EvaluationResult(task, rows(), loss.weight(), meanLoss(), Double.NaN, Double.NaN, Double.NaN,
-          List.of(), List.of(), new double[0][], rmse(), mae(), r2(), Double.NaN, Double.NaN, 0);
+          List.of(), List.of(), new double[0][], rmse(), mae(), r2(), Double.NaN, Double.NaN, 0, nonFiniteRow);
     }
     List<ClassMetrics> perClass = new ArrayList<>();
     double f1Sum = 0;
@@ -326,7 +362,7 @@ public final class EvaluationAccumulator implements Serializable {
     double[] areas = areas();
     return new EvaluationResult(task, rows(), loss.weight(), meanLoss(), accuracy(), f1Sum / classes, hamming,
         perClass, Arrays.asList(labels), task == Task.MULTILABEL ? new double[0][] : confusionMatrix(),
-        Double.NaN, Double.NaN, Double.NaN, areas[0], areas[1], 0);
+        Double.NaN, Double.NaN, Double.NaN, areas[0], areas[1], 0, nonFiniteRow);
   }
 
   private static int argMax(float[] a, int offset, int k) {

@@ -186,7 +186,7 @@ public final class Evaluator implements Serializable {
     net.evaluate(params, result.loss());
     targetScaling.invert(net.outputs(), 0, rows);
     targetScaling.invert(batch.targets(), 0, rows);
-    result.add(net.outputs(), batch.targets(), batch.rowWeights(), rows);
+    result.add(net.outputs(), batch.targets(), batch.rowWeights(), batch.rowIds(), rows);
     batch.clear();
   }
 
@@ -212,6 +212,6 @@ public final class Evaluator implements Serializable {
     // The loss above is on standardised targets; errors, RMSE and R² are in the targets' units.
     targetScaling.invert(net.outputs(), 0, rows);
     targetScaling.invert(net.batch().targets(), 0, rows);
-    result.add(net.outputs(), net.batch().targets(), net.batch().rowWeights(), rows);
+    result.add(net.outputs(), net.batch().targets(), net.batch().rowWeights(), net.batch().rowIds(), rows);
   }
 }

@@ -1,6 +1,8 @@
 package io.sparkdnn.scoring;
 
+import io.sparkdnn.data.BadRowException;
 import io.sparkdnn.data.BadRowPolicy;
+import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
@@ -268,7 +270,7 @@ public final class ModelScoring {
     try {
       EvaluationResult result = evaluateChecked(model, packed, blas, threshold);
       if (!finite(result)) {
-        throw new DataException(dataName + ": " + NON_FINITE_EVALUATION);
+        throw nonFiniteRows(packed, result, "so the metrics would be wrong", NON_FINITE_REMEDY);
       }
       return result;
     } finally {
@@ -277,17 +279,42 @@ public final class ModelScoring {
   }
 
   /**
-   * False when rows of the evaluated data overflowed inside the network: the loss (or a
-   * regression's errors, which are summed in the targets' units) is not finite. The loss of finite
+   * False when rows of the evaluated data overflowed inside the network: a row's outputs, the loss
+   * or a regression's errors (summed in the targets' units) are not finite. The loss of finite
    * logits is finite (log-sum-exp), so only such rows make it so.
    */
   public static boolean finite(EvaluationResult result) {
-    return Double.isFinite(result.loss()) && (result.task() != io.sparkdnn.engine.Task.REGRESSION
-        || Double.isFinite(result.rmse()) && Double.isFinite(result.mae()));
+    return result.nonFiniteRow() < 0 && Double.isFinite(result.loss())
+        && (result.task() != io.sparkdnn.engine.Task.REGRESSION
+            || Double.isFinite(result.rmse()) && Double.isFinite(result.mae()));
   }
 
   /**
-   * Why an evaluation is not {@link #finite}, and what to do. Such rows would also count as
+   * The failure of an evaluation that is not {@link #finite}: the first row the network overflowed
+   * on (as the evaluation saw it, {@link EvaluationResult#nonFiniteRow()}), located in the data it
+   * was read from, with {@code consequence} (what it spoilt) and {@code remedy} (what to do, from
+   * "; ") after it. One Spark job to locate the row; without a row, the general
+   * {@link #NON_FINITE_EVALUATION}.
+   */
+  public static DataException nonFiniteRows(PackedData packed, EvaluationResult result, String consequence,
+      String remedy) {
+    if (result.nonFiniteRow() < 0) {
+      return new DataException(packed.dataName() + ": " + NON_FINITE_EVALUATION);
+    }
+    // A DataException, not a BadRowException: skipping bad rows cannot take this one out of metrics
+    // already summed, so the bad-row remedy ("or set data.bad-rows = skip") must not be offered.
+    return new DataException(packed.atValidationRow(result.nonFiniteRow(), new BadRowException(
+        BadRowReason.NON_FINITE_OUTPUT, null, BatchScorer.NON_FINITE_OUTPUT + ", " + consequence)).getMessage()
+        + remedy);
+  }
+
+  /** What to do about rows the network overflows on, after the first such row is named. */
+  public static final String NON_FINITE_REMEDY = "; fix or remove the row (other rows may overflow too: predicting "
+      + "with bad rows skipped finds them all, as dnn predict with data.bad-rows = skip or transform with "
+      + "handleInvalid = keep gives them null predictions)";
+
+  /**
+   * Why an evaluation is not {@link #finite}, and what to do, when no row is known. Such rows would also count as
    * predictions of class 0, and evaluation cannot leave them out (the loss of a batch is summed
    * before its rows are seen), so it refuses them.
    */
@@ -319,11 +346,14 @@ public final class ModelScoring {
     settings.metricFor(model.task());
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth())
         .checkingScaledBy(model.scaling());
-    PackedData packed = BlockPacker.packHeldOut(data, columns, converter, null,
-        PackingOptions.validation(partitions, 8192, badRows), dataName);
+    PackedData packed = EmptyInput.requireUsableRows(BlockPacker.packHeldOut(data, columns, converter, null,
+        PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName);
     try {
-      if (packed.validationRows() == 0) {
-        throw new DataException(dataName + " has no rows to compute importance on");
+      // Rows the network overflows on would count as class 0 (or NaN errors) in every pass: one
+      // evaluation pass, a fraction of the permutation passes, finds the first of them.
+      EvaluationResult plain = evaluatePacked(model, packed, BATCH_ROWS, blas);
+      if (!finite(plain)) {
+        throw nonFiniteRows(packed, plain, "so the importances would be wrong", NON_FINITE_REMEDY);
       }
       FeatureUnits units = FeatureUnits.of(columns, data.schema(), settings.groups());
       return new PermutationImportance(model, settings, blas).compute(packed.validation(), packed.validationRows(),

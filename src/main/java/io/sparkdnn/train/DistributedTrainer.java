@@ -19,6 +19,7 @@ import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.EvaluationResult;
 import io.sparkdnn.scoring.EvaluationAccumulator;
 import io.sparkdnn.scoring.Evaluator;
+import io.sparkdnn.scoring.ModelScoring;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -146,6 +147,9 @@ public final class DistributedTrainer {
       EvaluationAccumulator validation = hasValidation
           ? evaluator.evaluate(data.validation(), broadcastWeights(state.weights, label + " · validation"), plan.depth())
           : null;
+      if (validation != null && validation.nonFiniteRow() >= 0) {
+        throw validationOverflow(data, validation.result(classNames), label);
+      }
       state.epochsDone = epoch;
       LOG.debug("{}: validation {} ms", label, (System.nanoTime() - validationStart) / 1_000_000);
       double elapsed = seconds(start);
@@ -187,9 +191,22 @@ public final class DistributedTrainer {
     if (sparse) {
       finalWeights = InputMajorVector.wrapInputMajor(spec, finalWeights).toCanonical();
     }
+    if (finalValidation != null && finalValidation.nonFiniteRow() >= 0) {
+      throw validationOverflow(data, finalValidation, "final validation");
+    }
     checkFinite(finalWeights, history, finalValidation);
     return new TrainingResult(finalWeights, keepBest ? state.bestEpoch : state.epochsDone, stopReason, history,
         finalValidation, state, seconds(start), firstEpochStart);
+  }
+
+  /**
+   * A validation row the network overflows on, with finite weights (the divergence guard has
+   * passed them): the row's features, not the learning rate, are the problem, so the message names
+   * the row rather than suggesting a smaller rate.
+   */
+  private static DataException validationOverflow(PackedData data, EvaluationResult validation, String when) {
+    return ModelScoring.nonFiniteRows(data, validation, "so the validation loss is not finite (" + when + ", with "
+        + "finite weights)", "; no model was written; fix or remove the row (a smaller learning rate will not help)");
   }
 
   /**

@@ -278,6 +278,49 @@ class TextInputTest {
     refused(train(data, "m-nanlabel"), "row 7: column 'label' has label NaN");
   }
 
+  /**
+   * Finite features far outside the training rows' range overflow inside the network (no scaling
+   * here, so 3e38 reaches it as it is): the first such row is named wherever metrics would be wrong
+   * (validation during training, evaluation, importance, the test metrics train logs), never a NaN
+   * loss blamed on the learning rate or a metric that counts it as class 0.
+   */
+  @Test
+  void rowsTheNetworkOverflowsOnAreNamedWhereverMetricsWouldBeWrong() throws IOException {
+    String[] wide = {"network.layers=2-32relu-2softmax", "data.scaling=none"};
+    String good = csv("overflow-train", table(-1));
+    String huge = csv("overflow-huge", table(5, "3e38,3e38,a", "-3e38,-3e38,b"));
+    List<String> validated = new ArrayList<>(List.of(wide));
+    validated.addAll(List.of("data.validation.path=" + huge, "data.validation.format=csv"));
+    Cli validation = train(good, "m-overflow-validation", validated.toArray(new String[0]));
+    refused(validation, "validation data (data.validation.path=" + huge + "): row 6: ",
+        "give the network a NaN or infinite output", "so the validation loss is not finite (epoch 1/2",
+        "no model was written; fix or remove the row (a smaller learning rate will not help)");
+    assertFalse(validation.err.contains("data.bad-rows"), validation.err);
+
+    List<String> tested = new ArrayList<>(List.of(wide));
+    tested.addAll(List.of("data.test.path=" + huge, "data.test.format=csv"));
+    Cli withTest = train(good, "m-overflow", tested.toArray(new String[0]));
+    assertEquals(0, withTest.status, withTest.toString());
+    String model = dir.resolve("m-overflow").toString();
+    // the model is written (training went well), without the test metrics the row made wrong (a warning says so)
+    String metadata = Files.readString(Path.of(model, "metadata.json"));
+    assertFalse(metadata.contains("test_metrics"), metadata);
+
+    // read from two files (the larger first): named by the file and the row in it
+    Path both = Files.createDirectories(dir.resolve("overflow-both"));
+    Files.copy(Path.of(good), both.resolve("a.csv"));
+    Files.copy(Path.of(huge), both.resolve("b.csv"));
+    Cli evaluation = run(List.of("evaluate", "--set", "evaluate.model=" + model, "--set",
+        "evaluate.input.path=" + both, "--set", "evaluate.input.format=csv"));
+    assertOneErrorLine(evaluation, "row 6 of file ", "b.csv (row 6 of the input)", "so the metrics would be wrong",
+        "fix or remove the row");
+    assertFalse(evaluation.err.contains("data.bad-rows = skip to pass over"), evaluation.err);
+    Cli importance = run(List.of("importance", "--model", model, "--input", huge, "--output",
+        dir.resolve("overflow-importance").toString(), "--set", "importance.input.format=csv"));
+    assertOneErrorLine(importance, "row 6: ", "so the importances would be wrong");
+    assertFalse(Files.exists(dir.resolve("overflow-importance")), "no importance written");
+  }
+
   /** An infinite label is no class: refused by its row like NaN, and skipped under data.bad-rows = skip. */
   @Test
   void anInfiniteLabelIsABadRowNotAClass() throws IOException {

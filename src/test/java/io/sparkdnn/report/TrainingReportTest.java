@@ -48,7 +48,7 @@ class TrainingReportTest {
         .fact("network", config.get("network.layers"))
         .epochs(epochs)
         .testMetrics(new EvaluationResult(Task.REGRESSION, 100_000, 100_000, 0.25, Double.NaN, Double.NaN, Double.NaN,
-            List.of(), List.of(), new double[0][0], 2.5, 1.75, 0.85, Double.NaN, Double.NaN, 0))
+            List.of(), List.of(), new double[0][0], 2.5, 1.75, 0.85, Double.NaN, Double.NaN, 0, -1))
         .config(config)
         .html();
     Path page = dir.resolve("report.html");
@@ -88,7 +88,7 @@ class TrainingReportTest {
       perClass.add(ClassMetrics.of(classes[a], counts[a][a], 5, 5));
     }
     EvaluationResult test = new EvaluationResult(Task.MULTICLASS, 10_000, 10_000, 0.31, 0.9123, 0.9, Double.NaN,
-        perClass, List.of(classes), doubles(counts), Double.NaN, Double.NaN, Double.NaN, 0.97, 0.93, 3);
+        perClass, List.of(classes), doubles(counts), Double.NaN, Double.NaN, Double.NaN, 0.97, 0.93, 3, -1);
     String html = new TrainingReport().fact("model", "m").confusion(doubles(counts), classes).testMetrics(test)
         .html();
     Path page = dir.resolve("confusion.html");

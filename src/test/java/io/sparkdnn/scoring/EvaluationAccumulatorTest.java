@@ -1,0 +1,55 @@
+package io.sparkdnn.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdnn.engine.Task;
+import org.junit.jupiter.api.Test;
+
+/** The first row with a NaN or infinite output, as batches and partitions add up (hand-made outputs). */
+class EvaluationAccumulatorTest {
+  private static final float NAN = Float.NaN;
+  private static final float INF = Float.POSITIVE_INFINITY;
+
+  private static EvaluationAccumulator twoClasses() {
+    return new EvaluationAccumulator(Task.MULTICLASS, 2, 2);
+  }
+
+  @Test
+  void theSmallestIdOfARowWithANonFiniteOutputIsKeptAcrossBatchesAndMerges() {
+    EvaluationAccumulator a = twoClasses();
+    a.add(new float[] {0.3f, 0.7f, 0.9f, 0.1f}, new float[] {1, 0}, null, new long[] {10, 11}, 2);
+    assertEquals(-1, a.nonFiniteRow(), "finite outputs: no row");
+    a.add(new float[] {0.5f, 0.5f, NAN, NAN, 0.2f, 0.8f}, new float[] {0, 1, 1}, null, new long[] {12, 13, 14}, 3);
+    assertEquals(13, a.nonFiniteRow());
+    a.add(new float[] {0.1f, INF}, new float[] {0}, null, new long[] {4}, 1); // a later batch, an earlier row
+    assertEquals(4, a.nonFiniteRow());
+    a.add(new float[] {NAN, 0.5f}, new float[] {0}, null, new long[] {9}, 1);
+    assertEquals(4, a.nonFiniteRow(), "a later row does not replace the first");
+    a.add(new float[] {NAN, NAN}, new float[] {0}, null, 1); // no ids known: nothing to name
+    assertEquals(4, a.nonFiniteRow());
+
+    EvaluationAccumulator other = twoClasses();
+    other.add(new float[] {NAN, 0.5f}, new float[] {0}, null, new long[] {2}, 1);
+    EvaluationAccumulator clean = twoClasses();
+    clean.add(new float[] {0.5f, 0.5f}, new float[] {0}, null, new long[] {0}, 1);
+    assertEquals(4, twoClasses().merge(a).merge(clean).nonFiniteRow());
+    assertEquals(2, a.merge(other).nonFiniteRow(), "merged partitions keep the smaller id");
+    assertEquals(2, a.result(new String[] {"x", "y"}).nonFiniteRow());
+    assertFalse(ModelScoring.finite(a.result(new String[] {"x", "y"})));
+    assertEquals(-1, clean.result(new String[] {"x", "y"}).nonFiniteRow());
+  }
+
+  @Test
+  void aRegressionRowWithAnInfiniteOutputIsNamedAndTheEvaluationIsNotFinite() {
+    EvaluationAccumulator r = new EvaluationAccumulator(Task.REGRESSION, 2, 2);
+    r.add(new float[] {1, 2, 3, -INF}, new float[] {1, 2, 3, 4}, null, new long[] {7, 8}, 2);
+    assertEquals(8, r.nonFiniteRow());
+    assertFalse(ModelScoring.finite(r.result(null)));
+    EvaluationAccumulator fine = new EvaluationAccumulator(Task.REGRESSION, 1, 1);
+    fine.loss().add(0.5, 1, 1, 0); // a finite loss, as the network would have summed it
+    fine.add(new float[] {1}, new float[] {1}, null, new long[] {0}, 1);
+    assertTrue(ModelScoring.finite(fine.result(null)), "finite outputs, loss and errors");
+  }
+}
