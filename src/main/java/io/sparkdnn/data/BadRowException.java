@@ -13,10 +13,12 @@ public final class BadRowException extends DataException {
   private final String problem;
   private final int partition;
   private final long row;
+  /** Where the row is, as the message names it ("row 7", "row 5 of file …"); null until located. */
+  private final String location;
 
   /** @param column the column the problem is in, or null for a problem with the whole row */
   public BadRowException(BadRowReason reason, String column, String problem) {
-    this(reason, column, problem, -1, -1, where(column) + problem);
+    this(reason, column, problem, -1, -1, null, where(column) + problem);
   }
 
   private static String where(String column) {
@@ -24,8 +26,9 @@ public final class BadRowException extends DataException {
   }
 
   private BadRowException(BadRowReason reason, String column, String problem, int partition, long row,
-      String message) {
+      String location, String message) {
     super(message);
+    this.location = location;
     this.reason = reason;
     this.column = column;
     this.problem = problem;
@@ -38,23 +41,27 @@ public final class BadRowException extends DataException {
    * deserialised on the driver): {@link #reason()} is null.
    */
   static BadRowException recovered(String message) {
-    return new BadRowException(null, null, null, -1, -1, message);
+    return new BadRowException(null, null, null, -1, -1, null, message);
   }
 
   @Override
   public BadRowException in(String context) {
-    return new BadRowException(reason, column, problem, partition, row, context + ": " + getMessage());
+    return new BadRowException(reason, column, problem, partition, row, location, context + ": " + getMessage());
   }
 
   /** This failure with {@code remedy} (what the user can do, e.g. "; set … to skip such rows") after its message. */
   public BadRowException withRemedy(String remedy) {
-    return new BadRowException(reason, column, problem, partition, row, getMessage() + remedy);
+    return new BadRowException(reason, column, problem, partition, row, location, getMessage() + remedy);
   }
 
   /** This failure at row {@code rowNumber} (1-based, in input order). */
   public BadRowException atRow(long rowNumber) {
-    return new BadRowException(reason, column, problem, -1, rowNumber,
-        "row " + rowNumber + ": " + where(column) + problem);
+    return located(-1, rowNumber, "row " + rowNumber);
+  }
+
+  private BadRowException located(int inPartition, long rowNumber, String where) {
+    return new BadRowException(reason, column, problem, inPartition, rowNumber, where,
+        where + ": " + where(column) + problem);
   }
 
   /**
@@ -63,14 +70,20 @@ public final class BadRowException extends DataException {
    * in it are what the user can look up.
    */
   public BadRowException atRow(long rowNumber, long rowInFile, String file) {
-    return new BadRowException(reason, column, problem, -1, rowNumber,
-        "row " + rowInFile + " of file " + file + " (row " + rowNumber + " of the input): " + where(column) + problem);
+    return located(-1, rowNumber, "row " + rowInFile + " of file " + file + " (row " + rowNumber + " of the input)");
   }
 
   /** This failure at row {@code rowInPartition} (1-based) of input partition {@code partition}. */
   public BadRowException atPartitionRow(int partition, long rowInPartition) {
-    return new BadRowException(reason, column, problem, partition, rowInPartition,
-        "row " + rowInPartition + " of input partition " + partition + ": " + where(column) + problem);
+    return located(partition, rowInPartition, "row " + rowInPartition + " of input partition " + partition);
+  }
+
+  /**
+   * Where the row is, as the message names it: "row 7", "row 5 of file F (row 47 of the input)" or
+   * "row 3 of input partition 1"; null before it is located.
+   */
+  public String location() {
+    return location;
   }
 
   /** Why the row was refused; null for a failure {@linkplain #recovered recovered} from text. */

@@ -87,6 +87,37 @@ public final class Failures {
     return bad.atRow(rowId + 1);
   }
 
+  /**
+   * Where the first row of {@code data} that holds each of {@code values} in its column {@code
+   * column} is, as a bad row's message names it ("row 41", or its file and the row in it for data
+   * read from several files); values held by no row are left out. Values are compared as Spark's
+   * {@code Row.get} returns them. Jobs on the error path: one finds the rows, one per value locates it.
+   */
+  public static Map<Object, String> firstRowsHolding(Dataset<Row> data, String column, java.util.Set<Object> values) {
+    Dataset<Row> one = data.select(Columns.col(data, column));
+    List<Map<Object, Long>> firsts = one.javaRDD().mapPartitions(rows -> {
+      Map<Object, Long> first = new LinkedHashMap<>();
+      for (long n = 1; rows.hasNext() && first.size() < values.size(); n++) {
+        Object v = rows.next().get(0);
+        if (v != null && values.contains(v)) {
+          first.putIfAbsent(v, n);
+        }
+      }
+      return Collections.singletonList(first).iterator();
+    }, true).collect();
+    Map<Object, String> located = new LinkedHashMap<>();
+    for (int p = 0; p < firsts.size(); p++) {
+      for (Map.Entry<Object, Long> e : firsts.get(p).entrySet()) {
+        if (!located.containsKey(e.getKey())) {
+          BadRowException bad = new BadRowException(null, null, "").atPartitionRow(p, e.getValue());
+          Exception where = locate(bad, one);
+          located.put(e.getKey(), where instanceof BadRowException b ? b.location() : bad.location());
+        }
+      }
+    }
+    return located;
+  }
+
   /** Rows in the partitions of {@code data} before {@code partition}: one counting job. */
   private static long rowsBefore(int partition, Dataset<Row> data) {
     return rowsPerPartition(data, partition).stream().mapToLong(Long::longValue).sum();

@@ -40,6 +40,8 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(io.sparkdnn.data.Failures.FileCounts.class);
     kryo.register(io.sparkdnn.data.DistinctLabels.class);
     kryo.register(java.util.HashSet.class);
+    kryo.register(java.util.HashMap.class); // DistinctLabels' counts
+    kryo.register(java.util.LinkedHashMap.class); // Failures.firstRowsHolding's rows per partition
     kryo.register(RoundAccumulator.class);
     kryo.register(LossAccumulator.class);
     kryo.register(EvaluationAccumulator.class);

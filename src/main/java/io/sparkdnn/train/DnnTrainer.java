@@ -10,6 +10,7 @@ import io.sparkdnn.data.DataSource;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.DataProfile;
 import io.sparkdnn.data.DistinctLabels;
+import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.EmptyInput;
 import io.sparkdnn.data.InputColumns;
 import io.sparkdnn.data.LabelIndex;
@@ -524,7 +525,8 @@ public final class DnnTrainer {
           + found.rows() + " rows, such as " + LabelIndex.preview(Arrays.copyOf(shown, Math.min(5, shown.length)))
           + ", where a classifier needs one output per value; "
           + (numeric && fractional ? regression
-              : "choose the column that holds the classes (data.label)" + (numeric ? ", or " + regression : "")));
+              : "choose the column that holds the classes (data.label)" + (numeric ? ", or " + regression : ""))
+          + rareLabels(found, numeric, classes, task == Task.BINARY, training, column));
     }
     if (task == Task.BINARY && distinct.length < 2) {
       throw new DataException("binary classification needs two label values in column '" + column
@@ -535,7 +537,7 @@ public final class DnnTrainer {
       index = LabelIndex.forClasses(numeric, distinct, classes, task == Task.BINARY);
     } catch (IllegalArgumentException e) {
       throw new DataException("label column '" + column + "' of " + dataName + " (network " + config.network()
-          + "): " + e.getMessage());
+          + "): " + e.getMessage() + rareLabels(found, numeric, classes, task == Task.BINARY, training, column));
     }
     if (index.size() > distinct.length) {
       java.util.Set<String> seen = new java.util.HashSet<>(Arrays.asList(distinct));
@@ -551,6 +553,56 @@ public final class DnnTrainer {
     }
     return index;
   }
+
+  /**
+   * For labels that do not fit the network: the few values (at most {@value #MAX_RARE}) held by
+   * under 1/20 as many rows as the median label, without which the other labels would fit — what a
+   * mistyped label looks like — each with its rows and the first of them; empty when there are
+   * none. Costs two small jobs, on this error path only.
+   */
+  private static String rareLabels(DistinctLabels.Found found, boolean numeric, int classes, boolean binary,
+      Dataset<Row> training, String column) {
+    Map<Object, Long> counts = found.counts();
+    if (counts.size() > MAX_CLASSES || counts.size() < 2) {
+      return ""; // counts stop at the limit; one value is not a typo of another
+    }
+    long[] sorted = counts.values().stream().mapToLong(Long::longValue).sorted().toArray();
+    long median = sorted[sorted.length / 2];
+    List<Object> rare = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (Map.Entry<Object, Long> e : counts.entrySet()) {
+      if (e.getValue() * 20 < median) {
+        rare.add(e.getKey());
+      } else {
+        rest.add(numeric ? LabelIndex.canonical(((Number) e.getKey()).doubleValue()) : String.valueOf(e.getKey()));
+      }
+    }
+    if (rare.isEmpty() || rare.size() > MAX_RARE) {
+      return "";
+    }
+    try {
+      LabelIndex.forClasses(numeric, rest.toArray(new String[0]), classes, binary);
+    } catch (IllegalArgumentException e) {
+      return ""; // the other labels do not fit either: not a typo
+    }
+    rare.sort(java.util.Comparator.comparing(counts::get));
+    Map<Object, String> where = Failures.firstRowsHolding(training, column, new java.util.HashSet<>(rare));
+    StringBuilder sb = new StringBuilder("; but ");
+    for (int i = 0; i < rare.size(); i++) {
+      Object v = rare.get(i);
+      long n = counts.get(v);
+      sb.append(i == 0 ? "" : i == rare.size() - 1 ? " and " : ", ").append("label ").append(LabelIndex.display(v))
+          .append(" is in ").append(n == 1 ? "1 row only" : n + " rows only").append(" (")
+          .append(n == 1 ? "" : "the first is ").append(where.getOrDefault(v, "not located")).append(')');
+    }
+    return sb.append(", against ").append(median).append(" for a typical label, and without ")
+        .append(rare.size() == 1 ? "it" : "them").append(" the labels fit the network: if ")
+        .append(rare.size() == 1 ? "it is a mistake, fix or remove that row" : "they are mistakes, fix or remove "
+            + "those rows").toString();
+  }
+
+  /** At most this many rare label values are named as possible typos. */
+  private static final int MAX_RARE = 3;
 
   /** @param what the data the skipped rows came from, as the log names it */
   private static void report(PackedData packed, double seconds, JavaSparkContext sc, String what) {

@@ -321,6 +321,33 @@ class TextInputTest {
     assertFalse(Files.exists(dir.resolve("overflow-importance")), "no importance written");
   }
 
+  /**
+   * A label held by one row where every other label is held by dozens looks like a typo: the
+   * refusal (too many classes, or continuous) also names that value and its row. Labels that
+   * are all common get the refusal alone.
+   */
+  @Test
+  void aLabelInOneRowOnlyIsNamedAsAPossibleMistake() throws IOException {
+    String[] names = {"cat", "dog", "emu"};
+    List<String> numbers = new ArrayList<>(List.of("f1,f2,label"));
+    List<String> words = new ArrayList<>(List.of("f1,f2,label"));
+    List<String> four = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 90; i++) {
+      numbers.add(i + "," + (i % 7) + "," + (i == 40 ? "7" : Integer.toString(i % 3)));
+      words.add(i + "," + (i % 7) + "," + (i == 57 ? "dgo" : names[i % 3]));
+      four.add(i + "," + (i % 7) + "," + (i % 4));
+    }
+    String[] threeClasses = {"network.layers=2-4relu-3softmax"};
+    refused(train(csv("typo-number", numbers.toArray(new String[0])), "m-typo-number", threeClasses),
+        "so the network needs 8 classes, not 3", "but label 7 is in 1 row only (row 41), against 30 for a "
+            + "typical label, and without it the labels fit the network: if it is a mistake, fix or remove that row");
+    refused(train(csv("typo-word", words.toArray(new String[0])), "m-typo-word", threeClasses),
+        "4 distinct labels", "but label dgo is in 1 row only (row 58)");
+    Cli common = train(csv("four-labels", four.toArray(new String[0])), "m-four-labels", threeClasses);
+    refused(common, "so the network needs 4 classes, not 3");
+    assertFalse(common.err.contains("row only"), common.err);
+  }
+
   /** An infinite label is no class: refused by its row like NaN, and skipped under data.bad-rows = skip. */
   @Test
   void anInfiniteLabelIsABadRowNotAClass() throws IOException {
