@@ -34,7 +34,7 @@ public final class ModelFiles {
     Path weights = dir.resolve(ModelFormat.WEIGHTS);
     for (Path p : new Path[] {metadata, weights}) {
       if (!Files.isRegularFile(p)) {
-        throw new ModelFormatException(where + " is not a complete spark-dnn model: " + p.getFileName()
+        throw ModelFormatException.damaged(where + " is not a complete spark-dnn model: " + p.getFileName()
             + " is missing");
       }
     }

@@ -97,7 +97,7 @@ public final class ModelFormat {
     try {
       root = JSON.readTree(metadataBytes);
     } catch (IOException e) {
-      throw new ModelFormatException(where + "/" + METADATA + " is not valid JSON: " + e.getMessage());
+      throw ModelFormatException.damaged(where + "/" + METADATA + " is not valid JSON: " + e.getMessage());
     }
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new ModelFormatException(where + " is not a spark-dnn model (" + METADATA
@@ -109,7 +109,7 @@ public final class ModelFormat {
           + "this spark-dnn " + Versions.project() + " reads (up to " + VERSION + "); upgrade spark-dnn");
     }
     if (version < 1) {
-      throw new ModelFormatException(where + "/" + METADATA + " has no valid format_version");
+      throw ModelFormatException.damaged(where + "/" + METADATA + " has no valid format_version");
     }
     String file = where + "/" + METADATA;
     NetworkSpec spec = field(file, "network", () -> NetworkSpec.parse(required(root, "network", where).asText()));
@@ -126,18 +126,18 @@ public final class ModelFormat {
         field(file, "labels.shape", () -> shape(l.path("shape").asText())), l.path("string_labels").asBoolean(),
         field(file, "features.layout", () -> layout(f.path("layout").asText("dense"))));
     if (columns.width() != spec.inputWidth()) {
-      throw new ModelFormatException(file + ": features.width is " + columns.width() + " but network " + spec
+      throw ModelFormatException.damaged(file + ": features.width is " + columns.width() + " but network " + spec
           + " takes " + spec.inputWidth() + " inputs");
     }
     LabelIndex labels = l.has("classes") ? new LabelIndex(l.path("numeric").asBoolean(), strings(l.path("classes"))) : null;
     if (labels != null) {
       int expected = task == Task.BINARY ? 2 : spec.outputWidth();
       if (labels.size() != expected) {
-        throw new ModelFormatException(file + ": labels.classes has " + labels.size() + " names but network " + spec
+        throw ModelFormatException.damaged(file + ": labels.classes has " + labels.size() + " names but network " + spec
             + " (" + task.token() + ") has " + expected + " classes");
       }
     } else if (task.isClassification()) {
-      throw new ModelFormatException(file + ": labels.classes is missing for a " + task.token() + " model");
+      throw ModelFormatException.damaged(file + ": labels.classes is missing for a " + task.token() + " model");
     }
     JsonNode s = required(root, "scaling", where);
     ScalingMode mode = field(file, "scaling.mode", () -> ScalingMode.fromToken(s.path("mode").asText()));
@@ -145,7 +145,7 @@ public final class ModelFormat {
         ? FeatureScaling.none(columns.width())
         : new FeatureScaling(mode, floats(s.path("scale")), floats(s.path("shift")));
     if (scaling.width() != columns.width()) {
-      throw new ModelFormatException(file + ": scaling has " + scaling.width()
+      throw ModelFormatException.damaged(file + ": scaling has " + scaling.width()
           + " values but the features are " + columns.width() + " wide");
     }
     JsonNode t = root.get("target_scaling");
@@ -157,7 +157,7 @@ public final class ModelFormat {
     try {
       record = TrainingRecord.readFrom(root, task);
     } catch (RuntimeException e) {
-      throw new ModelFormatException(where + "/" + METADATA + ": unreadable training record: " + e.getMessage());
+      throw ModelFormatException.damaged(where + "/" + METADATA + ": unreadable training record: " + e.getMessage());
     }
     try {
       return new DnnModel(spec, task, weights, columns, scaling, targetScaling, labels, record);
@@ -185,11 +185,11 @@ public final class ModelFormat {
   static float[] readWeights(byte[] bytes, NetworkSpec spec, String where) throws IOException {
     String file = where + "/" + WEIGHTS;
     if (bytes.length < 20) {
-      throw new ModelFormatException(file + " is truncated (" + bytes.length + " bytes)");
+      throw ModelFormatException.damaged(file + " is truncated (" + bytes.length + " bytes)");
     }
     ByteBuffer header = ByteBuffer.wrap(bytes, 0, 12).order(ByteOrder.LITTLE_ENDIAN);
     if (header.getInt() != MAGIC) {
-      throw new ModelFormatException(file + " is not a spark-dnn weights file (bad magic number)");
+      throw ModelFormatException.damaged(file + " is not a spark-dnn weights file (bad magic number)");
     }
     int version = header.getInt();
     if (version != WEIGHTS_VERSION) {
@@ -204,14 +204,14 @@ public final class ModelFormat {
     }
     long expectedLength = 12L + 4L * count + 8;
     if (bytes.length != expectedLength) {
-      throw new ModelFormatException(file + " has " + bytes.length + " bytes, expected " + expectedLength
-          + " for " + count + " parameters; the file is truncated or damaged");
+      throw ModelFormatException.damaged(file + " has " + bytes.length + " bytes, expected " + expectedLength
+          + " for " + count + " parameters");
     }
     CRC32 crc = new CRC32();
     crc.update(bytes, 12, 4 * count);
     long stored = ByteBuffer.wrap(bytes, 12 + 4 * count, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (stored != crc.getValue()) {
-      throw new ModelFormatException(file + " fails its checksum; the file is damaged");
+      throw ModelFormatException.damaged(file + " fails its checksum");
     }
     float[] weights = new float[count];
     FloatArrays.read(new DataInputStream(new ByteArrayInputStream(bytes, 12, 4 * count)), weights);
@@ -223,7 +223,7 @@ public final class ModelFormat {
     try {
       return read.get();
     } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(file + ": field \"" + name + "\": " + e.getMessage());
+      throw ModelFormatException.damaged(file + ": field \"" + name + "\": " + e.getMessage());
     }
   }
 
@@ -247,7 +247,7 @@ public final class ModelFormat {
   private static JsonNode required(JsonNode root, String field, String where) {
     JsonNode node = root.get(field);
     if (node == null || node.isNull()) {
-      throw new ModelFormatException(where + "/" + METADATA + " has no \"" + field + "\"");
+      throw ModelFormatException.damaged(where + "/" + METADATA + " has no \"" + field + "\"");
     }
     return node;
   }

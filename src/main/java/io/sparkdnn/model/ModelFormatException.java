@@ -4,7 +4,19 @@ package io.sparkdnn.model;
 public final class ModelFormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** What to do about a model whose files are damaged, incomplete or inconsistent. */
+  static final String DAMAGED_REMEDY = "; the model is damaged and cannot be used: restore its directory from a "
+      + "copy or train it again (in a model store, dnn rollback returns production to the version before)";
+
   public ModelFormatException(String message) {
     super(message);
+  }
+
+  /**
+   * A model's file that is damaged, cut short or missing, or that contradicts another: {@code
+   * problem} (which file, and what is wrong with it), then {@link #DAMAGED_REMEDY}.
+   */
+  static ModelFormatException damaged(String problem) {
+    return new ModelFormatException(problem + DAMAGED_REMEDY);
   }
 }

@@ -36,7 +36,7 @@ public final class ModelReader {
       Path weights = new Path(dir, ModelFormat.WEIGHTS);
       for (Path p : new Path[] {metadata, weights}) {
         if (!fs.exists(p)) {
-          throw new ModelFormatException(path + " is not a complete spark-dnn model: " + p.getName()
+          throw ModelFormatException.damaged(path + " is not a complete spark-dnn model: " + p.getName()
               + " is missing");
         }
       }

@@ -76,7 +76,8 @@ class ModelFormatTest {
     byte[] bytes = Files.readAllBytes(copy.resolve("weights.bin"));
     bytes[40] ^= 0x01;
     Files.write(copy.resolve("weights.bin"), bytes);
-    assertRefused(copy, "weights.bin fails its checksum; the file is damaged");
+    assertRefused(copy, "weights.bin fails its checksum; the model is damaged and cannot be used: restore its "
+        + "directory from a copy or train it again");
   }
 
   @Test
@@ -84,7 +85,7 @@ class ModelFormatTest {
     Path copy = copyOfGolden();
     byte[] bytes = Files.readAllBytes(copy.resolve("weights.bin"));
     Files.write(copy.resolve("weights.bin"), java.util.Arrays.copyOf(bytes, bytes.length - 9));
-    assertRefused(copy, "weights.bin has 135 bytes, expected 144", "truncated or damaged");
+    assertRefused(copy, "weights.bin has 135 bytes, expected 144", "the model is damaged");
   }
 
   @Test
@@ -93,7 +94,7 @@ class ModelFormatTest {
     byte[] bytes = Files.readAllBytes(copy.resolve("weights.bin"));
     bytes[0] = 'X';
     Files.write(copy.resolve("weights.bin"), bytes);
-    assertRefused(copy, "is not a spark-dnn weights file (bad magic number)");
+    assertRefused(copy, "is not a spark-dnn weights file (bad magic number)" + ModelFormatException.DAMAGED_REMEDY);
   }
 
   @Test
@@ -114,14 +115,15 @@ class ModelFormatTest {
   void notJson() throws IOException {
     Path copy = copyOfGolden();
     Files.writeString(copy.resolve("metadata.json"), "{ not json");
-    assertRefused(copy, "metadata.json is not valid JSON");
+    assertRefused(copy, "metadata.json is not valid JSON", ModelFormatException.DAMAGED_REMEDY);
   }
 
   @Test
   void missingWeightsAndMissingModel() throws IOException {
     Path copy = copyOfGolden();
     Files.delete(copy.resolve("weights.bin"));
-    assertRefused(copy, "is not a complete spark-dnn model: weights.bin is missing");
+    assertRefused(copy,
+        "is not a complete spark-dnn model: weights.bin is missing" + ModelFormatException.DAMAGED_REMEDY);
     assertRefused(dir.resolve("nothing-here"), "no model at", "nothing-here", "(test.key)");
   }
 
