@@ -231,8 +231,13 @@ public final class ColumnResolver {
         return size;
       }
     }
-    List<Row> first = data.select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull()).limit(1)
-        .collectAsList();
+    List<Row> first;
+    try {
+      first = data.select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull()).limit(1)
+          .collectAsList();
+    } catch (Exception e) { // SparkException is checked to Java; a file's failure names the data
+      throw Failures.asDataException(e, dataName);
+    }
     if (first.isEmpty()) {
       EmptyInput.check(data, dataName); // the first scan of data opened without a row check
       throw new DataException(dataName + " has no rows with a value in column '" + column + "'");

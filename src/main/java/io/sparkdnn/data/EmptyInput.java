@@ -26,7 +26,13 @@ public final class EmptyInput {
    * @throws DataException when {@code data} has no rows
    */
   public static void check(Dataset<Row> data, String dataName) {
-    if (data.isEmpty()) {
+    boolean empty;
+    try {
+      empty = data.isEmpty();
+    } catch (Exception e) { // SparkException is checked to Java; a file's failure names the data
+      throw Failures.asDataException(e, dataName);
+    }
+    if (empty) {
       throw noRows(data, dataName);
     }
   }

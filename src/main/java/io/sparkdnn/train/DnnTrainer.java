@@ -491,7 +491,12 @@ public final class DnnTrainer {
     if (Arrays.asList(training.columns()).contains(Columns.MALFORMED)) {
       usable = usable.and(Columns.col(training, Columns.MALFORMED).isNull()); // refused later, by row
     }
-    DistinctLabels.Found found = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
+    DistinctLabels.Found found;
+    try { // the first job to read the rows: a file's failure (e.g. a CSV header that differs) names the data
+      found = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
+    } catch (Exception e) { // SparkException is checked to Java
+      throw Failures.asDataException(e, dataName);
+    }
     if (found.rows() == 0) {
       EmptyInput.check(training, dataName); // the first scan of data opened without a row check
       throw new DataException("label column '" + column + "' of " + dataName + " has no usable value in any row "

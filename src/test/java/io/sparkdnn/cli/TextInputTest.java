@@ -207,13 +207,15 @@ class TextInputTest {
     Path swapped = Files.createDirectories(dir.resolve("swapped"));
     Files.writeString(swapped.resolve("a.csv"), String.join("\n", table(-1)) + "\n");
     Files.writeString(swapped.resolve("b.csv"), "f2,f1,label\n1,7,a\n2,8,b\n");
-    refused(train(swapped.toString(), "m-swapped"), "file " + swapped.resolve("b.csv")
+    refused(train(swapped.toString(), "m-swapped"), "error: training data (data.train.path=" + swapped + "): file "
+        + swapped.resolve("b.csv")
         + " has the header 'f2, f1, label' where the data's columns are 'f1, f2, label'",
         "give every file the same header");
     Path wider = Files.createDirectories(dir.resolve("wider"));
     Files.writeString(wider.resolve("a.csv"), String.join("\n", table(-1)) + "\n");
     Files.writeString(wider.resolve("b.csv"), "f1,f2,label,extra\n1,7,a,0\n2,8,b,0\n");
-    refused(train(wider.toString(), "m-wider"), "the files' headers differ: file ",
+    refused(train(wider.toString(), "m-wider"), "error: training data (data.train.path=" + wider + "): the files' "
+        + "headers differ: file ",
         " has 4 columns in its header where the columns Spark took from the first file it read (the largest) are 3");
   }
 
