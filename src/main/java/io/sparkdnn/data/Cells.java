@@ -174,7 +174,11 @@ public abstract class Cells {
         return n;
       }
       DataType element = ((ArrayType) t).elementType();
-      if (element instanceof FloatType && !((ArrayType) t).containsNull()) {
+      // Arrays Spark reads from parquet may hold nulls by type (containsNull) and hardly ever do:
+      // their null bits, a word per 64 elements, say so at once, and the bulk copies below apply.
+      boolean noNulls = !((ArrayType) t).containsNull()
+          || array instanceof UnsafeArrayData && noNullElements((UnsafeArrayData) array, n);
+      if (element instanceof FloatType && noNulls) {
         if (array instanceof UnsafeArrayData) { // the bytes are the floats: one bulk copy
           UnsafeArrayData unsafe = (UnsafeArrayData) array;
           java.util.Objects.checkFromIndexSize(offset, n, dst.length); // a raw copy checks no bounds itself
@@ -187,7 +191,7 @@ public abstract class Cells {
         }
         return n;
       }
-      if (element instanceof DoubleType && !((ArrayType) t).containsNull() && array instanceof UnsafeArrayData) {
+      if (element instanceof DoubleType && noNulls && array instanceof UnsafeArrayData) {
         copyDoubles((UnsafeArrayData) array, n, dst, offset);
         return n;
       }
@@ -195,6 +199,21 @@ public abstract class Cells {
         dst[offset + i] = array.isNullAt(i) ? Float.NaN : (float) numberAt(array, i, element);
       }
       return n;
+    }
+
+    /**
+     * True when none of the n elements of an array in Spark's binary format is null: its header is
+     * the element count (8 bytes), then one null bit per element in 8-byte words.
+     */
+    static boolean noNullElements(UnsafeArrayData array, int n) {
+      Object base = array.getBaseObject();
+      long bits = array.getBaseOffset() + 8;
+      for (int w = 0; w < (n + 63) / 64; w++) {
+        if (Platform.getLong(base, bits + 8L * w) != 0) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /**

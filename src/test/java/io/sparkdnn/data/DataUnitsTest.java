@@ -207,6 +207,46 @@ class DataUnitsTest {
     assertArrayEquals(new float[6], shorter, "nothing written past or before the refusal");
   }
 
+  /**
+   * Arrays typed as holding nulls (as Spark reads parquet arrays) take the bulk copy when their
+   * null bits are all clear, and element by element, a null as NaN, when one is set: in the first,
+   * a middle or the last 64-element word of the bits.
+   */
+  @Test
+  void arraysThatMayHoldNullsAreCopiedWholeUnlessOneIsNull() {
+    int n = 130; // three words of null bits
+    float[] floats = new float[n];
+    double[] doubles = new double[n];
+    for (int i = 0; i < n; i++) {
+      floats[i] = i * 0.5f - 7;
+      doubles[i] = i * -0.25 + 3;
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("f", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, true))
+        .add("d", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType, true));
+    for (int nullAt : new int[] {-1, 0, 100, 129}) {
+      org.apache.spark.sql.catalyst.expressions.UnsafeArrayData f =
+          org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.fromPrimitiveArray(floats);
+      org.apache.spark.sql.catalyst.expressions.UnsafeArrayData d =
+          org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.fromPrimitiveArray(doubles);
+      if (nullAt >= 0) {
+        f.setNullAt(nullAt);
+        d.setNullAt(nullAt);
+      }
+      assertEquals(nullAt < 0, Cells.Internal.noNullElements(f, n), "null at " + nullAt);
+      Cells.Internal cells = new Cells.Internal(schema).on(
+          new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(new Object[] {f, d}));
+      float[] dst = new float[n + 1];
+      assertEquals(n, cells.copyValues(0, dst, 1, n));
+      float[] dstDoubles = new float[n];
+      assertEquals(n, cells.copyValues(1, dstDoubles, 0, n));
+      for (int i = 0; i < n; i++) {
+        assertEquals(i == nullAt ? Float.NaN : floats[i], dst[1 + i], "float " + i + ", null at " + nullAt);
+        assertEquals(i == nullAt ? Float.NaN : (float) doubles[i], dstDoubles[i], "double " + i + ", null at " + nullAt);
+      }
+    }
+  }
+
   /** The finiteness check finds a NaN or an infinity in any lane of its unrolled loop and in the tail. */
   @Test
   void theFinitenessCheckFindsEveryPosition() {
