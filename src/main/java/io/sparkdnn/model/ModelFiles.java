@@ -34,8 +34,8 @@ public final class ModelFiles {
     Path weights = dir.resolve(ModelFormat.WEIGHTS);
     for (Path p : new Path[] {metadata, weights}) {
       if (!Files.isRegularFile(p)) {
-        throw ModelFormatException.damaged(where + " is not a complete spark-dnn model: " + p.getFileName()
-            + " is missing");
+        throw ModelFormatException.missing(where + " is not a complete spark-dnn model: " + p.getFileName()
+            + " is missing", p.equals(weights));
       }
     }
     try {

@@ -36,8 +36,8 @@ public final class ModelReader {
       Path weights = new Path(dir, ModelFormat.WEIGHTS);
       for (Path p : new Path[] {metadata, weights}) {
         if (!fs.exists(p)) {
-          throw ModelFormatException.damaged(path + " is not a complete spark-dnn model: " + p.getName()
-              + " is missing");
+          throw ModelFormatException.missing(path + " is not a complete spark-dnn model: " + p.getName()
+              + " is missing", p.equals(weights));
         }
       }
       return ModelFormat.parse(readAll(fs, metadata), readAll(fs, weights), path);

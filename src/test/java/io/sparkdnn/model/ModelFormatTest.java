@@ -2,6 +2,7 @@ package io.sparkdnn.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,6 +126,12 @@ class ModelFormatTest {
     assertRefused(copy,
         "is not a complete spark-dnn model: weights.bin is missing" + ModelFormatException.DAMAGED_REMEDY);
     assertRefused(dir.resolve("nothing-here"), "no model at", "nothing-here", "(test.key)");
+    Path data = Files.createDirectories(dir.resolve("a-data-directory")); // no metadata.json: not a damaged model
+    Files.writeString(data.resolve("part-0.csv"), "a,b\n1,2\n");
+    ModelFormatException notAModel = assertThrows(ModelFormatException.class, () -> read(data));
+    assertTrue(notAModel.getMessage().contains("metadata.json is missing; give the directory of a model"),
+        notAModel.getMessage());
+    assertFalse(notAModel.getMessage().contains("damaged"), notAModel.getMessage());
   }
 
   @Test
