@@ -63,26 +63,24 @@ public final class Failures {
   /**
    * {@code bad} (a row failure with no location yet) at the row of {@code data} with 0-based id
    * {@code rowId}, as packing numbers rows: their position in the order the partitions are read,
-   * bad rows counted. One job counts each partition's rows; the row is then named as a bad row found
-   * while reading is (its file and the row in it, for data read from several files). If counting
-   * fails, the row is named by its id.
+   * bad rows counted, so row {@code rowId + 1} of the input. For data read from several files, one
+   * job counts each partition's rows to find the row's partition, and the row is then named by its
+   * file and its row there, as a bad row found while reading is; if that fails, by its row number.
    */
   public static BadRowException atRowId(BadRowException bad, long rowId, Dataset<Row> data) {
     try {
-      List<Long> counts = rowsPerPartition(data, Integer.MAX_VALUE);
-      long before = 0;
-      for (int p = 0; p < counts.size(); p++) {
-        if (rowId < before + counts.get(p)) {
-          Exception located = locate(bad.atPartitionRow(p, rowId - before + 1), data);
-          if (located instanceof BadRowException b && b.partition() < 0) {
-            return b;
+      if (data.inputFiles().length > 1) {
+        List<Long> counts = rowsPerPartition(data, Integer.MAX_VALUE);
+        long before = 0;
+        for (int p = 0; p < counts.size(); p++) {
+          if (rowId < before + counts.get(p)) {
+            return inFiles(bad.atPartitionRow(p, rowId - before + 1), data);
           }
-          break;
+          before += counts.get(p);
         }
-        before += counts.get(p);
       }
-    } catch (RuntimeException counting) {
-      LOG.debug("could not count the rows of the data", counting);
+    } catch (RuntimeException locating) {
+      LOG.debug("could not locate the row in the input files", locating);
     }
     return bad.atRow(rowId + 1);
   }

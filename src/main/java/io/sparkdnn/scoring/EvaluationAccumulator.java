@@ -69,17 +69,9 @@ public final class EvaluationAccumulator implements Serializable {
 
   /**
    * Adds a batch: outputs rows × outputs (activations), targets rows × target width, and the rows'
-   * weights (null: 1 each).
-   */
-  public void add(float[] out, float[] targets, float[] weights, int rows) {
-    add(out, targets, weights, null, rows);
-  }
-
-  /**
-   * {@link #add(float[], float[], float[], int)}, remembering the smallest of {@code rowIds} (one
-   * per row; null: none known) whose outputs are NaN or infinite: the row that makes the metrics
-   * wrong, which {@link #nonFiniteRow()} names. The check reads each output once, beside the
-   * products that made it.
+   * weights (null: 1 each); remembers the smallest of {@code rowIds} (one per row; null: none known)
+   * whose outputs are NaN or infinite, the row that makes the metrics wrong, which
+   * {@link #nonFiniteRow()} names. The check reads each output once, beside the products that made it.
    */
   public void add(float[] out, float[] targets, float[] weights, long[] rowIds, int rows) {
     if (rowIds != null) {

@@ -512,10 +512,8 @@ public final class DnnTrainer {
       if (numeric) {
         double d = ((Number) v).doubleValue();
         fractional |= d != Math.rint(d);
-        distinct[i] = LabelIndex.canonical(d);
-      } else {
-        distinct[i] = String.valueOf(v);
       }
+      distinct[i] = classKey(v, numeric);
       shown[i] = LabelIndex.display(v);
     }
     int classes = task == Task.BINARY ? 2 : outputs;
@@ -579,7 +577,7 @@ public final class DnnTrainer {
       if (e.getValue() * 20 < median) {
         rare.add(e.getKey());
       } else {
-        rest.add(numeric ? LabelIndex.canonical(((Number) e.getKey()).doubleValue()) : String.valueOf(e.getKey()));
+        rest.add(classKey(e.getKey(), numeric));
       }
     }
     if (rare.isEmpty() || rare.size() > MAX_RARE) {
@@ -604,6 +602,11 @@ public final class DnnTrainer {
         .append(rare.size() == 1 ? "it" : "them").append(" the labels fit the network: if ")
         .append(rare.size() == 1 ? "it is a mistake, fix or remove that row" : "they are mistakes, fix or remove "
             + "those rows").toString();
+  }
+
+  /** A label value as a class key of {@link LabelIndex}: the canonical number, or the text. */
+  private static String classKey(Object value, boolean numeric) {
+    return numeric ? LabelIndex.canonical(((Number) value).doubleValue()) : String.valueOf(value);
   }
 
   /** At most this many rare label values are named as possible typos. */

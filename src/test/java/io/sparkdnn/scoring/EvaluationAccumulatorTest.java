@@ -27,7 +27,7 @@ class EvaluationAccumulatorTest {
     assertEquals(4, a.nonFiniteRow());
     a.add(new float[] {NAN, 0.5f}, new float[] {0}, null, new long[] {9}, 1);
     assertEquals(4, a.nonFiniteRow(), "a later row does not replace the first");
-    a.add(new float[] {NAN, NAN}, new float[] {0}, null, 1); // no ids known: nothing to name
+    a.add(new float[] {NAN, NAN}, new float[] {0}, null, null, 1); // no ids known: nothing to name
     assertEquals(4, a.nonFiniteRow());
 
     EvaluationAccumulator other = twoClasses();
