@@ -29,7 +29,9 @@ public final class PackedData {
   private final boolean weighted;
   /** The training rows' profile when packing computed it, else null. */
   private DataProfile trainingProfile;
-  /** The data the validation rows were read from (driver side, to name a row), and its name. */
+  /** The data the training and the validation rows were read from (driver side, to name a row), and their names. */
+  private Dataset<Row> trainingSource;
+  private String trainingName;
   private Dataset<Row> validationSource;
   private String validationName;
 
@@ -78,10 +80,16 @@ public final class PackedData {
     return trainingProfile;
   }
 
-  /** This data with its validation rows read from {@code source}, known to the user as {@code name}. */
-  PackedData withValidationSource(Dataset<Row> source, String name) {
-    this.validationSource = source;
-    this.validationName = name;
+  /**
+   * This data with its training rows read from {@code training} and its validation rows from
+   * {@code validation}, known to the user by those names (a source may be null: rows are then
+   * named by number alone).
+   */
+  PackedData withSources(Dataset<Row> training, String trainingName, Dataset<Row> validation, String validationName) {
+    this.trainingSource = training;
+    this.trainingName = trainingName;
+    this.validationSource = validation;
+    this.validationName = validationName;
     return this;
   }
 
@@ -91,9 +99,17 @@ public final class PackedData {
    * number there, prefixed with that data's name. Costs one Spark job; for error paths.
    */
   public BadRowException atValidationRow(long rowId, BadRowException problem) {
-    BadRowException located = validationSource == null ? problem.atRow(rowId + 1)
-        : Failures.atRowId(problem, rowId, validationSource);
-    return validationName == null ? located : located.in(validationName);
+    return at(rowId, problem, validationSource, validationName);
+  }
+
+  /** {@link #atValidationRow} for a training row. */
+  public BadRowException atTrainingRow(long rowId, BadRowException problem) {
+    return at(rowId, problem, trainingSource, trainingName);
+  }
+
+  private static BadRowException at(long rowId, BadRowException problem, Dataset<Row> source, String name) {
+    BadRowException located = source == null ? problem.atRow(rowId + 1) : Failures.atRowId(problem, rowId, source);
+    return name == null ? located : located.in(name);
   }
 
   /** Training rows from {@code train} and all rows of {@code heldOut} as validation. */
@@ -106,8 +122,8 @@ public final class PackedData {
     return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
         train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros)
-        .withTrainingProfile(train.trainingProfile).withValidationSource(heldOut.validationSource,
-            heldOut.validationName);
+        .withTrainingProfile(train.trainingProfile).withSources(train.trainingSource,
+            train.trainingName, heldOut.validationSource, heldOut.validationName);
   }
 
   /** Training blocks; null when there are no training rows. */

@@ -22,7 +22,8 @@ final class OutputLayer {
   private OutputLayer() {}
 
   /**
-   * Activation, loss, correct count and δ^L for {@code rows} rows.
+   * Activation, loss, correct count and δ^L for {@code rows} rows. A row whose loss is not finite
+   * (its logits overflowed) gets NaN activations, whatever its output activation would make of them.
    *
    * @param weights per-row weights (≥ 0), or null for weight 1 each
    */
@@ -52,6 +53,12 @@ final class OutputLayer {
           break;
         default:
           throw new AssertionError(spec.loss());
+      }
+      if (!Double.isFinite(rowLoss)) {
+        // The row's logits overflowed. A sigmoid saturates an infinite logit to exactly 0 or 1, a
+        // finite output that would hide the overflow from whoever checks outputs (evaluation names
+        // such rows): the outputs of a row whose loss is not finite are NaN.
+        java.util.Arrays.fill(z, zo, zo + k, Float.NaN);
       }
       float w = weights == null ? 1f : weights[r];
       if (weights != null) {

@@ -303,9 +303,23 @@ public final class ModelScoring {
     }
     // A DataException, not a BadRowException: skipping bad rows cannot take this one out of metrics
     // already summed, so the bad-row remedy ("or set data.bad-rows = skip") must not be offered.
-    return new DataException(packed.atValidationRow(result.nonFiniteRow(), new BadRowException(
-        BadRowReason.NON_FINITE_OUTPUT, null, BatchScorer.NON_FINITE_OUTPUT + ", " + consequence)).getMessage()
+    return new DataException(packed.atValidationRow(result.nonFiniteRow(), overflow(consequence)).getMessage()
         + remedy);
+  }
+
+  /**
+   * A training row with id {@code rowId} (as its block holds it) whose output was NaN or infinite,
+   * {@code problem} saying how, placed at its number in the data it was read from, with
+   * {@code remedy} (from "; ") after it. One Spark job to locate the row.
+   */
+  public static DataException nonFiniteTrainingRow(PackedData packed, long rowId, String problem, String remedy) {
+    return new DataException(packed.atTrainingRow(rowId, new BadRowException(BadRowReason.NON_FINITE_OUTPUT, null,
+        problem)).getMessage() + remedy);
+  }
+
+  private static BadRowException overflow(String consequence) {
+    return new BadRowException(BadRowReason.NON_FINITE_OUTPUT, null, BatchScorer.NON_FINITE_OUTPUT + ", "
+        + consequence);
   }
 
   /** What to do about rows the network overflows on, after the first such row is named. */

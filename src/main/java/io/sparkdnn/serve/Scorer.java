@@ -371,8 +371,9 @@ public final class Scorer {
   }
 
   private Prediction[] predictSparse(SparseInputNetwork network, int rows) {
-    network.predict(sparseWeights);
-    return decodeAll(network.outputs(), rows);
+    float[] logits = new float[rows * spec.outputWidth()];
+    network.predict(sparseWeights, logits);
+    return decodeAll(network.outputs(), logits, rows);
   }
 
   private void checkSparse(int[] indices, float[] values, String what) {
@@ -403,16 +404,22 @@ public final class Scorer {
   /** Runs the network on the first {@code rows} scaled rows of its batch and decodes them. */
   private Prediction[] predict(DenseNetwork network, int rows) {
     network.batch().setRows(rows);
-    network.predict(weights);
-    return decodeAll(network.outputs(), rows);
+    float[] logits = new float[rows * spec.outputWidth()];
+    network.predict(weights, logits);
+    return decodeAll(network.outputs(), logits, rows);
   }
 
-  /** The first {@code rows} rows of the network's outputs (rows × K), targets un-scaled, decoded. */
-  private Prediction[] decodeAll(float[] outputs, int rows) {
+  /**
+   * The first {@code rows} rows of the network's outputs (rows × K), targets un-scaled, decoded;
+   * each row's outputs and logits (rows × K) checked finite first: a sigmoid turns an infinite
+   * logit into exactly 0 or 1, a finite output that would hide the overflow.
+   */
+  private Prediction[] decodeAll(float[] outputs, float[] logits, int rows) {
     targetScaling.invert(outputs, 0, rows);
     int k = spec.outputWidth();
     Prediction[] predictions = new Prediction[rows];
     for (int r = 0; r < rows; r++) {
+      requireFinite(logits, r * k, k);
       requireFinite(outputs, r * k, k);
       predictions[r] = decode(outputs, r * k);
     }

@@ -119,7 +119,7 @@ public final class DistributedTrainer {
     }
     TrainingState state = resume != null ? resume : initialState(initialWeights, sparse);
     lastSparseRun = sparse ? new SparseTraining(sc, spec, shipAllFirstLayerRows) : null;
-    Run run = new Run(data.training(), scaling, targetScaling, data.weighted(), classWeights, plan.depth(), state,
+    Run run = new Run(data, evaluator, scaling, targetScaling, data.weighted(), classWeights, plan.depth(), state,
         lastSparseRun);
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
@@ -322,6 +322,9 @@ public final class DistributedTrainer {
 
   /** The mutable side of one training run: rounds, updates and recovery from divergence. */
   private final class Run {
+    private final PackedData data;
+    /** Evaluates the training rows to tell a row that overflows from a rate that is too high. */
+    private final Evaluator evaluator;
     private final JavaRDD<PackedBlock> training;
     private final FeatureScaling scaling;
     private final TargetScaling targetScaling;
@@ -342,13 +345,15 @@ public final class DistributedTrainer {
     /** Rounds, updates and undo for sparse rows; null for dense ones. */
     private final SparseTraining sparse;
 
-    Run(JavaRDD<PackedBlock> training, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
+    Run(PackedData data, Evaluator evaluator, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
         float[] classWeights, int depth, TrainingState state, SparseTraining sparse) {
       this.sparse = sparse;
       this.targetScaling = targetScaling;
       this.weightedRows = weightedRows;
       this.classWeights = classWeights;
-      this.training = training;
+      this.data = data;
+      this.evaluator = evaluator;
+      this.training = data.training();
       this.scaling = scaling;
       this.depth = depth;
       this.state = state;
@@ -533,7 +538,6 @@ public final class DistributedTrainer {
       previousVelocity = state.velocity == null ? null : state.velocity.clone();
     }
 
-    /** Keeps the last good weights and retries with a smaller learning rate, or stops. */
     /**
      * Why a finite round counts as diverged: its mean loss is more than {@value #EXPLOSION} times that
      * of this run's first round (a loss of 1e32 is finite, and poisons everything after it). Null when
@@ -553,7 +557,16 @@ public final class DistributedTrainer {
           + "round's %.3g", loss, EXPLOSION, referenceLoss) : null;
     }
 
+    /**
+     * Keeps the last good weights and retries with a smaller learning rate, or stops; first, for a
+     * round with NaN or infinite values, names a training row that overflows at the weights the
+     * round started from, for which no rate helps ({@link OverflowingRows}).
+     */
     private void recover(RoundAccumulator result, String where, String exploded) {
+      if (exploded == null) {
+        // The round has not touched state.weights: they are the weights it started from.
+        OverflowingRows.check(sc, data, evaluator, state.weights, depth, "the weights " + where + " started from");
+      }
       int[] partitions = result.nonFinitePartitions();
       String what = exploded != null ? exploded : partitions.length > 0
           ? "partition" + (partitions.length > 1 ? "s " : " ") + joined(partitions)

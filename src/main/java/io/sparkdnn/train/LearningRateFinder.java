@@ -5,10 +5,12 @@ import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.PackedData;
 import io.sparkdnn.data.TargetScaling;
 import io.sparkdnn.engine.NetworkSpec;
+import io.sparkdnn.engine.Task;
 import io.sparkdnn.optim.LearningRateSchedule;
 import io.sparkdnn.optim.Optimizer;
 import io.sparkdnn.optim.OptimizerState;
 import io.sparkdnn.results.LearningRateRange;
+import io.sparkdnn.scoring.Evaluator;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +115,14 @@ public final class LearningRateFinder {
       }
     } finally {
       sc.clearJobGroup();
+    }
+    if (endedOnNonFinite(losses, settings)) {
+      // A row that overflows at the initial weights ends the curve at whatever step its batch came:
+      // the curve then says nothing about rates, so the row is named instead of a rate suggested.
+      Task task = config.task();
+      Evaluator evaluator = new Evaluator(spec, task, scaling, targetScaling,
+          task == Task.BINARY ? 2 : spec.outputWidth(), config.engineBatchRows(), config.blas());
+      OverflowingRows.check(sc, data, evaluator, initialWeights, 2, "the initial weights of the range test");
     }
     LearningRateRange result = summarise(losses, settings, config.seed(), config.mode().token(), batchRows,
         (System.nanoTime() - start) / 1e9);
@@ -232,6 +242,23 @@ public final class LearningRateFinder {
     return new LearningRateRange(points, minLossRate / 10, minLossRate, points.get(best).smoothed(), steepest, stop,
         settings.minRate(), settings.maxRate(), settings.steps(), settings.smoothing(), settings.stopFactor(), seed,
         mode, batchRows, seconds);
+  }
+
+  /**
+   * True when the test ended on a NaN or infinite loss (before any step, or after the last of
+   * {@code losses}) rather than by diverging by {@link #diverged}'s rules or reaching the last step.
+   */
+  static boolean endedOnNonFinite(double[] losses, RangeTestSettings settings) {
+    if (losses.length >= settings.steps()) {
+      return false;
+    }
+    Smoother smoother = new Smoother(settings.smoothing());
+    for (double loss : losses) {
+      if (diverged(smoother.add(loss), loss, settings) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.sparkdnn.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,27 @@ class HandComputedTest {
     stats.reset();
     bce.accumulateGradient(new float[] {200f, 0f}, new float[2], stats, 0L);
     assertEquals(200.0, stats.lossSum(), 1e-3, "J = −log(1 − σ(200)) ≈ 200");
+  }
+
+  /**
+   * A logit that overflows float (3e38 · 3 = ∞) makes σ exactly 1, a finite output, and the loss not finite:
+   * the row's output is NaN so that whoever checks outputs sees it; the finite row beside it keeps
+   * its σ(0) = ½.
+   */
+  @Test
+  void aRowWhoseLossOverflowsHasNaNOutputsEvenThroughASigmoid() {
+    NetworkSpec sigmoid = NetworkSpec.parse("1-1sigmoid");
+    for (Task task : new Task[] {Task.BINARY, Task.MULTILABEL}) {
+      DenseNetwork net = new DenseNetwork(sigmoid, task, 2, new NaiveGemm());
+      net.batch().setRow(0, new float[] {3e38f}, 0, new float[] {0f}, 0, 0);
+      net.batch().setRow(1, new float[] {0f}, 0, new float[] {0f}, 0, 1);
+      net.batch().setRows(2);
+      LossAccumulator stats = new LossAccumulator();
+      net.evaluate(new float[] {3f, 0f}, stats);
+      assertTrue(!Double.isFinite(stats.lossSum()), task + ": the summed loss " + stats.lossSum());
+      assertTrue(Float.isNaN(net.outputs()[0]), task + ": row 0's output " + net.outputs()[0]);
+      assertEquals(0.5f, net.outputs()[1], 1e-7f, task + ": row 1's output");
+    }
   }
 
   /** Dropout off at prediction; in training it zeroes about p of the units and keeps the mean. */

@@ -168,6 +168,27 @@ class ScorerTest {
     assertTrue(e.getMessage().startsWith("row 2: feature 2 (column 'x2') is NaN"), e.getMessage());
   }
 
+  /**
+   * A binary model whose logit overflows (3e38 · 3 = ∞) would answer σ(∞) = 1, a finite
+   * probability: the row is refused as Spark prediction refuses it, in every way of scoring.
+   */
+  @Test
+  void refusesARowWhoseLogitOverflowsThoughTheSigmoidSaturates() {
+    DnnModel base = ServeModels.model("1-1sigmoid", Task.BINARY, 1);
+    DnnModel model = new DnnModel(base.spec(), base.task(), new float[] {3f, 0f}, base.columns(),
+        io.sparkdnn.data.FeatureScaling.none(1), base.targetScaling(), base.labels(), base.record());
+    Scorer scorer = Scorer.of(model);
+    assertEquals(0.5f, scorer.score(new float[] {0f}).outputs()[1], 1e-6f, "σ(0) for a finite row");
+    for (org.junit.jupiter.api.function.Executable scoring : new org.junit.jupiter.api.function.Executable[] {
+        () -> scorer.score(new float[] {3e38f}),
+        () -> scorer.scoreBatch(new float[][] {{0f}, {3e38f}}),
+        () -> scorer.scoreBatch(new float[] {0f, 3e38f}),
+        () -> scorer.logits(new float[] {3e38f})}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, scoring);
+      assertTrue(e.getMessage().contains("give the network a NaN or infinite output"), e.getMessage());
+    }
+  }
+
   @Test
   void loadsAModelDirectoryAndSaysWhatIsWrongWithABadOne() throws Exception {
     DnnModel model = ServeModels.model("5-8tanh-1sigmoid", Task.BINARY, 4);

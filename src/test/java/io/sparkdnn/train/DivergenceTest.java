@@ -94,4 +94,51 @@ class DivergenceTest {
     assertTrue(last.retries() >= 1, "a retry happened");
     assertTrue(last.valLoss() < 0.5, "converged after backing off: val_loss " + last.valLoss());
   }
+
+  /**
+   * A training row whose features overflow the network at any weights (3e38 in every feature,
+   * unscaled) is the row's fault, not the learning rate's: training and the range test name the
+   * row, in both modes and for softmax and sigmoid outputs (a sigmoid saturates an infinite logit to
+   * a finite 0 or 1), instead of retrying smaller rates or suggesting one.
+   */
+  @Test
+  void aRowTheNetworkOverflowsOnIsNamedNotBlamedOnTheLearningRate() {
+    DataSettings noValidation = new DataSettings(List.of("features"), List.of("label"), List.of("id"),
+        ScalingMode.NONE, BadRowPolicy.FAIL, 2, 8192, 0.0);
+    for (String network : new String[] {"6-16relu-3softmax", "6-8relu-1sigmoid"}) {
+      int classes = network.endsWith("sigmoid") ? 2 : 3;
+      Dataset<Row> poisoned = TestData.blobs(SparkTestSession.get(), 300, classes, 6, 12, 2)
+          .withColumn("features", org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.expr("id = 77"),
+              org.apache.spark.sql.functions.expr("array(3e38F, 3e38F, 3e38F, 3e38F, 3e38F, 3e38F)"))
+              .otherwise(org.apache.spark.sql.functions.col("features")))
+          .cache();
+      List<Row> inOrder = poisoned.collectAsList(); // the order packing reads the rows in
+      int position = 0;
+      while (inOrder.get(position).getInt(inOrder.get(position).fieldIndex("id")) != 77) {
+        position++;
+      }
+      String named = "row " + (position + 1) + ": its features give the network a NaN or infinite output at ";
+      for (TrainingMode mode : TrainingMode.values()) {
+        TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse(network)).mode(mode).epochs(2)
+            .roundsPerEpoch(2).optimizer(OptimizerSettings.builder().name(OptimizerName.fromToken("adam"))
+                .learningRate(1e-3).build()).build();
+        io.sparkdnn.data.DataException training = assertThrows(io.sparkdnn.data.DataException.class,
+            () -> new DnnTrainer(noValidation, config).fit(poisoned, null, "training data", null, null,
+                TrainingListener.NONE));
+        String where = network + " " + mode + ": " + training.getMessage();
+        // the round whose rows hold it: in local mode each round takes its own share of the rows
+        assertTrue(training.getMessage().startsWith("training data: " + named + "the weights epoch 1/2 · round "),
+            where);
+        assertTrue(training.getMessage().contains("/2 started from, where the other training rows' outputs are "
+            + "finite"), where);
+        assertTrue(training.getMessage().contains("a smaller learning rate will not help"), where);
+        io.sparkdnn.data.DataException range = assertThrows(io.sparkdnn.data.DataException.class,
+            () -> new DnnTrainer(noValidation, config).findLearningRate(poisoned, null, "training data", null,
+                RangeTestSettings.builder().steps(20).build()));
+        assertTrue(range.getMessage().startsWith("training data: " + named
+            + "the initial weights of the range test"), network + " " + mode + ": " + range.getMessage());
+      }
+      poisoned.unpersist();
+    }
+  }
 }
