@@ -337,7 +337,7 @@ public final class RowConverter implements Serializable {
       }
       int index = labels.indexOf(value);
       if (index < 0) {
-        throw bad(BadRowReason.UNKNOWN_LABEL, names[0], "has label '" + LabelIndex.display(value)
+        throw bad(BadRowReason.UNKNOWN_LABEL, names[0], "has label '" + LabelIndex.escaped(LabelIndex.display(value))
             + "', which is not one of the model's classes " + LabelIndex.preview(labels.labels()));
       }
       dst[offset] = index;

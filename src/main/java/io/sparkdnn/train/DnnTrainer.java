@@ -514,7 +514,7 @@ public final class DnnTrainer {
         fractional |= d != Math.rint(d);
       }
       distinct[i] = classKey(v, numeric);
-      shown[i] = LabelIndex.display(v);
+      shown[i] = LabelIndex.shown(v);
     }
     int classes = task == Task.BINARY ? 2 : outputs;
     // Most rows with a label of their own (ids, names, measurements) is not a set of classes,
@@ -558,10 +558,11 @@ public final class DnnTrainer {
   }
 
   /**
-   * For labels that do not fit the network: the few values (at most {@value #MAX_RARE}) held by
-   * under 1/20 as many rows as the median label, without which the other labels would fit — what a
-   * mistyped label looks like — each with its rows and the first of them; empty when there are
-   * none. Costs two small jobs, on this error path only.
+   * For labels that do not fit the network: the fewest values (at most {@value #MAX_RARE}), taken
+   * from the rarest up, without which the other labels would fit, when each is held by under 1/20
+   * as many rows as the median of the others — what a mistyped label looks like — each with its rows
+   * and the first of them, in the order of those rows; empty when there are none. Costs two small
+   * jobs, on this error path only.
    */
   private static String rareLabels(DistinctLabels.Found found, boolean numeric, int classes, boolean binary,
       Dataset<Row> training, String column) {
@@ -569,39 +570,47 @@ public final class DnnTrainer {
     if (counts.size() > MAX_CLASSES || counts.size() < 2) {
       return ""; // counts stop at the limit; one value is not a typo of another
     }
-    long[] sorted = counts.values().stream().mapToLong(Long::longValue).sorted().toArray();
-    long median = sorted[sorted.length / 2];
-    List<Object> rare = new ArrayList<>();
-    List<String> rest = new ArrayList<>();
-    for (Map.Entry<Object, Long> e : counts.entrySet()) {
-      if (e.getValue() * 20 < median) {
-        rare.add(e.getKey());
-      } else {
-        rest.add(classKey(e.getKey(), numeric));
+    List<Object> ascending = new ArrayList<>(counts.keySet());
+    ascending.sort(java.util.Comparator.comparing(counts::get));
+    List<Object> rare = null;
+    long median = 0;
+    for (int k = 1; k <= Math.min(MAX_RARE, ascending.size() - 1) && rare == null; k++) {
+      List<Object> rest = ascending.subList(k, ascending.size());
+      try {
+        LabelIndex.forClasses(numeric, rest.stream().map(v -> classKey(v, numeric)).toArray(String[]::new), classes,
+            binary);
+      } catch (IllegalArgumentException e) {
+        continue; // still too many (or too few) labels: take out the next rarest too
       }
+      median = counts.get(rest.get(rest.size() / 2));
+      for (Object v : ascending.subList(0, k)) {
+        if (counts.get(v) * 20 >= median) {
+          return ""; // the labels to take out are not rare: no typo
+        }
+      }
+      rare = new ArrayList<>(ascending.subList(0, k));
     }
-    if (rare.isEmpty() || rare.size() > MAX_RARE) {
+    if (rare == null) {
       return "";
     }
-    try {
-      LabelIndex.forClasses(numeric, rest.toArray(new String[0]), classes, binary);
-    } catch (IllegalArgumentException e) {
-      return ""; // the other labels do not fit either: not a typo
-    }
-    rare.sort(java.util.Comparator.comparing(counts::get));
     Map<Object, String> where = Failures.firstRowsHolding(training, column, new java.util.HashSet<>(rare));
+    List<Object> inRowOrder = new ArrayList<>(where.keySet()); // firstRowsHolding keeps the rows' order
+    rare.stream().filter(v -> !where.containsKey(v)).forEach(inRowOrder::add);
+    long rows = 0;
     StringBuilder sb = new StringBuilder("; but ");
-    for (int i = 0; i < rare.size(); i++) {
-      Object v = rare.get(i);
+    for (int i = 0; i < inRowOrder.size(); i++) {
+      Object v = inRowOrder.get(i);
       long n = counts.get(v);
-      sb.append(i == 0 ? "" : i == rare.size() - 1 ? " and " : ", ").append("label ").append(LabelIndex.display(v))
-          .append(" is in ").append(n == 1 ? "1 row only" : n + " rows only").append(" (")
-          .append(n == 1 ? "" : "the first is ").append(where.getOrDefault(v, "not located")).append(')');
+      rows += n;
+      sb.append(i == 0 ? "" : i == inRowOrder.size() - 1 ? " and " : ", ").append("label ")
+          .append(LabelIndex.shown(v)).append(" is in ").append(n == 1 ? "1 row only" : n + " rows only")
+          .append(" (").append(n == 1 ? "" : "the first is ").append(where.getOrDefault(v, "not located"))
+          .append(')');
     }
     return sb.append(", against ").append(median).append(" for a typical label, and without ")
         .append(rare.size() == 1 ? "it" : "them").append(" the labels fit the network: if ")
-        .append(rare.size() == 1 ? "it is a mistake, fix or remove that row" : "they are mistakes, fix or remove "
-            + "those rows").toString();
+        .append(rare.size() == 1 ? "it is a mistake" : "they are mistakes").append(", fix or remove ")
+        .append(rows == 1 ? "that row" : "those rows").toString();
   }
 
   /** A label value as a class key of {@link LabelIndex}: the canonical number, or the text. */

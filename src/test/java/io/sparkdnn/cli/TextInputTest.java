@@ -336,18 +336,54 @@ class TextInputTest {
     List<String> four = new ArrayList<>(List.of("f1,f2,label"));
     for (int i = 0; i < 90; i++) {
       numbers.add(i + "," + (i % 7) + "," + (i == 40 ? "7" : Integer.toString(i % 3)));
-      words.add(i + "," + (i % 7) + "," + (i == 57 ? "dgo" : names[i % 3]));
       four.add(i + "," + (i % 7) + "," + (i % 4));
+    }
+    for (int i = 0; i < 300; i++) { // a label in 3 rows against ~99
+      words.add(i + "," + (i % 7) + "," + (i == 57 || i == 60 || i == 63 ? "dgo" : names[i % 3]));
     }
     String[] threeClasses = {"network.layers=2-4relu-3softmax"};
     refused(train(csv("typo-number", numbers.toArray(new String[0])), "m-typo-number", threeClasses),
         "so the network needs 8 classes, not 3", "but label 7 is in 1 row only (row 41), against 30 for a "
             + "typical label, and without it the labels fit the network: if it is a mistake, fix or remove that row");
     refused(train(csv("typo-word", words.toArray(new String[0])), "m-typo-word", threeClasses),
-        "4 distinct labels", "but label dgo is in 1 row only (row 58)");
+        "4 distinct labels", "but label 'dgo' is in 3 rows only (the first is row 58)",
+        "if it is a mistake, fix or remove those rows");
     Cli common = train(csv("four-labels", four.toArray(new String[0])), "m-four-labels", threeClasses);
     refused(common, "so the network needs 4 classes, not 3");
     assertFalse(common.err.contains("row only"), common.err);
+  }
+
+  /**
+   * The typo hint where the classes are far from balanced (290, 9 and 1 rows): the rarest label is
+   * measured against the labels that stay (289 and 10 rows), not against a median it drags down itself.
+   */
+  @Test
+  void aRareLabelInImbalancedDataIsNamedToo() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 300; i++) {
+      lines.add(i + "," + (i % 7) + "," + (i == 150 ? "c" : i % 30 == 1 ? "b" : "a"));
+    }
+    refused(train(csv("imbalanced", lines.toArray(new String[0])), "m-imbalanced"),
+        "3 distinct labels", "but label 'c' is in 1 row only (row 151), against 289 for a typical label");
+  }
+
+  /**
+   * Text from the data cannot break the one error line, nor forge a second one: a label that holds a
+   * line break is shown quoted, the break escaped, and the message goes on to its remedy.
+   */
+  @Test
+  void aLabelWithALineBreakStaysOnTheErrorLine() throws IOException {
+    StringBuilder json = new StringBuilder();
+    for (int i = 0; i < 90; i++) {
+      json.append("{\"f1\": ").append(i).append(", \"f2\": ").append(i % 7).append(", \"label\": \"")
+          .append(i == 40 ? "c\\nerror: fake" : i % 2 == 0 ? "a" : "b").append("\"}\n");
+    }
+    Path file = dir.resolve("newline-label.json");
+    Files.writeString(file, json);
+    Cli cli = train(file.toString(), "m-newline-label", "data.train.format=json");
+    refused(cli, "3 distinct labels", "but label 'c\\nerror: fake' is in 1 row only (row 41)",
+        "fix or remove that row");
+    assertFalse(cli.err.lines().anyMatch(line -> line.startsWith("error: fake")), cli.err);
   }
 
   /** An infinite label is no class: refused by its row like NaN, and skipped under data.bad-rows = skip. */
