@@ -1,5 +1,6 @@
 package io.sparkdnn.cli;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.job.ConfigException;
 import io.sparkdnn.job.ExportFormat;
 import io.sparkdnn.job.ExportJob;
@@ -40,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
       try {
         ExportFormat.fromToken(format);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("--format: " + e.getMessage());
+        throw new ConfigException("--format: " + Causes.firstLine(e));
       }
     }
     shorthand("export.format", format);

@@ -1,5 +1,6 @@
 package io.sparkdnn.data;
 
+import io.sparkdnn.files.Causes;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -115,7 +116,7 @@ public final class DataSource implements Serializable {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + root.getMessage()
+      throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + Causes.firstLine(root)
           + "; if the data is in another format, set " + formatKey() + " (" + formats() + ")");
     }
     if (format == DataFormat.LIBSVM) {
@@ -219,7 +220,7 @@ public final class DataSource implements Serializable {
           }
         }
       } catch (IOException e) {
-        throw new DataException("cannot list the files of the data in " + dir.getKey() + ": " + e.getMessage());
+        throw new DataException("cannot list the files of the data in " + dir.getKey() + ": " + Causes.firstLine(e));
       }
       for (Path p : dir.getValue().values()) {
         listing.putIfAbsent(p.toString(), new long[] {-1, -1}); // gone since Spark listed it
@@ -274,7 +275,7 @@ public final class DataSource implements Serializable {
         throw new DataException(what + " not found: " + path + " (" + configKey + ")");
       }
     } catch (IOException e) {
-      throw new DataException("cannot read " + what + " at " + path + " (" + configKey + "): " + e.getMessage());
+      throw new DataException("cannot read " + what + " at " + path + " (" + configKey + "): " + Causes.firstLine(e));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkdnn.data;
 
+import io.sparkdnn.files.Causes;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -107,7 +108,7 @@ public final class FashionMnist {
       }
       return images;
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + ": " + e.getMessage());
+      throw new DataException("cannot read " + file + ": " + Causes.firstLine(e));
     }
   }
 
@@ -121,7 +122,7 @@ public final class FashionMnist {
       in.readFully(labels);
       return labels;
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + ": " + e.getMessage());
+      throw new DataException("cannot read " + file + ": " + Causes.firstLine(e));
     }
   }
 

@@ -104,7 +104,7 @@ public final class StagedDirectory implements AutoCloseable {
       fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use " + key + " " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot use " + key + " " + path + ": " + Causes.firstLine(e), e);
     }
     repair(fs, target);
     String id = UUID.randomUUID().toString();
@@ -228,7 +228,7 @@ public final class StagedDirectory implements AutoCloseable {
       }
       why = status.isDirectory() ? ownership.whyNotOurs(fs, target) : "it is a file";
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + key + " " + display + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot check " + key + " " + display + ": " + Causes.firstLine(e), e);
     }
     if (why != null) {
       throw new IllegalStateException(key + " " + display + " is not " + ownership.what() + " (" + why
@@ -292,7 +292,7 @@ public final class StagedDirectory implements AutoCloseable {
         }
       } catch (IOException e) {
         throw new UncheckedIOException("replacing " + target + " was interrupted, and its previous copy could not "
-            + "be put back: " + e.getMessage() + "; rename " + old.getPath() + " to " + target + " yourself", e);
+            + "be put back: " + Causes.firstLine(e) + "; rename " + old.getPath() + " to " + target + " yourself", e);
       }
       LOG.warn("replacing {} was interrupted between its two renames: restored the previous copy from {}", target,
           old.getPath());

@@ -42,10 +42,7 @@ public final class WriteFailures {
     if (t instanceof FSError && t.getCause() != null) {
       t = t.getCause();
     }
-    String message = t.getMessage();
-    if (message == null || message.isBlank()) {
-      message = t.getClass().getSimpleName();
-    }
+    String message = Causes.firstLine(t);
     if (t instanceof AccessDeniedException && !message.toLowerCase(Locale.ROOT).contains("denied")) {
       message = message + " (permission denied)";
     }

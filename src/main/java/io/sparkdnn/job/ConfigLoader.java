@@ -1,5 +1,6 @@
 package io.sparkdnn.job;
 
+import io.sparkdnn.files.Causes;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
@@ -91,7 +92,7 @@ public final class ConfigLoader {
       try {
         user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        throw new ConfigException("cannot read " + file + ": " + Causes.firstLine(e));
       }
       checkKnown(user, known, "in " + file);
       config = user.withFallback(config);
@@ -107,7 +108,7 @@ public final class ConfigLoader {
       try {
         single = ConfigFactory.empty().withValue(key, parseValue(value, key));
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException("--set " + override + ": " + e.getMessage());
+        throw new ConfigException("--set " + override + ": " + Causes.firstLine(e));
       }
       checkKnown(single, known, "in --set");
       config = single.withFallback(config);
@@ -115,7 +116,7 @@ public final class ConfigLoader {
     try {
       return config.resolve();
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException("cannot resolve the configuration: " + e.getMessage());
+      throw new ConfigException("cannot resolve the configuration: " + Causes.firstLine(e));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkdnn.job;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.model.StagedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ final class OutputFiles {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + key + " " + directory + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot check " + key + " " + directory + ": " + Causes.firstLine(e), e);
     }
   }
 

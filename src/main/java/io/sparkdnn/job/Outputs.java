@@ -1,5 +1,6 @@
 package io.sparkdnn.job;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.files.Ownership;
 import io.sparkdnn.files.StagedDirectory;
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class Outputs {
             + " = true or choose another path");
       }
     } catch (IOException e) {
-      throw new ConfigException("cannot check " + key + " " + path + ": " + e.getMessage());
+      throw new ConfigException("cannot check " + key + " " + path + ": " + Causes.firstLine(e));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkdnn.job;
 
+import io.sparkdnn.files.Causes;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
@@ -156,7 +157,7 @@ final class Settings {
     try {
       return parser.apply(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + ": " + e.getMessage() + origin(key));
+      throw new ConfigException(key + ": " + Causes.firstLine(e) + origin(key));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkdnn.ml;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
 import io.sparkdnn.model.ModelWriter;
@@ -98,7 +99,7 @@ final class MlPersistence {
         return DnnTrainingSummary.fromJson(Json.parse(text, file.toString()));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the training summary " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read the training summary " + file + ": " + Causes.firstLine(e), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkdnn.ml;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.data.ClassWeights;
 import io.sparkdnn.data.DataSettings;
 import io.sparkdnn.data.ScalingMode;
@@ -319,7 +320,7 @@ public final class TrainingParams implements Serializable {
       parse.run();
       return true;
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(owner + " param " + name + ": " + e.getMessage());
+      throw new IllegalArgumentException(owner + " param " + name + ": " + Causes.firstLine(e));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkdnn.model;
 
+import io.sparkdnn.files.Causes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class ModelFiles {
     try {
       return ModelFormat.parse(Files.readAllBytes(metadata), Files.readAllBytes(weights), where);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the model at " + where + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read the model at " + where + ": " + Causes.firstLine(e), e);
     }
   }
 }

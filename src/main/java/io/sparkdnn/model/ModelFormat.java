@@ -1,5 +1,6 @@
 package io.sparkdnn.model;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.InputColumns;
@@ -97,7 +98,7 @@ public final class ModelFormat {
     try {
       root = JSON.readTree(metadataBytes);
     } catch (IOException e) {
-      throw ModelFormatException.damaged(where + "/" + METADATA + " is not valid JSON: " + e.getMessage());
+      throw ModelFormatException.damaged(where + "/" + METADATA + " is not valid JSON: " + Causes.firstLine(e));
     }
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new ModelFormatException(where + " is not a spark-dnn model (" + METADATA
@@ -157,12 +158,12 @@ public final class ModelFormat {
     try {
       record = TrainingRecord.readFrom(root, task);
     } catch (RuntimeException e) {
-      throw ModelFormatException.damaged(where + "/" + METADATA + ": unreadable training record: " + e.getMessage());
+      throw ModelFormatException.damaged(where + "/" + METADATA + ": unreadable training record: " + Causes.firstLine(e));
     }
     try {
       return new DnnModel(spec, task, weights, columns, scaling, targetScaling, labels, record);
     } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(where + ": " + e.getMessage());
+      throw new ModelFormatException(where + ": " + Causes.firstLine(e));
     }
   }
 
@@ -223,7 +224,7 @@ public final class ModelFormat {
     try {
       return read.get();
     } catch (IllegalArgumentException e) {
-      throw ModelFormatException.damaged(file + ": field \"" + name + "\": " + e.getMessage());
+      throw ModelFormatException.damaged(file + ": field \"" + name + "\": " + Causes.firstLine(e));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkdnn.model;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.files.StagedDirectory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ public final class ModelReader {
       }
       return ModelFormat.parse(readAll(fs, metadata), readAll(fs, weights), path);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the model at " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read the model at " + path + ": " + Causes.firstLine(e), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkdnn.model;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.data.ScalingMode;
 import io.sparkdnn.onnx.ExportInput;
 import io.sparkdnn.onnx.OnnxExporter;
@@ -46,7 +47,7 @@ public final class OnnxExport {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot export model " + name + " (" + model.spec() + ", "
-          + model.task().token() + ") to ONNX: " + e.getMessage(), e);
+          + model.task().token() + ") to ONNX: " + Causes.firstLine(e), e);
     }
   }
 
@@ -62,7 +63,7 @@ public final class OnnxExport {
       return OnnxExporter.export(in);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot export model " + name + " (" + model.spec() + ") to ONNX: "
-          + e.getMessage(), e);
+          + Causes.firstLine(e), e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkdnn.model;
 
+import io.sparkdnn.files.Causes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ public final class StagedFile {
       target = fs.makeQualified(target);
       checkTarget(fs, target, path, overwrite, key, overwriteHint);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + key + " " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot check " + key + " " + path + ": " + Causes.firstLine(e), e);
     }
     Path parent = target.getParent();
     Path staging = new Path(parent, "." + target.getName() + ".staging-" + UUID.randomUUID());
@@ -66,7 +67,7 @@ public final class StagedFile {
         rename(fs, staging, target);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + key + " " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + key + " " + path + ": " + Causes.firstLine(e), e);
     } finally {
       try {
         fs.delete(staging, false);
@@ -89,7 +90,7 @@ public final class StagedFile {
       FileSystem fs = target.getFileSystem(conf);
       checkTarget(fs, fs.makeQualified(target), path, overwrite, key, overwriteHint);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + key + " " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot check " + key + " " + path + ": " + Causes.firstLine(e), e);
     }
   }
 

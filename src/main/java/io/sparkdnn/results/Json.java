@@ -1,5 +1,6 @@
 package io.sparkdnn.results;
 
+import io.sparkdnn.files.Causes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -77,7 +78,7 @@ public final class Json {
     try {
       return MAPPER.readTree(text);
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException(what + " is not valid JSON: " + e.getMessage());
+      throw new IllegalArgumentException(what + " is not valid JSON: " + Causes.firstLine(e));
     }
   }
 

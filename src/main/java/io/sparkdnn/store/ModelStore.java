@@ -1,5 +1,6 @@
 package io.sparkdnn.store;
 
+import io.sparkdnn.files.Causes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -117,7 +118,7 @@ public final class ModelStore {
       this.name = name;
       this.local = "file".equals(dir.toUri().getScheme());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the model store " + store + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot open the model store " + store + ": " + Causes.firstLine(e), e);
     }
   }
 
@@ -153,7 +154,7 @@ public final class ModelStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the versions of " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list the versions of " + dir + ": " + Causes.firstLine(e), e);
     }
     Collections.sort(out);
     return out;
@@ -210,7 +211,8 @@ public final class ModelStore {
     try {
       text = readText(file);
     } catch (UncheckedIOException e) {
-      throw new BrokenVersionException(name, version, "metadata.json cannot be read (" + e.getCause().getMessage() + ")");
+      throw new BrokenVersionException(name, version, "metadata.json cannot be read (" + Causes.firstLine(e.getCause())
+          + ")");
     }
     if (text == null) {
       throw new BrokenVersionException(name, version, "it has no metadata.json (an interrupted copy or a deleted file?)");
@@ -223,7 +225,7 @@ public final class ModelStore {
       return m;
     } catch (IOException e) {
       throw new BrokenVersionException(name, version, "its metadata.json is not valid JSON ("
-          + e.getMessage().split("\n", 2)[0] + ")");
+          + Causes.firstLine(e) + ")");
     }
   }
 
@@ -233,7 +235,9 @@ public final class ModelStore {
     private final String problem;
 
     BrokenVersionException(String model, String version, String problem) {
-      super("version " + version + " of model " + model + " is broken: " + problem);
+      super("version " + version + " of model " + model + " is broken: " + problem + "; restore the version's "
+          + "directory from a copy, or, if it is production, return production to the version before with dnn "
+          + "rollback");
       this.problem = problem;
     }
   }
@@ -426,7 +430,7 @@ public final class ModelStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list " + dir + ": " + Causes.firstLine(e), e);
     }
     return owner;
   }
@@ -502,7 +506,7 @@ public final class ModelStore {
         try {
           fs.delete(new Path(dir, v), true);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot delete " + v + ": " + e.getMessage(), e);
+          throw new UncheckedIOException("cannot delete " + v + ": " + Causes.firstLine(e), e);
         }
         deleted.add(v);
       }
@@ -631,7 +635,7 @@ public final class ModelStore {
     try {
       fs.mkdirs(p);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + p + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot create " + p + ": " + Causes.firstLine(e), e);
     }
   }
 
@@ -639,7 +643,7 @@ public final class ModelStore {
     try {
       fs.delete(p, false);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot remove " + p + ": " + Causes.firstLine(e), e);
     }
   }
 
@@ -655,7 +659,7 @@ public final class ModelStore {
     } catch (FileNotFoundException e) {
       return null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read " + p + ": " + Causes.firstLine(e), e);
     }
   }
 
@@ -674,7 +678,7 @@ public final class ModelStore {
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create " + target + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot create " + target + ": " + Causes.firstLine(e), e);
       }
       writeAndClose(out, bytes, target);
       return true;
@@ -688,7 +692,7 @@ public final class ModelStore {
       if (exists(target)) {
         return false; // filesystems that report "exists" as a plain IOException
       }
-      throw new UncheckedIOException("cannot create " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot create " + target + ": " + Causes.firstLine(e), e);
     }
     writeAndClose(out, bytes, target);
     return true;
@@ -703,7 +707,7 @@ public final class ModelStore {
       } catch (IOException ignored) {
         // the message below says what failed
       }
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + target + ": " + Causes.firstLine(e), e);
     }
   }
 
@@ -722,7 +726,7 @@ public final class ModelStore {
       } catch (IOException ignored) {
         // best effort
       }
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + target + ": " + Causes.firstLine(e), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.files.WriteFailures;
 import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.Json;
@@ -99,7 +100,7 @@ public final class Checkpoints {
       this.encodedIdentity = encode(this.identity);
       this.keep = Math.max(1, keep);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use checkpoint.dir " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot use checkpoint.dir " + dir + ": " + Causes.firstLine(e), e);
     }
   }
 
@@ -119,7 +120,7 @@ public final class Checkpoints {
     try {
       bytes = serialize(state, metrics);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialise the training state: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot serialise the training state: " + Causes.firstLine(e), e);
     }
     Path target = new Path(dir, String.format("epoch-%06d%s", state.epochsDone(), SUFFIX));
     Path temp = new Path(dir, "." + target.getName() + ".tmp");
@@ -269,7 +270,7 @@ public final class Checkpoints {
       list.sort(Comparator.comparing((FileStatus f) -> f.getPath().getName()).reversed());
       return list;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list checkpoint.dir " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list checkpoint.dir " + dir + ": " + Causes.firstLine(e), e);
     }
   }
 

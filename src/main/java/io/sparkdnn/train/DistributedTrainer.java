@@ -1,5 +1,6 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.FeatureScaling;
 import io.sparkdnn.data.TargetScaling;
@@ -524,7 +525,7 @@ public final class DistributedTrainer {
         lbfgsValue = step.value;
         converged = step.converged;
       } catch (ArithmeticException e) {
-        throw new DivergenceException(label + ": " + e.getMessage()
+        throw new DivergenceException(label + ": " + Causes.firstLine(e)
             + "; check the input data (scale it with data.scaling = standard)");
       }
       LossAccumulator stats = new LossAccumulator();

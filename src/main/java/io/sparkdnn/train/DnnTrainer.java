@@ -1,5 +1,6 @@
 package io.sparkdnn.train;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
@@ -540,7 +541,7 @@ public final class DnnTrainer {
       index = LabelIndex.forClasses(numeric, distinct, classes, task == Task.BINARY);
     } catch (IllegalArgumentException e) {
       throw new DataException("label column '" + column + "' of " + dataName + " (network " + config.network()
-          + "): " + e.getMessage() + rareLabels(found, numeric, classes, task == Task.BINARY, training, column));
+          + "): " + Causes.firstLine(e) + rareLabels(found, numeric, classes, task == Task.BINARY, training, column));
     }
     if (index.size() > distinct.length) {
       java.util.Set<String> seen = new java.util.HashSet<>(Arrays.asList(distinct));

@@ -293,7 +293,15 @@ class StoreTest {
 
     assertError(Cli.run("show", "--store", store.toString(), "--name", "x"), dangling);
     assertError(Cli.run("show", "--store", store.toString(), "--name", "x", empty),
-        "version " + empty + " of model x is broken: it has no metadata.json (an interrupted copy or a deleted file?)");
+        "version " + empty + " of model x is broken: it has no metadata.json (an interrupted copy or a deleted file?); "
+            + "restore the version's directory from a copy, or, if it is production, return production to the "
+            + "version before with dnn rollback");
+    Cli showCorrupt = Cli.run("show", "--store", store.toString(), "--name", "x", corrupt);
+    assertEquals(1, showCorrupt.status, showCorrupt.toString());
+    assertEquals(1, showCorrupt.err.lines().count(), "one error line: " + showCorrupt.err);
+    assertTrue(showCorrupt.err.startsWith("error: version " + corrupt + " of model x is broken: its metadata.json "
+        + "is not valid JSON (") && showCorrupt.err.strip().endsWith("); restore the version's directory from a copy, "
+        + "or, if it is production, return production to the version before with dnn rollback"), showCorrupt.err);
     assertError(train(store, "x", "--run-id", "2026-12-01"), dangling);
     assertFalse(Files.exists(model.resolve("LOCK")), "the failed run released the lock");
 
