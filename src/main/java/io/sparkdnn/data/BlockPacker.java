@@ -70,7 +70,8 @@ public final class BlockPacker {
       long[] totals = tally.totals;
       return new PackedData(blocks, totals[0], totals[1], totals[2], skipped.counts(), partitions, dataName,
           converter.weighted()).withSparseRows(converter.sparse(), totals[3]).withTrainingProfile(tally.profile)
-          .withSources(data, dataName, data, dataName);
+          .withSources(data, dataName, data, dataName)
+          .withBadRows(policy);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {

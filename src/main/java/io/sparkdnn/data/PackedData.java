@@ -27,6 +27,8 @@ public final class PackedData {
   /** Non-zero features stored, over training and validation blocks; 0 for dense blocks. */
   private long nonZeros;
   private final boolean weighted;
+  /** How the rows were read: bad rows failing the read or skipped (and then left out of metrics too). */
+  private BadRowPolicy badRows = BadRowPolicy.FAIL;
   /** The training rows' profile when packing computed it, else null. */
   private DataProfile trainingProfile;
   /** The data the training and the validation rows were read from (driver side, to name a row), and their names. */
@@ -64,6 +66,21 @@ public final class PackedData {
     this.sparse = sparseRows;
     this.nonZeros = storedNonZeros;
     return this;
+  }
+
+  /** This data, recorded as read under {@code policy}. */
+  PackedData withBadRows(BadRowPolicy policy) {
+    this.badRows = policy;
+    return this;
+  }
+
+  /**
+   * The bad-row policy the rows were read under (of the validation rows, for data that joins two
+   * reads); an evaluation of rows read under {@link BadRowPolicy#SKIP} skips the rows the network
+   * overflows on as well.
+   */
+  public BadRowPolicy badRows() {
+    return badRows;
   }
 
   /** This data with the training rows' profile, computed in the packing pass. */
@@ -123,7 +140,7 @@ public final class PackedData {
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
         train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros)
         .withTrainingProfile(train.trainingProfile).withSources(train.trainingSource,
-            train.trainingName, heldOut.validationSource, heldOut.validationName);
+            train.trainingName, heldOut.validationSource, heldOut.validationName).withBadRows(heldOut.badRows);
   }
 
   /** Training blocks; null when there are no training rows. */

@@ -6,14 +6,41 @@ import java.io.Serializable;
  * Running totals of one pass: summed (weighted) loss, rows seen, their summed weight, and the weight
  * of the rows predicted right (classification). Sums, not means, so that results of batches and
  * partitions add up exactly. Without row weights every row weighs 1, so the weight is the row count.
+ *
+ * <p>Training sums every row, so that a NaN reaches the divergence guard. An evaluation that skips
+ * bad rows {@linkplain #leavingOutNonFinite leaves out} the rows whose loss is not finite (their
+ * logits overflowed): they are counted, not summed.
  */
 public final class LossAccumulator implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private double lossSum;
   private long rows;
   private double weight;
   private double correct;
+  private boolean leaveOutNonFinite;
+  private long leftOut;
+
+  /** This accumulator, from now on leaving out of its sums the rows whose loss is not finite. */
+  public LossAccumulator leavingOutNonFinite() {
+    leaveOutNonFinite = true;
+    return this;
+  }
+
+  /** True when rows whose loss is not finite are left out of the sums ({@link #leavingOutNonFinite}). */
+  public boolean leavesOutNonFinite() {
+    return leaveOutNonFinite;
+  }
+
+  /** Counts one row left out of the sums because its loss is not finite. */
+  void leaveOut() {
+    leftOut++;
+  }
+
+  /** Rows left out of the sums because their loss was not finite; 0 unless {@link #leavingOutNonFinite}. */
+  public long leftOut() {
+    return leftOut;
+  }
 
   /**
    * @param loss the summed loss of the rows, each row's loss times its weight
@@ -29,10 +56,12 @@ public final class LossAccumulator implements Serializable {
 
   public LossAccumulator merge(LossAccumulator other) {
     add(other.lossSum, other.rows, other.weight, other.correct);
+    leftOut += other.leftOut;
     return this;
   }
 
   public void reset() {
+    leftOut = 0;
     lossSum = 0;
     rows = 0;
     weight = 0;

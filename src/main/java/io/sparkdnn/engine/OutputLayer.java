@@ -23,7 +23,9 @@ final class OutputLayer {
 
   /**
    * Activation, loss, correct count and δ^L for {@code rows} rows. A row whose loss is not finite
-   * (its logits overflowed) gets NaN activations, whatever its output activation would make of them.
+   * (its logits overflowed) gets NaN activations, whatever its output activation would make of them,
+   * and is left out of the sums when {@code stats} {@linkplain LossAccumulator#leavesOutNonFinite
+   * leaves such rows out}.
    *
    * @param weights per-row weights (≥ 0), or null for weight 1 each
    */
@@ -36,6 +38,7 @@ final class OutputLayer {
     double loss = 0;
     double weightSum = 0;
     double correct = 0;
+    int counted = 0;
     for (int r = 0; r < rows; r++) {
       int zo = r * k;
       int to = r * targetWidth;
@@ -59,6 +62,11 @@ final class OutputLayer {
         // finite output that would hide the overflow from whoever checks outputs (evaluation names
         // such rows): the outputs of a row whose loss is not finite are NaN.
         java.util.Arrays.fill(z, zo, zo + k, Float.NaN);
+        if (stats.leavesOutNonFinite()) {
+          java.util.Arrays.fill(delta, zo, zo + k, 0f);
+          stats.leaveOut();
+          continue;
+        }
       }
       float w = weights == null ? 1f : weights[r];
       if (weights != null) {
@@ -68,11 +76,12 @@ final class OutputLayer {
       }
       loss += w * rowLoss;
       weightSum += w;
+      counted++;
       if (isCorrect(task, z, zo, k, targets, to, classIndex)) {
         correct += w;
       }
     }
-    stats.add(loss, rows, weightSum, task.isClassification() ? correct : 0);
+    stats.add(loss, counted, weightSum, task.isClassification() ? correct : 0);
   }
 
   /** Activation only, for prediction: probabilities for softmax/sigmoid, values otherwise. */

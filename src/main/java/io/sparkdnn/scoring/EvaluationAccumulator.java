@@ -22,7 +22,7 @@ import java.util.List;
  * approximation Spark's BinaryClassificationMetrics makes when it down-samples its curve.
  */
 public final class EvaluationAccumulator implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
   static final int BINS = 4096;
   static final int OVR_BINS = 1024;
   static final int MAX_AUC_CLASSES = 64;
@@ -40,6 +40,10 @@ public final class EvaluationAccumulator implements Serializable {
   private double[] histogram;
   /** The smallest id of a row added with a NaN or infinite output; −1 while there is none. */
   private long nonFiniteRow = -1;
+  /** Rows with a NaN or infinite output are left out of every sum (bad rows skipped), not named. */
+  private boolean leaveOutNonFinite;
+  /** Rows left out for a NaN or infinite output. */
+  private long leftOut;
 
   /**
    * @param classes number of classes (multi-class, binary) or labels (multi-label); outputs for regression
@@ -59,6 +63,22 @@ public final class EvaluationAccumulator implements Serializable {
     this.threshold = threshold;
   }
 
+  /**
+   * This accumulator, from now on leaving the rows with a NaN or infinite output out of the metrics
+   * and the loss (counting them in {@link #leftOut()}) instead of naming the first: an evaluation
+   * that skips bad rows. Set before the first row is added.
+   */
+  public EvaluationAccumulator leavingOutNonFinite() {
+    leaveOutNonFinite = true;
+    loss.leavingOutNonFinite();
+    return this;
+  }
+
+  /** Rows left out for a NaN or infinite output ({@link #leavingOutNonFinite}); 0 otherwise. */
+  public long leftOut() {
+    return leftOut;
+  }
+
   public Task task() {
     return task;
   }
@@ -74,7 +94,11 @@ public final class EvaluationAccumulator implements Serializable {
    * {@link #nonFiniteRow()} names. The check reads each output once, beside the products that made it.
    */
   public void add(float[] out, float[] targets, float[] weights, long[] rowIds, int rows) {
-    if (rowIds != null) {
+    if (leaveOutNonFinite) {
+      for (int r = 0; r < rows; r++) {
+        leftOut += finite(out, r * outputs, outputs) ? 0 : 1;
+      }
+    } else if (rowIds != null) {
       for (int r = 0; r < rows; r++) {
         if (!finite(out, r * outputs, outputs) && (nonFiniteRow < 0 || rowIds[r] < nonFiniteRow)) {
           nonFiniteRow = rowIds[r];
@@ -86,6 +110,9 @@ public final class EvaluationAccumulator implements Serializable {
         sums = new double[4 * outputs];
       }
       for (int r = 0; r < rows; r++) {
+        if (leftOut(out, r)) {
+          continue;
+        }
         double w = weights == null ? 1 : weights[r];
         for (int j = 0; j < outputs; j++) {
           double y = targets[r * outputs + j];
@@ -107,6 +134,9 @@ public final class EvaluationAccumulator implements Serializable {
       }
     }
     for (int r = 0; r < rows; r++) {
+      if (leftOut(out, r)) {
+        continue;
+      }
       double w = weights == null ? 1 : weights[r];
       switch (task) {
         case MULTICLASS: {
@@ -138,6 +168,10 @@ public final class EvaluationAccumulator implements Serializable {
     }
   }
 
+  private boolean leftOut(float[] out, int row) {
+    return leaveOutNonFinite && !finite(out, row * outputs, outputs);
+  }
+
   private static boolean finite(float[] a, int offset, int n) {
     for (int j = offset; j < offset + n; j++) {
       if (!Float.isFinite(a[j])) {
@@ -165,6 +199,7 @@ public final class EvaluationAccumulator implements Serializable {
     if (other.nonFiniteRow >= 0 && (nonFiniteRow < 0 || other.nonFiniteRow < nonFiniteRow)) {
       nonFiniteRow = other.nonFiniteRow;
     }
+    leftOut += other.leftOut;
     return this;
   }
 

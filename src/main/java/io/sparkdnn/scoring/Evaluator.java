@@ -34,6 +34,8 @@ public final class Evaluator implements Serializable {
   /** The broadcast weights are laid out input-major (a sparse-input training run); else canonical. */
   private final boolean inputMajorWeights;
   private final float threshold;
+  /** Rows with a NaN or infinite output are left out of the metrics (bad rows skipped), not named. */
+  private final boolean leaveOutNonFinite;
 
   /**
    * @param targetScaling how targets were standardised for training: the loss is computed on
@@ -42,12 +44,13 @@ public final class Evaluator implements Serializable {
    */
   public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
       int batchRows, BlasBackend blas) {
-    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f, false);
+    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f, false, false);
   }
 
   private Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
-      int batchRows, BlasBackend blas, float threshold, boolean inputMajorWeights) {
+      int batchRows, BlasBackend blas, float threshold, boolean inputMajorWeights, boolean leaveOutNonFinite) {
     this.threshold = threshold;
+    this.leaveOutNonFinite = leaveOutNonFinite;
     this.inputMajorWeights = inputMajorWeights;
     this.targetScaling = targetScaling;
     this.spec = spec;
@@ -71,7 +74,8 @@ public final class Evaluator implements Serializable {
    * once per task).
    */
   public Evaluator withInputMajorWeights() {
-    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, true);
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, true,
+        leaveOutNonFinite);
   }
 
   /**
@@ -113,13 +117,26 @@ public final class Evaluator implements Serializable {
   }
 
   public EvaluationAccumulator empty() {
-    return new EvaluationAccumulator(task, classes, spec.outputWidth(), threshold);
+    EvaluationAccumulator empty = new EvaluationAccumulator(task, classes, spec.outputWidth(), threshold);
+    return leaveOutNonFinite ? empty.leavingOutNonFinite() : empty;
   }
 
   /** This evaluator with binary rows predicted class 1 from probability {@code t} (in (0, 1)). */
   public Evaluator withThreshold(float t) {
     io.sparkdnn.engine.Ranges.openUnit("threshold", t);
-    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, t, inputMajorWeights);
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, t, inputMajorWeights,
+        leaveOutNonFinite);
+  }
+
+  /**
+   * This evaluator leaving the rows the network overflows on (a NaN or infinite output or loss) out
+   * of the metrics, counted in {@link EvaluationAccumulator#leftOut()}, as bad rows skipped are:
+   * for data.bad-rows = skip and handleInvalid = skip or keep. Otherwise the first such row is
+   * named ({@link EvaluationAccumulator#nonFiniteRow()}).
+   */
+  public Evaluator withNonFiniteRowsLeftOut() {
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, inputMajorWeights,
+        true);
   }
 
   private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {

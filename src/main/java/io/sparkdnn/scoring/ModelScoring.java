@@ -384,10 +384,18 @@ public final class ModelScoring {
    * cached (the caller releases them).
    */
   public static EvaluationResult evaluateChecked(DnnModel model, PackedData packed, BlasBackend blas, float threshold) {
-    for (String line : SkippedRows.lines(packed.skipped(), packed.dataName(), "left out of the metrics")) {
+    boolean skip = packed.badRows() == BadRowPolicy.SKIP;
+    Evaluator evaluator = Evaluator.of(model, BATCH_ROWS, blas).withThreshold(threshold);
+    EvaluationAccumulator sums = evaluate(skip ? evaluator.withNonFiniteRowsLeftOut() : evaluator, model, packed);
+    java.util.Map<BadRowReason, Long> skipped = new java.util.EnumMap<>(BadRowReason.class);
+    skipped.putAll(packed.skipped());
+    if (sums.leftOut() > 0) {
+      skipped.merge(BadRowReason.NON_FINITE_OUTPUT, sums.leftOut(), Long::sum);
+    }
+    for (String line : SkippedRows.lines(skipped, packed.dataName(), "left out of the metrics")) {
       LOG.warn(line);
     }
-    return evaluatePacked(model, packed, BATCH_ROWS, blas, threshold).withSkippedRows(packed.skippedRows());
+    return sums.result(model.classNames()).withSkippedRows(packed.skippedRows() + sums.leftOut());
   }
 
   /** Evaluates {@code model} on the validation blocks of {@code packed} (one Spark job). */
@@ -398,11 +406,16 @@ public final class ModelScoring {
   /** {@link #evaluatePacked(DnnModel, PackedData, int, BlasBackend)} with a binary decision threshold. */
   public static EvaluationResult evaluatePacked(DnnModel model, PackedData packed, int batchRows, BlasBackend blas,
       float threshold) {
+    return evaluate(Evaluator.of(model, batchRows, blas).withThreshold(threshold), model, packed)
+        .result(model.classNames());
+  }
+
+  /** The sums of {@code evaluator} over the validation blocks of {@code packed} (one Spark job). */
+  private static EvaluationAccumulator evaluate(Evaluator evaluator, DnnModel model, PackedData packed) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(packed.validation().context());
-    Evaluator evaluator = Evaluator.of(model, batchRows, blas).withThreshold(threshold);
     Broadcast<float[]> broadcast = sc.broadcast(model.weights());
     try {
-      return evaluator.evaluate(packed.validation(), broadcast, 2).result(model.classNames());
+      return evaluator.evaluate(packed.validation(), broadcast, 2);
     } finally {
       broadcast.destroy();
     }

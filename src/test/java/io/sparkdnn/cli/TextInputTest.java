@@ -284,7 +284,8 @@ class TextInputTest {
    * Finite features far outside the training rows' range overflow inside the network (no scaling
    * here, so 3e38 reaches it as it is): the first such row is named wherever metrics would be wrong
    * (validation during training, evaluation, importance, the test metrics train logs), never a NaN
-   * loss blamed on the learning rate or a metric that counts it as class 0.
+   * loss blamed on the learning rate or a metric that counts it as class 0; with bad rows skipped,
+   * evaluation skips them.
    */
   @Test
   void rowsTheNetworkOverflowsOnAreNamedWhereverMetricsWouldBeWrong() throws IOException {
@@ -317,6 +318,11 @@ class TextInputTest {
     assertOneErrorLine(evaluation, "row 6 of file ", "b.csv (row 6 of the input)", "so the metrics would be wrong",
         "fix or remove the row");
     assertFalse(evaluation.err.contains("data.bad-rows = skip to pass over"), evaluation.err);
+    // skipping bad rows skips these too: the two huge rows are left out of the metrics and counted
+    Cli skipping = run(List.of("evaluate", "--set", "evaluate.model=" + model, "--set",
+        "evaluate.input.path=" + both, "--set", "evaluate.input.format=csv", "--set", "data.bad-rows=skip"));
+    assertEquals(0, skipping.status, skipping.toString());
+    assertTrue(skipping.out.replace(" ", "").contains("\"skipped_rows\":2"), skipping.out);
     Cli importance = run(List.of("importance", "--model", model, "--input", huge, "--output",
         dir.resolve("overflow-importance").toString(), "--set", "importance.input.format=csv"));
     assertOneErrorLine(importance, "row 6: ", "so the importances would be wrong");

@@ -131,6 +131,13 @@ class HandComputedTest {
       assertTrue(!Double.isFinite(stats.lossSum()), task + ": the summed loss " + stats.lossSum());
       assertTrue(Float.isNaN(net.outputs()[0]), task + ": row 0's output " + net.outputs()[0]);
       assertEquals(0.5f, net.outputs()[1], 1e-7f, task + ": row 1's output");
+      // an evaluation that skips bad rows: row 0 is counted out, row 1's ln 2 summed
+      LossAccumulator skipping = new LossAccumulator().leavingOutNonFinite();
+      net.evaluate(new float[] {3f, 0f}, skipping);
+      assertEquals(Math.log(2), skipping.lossSum(), 1e-6, task + ": the loss of the finite row");
+      assertEquals(1, skipping.rows(), task::toString);
+      assertEquals(1, skipping.leftOut(), task::toString);
+      assertTrue(Float.isNaN(net.outputs()[0]), task + ": row 0's output is NaN still");
     }
   }
 

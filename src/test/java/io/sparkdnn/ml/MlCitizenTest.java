@@ -542,6 +542,11 @@ class MlCitizenTest {
         + "infinite output"), evaluation.getMessage());
     assertTrue(evaluation.getMessage().contains("so the metrics would be wrong; fix or remove the row"),
         evaluation.getMessage());
+    // handleInvalid = skip (or keep) leaves them out of evaluate's metrics, as its doc says
+    io.sparkdnn.ml.DnnEvaluationSummary skipping = blobsModel.copy(ParamMap.empty()).setHandleInvalid("skip")
+        .evaluate(rows);
+    assertEquals(huge, skipping.metrics().skippedRows(), "the huge rows are skipped");
+    assertEquals(20 - huge, skipping.numInstances(), "the others are measured");
     kept.unpersist();
     rows.unpersist();
   }

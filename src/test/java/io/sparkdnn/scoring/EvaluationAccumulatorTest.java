@@ -52,4 +52,26 @@ class EvaluationAccumulatorTest {
     fine.add(new float[] {1}, new float[] {1}, null, new long[] {0}, 1);
     assertTrue(ModelScoring.finite(fine.result(null)), "finite outputs, loss and errors");
   }
+
+  /** Skipping bad rows: rows with a NaN or infinite output are counted, left out of every metric, not named. */
+  @Test
+  void leavingOutNonFiniteRowsCountsThemAndMeasuresTheRest() {
+    EvaluationAccumulator a = twoClasses().leavingOutNonFinite();
+    a.add(new float[] {0.3f, 0.7f, NAN, NAN, 0.9f, 0.1f}, new float[] {1, 1, 1}, null, new long[] {0, 1, 2}, 3);
+    EvaluationAccumulator b = twoClasses().leavingOutNonFinite();
+    b.add(new float[] {INF, 0f}, new float[] {0}, null, new long[] {3}, 1);
+    a.merge(b);
+    assertEquals(2, a.leftOut());
+    assertEquals(-1, a.nonFiniteRow(), "nothing to name: the rows are skipped");
+    double[][] confusion = a.result(new String[] {"x", "y"}).confusion();
+    assertEquals(2, confusion[1][0] + confusion[1][1] + confusion[0][0] + confusion[0][1], "two rows counted");
+    assertEquals(1, confusion[1][1], "row 0: class 1 predicted");
+    assertEquals(1, confusion[1][0], "row 2: class 0 predicted");
+
+    EvaluationAccumulator r = new EvaluationAccumulator(Task.REGRESSION, 1, 1).leavingOutNonFinite();
+    r.loss().add(0.5, 2, 2, 0); // the two finite rows, as the network sums them when leaving the third out
+    r.add(new float[] {2, NAN, 4}, new float[] {1, 1, 4}, null, new long[] {0, 1, 2}, 3);
+    assertEquals(1, r.leftOut());
+    assertEquals(Math.sqrt(0.5), r.rmse(), 1e-12, "errors 1 and 0 over the two rows measured");
+  }
 }
