@@ -117,7 +117,13 @@ class CliProcessTest {
         // Spark's own ERROR lines about the same failure (e.g. the file writer's "Task attempt …
         // aborted.") only repeat what the error line says.
         assertFalse(l.contains(" ERROR "), "no log line at ERROR in case " + (i - 1) + ":\n" + section);
+        // nor the output committer's warnings about the write it aborted
+        assertFalse(l.contains("FileOutputCommitter"), "no committer warning in case " + (i - 1) + ":\n" + section);
       }
+    }
+    try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+      List<String> staging = left.map(f -> f.getFileName().toString()).filter(n -> n.contains(".staging-")).toList();
+      assertEquals(List.of(), staging, "the failed writes left no staging directory");
     }
   }
 
