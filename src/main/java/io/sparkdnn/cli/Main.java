@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         ExportCommand.class, ImportanceCommand.class, LrFindCommand.class,
         StoreCommands.ListCommand.class, StoreCommands.ShowCommand.class, StoreCommands.PromoteCommand.class,
         StoreCommands.RollbackCommand.class, StoreCommands.PruneCommand.class, StoreCommands.UnlockCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   public static final int ERROR = 1;
 
   public static void main(String[] args) {
@@ -61,11 +61,22 @@ public final class Main implements Runnable {
    */
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine where = e.getCommandLine();
-    StringBuilder line = new StringBuilder("error: ").append(e.getMessage().strip().replaceAll("\\s*\n\\s*", " "));
+    String message = e.getMessage().strip().replaceAll("\\s*\n\\s*", " ");
+    // picocli's sentences start with a capital ("Unknown option: '--x'"); ours, after "error: ", do not
+    StringBuilder line = new StringBuilder("error: ").append(message.isEmpty() ? message
+        : Character.toLowerCase(message.charAt(0)) + message.substring(1));
     if (e instanceof CommandLine.UnmatchedArgumentException) {
       CommandLine.UnmatchedArgumentException unmatched = (CommandLine.UnmatchedArgumentException) e;
       java.util.List<String> near = unmatched.getSuggestions();
       String first = unmatched.getUnmatched().isEmpty() ? "" : unmatched.getUnmatched().get(0);
+      if (!first.startsWith("-") && !first.isEmpty()) {
+        // picocli: "Unmatched argument at index 1: 'x'": a mistyped command, or a word where none is taken
+        line.setLength(0);
+        line.append("error: ").append(where.getSubcommands().isEmpty()
+            ? "unexpected argument '" + first + "': " + where.getCommandSpec().qualifiedName() + " takes no such "
+                + "argument (settings are given as --set key=value)"
+            : "unknown command '" + first + "'");
+      }
       if (near.isEmpty() && first.startsWith("-")) { // picocli's similarity misses swapped letters (--cnof)
         String nearest = io.sparkdnn.job.NearestName.of(first, where.getCommandSpec().optionsMap().keySet());
         near = nearest == null ? near : java.util.List.of(nearest);
@@ -92,10 +103,16 @@ public final class Main implements Runnable {
 
   @Spec CommandSpec spec;
 
-  /** {@code dnn} alone: the usage, to the command's output. */
+  /**
+   * {@code dnn} alone: no command, so nothing was done — the usage on stderr and exit status 2, as
+   * for a mistyped command, so that a script calling it without a command does not pass.
+   */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().getErr().println("error: no command given; choose one of the commands below "
+        + "(dnn COMMAND --help describes it)");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return spec.exitCodeOnInvalidInput();
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

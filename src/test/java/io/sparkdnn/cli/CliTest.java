@@ -210,6 +210,10 @@ class CliTest {
     assertTrue(version.out.contains("spark-dnn") && version.out.contains("spark 4."), version.out);
     Cli unknown = Cli.run("fly");
     assertEquals(2, unknown.status, "usage errors exit with 2");
+    Cli alone = Cli.run();
+    assertEquals(2, alone.status, "no command is a usage error: a script calling dnn alone must not pass");
+    assertTrue(alone.err.startsWith("error: no command given") && alone.err.contains("train"), alone.err);
+    assertEquals("", alone.out);
   }
 
   /** Every subcommand takes --help (usage on stdout, exit 0) and --version, as the top command does. */
@@ -234,15 +238,19 @@ class CliTest {
     Cli typo = Cli.run("trian", "--conf", "x.conf");
     assertEquals(2, typo.status, typo.toString());
     assertEquals(1, typo.err.strip().split("\n").length, typo.err);
-    assertTrue(typo.err.startsWith("error: Unmatched arguments from index 0: 'trian'"), typo.err);
+    assertTrue(typo.err.startsWith("error: unknown command 'trian'; did you mean train"), typo.err);
     assertTrue(typo.err.contains("did you mean train"), typo.err);
     assertTrue(typo.err.contains("(dnn --help lists the commands)"), typo.err);
     Cli option = Cli.run("train", "--model-path", "foo");
     assertEquals(2, option.status, option.toString());
     assertEquals(1, option.err.strip().split("\n").length, option.err);
-    assertTrue(option.err.startsWith("error: Unknown options: '--model-path', 'foo'"), option.err);
+    assertTrue(option.err.startsWith("error: unknown options: '--model-path', 'foo'"), option.err);
     assertTrue(option.err.contains("(dnn train --help lists the options)"), option.err);
     assertEquals("", typo.out + option.out, "no usage text");
+    Cli word = Cli.run("train", "conf/iris.conf");
+    assertEquals(2, word.status, word.toString());
+    assertTrue(word.err.startsWith("error: unexpected argument 'conf/iris.conf': dnn train takes no such argument "
+        + "(settings are given as --set key=value) (dnn train --help lists the options)"), word.err);
     Cli swapped = Cli.run("train", "--cnof", "x.conf");
     assertEquals(2, swapped.status, swapped.toString());
     assertTrue(swapped.err.contains("did you mean --conf?"), swapped.err);
