@@ -145,7 +145,7 @@ public final class ColumnResolver {
     String[] names = selected.columns();
     RowConverter c = names.length > 0 && names[names.length - 1].equals(Columns.MALFORMED)
         ? converter.withMalformedColumnAt(names.length - 1,
-            Columns.malformedSource(selected.schema().fields()[names.length - 1]))
+            Columns.malformed(selected.schema().fields()[names.length - 1]))
         : converter;
     return weight == null ? c : c.withWeightColumnAt(Arrays.asList(names).indexOf(weight), weight);
   }

@@ -158,7 +158,9 @@ public final class DataSource implements Serializable {
     }
     Dataset<Row> inferred = spark.read().option("header", "true").option("inferSchema", "true").options(options)
         .csv(path);
-    StructType schema = inferred.schema().add(Columns.malformedField(DataFormat.CSV));
+    String separator = options.getOrDefault("sep", options.getOrDefault("delimiter", ","));
+    StructType schema = inferred.schema().add(Columns.malformedField(
+        new Columns.Malformed(DataFormat.CSV, inferred.schema().size(), separator)));
     // With column pruning Spark's CSV reader parses only the columns a query uses, and a line with an
     // extra field then passes as well-formed. This data gets a session of its own (same SparkContext
     // and cache, own SQL settings) where every line is parsed whole; the user's session is untouched.

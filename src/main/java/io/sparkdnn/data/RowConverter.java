@@ -20,7 +20,7 @@ public final class RowConverter implements Serializable {
   private final int targetWidth;
   private final int malformedPosition;
   /** The format whose reader fills the malformed column (the wording of its refusal), or null. */
-  private final DataFormat malformedSource;
+  private final Columns.Malformed malformedSource;
   /** A dense row, for reading cells that are not sparse vectors into sparse rows. */
   private transient float[] dense;
   private final int weightPosition;
@@ -37,7 +37,7 @@ public final class RowConverter implements Serializable {
   }
 
   private RowConverter(InputColumns columns, Task task, LabelIndex labels, int targetWidth, int malformedPosition,
-      DataFormat malformedSource, int weightPosition, String weightColumn, FeatureScaling scaledBy,
+      Columns.Malformed malformedSource, int weightPosition, String weightColumn, FeatureScaling scaledBy,
       boolean applyScaling) {
     this.columns = columns;
     this.task = task;
@@ -115,9 +115,9 @@ public final class RowConverter implements Serializable {
    * {@link Columns#MALFORMED} column, where Spark's CSV reader puts a line that does not fit the
    * header and its JSON reader a line it cannot parse.
    *
-   * @param source the format whose reader fills the column (it words the refusal), or null if unknown
+   * @param source who fills the column and how (it words the refusal), or null if unknown
    */
-  public RowConverter withMalformedColumnAt(int position, DataFormat source) {
+  public RowConverter withMalformedColumnAt(int position, Columns.Malformed source) {
     return new RowConverter(columns, task, labels, targetWidth, position, source, weightPosition, weightColumn,
         scaledBy, applyScaling);
   }
@@ -142,8 +142,9 @@ public final class RowConverter implements Serializable {
   public void features(Cells row, float[] dst, int offset) {
     if (malformedPosition >= 0 && !row.isNull(malformedPosition)) {
       String line = String.valueOf(row.label(malformedPosition)).strip();
-      throw bad(BadRowReason.MALFORMED_LINE, null, "the line '" + (line.length() > 80 ? line.substring(0, 77) + "..."
-          : line) + "' " + malformedProblem(malformedSource));
+      throw bad(BadRowReason.MALFORMED_LINE, null, "the line '" + LabelIndex.escaped(line.length() > 80
+          ? line.substring(0, 77) + "..." : line) + "' " + (malformedSource == null
+          ? new Columns.Malformed(null, -1, "").problem(line) : malformedSource.problem(line)));
     }
     String[] names = columns.featureColumns();
     int width = columns.width();
@@ -224,17 +225,6 @@ public final class RowConverter implements Serializable {
   private static String beyondRange(float value, double source) {
     return Float.isInfinite(value) && !Double.isInfinite(source)
         ? " (or a value beyond float's range, ±3.4e38, that reads as " + value + ")" : "";
-  }
-
-  /** What is wrong with a line that {@code source}'s reader could not parse into a row. */
-  static String malformedProblem(DataFormat source) {
-    if (source == DataFormat.CSV) {
-      return "does not fit the header: it has more or fewer fields than the header has columns";
-    }
-    if (source == DataFormat.JSON) {
-      return "is not one complete JSON object (each line must be one object, as in JSON Lines)";
-    }
-    return "could not be parsed into a row by Spark's reader";
   }
 
   private static BadRowException outOfRangeOnceScaled(String column, float value, int position) {

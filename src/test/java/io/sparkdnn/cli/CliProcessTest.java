@@ -93,7 +93,8 @@ class CliProcessTest {
     String skip = "; fix or remove the row, or set data.bad-rows = skip";
     String[][] expected = {
         {"nan.csv", "row 2: column 'f1' is NaN", skip},
-        {"ragged.csv", "row 3: the line '5,6,7,a' does not fit the header", skip},
+        {"ragged.csv", "row 3: the line '5,6,7,a' does not fit the header: it has 4 fields where the header has 3 "
+            + "columns", skip},
         {"narrow.parquet", "row 151: column 'features' has 2 values, expected 3", skip},
         {"unseen.parquet", "row 78: column 'label' has label '5', which is not one of the model's classes", skip},
         {"a file stands where a directory is needed at " + aFile + "; choose another path"},
