@@ -72,7 +72,8 @@ public final class LearningRateFinder {
   /**
    * Runs the test on the training blocks of {@code data} from {@code initialWeights}.
    *
-   * @throws DataException when there are no training rows
+   * @throws DataException when there are no training rows, or (naming it) when a training row's
+   *     output is NaN or infinite at the initial weights: the curve then ended where its batch came
    * @throws DivergenceException when the loss is not finite at the very first step (no rate can help)
    */
   public LearningRateRange run(PackedData data, FeatureScaling scaling, TargetScaling targetScaling,
