@@ -17,8 +17,8 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class OverflowingRows {
   /** What to do about such a row, after it is named. */
-  static final String REMEDY = "; no model was written; fix or remove the row (a smaller learning rate will not "
-      + "help; other rows may overflow too: dnn predict with data.bad-rows = skip lists them all)";
+  static final String REMEDY = "; no model was written, and a smaller learning rate will not help"
+      + ModelScoring.NON_FINITE_REMEDY;
 
   private OverflowingRows() {}
 
