@@ -95,6 +95,15 @@ public final class DataSource implements Serializable {
    */
   public Dataset<Row> open(SparkSession spark, String what) {
     checkExists(spark, what);
+    if (format == DataFormat.LIBSVM) {
+      // Before Spark's reader: without numFeatures it scans the files at load, and a bad line fails
+      // that scan with a bare NumberFormatException (and a task's stack trace in the log). Without
+      // numFeatures the reader sizes vectors by the largest index, so no index can exceed it.
+      String bad = LibsvmLines.firstBadLine(spark, path, libsvmNumFeatures());
+      if (bad != null) {
+        throw new DataException(describe(what) + ": " + bad);
+      }
+    }
     Dataset<Row> data;
     try {
       if (format == DataFormat.CSV) {
@@ -119,26 +128,21 @@ public final class DataSource implements Serializable {
       throw new DataException("cannot read " + describe(what) + " as " + format.token() + ": " + Causes.firstLine(root)
           + "; if the data is in another format, set " + formatKey() + " (" + formats() + ")");
     }
-    if (format == DataFormat.LIBSVM) {
-      String bad = LibsvmLines.firstBadLine(spark, path, libsvmNumFeatures(data));
-      if (bad != null) {
-        throw new DataException(describe(what) + ": " + bad);
-      }
-    }
     if (data.schema().isEmpty()) {
       throw new DataException(describe(what) + " is empty: it has no columns and no rows");
     }
     return data;
   }
 
-  /** The vector size Spark's libsvm reader gives its features column (recorded as numFeatures), or −1. */
-  private static long libsvmNumFeatures(Dataset<Row> data) {
-    for (StructField f : data.schema().fields()) {
-      if (f.metadata().contains("numFeatures")) {
-        return f.metadata().getLong("numFeatures");
-      }
+  /** The user's numFeatures option for the libsvm reader, or −1 when it is not a number (the reader then complains). */
+  private long libsvmNumFeatures() {
+    String given = options.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("numFeatures"))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+    try {
+      return given == null ? -1 : Long.parseLong(given.trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
-    return -1;
   }
 
   private Dataset<Row> readCsv(SparkSession spark, String what) {

@@ -72,6 +72,10 @@ class CliProcessTest {
     addCase(args, "train", "--set", "data.train.path=" + globbed + "/*.csv", "--set", csv,
         "--set", "data.features=[f1, f2]", "--set", "network.layers=2-3relu-2softmax", "--set",
         "model.path=" + dir.resolve("m5"));
+    Path badLibsvm = dir.resolve("bad.libsvm"); // without numFeatures Spark's reader scans it at load
+    Files.writeString(badLibsvm, "1 1:0.5 2:1.0\n0 1:0.1 2:x\n1 1:0.3\n");
+    addCase(args, "train", "--set", "data.train.path=" + badLibsvm, "--set", "data.train.format=libsvm",
+        "--set", "network.layers=2-3relu-2softmax", "--set", "model.path=" + dir.resolve("m6"));
     args.remove(args.size() - 1);
 
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -89,7 +93,7 @@ class CliProcessTest {
     String all = Files.readString(stderr);
 
     String[] sections = all.split("=== case ");
-    assertEquals(9, sections.length, all);
+    assertEquals(10, sections.length, all);
     String skip = "; fix or remove the row, or set data.bad-rows = skip";
     String[][] expected = {
         {"nan.csv", "row 2: column 'f1' is NaN", skip},
@@ -101,7 +105,8 @@ class CliProcessTest {
         {"cannot read training data", "not.parquet", "as parquet", "is not a Parquet file",
             "; if the data is in another format, set data.train.format (parquet, csv, json, orc, libsvm)"},
         {"broken.json", "row 2: the line '{\"f1\": 3, \"f2\":' is not one complete JSON object", skip},
-        {"globbed/*.csv", "column 'f2' has 'x', which is not a number", skip}};
+        {"globbed/*.csv", "column 'f2' has 'x', which is not a number", skip},
+        {"line 2 of ", "bad.libsvm: the value of '2:x' is not a number"}};
     for (int i = 1; i < sections.length; i++) {
       String section = sections[i];
       List<String> lines = new ArrayList<>(List.of(section.split("\n")));
