@@ -270,7 +270,7 @@ public final class ModelScoring {
     try {
       EvaluationResult result = evaluateChecked(model, packed, blas, threshold);
       if (!finite(result)) {
-        throw nonFiniteRows(packed, result, "so the metrics would be wrong", NON_FINITE_REMEDY);
+        throw nonFiniteRows(packed, result, "so the metrics would be wrong", NON_FINITE_EVALUATION_REMEDY);
       }
       return result;
     } finally {
@@ -322,6 +322,13 @@ public final class ModelScoring {
         + consequence);
   }
 
+  /**
+   * What to do about rows an evaluation's network overflows on, after the first such row is named:
+   * {@link #NON_FINITE_REMEDY}, or skipping them, which leaves them out of the metrics.
+   */
+  static final String NON_FINITE_EVALUATION_REMEDY = "; fix or remove the row, or skip such rows to leave them out "
+      + "of the metrics (data.bad-rows = skip; handleInvalid = skip in Spark ML)";
+
   /** What to do about rows the network overflows on, after the first such row is named. */
   public static final String NON_FINITE_REMEDY = "; fix or remove the row (other rows may overflow too: predicting "
       + "with bad rows skipped finds them all, as dnn predict with data.bad-rows = skip or transform with "
@@ -329,8 +336,7 @@ public final class ModelScoring {
 
   /**
    * Why an evaluation is not {@link #finite}, and what to do, when no row is known. Such rows would also count as
-   * predictions of class 0, and evaluation cannot leave them out (the loss of a batch is summed
-   * before its rows are seen), so it refuses them.
+   * predictions of class 0, so an evaluation that does not skip bad rows refuses them.
    */
   public static final String NON_FINITE_EVALUATION = "some rows give the network a NaN or infinite output (features "
       + "far outside the range the model was trained on), so the metrics would be wrong; find them by predicting "

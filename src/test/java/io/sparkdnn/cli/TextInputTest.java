@@ -316,7 +316,7 @@ class TextInputTest {
     Cli evaluation = run(List.of("evaluate", "--set", "evaluate.model=" + model, "--set",
         "evaluate.input.path=" + both, "--set", "evaluate.input.format=csv"));
     assertOneErrorLine(evaluation, "row 6 of file ", "b.csv (row 6 of the input)", "so the metrics would be wrong",
-        "fix or remove the row");
+        "fix or remove the row, or skip such rows to leave them out of the metrics (data.bad-rows = skip");
     assertFalse(evaluation.err.contains("data.bad-rows = skip to pass over"), evaluation.err);
     // skipping bad rows skips these too: the two huge rows are left out of the metrics and counted
     Cli skipping = run(List.of("evaluate", "--set", "evaluate.model=" + model, "--set",
