@@ -525,6 +525,8 @@ public final class DistributedTrainer {
         lbfgsValue = step.value;
         converged = step.converged;
       } catch (ArithmeticException e) {
+        // thrown only at the starting point, before the weights change: a row that overflows there is the cause
+        OverflowingRows.check(sc, data, evaluator, state.weights, depth, "the weights " + label + " started from");
         throw new DivergenceException(label + ": " + Causes.firstLine(e)
             + "; check the input data (scale it with data.scaling = standard)");
       }

@@ -132,6 +132,15 @@ class DivergenceTest {
         assertTrue(training.getMessage().contains("/2 started from, where the other training rows' outputs are "
             + "finite"), where);
         assertTrue(training.getMessage().contains("a smaller learning rate will not help"), where);
+        if (mode == TrainingMode.SYNC) { // L-BFGS, whose line search starts from an objective that is not finite
+          TrainingConfig lbfgs = config.toBuilder().roundsPerEpoch(1).optimizer(OptimizerSettings.builder()
+              .name(OptimizerName.fromToken("lbfgs")).build()).build();
+          io.sparkdnn.data.DataException byLbfgs = assertThrows(io.sparkdnn.data.DataException.class,
+              () -> new DnnTrainer(noValidation, lbfgs).fit(poisoned, null, "training data", null, null,
+                  TrainingListener.NONE));
+          assertTrue(byLbfgs.getMessage().startsWith("training data: " + named + "the weights epoch 1/2 started from"),
+              network + " L-BFGS: " + byLbfgs.getMessage());
+        }
         io.sparkdnn.data.DataException range = assertThrows(io.sparkdnn.data.DataException.class,
             () -> new DnnTrainer(noValidation, config).findLearningRate(poisoned, null, "training data", null,
                 RangeTestSettings.builder().steps(20).build()));
