@@ -278,7 +278,10 @@ public final class DataSource implements Serializable {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       FileStatus[] matches = fs.globStatus(p);
       if (matches == null || matches.length == 0) {
-        throw new DataException(what + " not found: " + path + " (" + configKey + ")");
+        // a relative path is read from the current directory: say which, so a run from elsewhere is plain
+        String where = p.isAbsolute() || p.toUri().getScheme() != null ? ""
+            : "; a relative path, looked for as " + fs.makeQualified(p);
+        throw new DataException(what + " not found: " + path + " (" + configKey + where + ")");
       }
     } catch (IOException e) {
       throw new DataException("cannot read " + what + " at " + path + " (" + configKey + "): " + Causes.firstLine(e));

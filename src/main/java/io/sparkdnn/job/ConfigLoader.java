@@ -86,7 +86,8 @@ public final class ConfigLoader {
     Config config = defaults;
     if (file != null) {
       if (!file.isFile()) {
-        throw new ConfigException("configuration file not found: " + file);
+        throw new ConfigException("configuration file not found: " + file
+            + (file.isAbsolute() ? "" : " (looked for " + file.getAbsolutePath() + ")"));
       }
       Config user;
       try {

@@ -91,15 +91,16 @@ public final class PredictJob {
   }
 
   /**
-   * Cancels the jobs of {@code group} and waits until their tasks have ended. A failed job's other
-   * tasks are killed asynchronously: one still writing would create its part file under the
-   * staging directory after the staging directory was deleted, leaving an empty staging directory
-   * behind (seen about once in 16 failed runs). Waits on Spark's task counts, at most
+   * Waits until the tasks of the jobs of {@code group} have ended. When a job fails, Spark kills its
+   * other tasks asynchronously: one still writing would create its part file under the staging
+   * directory after the staging directory was deleted, leaving an empty staging directory behind
+   * (seen about once in 16 failed runs). Waits on Spark's task counts, at most
    * {@value #TASK_END_WAIT_SECONDS} s (a task that ignores interruption is then left to Spark).
+   * (Cancelling the group as well only adds Spark's warning that the failed job has nothing left to
+   * cancel.)
    */
   private static void awaitTasksOf(SparkSession spark, String group) {
     org.apache.spark.SparkContext sc = spark.sparkContext();
-    sc.cancelJobGroup(group);
     org.apache.spark.SparkStatusTracker status = sc.statusTracker();
     long deadline = System.nanoTime() + TASK_END_WAIT_SECONDS * 1_000_000_000L;
     while (System.nanoTime() < deadline && activeTasks(status, group) > 0) {
