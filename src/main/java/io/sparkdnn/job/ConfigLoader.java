@@ -283,7 +283,32 @@ public final class ConfigLoader {
     set(s, "checkpoint.every-epochs", () -> b.checkpointEvery(s.integer("checkpoint.every-epochs")));
     set(s, "checkpoint.keep", () -> b.checkpointKeep(s.integer("checkpoint.keep")));
     set(s, "checkpoint.resume", () -> b.resume(s.bool("checkpoint.resume")));
-    return checked(s, "network.layers", b::build);
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      // A combination of keys is refused: say where each key the message names was set, so that
+      // the user finds the line to change (not the origin of some other key).
+      throw new ConfigException(e.getMessage() + origins(s, e.getMessage()));
+    }
+  }
+
+  /** " (where a; where b)" for the keys named in {@code message} that were set outside the defaults. */
+  private static String origins(Settings s, String message) {
+    java.util.List<String> keys = new java.util.ArrayList<>(knownKeys());
+    keys.sort(java.util.Comparator.comparingInt(String::length).reversed()); // a.b.c before a.b
+    java.util.List<String> origins = new java.util.ArrayList<>();
+    String rest = message;
+    for (String key : keys) {
+      if (rest.contains(key)) {
+        rest = rest.replace(key, "");
+        String origin = s.origin(key);
+        if (!origin.isEmpty()) {
+          String where = origin.substring(2, origin.length() - 1); // " (where)"
+          origins.add(where.contains(key) ? where : key + " in " + where);
+        }
+      }
+    }
+    return origins.isEmpty() ? "" : " (" + String.join("; ", origins) + ")";
   }
 
   /** The source at {@code prefix} (…path, …format, …options), or null when its path is null. */

@@ -238,14 +238,16 @@ public final class TrainingConfig implements Serializable {
       c.task.checkCompatible(c.network);
       if (c.optimizer.isLbfgs()) {
         check(c.mode == TrainingMode.SYNC && c.roundsPerEpoch == 1,
-            "optimizer lbfgs is a full-batch method: it needs training.mode = sync and "
+            "training.optimizer.name = lbfgs is a full-batch method: it needs training.mode = sync and "
                 + "training.rounds-per-epoch = 1");
       }
       if (c.stoppingMetric == StoppingMetric.VAL_ACCURACY) {
-        check(c.task.isClassification(), "early stopping on val_accuracy needs a classification task");
+        check(c.task.isClassification(), "training.early-stopping.metric = val_accuracy needs a classification "
+            + "network (network.layers " + c.network + " is " + c.task.token() + "); use val_loss or val_rmse");
       }
       if (c.stoppingMetric == StoppingMetric.VAL_RMSE) {
-        check(!c.task.isClassification(), "early stopping on val_rmse needs a regression task");
+        check(!c.task.isClassification(), "training.early-stopping.metric = val_rmse needs a regression network "
+            + "(network.layers " + c.network + " is " + c.task.token() + "); use val_loss or val_accuracy");
       }
       return c;
     }

@@ -74,6 +74,13 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("training.optimizer.name: unknown optimizer 'rmsprop'"), e.getMessage());
     e = refused(null, "network.layers=4-3relu-2softmax", "training.optimizer.name=lbfgs");
     assertTrue(e.getMessage().contains("lbfgs is a full-batch method"), e.getMessage());
+    // a refused combination says where the keys it names were set, not where network.layers was
+    assertTrue(e.getMessage().endsWith("(--set training.optimizer.name)"),
+        e.getMessage());
+    e = refused(null, "network.layers=4-3relu-2softmax", "training.early-stopping.metric=val_rmse");
+    assertTrue(e.getMessage().startsWith("training.early-stopping.metric = val_rmse needs a regression network "
+        + "(network.layers 4-3relu-2softmax is multiclass)"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("(--set training.early-stopping.metric; --set network.layers)"), e.getMessage());
     e = refused(null, "network.layers=4-3relu-2softmax", "network.task=regression");
     assertTrue(e.getMessage().contains("regression needs loss mse"), e.getMessage());
     e = refused(null, "training.epochs=3");
