@@ -12,7 +12,7 @@ import java.io.Serializable;
  * logits overflowed): they are counted, not summed.
  */
 public final class LossAccumulator implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private double lossSum;
   private long rows;
@@ -20,6 +20,9 @@ public final class LossAccumulator implements Serializable {
   private double correct;
   private boolean leaveOutNonFinite;
   private long leftOut;
+  private boolean trackWorstRow;
+  private int batchWorstRow = -1;
+  private double batchWorstLoss = Double.NEGATIVE_INFINITY;
 
   /** This accumulator, from now on leaving out of its sums the rows whose loss is not finite. */
   public LossAccumulator leavingOutNonFinite() {
@@ -30,6 +33,39 @@ public final class LossAccumulator implements Serializable {
   /** True when rows whose loss is not finite are left out of the sums ({@link #leavingOutNonFinite}). */
   public boolean leavesOutNonFinite() {
     return leaveOutNonFinite;
+  }
+
+  /**
+   * This accumulator, from now on noting the row of each batch with the largest loss
+   * ({@link #batchWorstRow()}): to find a row whose loss dwarfs the others'.
+   */
+  public LossAccumulator trackingWorstRow() {
+    trackWorstRow = true;
+    return this;
+  }
+
+  /** True when the row of each batch with the largest loss is noted ({@link #trackingWorstRow}). */
+  public boolean tracksWorstRow() {
+    return trackWorstRow;
+  }
+
+  /** Notes the row (its position in the batch) with the largest loss of the batch just summed. */
+  void noteBatchWorst(int row, double rowLoss) {
+    batchWorstRow = row;
+    batchWorstLoss = rowLoss;
+  }
+
+  /**
+   * The position, in the batch last summed, of its row with the largest loss (−1 when none was
+   * noted); valid until the next batch. Only while {@link #trackingWorstRow}.
+   */
+  public int batchWorstRow() {
+    return batchWorstRow;
+  }
+
+  /** The loss of {@link #batchWorstRow()} (unweighted). */
+  public double batchWorstLoss() {
+    return batchWorstLoss;
   }
 
   /** Counts one row left out of the sums because its loss is not finite. */

@@ -39,6 +39,8 @@ final class OutputLayer {
     double weightSum = 0;
     double correct = 0;
     int counted = 0;
+    int worst = -1;
+    double worstLoss = Double.NEGATIVE_INFINITY;
     for (int r = 0; r < rows; r++) {
       int zo = r * k;
       int to = r * targetWidth;
@@ -68,6 +70,10 @@ final class OutputLayer {
           continue;
         }
       }
+      if (rowLoss > worstLoss) {
+        worst = r;
+        worstLoss = rowLoss;
+      }
       float w = weights == null ? 1f : weights[r];
       if (weights != null) {
         for (int j = 0; j < k; j++) {
@@ -82,6 +88,9 @@ final class OutputLayer {
       }
     }
     stats.add(loss, counted, weightSum, task.isClassification() ? correct : 0);
+    if (stats.tracksWorstRow()) {
+      stats.noteBatchWorst(worst, worstLoss);
+    }
   }
 
   /** Activation only, for prediction: probabilities for softmax/sigmoid, values otherwise. */

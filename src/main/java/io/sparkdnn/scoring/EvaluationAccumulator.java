@@ -22,7 +22,7 @@ import java.util.List;
  * approximation Spark's BinaryClassificationMetrics makes when it down-samples its curve.
  */
 public final class EvaluationAccumulator implements Serializable {
-  private static final long serialVersionUID = 4L;
+  private static final long serialVersionUID = 5L;
   static final int BINS = 4096;
   static final int OVR_BINS = 1024;
   static final int MAX_AUC_CLASSES = 64;
@@ -40,10 +40,15 @@ public final class EvaluationAccumulator implements Serializable {
   private double[] histogram;
   /** The smallest id of a row added with a NaN or infinite output; −1 while there is none. */
   private long nonFiniteRow = -1;
+  /** Rows added with a NaN or infinite output (with ids, not left out). */
+  private long nonFiniteRows;
   /** Rows with a NaN or infinite output are left out of every sum (bad rows skipped), not named. */
   private boolean leaveOutNonFinite;
   /** Rows left out for a NaN or infinite output. */
   private long leftOut;
+  /** The id of the row with the largest loss, and that loss, while tracked ({@link #trackingWorstRow}). */
+  private long worstRow = -1;
+  private double worstRowLoss = Double.NEGATIVE_INFINITY;
 
   /**
    * @param classes number of classes (multi-class, binary) or labels (multi-label); outputs for regression
@@ -74,6 +79,26 @@ public final class EvaluationAccumulator implements Serializable {
     return this;
   }
 
+  /**
+   * This accumulator, from now on keeping the id and loss of the row with the largest loss
+   * ({@link #worstRow()}): to find a row whose loss dwarfs the others'. Set before the first row
+   * is added; rows need ids.
+   */
+  public EvaluationAccumulator trackingWorstRow() {
+    loss.trackingWorstRow();
+    return this;
+  }
+
+  /** The id of the row with the largest loss, −1 when not tracked or no row had ids. */
+  public long worstRow() {
+    return worstRow;
+  }
+
+  /** The loss of {@link #worstRow()} (unweighted; in the training objective's units). */
+  public double worstRowLoss() {
+    return worstRowLoss;
+  }
+
   /** Rows left out for a NaN or infinite output ({@link #leavingOutNonFinite}); 0 otherwise. */
   public long leftOut() {
     return leftOut;
@@ -94,14 +119,22 @@ public final class EvaluationAccumulator implements Serializable {
    * {@link #nonFiniteRow()} names. The check reads each output once, beside the products that made it.
    */
   public void add(float[] out, float[] targets, float[] weights, long[] rowIds, int rows) {
+    if (loss.tracksWorstRow() && rowIds != null && loss.batchWorstRow() >= 0
+        && loss.batchWorstLoss() > worstRowLoss) {
+      worstRowLoss = loss.batchWorstLoss();
+      worstRow = rowIds[loss.batchWorstRow()];
+    }
     if (leaveOutNonFinite) {
       for (int r = 0; r < rows; r++) {
         leftOut += finite(out, r * outputs, outputs) ? 0 : 1;
       }
     } else if (rowIds != null) {
       for (int r = 0; r < rows; r++) {
-        if (!finite(out, r * outputs, outputs) && (nonFiniteRow < 0 || rowIds[r] < nonFiniteRow)) {
-          nonFiniteRow = rowIds[r];
+        if (!finite(out, r * outputs, outputs)) {
+          nonFiniteRows++;
+          if (nonFiniteRow < 0 || rowIds[r] < nonFiniteRow) {
+            nonFiniteRow = rowIds[r];
+          }
         }
       }
     }
@@ -181,6 +214,11 @@ public final class EvaluationAccumulator implements Serializable {
     return true;
   }
 
+  /** How many rows (with ids) were added with NaN or infinite outputs. */
+  public long nonFiniteRows() {
+    return nonFiniteRows;
+  }
+
   /** The smallest id of the rows added whose outputs were NaN or infinite; −1 when there was none. */
   public long nonFiniteRow() {
     return nonFiniteRow;
@@ -200,6 +238,11 @@ public final class EvaluationAccumulator implements Serializable {
       nonFiniteRow = other.nonFiniteRow;
     }
     leftOut += other.leftOut;
+    nonFiniteRows += other.nonFiniteRows;
+    if (other.worstRowLoss > worstRowLoss) {
+      worstRowLoss = other.worstRowLoss;
+      worstRow = other.worstRow;
+    }
     return this;
   }
 

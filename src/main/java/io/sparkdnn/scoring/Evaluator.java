@@ -36,6 +36,8 @@ public final class Evaluator implements Serializable {
   private final float threshold;
   /** Rows with a NaN or infinite output are left out of the metrics (bad rows skipped), not named. */
   private final boolean leaveOutNonFinite;
+  /** The row with the largest loss is kept ({@link EvaluationAccumulator#worstRow()}). */
+  private final boolean trackWorstRow;
 
   /**
    * @param targetScaling how targets were standardised for training: the loss is computed on
@@ -44,11 +46,13 @@ public final class Evaluator implements Serializable {
    */
   public Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
       int batchRows, BlasBackend blas) {
-    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f, false, false);
+    this(spec, task, scaling, targetScaling, classes, batchRows, blas, 0.5f, false, false, false);
   }
 
   private Evaluator(NetworkSpec spec, Task task, FeatureScaling scaling, TargetScaling targetScaling, int classes,
-      int batchRows, BlasBackend blas, float threshold, boolean inputMajorWeights, boolean leaveOutNonFinite) {
+      int batchRows, BlasBackend blas, float threshold, boolean inputMajorWeights, boolean leaveOutNonFinite,
+      boolean trackWorstRow) {
+    this.trackWorstRow = trackWorstRow;
     this.threshold = threshold;
     this.leaveOutNonFinite = leaveOutNonFinite;
     this.inputMajorWeights = inputMajorWeights;
@@ -75,7 +79,7 @@ public final class Evaluator implements Serializable {
    */
   public Evaluator withInputMajorWeights() {
     return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, true,
-        leaveOutNonFinite);
+        leaveOutNonFinite, trackWorstRow);
   }
 
   /**
@@ -118,6 +122,9 @@ public final class Evaluator implements Serializable {
 
   public EvaluationAccumulator empty() {
     EvaluationAccumulator empty = new EvaluationAccumulator(task, classes, spec.outputWidth(), threshold);
+    if (trackWorstRow) {
+      empty.trackingWorstRow();
+    }
     return leaveOutNonFinite ? empty.leavingOutNonFinite() : empty;
   }
 
@@ -125,7 +132,7 @@ public final class Evaluator implements Serializable {
   public Evaluator withThreshold(float t) {
     io.sparkdnn.engine.Ranges.openUnit("threshold", t);
     return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, t, inputMajorWeights,
-        leaveOutNonFinite);
+        leaveOutNonFinite, trackWorstRow);
   }
 
   /**
@@ -136,7 +143,13 @@ public final class Evaluator implements Serializable {
    */
   public Evaluator withNonFiniteRowsLeftOut() {
     return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, inputMajorWeights,
-        true);
+        true, trackWorstRow);
+  }
+
+  /** This evaluator also keeping the row with the largest loss ({@link EvaluationAccumulator#worstRow()}). */
+  public Evaluator withWorstRowTracked() {
+    return new Evaluator(spec, task, scaling, targetScaling, classes, batchRows, blas, threshold, inputMajorWeights,
+        leaveOutNonFinite, true);
   }
 
   private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {

@@ -121,7 +121,7 @@ public final class DistributedTrainer {
     TrainingState state = resume != null ? resume : initialState(initialWeights, sparse);
     lastSparseRun = sparse ? new SparseTraining(sc, spec, shipAllFirstLayerRows) : null;
     Run run = new Run(data, evaluator, scaling, targetScaling, data.weighted(), classWeights, plan.depth(), state,
-        lastSparseRun);
+        lastSparseRun, resume != null ? "the weights training resumed from" : "the initial weights");
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
@@ -345,10 +345,18 @@ public final class DistributedTrainer {
     boolean converged;
     /** Rounds, updates and undo for sparse rows; null for dense ones. */
     private final SparseTraining sparse;
+    /**
+     * The weights this run started from, and their name, for the row check of the first failure: a
+     * row whose loss dwarfs the rest there may have pushed the weights where every loss is huge.
+     */
+    private float[] startWeights;
+    private final String startName;
 
     Run(PackedData data, Evaluator evaluator, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
-        float[] classWeights, int depth, TrainingState state, SparseTraining sparse) {
+        float[] classWeights, int depth, TrainingState state, SparseTraining sparse, String startName) {
       this.sparse = sparse;
+      this.startWeights = state.weights.clone();
+      this.startName = startName;
       this.targetScaling = targetScaling;
       this.weightedRows = weightedRows;
       this.classWeights = classWeights;
@@ -561,15 +569,20 @@ public final class DistributedTrainer {
     }
 
     /**
-     * Keeps the last good weights and retries with a smaller learning rate, or stops; first, for a
-     * round with NaN or infinite values, names a training row that overflows at the weights the
-     * round started from, for which no rate helps ({@link OverflowingRows}).
+     * Keeps the last good weights and retries with a smaller learning rate, or stops; first names a
+     * training row that overflows (or whose loss dwarfs the rest) at the weights the round started
+     * from, for which no rate helps ({@link OverflowingRows}).
      */
     private void recover(RoundAccumulator result, String where, String exploded) {
-      if (exploded == null) {
-        // The round has not touched state.weights: they are the weights it started from.
-        OverflowingRows.check(sc, data, evaluator, state.weights, depth, "the weights " + where + " started from");
+      if (startWeights != null) { // once per run: where the row stands out most clearly
+        float[] start = startWeights;
+        startWeights = null;
+        if (!Arrays.equals(start, state.weights)) {
+          OverflowingRows.check(sc, data, evaluator, start, depth, startName);
+        }
       }
+      // The round has not touched state.weights: they are the weights it started from.
+      OverflowingRows.check(sc, data, evaluator, state.weights, depth, "the weights " + where + " started from");
       int[] partitions = result.nonFinitePartitions();
       String what = exploded != null ? exploded : partitions.length > 0
           ? "partition" + (partitions.length > 1 ? "s " : " ") + joined(partitions)

@@ -117,9 +117,10 @@ public final class LearningRateFinder {
     } finally {
       sc.clearJobGroup();
     }
-    if (endedOnNonFinite(losses, settings)) {
-      // A row that overflows at the initial weights ends the curve at whatever step its batch came:
-      // the curve then says nothing about rates, so the row is named instead of a rate suggested.
+    if (endedOnOverflow(losses, settings)) {
+      // A row that overflows at the initial weights (or whose loss dwarfs the rest) ends the curve
+      // at whatever step its batch came: the curve then says nothing about rates, so the row is
+      // named instead of a rate suggested.
       Task task = config.task();
       Evaluator evaluator = new Evaluator(spec, task, scaling, targetScaling,
           task == Task.BINARY ? 2 : spec.outputWidth(), config.engineBatchRows(), config.blas());
@@ -247,19 +248,28 @@ public final class LearningRateFinder {
 
   /**
    * True when the test ended on a NaN or infinite loss (before any step, or after the last of
-   * {@code losses}) rather than by diverging by {@link #diverged}'s rules or reaching the last step.
+   * {@code losses}) or on a loss over {@value DistributedTrainer#EXPLOSION} times the first step's,
+   * rather than by the smoothed loss's rule or at the last step: the endings a single row can cause.
    */
-  static boolean endedOnNonFinite(double[] losses, RangeTestSettings settings) {
+  static boolean endedOnOverflow(double[] losses, RangeTestSettings settings) {
     if (losses.length >= settings.steps()) {
       return false;
     }
     Smoother smoother = new Smoother(settings.smoothing());
     for (double loss : losses) {
-      if (diverged(smoother.add(loss), loss, settings) != null) {
+      smoother.add(loss);
+      if (exploded(smoother, loss)) {
+        return true;
+      }
+      if (diverged(smoother, loss, settings) != null) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean exploded(Smoother smoother, double loss) {
+    return loss > DistributedTrainer.EXPLOSION * Math.max(smoother.first(), 1e-3);
   }
 
   /**
@@ -268,8 +278,7 @@ public final class LearningRateFinder {
    * step's (the training divergence guard), or the smoothed loss exceeds stop-factor times its lowest.
    */
   static String diverged(Smoother smoother, double loss, RangeTestSettings settings) {
-    double limit = DistributedTrainer.EXPLOSION * Math.max(smoother.first(), 1e-3);
-    if (loss > limit) {
+    if (exploded(smoother, loss)) {
       return String.format(Locale.ROOT, "the loss exploded to %.3g, over %.0f times the first step's %.3g", loss,
           DistributedTrainer.EXPLOSION, smoother.first());
     }

@@ -2,16 +2,19 @@ package io.sparkdnn.train;
 
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.PackedData;
+import io.sparkdnn.scoring.EvaluationAccumulator;
 import io.sparkdnn.scoring.Evaluator;
 import io.sparkdnn.scoring.ModelScoring;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Tells a row's fault from the learning rate's when training meets NaN or infinity. A training row
- * whose output is NaN or infinite at weights that were fine for the rest — the weights a failed
- * round started from, or the initial weights of a range test — overflows whatever the rate: no
- * smaller one helps, so the failure names the row instead of advising one. Costs one evaluation
+ * Tells a row's fault from the learning rate's when training meets NaN, infinity or a loss that
+ * explodes. A training row whose output is NaN or infinite, or whose loss is over
+ * {@value DistributedTrainer#EXPLOSION} times the other rows' mean, at weights that were fine for
+ * the rest (the weights a failed round started from, or the initial weights of a range test)
+ * overflows whatever the rate: no smaller one helps, so the failure names the row instead of
+ * advising one. Costs one evaluation
  * pass over the training blocks and, when a row is found, one job to place it; only on the failure
  * path.
  */
@@ -23,8 +26,9 @@ final class OverflowingRows {
   private OverflowingRows() {}
 
   /**
-   * Throws when a training row of {@code data} has a NaN or infinite output at {@code weights}
-   * (laid out as {@code evaluator} takes them); returns when none has.
+   * Throws when a training row of {@code data} has a NaN or infinite output, or a loss over
+   * {@value DistributedTrainer#EXPLOSION} times the other rows' mean, at {@code weights} (laid out
+   * as {@code evaluator} takes them); returns when none has.
    *
    * @param when the weights, in words ("the weights epoch 2/5 · round 1/8 started from")
    * @param depth the tree depth of the evaluation's aggregate
@@ -34,15 +38,33 @@ final class OverflowingRows {
       String when) {
     sc.setJobDescription("rows the network overflows on, at " + when);
     Broadcast<float[]> broadcast = sc.broadcast(weights.clone());
-    long row;
+    EvaluationAccumulator sums;
     try {
-      row = evaluator.evaluate(data.training(), broadcast, depth).nonFiniteRow();
+      sums = evaluator.withWorstRowTracked().evaluate(data.training(), broadcast, depth);
     } finally {
       broadcast.destroy();
     }
-    if (row >= 0) {
-      throw ModelScoring.nonFiniteTrainingRow(data, row, "its features give the network a NaN or infinite output "
-          + "at " + when + ", where the other training rows' outputs are finite, so training cannot go on", REMEDY);
+    long rows = sums.loss().rows();
+    if (sums.nonFiniteRow() >= 0 && sums.nonFiniteRows() * 10 <= rows) {
+      // a few rows, not weights that overflow for every row (which a smaller rate can help)
+      throw ModelScoring.nonFiniteTrainingRow(data, sums.nonFiniteRow(), "its features give the network a NaN or "
+          + "infinite output at " + when + ", where " + (rows - sums.nonFiniteRows()) + " of the " + rows
+          + " training rows' outputs are finite, so training cannot go on", REMEDY);
+    }
+    if (sums.nonFiniteRow() >= 0) {
+      return; // the weights overflow for many rows: a rate, not a row
+    }
+    long others = rows - 1;
+    double worst = sums.worstRowLoss();
+    double othersMean = others > 0 ? (sums.loss().lossSum() - worst) / others : Double.NaN;
+    if (sums.worstRow() >= 0 && Double.isFinite(worst) && Double.isFinite(othersMean)
+        && worst > DistributedTrainer.EXPLOSION * Math.max(othersMean, 1e-3)) {
+      // Finite, but a loss that dwarfs the rest (3e38 in a feature gives 1e36): its gradient swamps
+      // every step, and the sums overflow or explode as NaN does.
+      throw ModelScoring.nonFiniteTrainingRow(data, sums.worstRow(), String.format(java.util.Locale.ROOT,
+          "its features give the network a loss of %.3g at %s, over %.0f times the %.3g of the other training rows "
+              + "on average (some features are far outside the others' range), so training cannot go on",
+          worst, when, DistributedTrainer.EXPLOSION, othersMean), REMEDY);
     }
   }
 }

@@ -126,11 +126,10 @@ class DivergenceTest {
             () -> new DnnTrainer(noValidation, config).fit(poisoned, null, "training data", null, null,
                 TrainingListener.NONE));
         String where = network + " " + mode + ": " + training.getMessage();
-        // the round whose rows hold it: in local mode each round takes its own share of the rows
-        assertTrue(training.getMessage().startsWith("training data: " + named + "the weights epoch 1/2 · round "),
-            where);
-        assertTrue(training.getMessage().contains("/2 started from, where the other training rows' outputs are "
-            + "finite"), where);
+        // at the weights of the first failed round, or (when a round went well before) the initial ones
+        assertTrue(training.getMessage().startsWith("training data: " + named + "the weights epoch 1/2 · round ")
+            || training.getMessage().startsWith("training data: " + named + "the initial weights, "), where);
+        assertTrue(training.getMessage().contains(", where 299 of the 300 training rows' outputs are finite"), where);
         assertTrue(training.getMessage().contains("a smaller learning rate will not help"), where);
         if (mode == TrainingMode.SYNC) { // L-BFGS, whose line search starts from an objective that is not finite
           TrainingConfig lbfgs = config.toBuilder().roundsPerEpoch(1).optimizer(OptimizerSettings.builder()
@@ -149,5 +148,44 @@ class DivergenceTest {
       }
       poisoned.unpersist();
     }
+  }
+
+  /**
+   * A row with finite but huge features (1e30, unscaled): its loss is finite, about 1e30 against
+   * about 1 for the rest, and its gradient throws plain SGD's weights where every loss is huge or
+   * NaN. Training and the range test name the row by that loss, not the learning rate.
+   */
+  @Test
+  void aRowWhoseLossDwarfsTheRestIsNamedToo() {
+    DataSettings noValidation = new DataSettings(List.of("features"), List.of("label"), List.of("id"),
+        ScalingMode.NONE, BadRowPolicy.FAIL, 2, 8192, 0.0);
+    Dataset<Row> poisoned = TestData.blobs(SparkTestSession.get(), 300, 3, 6, 12, 2)
+        .withColumn("features", org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.expr("id = 77"),
+            org.apache.spark.sql.functions.expr("array(1e30F, 1e30F, 1e30F, 1e30F, 1e30F, 1e30F)"))
+            .otherwise(org.apache.spark.sql.functions.col("features")))
+        .cache();
+    List<Row> inOrder = poisoned.collectAsList();
+    int position = 0;
+    while (inOrder.get(position).getInt(inOrder.get(position).fieldIndex("id")) != 77) {
+      position++;
+    }
+    String named = "training data: row " + (position + 1) + ": its features give the network a loss of ";
+    for (TrainingMode mode : TrainingMode.values()) {
+      TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("6-16relu-3softmax")).mode(mode).epochs(3)
+          .roundsPerEpoch(2).optimizer(OptimizerSettings.builder().name(OptimizerName.SGD).learningRate(0.01).build())
+          .build();
+      io.sparkdnn.data.DataException training = assertThrows(io.sparkdnn.data.DataException.class,
+          () -> new DnnTrainer(noValidation, config).fit(poisoned, null, "training data", null, null,
+              TrainingListener.NONE));
+      assertTrue(training.getMessage().startsWith(named), mode + ": " + training.getMessage());
+      assertTrue(training.getMessage().contains("over 1000 times the "), mode + ": " + training.getMessage());
+      io.sparkdnn.data.DataException range = assertThrows(io.sparkdnn.data.DataException.class,
+          () -> new DnnTrainer(noValidation, config).findLearningRate(poisoned, null, "training data", null,
+              RangeTestSettings.builder().steps(20).build()));
+      assertTrue(range.getMessage().startsWith(named), mode + ": " + range.getMessage());
+      assertTrue(range.getMessage().contains(" at the initial weights of the range test, over 1000 times"),
+          mode + ": " + range.getMessage());
+    }
+    poisoned.unpersist();
   }
 }
