@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkdnn.job.ConfigException;
 import io.sparkdnn.job.JobConfig;
+import io.sparkdnn.job.NearestName;
 import io.sparkdnn.store.ModelStore;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,6 +46,13 @@ final class StoreCommands {
       return command.commandLine().getOut();
     }
 
+    /**
+     * The model named by --store and --name (or configuration), which must exist: every command
+     * here reads or administers an existing model, so a mistyped path or name is refused rather
+     * than shown as a model without versions (only {@code dnn train} creates a model).
+     *
+     * @throws ConfigException when the store or the name is not set, or names no existing model
+     */
     ModelStore open() {
       if (store != null) {
         options.overrides.add("store.path=" + store);
@@ -55,8 +65,31 @@ final class StoreCommands {
         throw new ConfigException((s.path() == null ? "store.path (--store)" : "store.name (--name)")
             + " is not set; e.g. --store /models --name fashion");
       }
-      return new ModelStore(s.path(), s.name(), new Configuration());
+      ModelStore store = new ModelStore(s.path(), s.name(), new Configuration());
+      if (!store.modelExists()) {
+        throw new ConfigException(missing(store, s.path()));
+      }
+      return store;
     }
+  }
+
+  /** Why there is no model {@code store.name()} at {@code path}: no store there, or which names it has, nearest first. */
+  private static String missing(ModelStore store, String path) {
+    if (!store.storeExists()) {
+      return "no model store at " + path + " (no such directory; --store / store.path); check the path (`dnn train "
+          + "--store " + path + " --name " + store.name() + "` would create it)";
+    }
+    List<String> models = new ArrayList<>(store.models());
+    if (models.isEmpty()) {
+      return "no model named " + store.name() + " in store " + path + ", which holds no models; check --store "
+          + "(store.path) and --name (store.name)";
+    }
+    models.sort(Comparator.comparingInt((String m) -> NearestName.distance(store.name(), m))
+        .thenComparing(Comparator.naturalOrder()));
+    String shown = String.join(", ", models.subList(0, Math.min(models.size(), 8)))
+        + (models.size() > 8 ? " and " + (models.size() - 8) + " more" : "");
+    return "no model named " + store.name() + " in store " + path + "; it has " + shown + " (nearest first); check "
+        + "--name (store.name)";
   }
 
   @Command(name = "list", description = {"List a model's versions, oldest first; * marks production.",

@@ -23,7 +23,8 @@ public final class NearestName {
     return bestDistance <= Math.max(3, name.length() / 4) ? best : null;
   }
 
-  static int distance(String a, String b) {
+  /** The number of single-character insertions, deletions and substitutions that turn {@code a} into {@code b}. */
+  public static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

@@ -94,6 +94,7 @@ public final class ModelStore {
 
   private final FileSystem fs;
   private final FileContext files;
+  private final Path root;
   private final Path dir;
   private final String name;
   private final boolean local;
@@ -113,7 +114,8 @@ public final class ModelStore {
       Path root = new Path(store);
       this.fs = root.getFileSystem(conf);
       this.fs.setWriteChecksum(false);
-      this.dir = fs.makeQualified(new Path(root, name));
+      this.root = fs.makeQualified(root);
+      this.dir = new Path(this.root, name);
       this.files = FileContext.getFileContext(dir.toUri(), conf);
       this.name = name;
       this.local = "file".equals(dir.toUri().getScheme());
@@ -129,6 +131,68 @@ public final class ModelStore {
   /** Where version {@code version}'s model directory is. */
   public String versionPath(String version) {
     return new Path(dir, version).toString();
+  }
+
+  /** Whether the store's directory exists (a mistyped --store names one that does not). */
+  public boolean storeExists() {
+    return isDirectory(root);
+  }
+
+  /**
+   * Whether this model's directory exists. Only training creates it: the commands that read or
+   * administer a model check this first, so a mistyped name is refused instead of reported as a
+   * model without versions (and no directory is made for it).
+   */
+  public boolean modelExists() {
+    return isDirectory(dir);
+  }
+
+  /**
+   * The names of the models in this store, sorted: its directories that hold a model's files
+   * (CURRENT, history.jsonl, LOCK, runs or a version), so that other directories are not offered
+   * as models.
+   */
+  public List<String> models() {
+    List<String> out = new ArrayList<>();
+    try {
+      if (fs.exists(root)) {
+        for (FileStatus s : fs.listStatus(root)) {
+          String n = s.getPath().getName();
+          if (s.isDirectory() && NAME.matcher(n).matches() && holdsModelFiles(s.getPath())) {
+            out.add(n);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the models in " + root + ": " + Causes.firstLine(e), e);
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  private boolean holdsModelFiles(Path model) throws IOException {
+    for (FileStatus s : fs.listStatus(model)) {
+      String n = s.getPath().getName();
+      if (n.equals("CURRENT") || n.equals("history.jsonl") || n.equals(LOCK) || n.equals("runs")
+          || s.isDirectory() && VERSION.matcher(n).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Refuses to administer a model that does not exist: {@link #lock} creates the model's
+   * directory (a training run needs it), so without this check promote, rollback or prune under
+   * a mistyped name would leave an empty model behind.
+   *
+   * @throws IllegalArgumentException when the model's directory does not exist
+   */
+  private void requireModel() {
+    if (!modelExists()) {
+      throw new IllegalArgumentException("there is no model " + name + " in the store at " + root
+          + "; check --name and --store (`dnn list` names the models there)");
+    }
   }
 
   public boolean hasVersion(String version) {
@@ -292,21 +356,26 @@ public final class ModelStore {
    * Makes {@code version} production by hand, under the lock; returns the version it replaced.
    *
    * @throws LockedException while a run or another command holds the model
-   * @throws IllegalArgumentException when there is no such version
+   * @throws IllegalArgumentException when there is no such model or version
+   * @throws BrokenVersionException when the version cannot be production (see {@link Lock#setCurrent})
    */
   public String promote(String version, String reason) {
+    requireModel();
     try (Lock lock = lock("dnn promote")) {
       return lock.setCurrent(version, "manual-promote", reason);
     }
   }
 
   /**
-   * Moves production back to the version it was before the current one, under the lock; returns that version.
+   * Moves production back to the version it was before the current one, under the lock; returns
+   * that version. See {@link Lock#rollback}.
    *
    * @throws LockedException while a run or another command holds the model
-   * @throws IllegalStateException when there is no earlier production version, or it was deleted
+   * @throws IllegalArgumentException when there is no such model
+   * @throws IllegalStateException when there is no earlier production version, it was deleted or it is broken
    */
   public String rollback(String reason) {
+    requireModel();
     try (Lock lock = lock("dnn rollback")) {
       return lock.rollback(reason);
     }
@@ -317,12 +386,13 @@ public final class ModelStore {
    * production version nor the one a rollback would return to. Returns the deleted ids.
    *
    * @throws LockedException while a run or another command holds the model
-   * @throws IllegalArgumentException when keep &lt; 1
+   * @throws IllegalArgumentException when keep &lt; 1, or there is no such model
    */
   public List<String> prune(int keep) {
     if (keep < 1) {
       throw new IllegalArgumentException("--keep must be at least 1, found " + keep);
     }
+    requireModel();
     try (Lock lock = lock("dnn prune")) {
       return lock.prune(keep);
     }
@@ -622,6 +692,16 @@ public final class ModelStore {
   }
 
   // --- files
+
+  private boolean isDirectory(Path p) {
+    try {
+      return fs.getFileStatus(p).isDirectory();
+    } catch (FileNotFoundException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p + ": " + Causes.firstLine(e), e);
+    }
+  }
 
   private boolean exists(Path p) {
     try {

@@ -313,6 +313,52 @@ class StoreTest {
     assertTrue(JSON.readTree(show.out).at("/test_metrics/accuracy").isNumber(), "show has the test metrics: " + show.out);
   }
 
+  /** A version made by hand (no training): a metadata.json that parses and a weights.bin, the files promote checks. */
+  private static String handMadeVersion(Path store, String name, int n) throws IOException {
+    String v = String.format("v%06d-20261127T0%d0000Z", n, n);
+    Path version = Files.createDirectories(store.resolve(name).resolve(v));
+    Files.writeString(version.resolve("metadata.json"), "{\"created\": \"2026-11-27T0" + n + ":00:00Z\"}");
+    Files.writeString(version.resolve("weights.bin"), "not read by the store commands");
+    return v;
+  }
+
+  private static Cli storeCommand(Path store, String name, String command, String... rest) {
+    return Cli.run(concat(new String[] {command, "--store", store.toString(), "--name", name}, rest));
+  }
+
+  /**
+   * A mistyped model name or store path: every store command refuses it in one line (the names
+   * the store has, nearest first; or that there is no store), and creates nothing. Training into
+   * a new store and name still creates them (every other test here does).
+   */
+  @Test
+  void aMissingModelOrStoreIsRefused() throws IOException {
+    Path store = dir.resolve("names");
+    handMadeVersion(store, "iris", 1);
+    handMadeVersion(store, "fashion", 1);
+    Files.createDirectories(store.resolve("notes"));
+    String missingModel = "no model named irs in store " + store + "; it has iris, fashion (nearest first); check "
+        + "--name (store.name)";
+    assertError(storeCommand(store, "irs", "list"), missingModel);
+    assertError(storeCommand(store, "irs", "show"), missingModel);
+    assertError(storeCommand(store, "irs", "promote", "v000001-20261127T010000Z"), missingModel);
+    assertError(storeCommand(store, "irs", "rollback"), missingModel);
+    assertError(storeCommand(store, "irs", "prune", "--keep", "1"), missingModel);
+    assertError(storeCommand(store, "irs", "unlock"), missingModel);
+    assertFalse(Files.exists(store.resolve("irs")), "no model directory made for a mistyped name");
+
+    Path nowhere = dir.resolve("no-such-store");
+    String missingStore = "no model store at " + nowhere + " (no such directory; --store / store.path); check the "
+        + "path (`dnn train --store " + nowhere + " --name iris` would create it)";
+    assertError(storeCommand(nowhere, "iris", "list"), missingStore);
+    assertError(storeCommand(nowhere, "iris", "rollback"), missingStore);
+    assertFalse(Files.exists(nowhere), "no store made for a mistyped path");
+
+    Path empty = Files.createDirectories(dir.resolve("empty-store"));
+    assertError(storeCommand(empty, "iris", "list"), "no model named iris in store " + empty + ", which holds no "
+        + "models; check --store (store.path) and --name (store.name)");
+  }
+
   /**
    * report.html opens in headless Chromium in a 1280-px window: every chart decodes, no script
    * fails, the page is no wider than the window and the epochs table fits without its scroll box;
