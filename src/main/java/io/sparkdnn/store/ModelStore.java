@@ -87,6 +87,8 @@ public final class ModelStore {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final String LOCK = "LOCK";
+  /** The weights file of a model directory (io.sparkdnn.model.ModelFormat.WEIGHTS; the store does not depend on the model package). */
+  private static final String WEIGHTS = "weights.bin";
   private static final String TAKEOVER = "LOCK.takeover-";
   /** How often lock() retries when the lock changes under it (released, taken over) before giving up. */
   private static final int LOCK_ATTEMPTS = 5;
@@ -248,7 +250,7 @@ public final class ModelStore {
     List<VersionInfo> out = new ArrayList<>();
     for (String v : versions()) {
       try {
-        out.add(new VersionInfo(v, readMetadata(v), null));
+        out.add(new VersionInfo(v, usableMetadata(v), null));
       } catch (BrokenVersionException e) {
         out.add(new VersionInfo(v, null, e.problem));
       }
@@ -267,6 +269,22 @@ public final class ModelStore {
       throw new IllegalArgumentException("no version " + version + " of model " + name + "; `dnn list` shows them");
     }
     return readMetadata(version);
+  }
+
+  /**
+   * The metadata.json of a version that can be production: also checks that its weights file is
+   * there, the one other file a model needs (reading it whole would cost as much as loading the
+   * model, so its checksum is left to the reader).
+   *
+   * @throws BrokenVersionException when the metadata cannot be read or weights.bin is missing
+   */
+  private JsonNode usableMetadata(String version) {
+    JsonNode metadata = readMetadata(version);
+    if (!exists(new Path(new Path(dir, version), WEIGHTS))) {
+      throw new BrokenVersionException(name, version, "it has no " + WEIGHTS + " (an interrupted copy or a deleted "
+          + "file?)");
+    }
+    return metadata;
   }
 
   private JsonNode readMetadata(String version) {
@@ -299,10 +317,19 @@ public final class ModelStore {
     private final String problem;
 
     BrokenVersionException(String model, String version, String problem) {
-      super("version " + version + " of model " + model + " is broken: " + problem + "; restore the version's "
+      this("version " + version + " of model " + model + " is broken: " + problem + "; restore the version's "
           + "directory from a copy, or, if it is production, return production to the version before with dnn "
-          + "rollback");
+          + "rollback", problem);
+    }
+
+    private BrokenVersionException(String message, String problem) {
+      super(message);
       this.problem = problem;
+    }
+
+    /** What is wrong with the version, without the version's name or a remedy. */
+    public String problem() {
+      return problem;
     }
   }
 
@@ -525,6 +552,8 @@ public final class ModelStore {
      * it replaced (null when there was none).
      *
      * @throws IllegalArgumentException when there is no such version
+     * @throws BrokenVersionException when the version's metadata.json cannot be read or its
+     *     weights.bin is missing: production must stay loadable, so nothing is changed
      * @throws IllegalStateException when this lock was broken meanwhile
      */
     public String setCurrent(String version, String action, String reason) {
@@ -533,6 +562,14 @@ public final class ModelStore {
         throw new IllegalArgumentException("no version " + version + " of model " + name + "; `dnn list` shows them");
       }
       String previous = current();
+      try {
+        usableMetadata(version);
+      } catch (BrokenVersionException e) {
+        throw new BrokenVersionException("version " + version + " of model " + name + " is broken: " + e.problem()
+            + ", so it cannot be production (production is still " + (previous == null ? "none" : previous)
+            + "); restore the version's directory from a copy, or promote another version (`dnn list` shows them)",
+            e.problem());
+      }
       writeAtomically(new Path(dir, "CURRENT"), version + "\n");
       appendHistory(new PointerChange(Instant.now().toString(), action, previous, version, reason).toJson().toString());
       return previous;
@@ -556,6 +593,14 @@ public final class ModelStore {
       if (!hasVersion(target)) {
         throw new IllegalStateException("the version before " + current + " was " + target
             + ", which no longer exists (pruned?); promote another with `dnn promote`");
+      }
+      try {
+        usableMetadata(target);
+      } catch (BrokenVersionException e) {
+        throw new BrokenVersionException("cannot roll model " + name + " back to " + target + ", production before "
+            + current + ": " + target + " is broken: " + e.problem() + " (production is still " + current
+            + "); restore the version's directory from a copy, or make another version production with "
+            + "`dnn promote` (`dnn list` shows them)", e.problem());
       }
       setCurrent(target, "rollback", reason);
       return target;

@@ -327,6 +327,49 @@ class StoreTest {
   }
 
   /**
+   * promote and rollback refuse a version that `list` marks BROKEN (metadata.json unreadable, or
+   * weights.bin missing) with one line naming it and what to do, and change neither CURRENT nor
+   * history.jsonl: before, both made it production and `show` and the nightly run failed after.
+   */
+  @Test
+  void promoteAndRollbackRefuseABrokenVersion() throws IOException {
+    Path store = dir.resolve("refuse-broken");
+    String v1 = handMadeVersion(store, "iris", 1);
+    String v2 = handMadeVersion(store, "iris", 2);
+    assertEquals(0, storeCommand(store, "iris", "promote", v1).status);
+    assertEquals(0, storeCommand(store, "iris", "promote", v2).status);
+    Path model = store.resolve("iris");
+    String history = Files.readString(model.resolve("history.jsonl"));
+    Files.writeString(model.resolve(v1).resolve("metadata.json"), "{broken");
+    assertTrue(storeCommand(store, "iris", "list").out.contains(v1 + " BROKEN: its metadata.json is not valid JSON"));
+
+    Cli rollback = storeCommand(store, "iris", "rollback");
+    assertEquals(1, rollback.status, rollback.toString());
+    assertEquals(1, rollback.err.lines().count(), rollback.err);
+    assertTrue(rollback.err.startsWith("error: cannot roll model iris back to " + v1 + ", production before " + v2
+        + ": " + v1 + " is broken: its metadata.json is not valid JSON ("), rollback.err);
+    assertTrue(rollback.err.strip().endsWith("(production is still " + v2 + "); restore the version's directory from "
+        + "a copy, or make another version production with `dnn promote` (`dnn list` shows them)"), rollback.err);
+    Cli promote = storeCommand(store, "iris", "promote", v1);
+    assertEquals(1, promote.status, promote.toString());
+    assertEquals(1, promote.err.lines().count(), promote.err);
+    assertTrue(promote.err.startsWith("error: version " + v1 + " of model iris is broken: its metadata.json is not "
+        + "valid JSON ("), promote.err);
+    assertTrue(promote.err.strip().endsWith(", so it cannot be production (production is still " + v2 + "); restore "
+        + "the version's directory from a copy, or promote another version (`dnn list` shows them)"), promote.err);
+
+    Files.writeString(model.resolve(v1).resolve("metadata.json"), "{}");
+    Files.delete(model.resolve(v1).resolve("weights.bin"));
+    assertError(storeCommand(store, "iris", "promote", v1), "version " + v1 + " of model iris is broken: it has no "
+        + "weights.bin (an interrupted copy or a deleted file?), so it cannot be production (production is still "
+        + v2 + "); restore the version's directory from a copy, or promote another version (`dnn list` shows them)");
+    assertEquals(1, storeCommand(store, "iris", "rollback").status);
+    assertTrue(storeCommand(store, "iris", "list").out.contains(v1 + " BROKEN: it has no weights.bin"));
+    assertEquals(v2, current(store, "iris"), "production unchanged");
+    assertEquals(history, Files.readString(model.resolve("history.jsonl")), "history unchanged");
+  }
+
+  /**
    * A mistyped model name or store path: every store command refuses it in one line (the names
    * the store has, nearest first; or that there is no store), and creates nothing. Training into
    * a new store and name still creates them (every other test here does).
