@@ -577,8 +577,11 @@ public final class ModelStore {
 
     /**
      * Moves production back to the version it was before the current one; returns that version.
+     * Repeated, it steps further back: a version rolled back from is not returned to (see
+     * {@link ModelStore#productionStack}).
      *
-     * @throws IllegalStateException when there is no production version, no earlier one, or it was deleted
+     * @throws IllegalStateException when there is no production version, no earlier one, or it
+     *     was deleted or is broken (then nothing is changed)
      */
     public String rollback(String reason) {
       checkHeld();
@@ -588,7 +591,9 @@ public final class ModelStore {
       }
       String target = rollbackTarget(current);
       if (target == null) {
-        throw new IllegalStateException("no earlier production version of " + name + " to roll back to");
+        throw new IllegalStateException("no earlier production version of model " + name + " to roll back to: "
+            + current + " is the first in its history.jsonl that was not rolled back from; make another version "
+            + "production with `dnn promote` (`dnn list` shows them)");
       }
       if (!hasVersion(target)) {
         throw new IllegalStateException("the version before " + current + " was " + target
@@ -668,16 +673,39 @@ public final class ModelStore {
     return "\"" + owner.trim() + "\"";
   }
 
-  /** The version production pointed to before it became {@code current}; null when none. */
+  /**
+   * The version a rollback from {@code current} returns to: the production before it on the
+   * {@linkplain #productionStack stack}; null when there is none. When CURRENT was changed
+   * outside history.jsonl, current is not on top, and the last recorded production is the one before it.
+   */
   private String rollbackTarget(String current) {
-    List<PointerChange> history = history();
-    for (int i = history.size() - 1; i >= 0; i--) {
-      PointerChange e = history.get(i);
-      if (current.equals(e.to()) && e.from() != null && !e.from().isEmpty()) {
-        return e.from();
+    List<String> stack = productionStack();
+    if (!stack.isEmpty() && stack.get(stack.size() - 1).equals(current)) {
+      stack.remove(stack.size() - 1);
+    }
+    return stack.isEmpty() ? null : stack.get(stack.size() - 1);
+  }
+
+  /**
+   * Production's history as a stack, oldest first, replayed from history.jsonl: a promotion pushes
+   * its version, a rollback pops the version it rolled back from. The top is production; below
+   * it, the versions successive rollbacks return to. Taking a rollback's "from" as the previous
+   * production instead (the last change's from) would make a second rollback undo the first.
+   * A change to the version already on top (a promote of production) pushes nothing, so that a
+   * rollback never "returns" to the version it leaves.
+   */
+  private List<String> productionStack() {
+    List<String> stack = new ArrayList<>();
+    for (PointerChange change : history()) {
+      boolean rollback = "rollback".equals(change.action());
+      if (rollback && !stack.isEmpty() && stack.get(stack.size() - 1).equals(change.from())) {
+        stack.remove(stack.size() - 1);
+      }
+      if (stack.isEmpty() || !stack.get(stack.size() - 1).equals(change.to())) {
+        stack.add(change.to());
       }
     }
-    return null;
+    return stack;
   }
 
   private void appendHistory(String line) {

@@ -370,6 +370,44 @@ class StoreTest {
   }
 
   /**
+   * Production's history is a stack: each rollback returns to the production before the current
+   * one, skipping versions rolled back from, until there is none (before, a second rollback went
+   * back to the version the first had left). prune keeps the version the next rollback returns
+   * to, not the one rolled back from.
+   */
+  @Test
+  void repeatedRollbacksStepFurtherBack() throws IOException {
+    Path store = dir.resolve("stack");
+    String v1 = handMadeVersion(store, "s", 1);
+    String v2 = handMadeVersion(store, "s", 2);
+    String v3 = handMadeVersion(store, "s", 3);
+    String v4 = handMadeVersion(store, "s", 4);
+    for (String v : List.of(v1, v2, v3)) {
+      assertEquals(0, storeCommand(store, "s", "promote", v).status);
+    }
+    Cli first = storeCommand(store, "s", "rollback");
+    assertEquals("production: " + v2 + " (was " + v3 + ")", first.out.strip(), first.toString());
+
+    Cli prune = storeCommand(store, "s", "prune", "--keep", "1");
+    assertEquals("deleted " + v3, prune.out.strip(), "v2 is production, v1 its rollback target, v4 the newest: "
+        + prune);
+
+    Cli second = storeCommand(store, "s", "rollback");
+    assertEquals("production: " + v1 + " (was " + v2 + ")", second.out.strip(), second.toString());
+    String history = Files.readString(store.resolve("s/history.jsonl"));
+    assertError(storeCommand(store, "s", "rollback"), "no earlier production version of model s to roll back to: "
+        + v1 + " is the first in its history.jsonl that was not rolled back from; make another version production "
+        + "with `dnn promote` (`dnn list` shows them)");
+    assertEquals(v1, current(store, "s"));
+    assertEquals(history, Files.readString(store.resolve("s/history.jsonl")), "the refusal wrote nothing");
+
+    assertEquals(0, storeCommand(store, "s", "promote", v4).status);
+    Cli back = storeCommand(store, "s", "rollback");
+    assertEquals("production: " + v1 + " (was " + v4 + ")", back.out.strip(), "a promotion after rollbacks is undone "
+        + "to the version it replaced: " + back);
+  }
+
+  /**
    * A mistyped model name or store path: every store command refuses it in one line (the names
    * the store has, nearest first; or that there is no store), and creates nothing. Training into
    * a new store and name still creates them (every other test here does).

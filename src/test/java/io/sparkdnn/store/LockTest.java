@@ -112,7 +112,7 @@ class LockTest {
       assertTrue(store.hasVersion(v1));
     }
     assertEquals(v1, store.rollback("back"));
-    assertEquals(List.of(), store.prune(1), "v1 is production and v2 its rollback target");
+    assertEquals(List.of(), store.prune(1), "v1 is production and v2 the newest");
     assertFalse(Files.exists(dir.resolve("cmds/LOCK")));
   }
 
