@@ -361,22 +361,49 @@ public final class ModelStore {
         + "`dnn promote --store … --name " + name + " VERSION` (`dnn list` shows them)";
   }
 
-  /** Pointer changes, oldest first. */
+  /**
+   * Pointer changes, oldest first.
+   *
+   * @throws IllegalStateException when a line of history.jsonl is not a pointer change (names the
+   *     line and what to do: rollback and prune need the history, promote does not)
+   */
   public List<PointerChange> history() {
-    String text = readText(new Path(dir, "history.jsonl"));
+    Path file = new Path(dir, "history.jsonl");
+    String text = readText(file);
     List<PointerChange> out = new ArrayList<>();
     if (text != null) {
-      for (String line : text.split("\n")) {
-        if (!line.isBlank()) {
-          try {
-            out.add(PointerChange.fromJson(JSON.readTree(line)));
-          } catch (IOException e) {
-            throw new UncheckedIOException("corrupt line in " + dir + "/history.jsonl: " + line, e);
-          }
+      String[] lines = text.split("\n");
+      for (int i = 0; i < lines.length; i++) {
+        String line = lines[i];
+        if (line.isBlank()) {
+          continue;
         }
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (IOException e) {
+          node = null;
+        }
+        if (node == null || !node.isObject() || node.path("to").asText("").isEmpty()) {
+          throw new IllegalStateException("line " + (i + 1) + " of " + file + " is not a pointer change (" + quote(line)
+              + "), so the production history of model " + name + " cannot be read; delete or repair that line "
+              + "(each line is one JSON object with time, action, from, to, reason) or restore the file from a "
+              + "copy; `dnn promote --store … --name " + name + " VERSION` sets production without reading it");
+        }
+        out.add(PointerChange.fromJson(node));
       }
     }
     return out;
+  }
+
+  /** A line from a file, for a message: at most 60 characters, control characters escaped, in single quotes. */
+  private static String quote(String line) {
+    String shown = line.length() > 60 ? line.substring(0, 60) + "…" : line;
+    StringBuilder out = new StringBuilder("'");
+    for (char c : shown.toCharArray()) {
+      out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return out.append('\'').toString();
   }
 
   /**

@@ -407,6 +407,31 @@ class StoreTest {
         + "to the version it replaced: " + back);
   }
 
+  /** A line of history.jsonl that is not a pointer change: rollback names the line and the ways out; promote works. */
+  @Test
+  void aCorruptHistoryLineIsNamedWithTheRemedy() throws IOException {
+    Path store = dir.resolve("corrupt-history");
+    String v1 = handMadeVersion(store, "h", 1);
+    String v2 = handMadeVersion(store, "h", 2);
+    assertEquals(0, storeCommand(store, "h", "promote", v1).status);
+    assertEquals(0, storeCommand(store, "h", "promote", v2).status);
+    Path history = store.resolve("h/history.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(history));
+    lines.add(1, "garbage{{\u001b[2J");
+    Files.write(history, lines);
+
+    String problem = "line 2 of file:" + history.toAbsolutePath() + " is not a pointer change ('garbage{{\\u001b[2J'), "
+        + "so the production history of model h cannot be read; delete or repair that line (each line is one JSON "
+        + "object with time, action, from, to, reason) or restore the file from a copy; `dnn promote --store … "
+        + "--name h VERSION` sets production without reading it";
+    assertError(storeCommand(store, "h", "rollback"), problem);
+    assertError(storeCommand(store, "h", "prune", "--keep", "1"), problem);
+    assertEquals(v2, current(store, "h"));
+    Cli promote = storeCommand(store, "h", "promote", v1);
+    assertEquals(0, promote.status, "promote needs no history: " + promote);
+    assertEquals(v1, current(store, "h"));
+  }
+
   /**
    * A mistyped model name or store path: every store command refuses it in one line (the names
    * the store has, nearest first; or that there is no store), and creates nothing. Training into
