@@ -145,8 +145,14 @@ public final class DataSource implements Serializable {
     }
   }
 
+  /**
+   * CSV as RFC 4180 writes it, unless data.*.options say otherwise: a quote inside a quoted field is
+   * doubled ({@code "se,""to""sa"}), as Python's csv module, spreadsheets and R write it. Spark's
+   * default escape is a backslash, with which a doubled quote is read as two fields' worth of quotes.
+   */
   private Dataset<Row> readCsv(SparkSession spark, String what) {
-    List<Row> header = spark.read().options(options).option("header", "false").csv(path).limit(1).collectAsList();
+    List<Row> header = spark.read().option("escape", "\"").options(options).option("header", "false").csv(path)
+        .limit(1).collectAsList();
     if (header.isEmpty()) {
       throw new DataException(describe(what) + " is empty: it has no header line and no rows");
     }
@@ -160,7 +166,8 @@ public final class DataSource implements Serializable {
             + (before + 1) + " and " + (i + 1) + "); give every column its own name");
       }
     }
-    Dataset<Row> inferred = spark.read().option("header", "true").option("inferSchema", "true").options(options)
+    Dataset<Row> inferred = spark.read().option("header", "true").option("inferSchema", "true").option("escape", "\"")
+        .options(options)
         .csv(path);
     String separator = options.getOrDefault("sep", options.getOrDefault("delimiter", ","));
     StructType schema = inferred.schema().add(Columns.malformedField(
@@ -172,7 +179,8 @@ public final class DataSource implements Serializable {
     whole.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
     // Every file's header must name the columns as the schema does (Spark's default only warns and
     // reads a file with its columns in another order into the wrong columns); the user may say otherwise.
-    return whole.read().option("header", "true").option("enforceSchema", "false").options(options)
+    return whole.read().option("header", "true").option("enforceSchema", "false").option("escape", "\"")
+        .options(options)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", Columns.MALFORMED).schema(schema).csv(path);
   }

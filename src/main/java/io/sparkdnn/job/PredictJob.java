@@ -71,7 +71,9 @@ public final class PredictJob {
       try {
         // Append: the staging directory is new and holds only the writer marker, which Spark keeps.
         predictions.write().mode(SaveMode.Append)
-            .option("header", "true").format(settings.outputFormat().token()).save(output.path().toString());
+            // RFC 4180 (a quote in a field doubled), as the CSV input is read; Spark's default is a backslash
+            .option("header", "true").option("escape", "\"").format(settings.outputFormat().token())
+            .save(output.path().toString());
       } catch (Exception e) { // SparkException is checked to Java
         awaitTasksOf(spark, group);
         throw Failures.asDataException(e, data, input.describe("input data"));

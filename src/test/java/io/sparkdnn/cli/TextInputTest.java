@@ -360,6 +360,35 @@ class TextInputTest {
   }
 
   /**
+   * CSV as RFC 4180 writes it (Python's csv module, spreadsheets): a label with a comma and quotes
+   * is one quoted field with its quotes doubled. It is read as that label, and predict's CSV output
+   * writes it back the same way, so that a standard reader gets the columns it wrote.
+   */
+  @Test
+  void quotedFieldsWithDoubledQuotesAreReadAndWrittenAsRfc4180() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("f1,f2,label"));
+    for (int i = 0; i < 40; i++) {
+      lines.add(i % 5 + "," + i % 3 + "," + (i % 2 == 0 ? "\"se,\"\"to\"\"sa\"" : "plain"));
+    }
+    String data = csv("rfc4180", lines.toArray(new String[0]));
+    Cli trained = train(data, "m-rfc4180");
+    assertEquals(0, trained.status, trained.toString());
+    String metadata = Files.readString(dir.resolve("m-rfc4180/metadata.json"));
+    assertTrue(metadata.contains("\"se,\\\"to\\\"sa\""), "the class is se,\"to\"sa: " + metadata);
+    Path out = dir.resolve("rfc4180-predictions");
+    Cli predicted = run(List.of("predict"), "predict.model=" + dir.resolve("m-rfc4180"), "predict.input.path=" + data,
+        "predict.input.format=csv", "predict.output.path=" + out, "predict.output.format=csv");
+    assertEquals(0, predicted.status, predicted.toString());
+    String written;
+    try (java.util.stream.Stream<Path> files = Files.list(out)) {
+      Path part = files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+      written = Files.readString(part);
+    }
+    assertTrue(written.contains("\"se,\"\"to\"\"sa\""), "quotes doubled, not backslash-escaped: " + written);
+    assertFalse(written.contains("\\\""), written);
+  }
+
+  /**
    * The typo hint where the classes are far from balanced (290, 9 and 1 rows): the rarest label is
    * measured against the labels that stay (289 and 10 rows), not against a median it drags down itself.
    */
