@@ -226,6 +226,9 @@ public final class StagedDirectory implements AutoCloseable {
       if (status == null) {
         return;
       }
+      if (status.isDirectory() && fs.listStatus(target).length == 0) {
+        return; // an empty directory (made beforehand for the output): nothing in it to lose
+      }
       why = status.isDirectory() ? ownership.whyNotOurs(fs, target) : "it is a file";
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + key + " " + display + ": " + Causes.firstLine(e), e);

@@ -34,41 +34,44 @@ public final class ImportanceJob {
   }
 
   /** The files written into importance.output. */
+  /** Which directories at the output path this command may replace: those it wrote. */
+  static final io.sparkdnn.files.Ownership OUTPUT = io.sparkdnn.files.Ownership.byMarker(
+      "importance", "the output of spark-dnn importance");
   static final List<String> FILES = List.of("importance.json", "importance.csv", "report.html");
 
   /**
    * @throws io.sparkdnn.data.DataException for missing columns, bad rows or no rows
    * @throws IllegalArgumentException when importance.metric does not apply to the model
-   * @throws IllegalStateException when importance.output holds the files and overwrite is off
+   * @throws IllegalStateException when importance.output is a file, a directory this command did not write,
+   *     or one it wrote while overwrite is off
    */
   public Result run(SparkSession spark) {
-    if (settings.output() != null) {
-      OutputFiles.check(settings.output(), FILES, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
-          "importance.output");
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (io.sparkdnn.files.StagedDirectory output = settings.output() == null ? null
+        : OutputFiles.stage(settings.output(), OUTPUT, settings.overwrite(), hadoop, "importance.output")) {
+      DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "importance.model");
+      try {
+        settings.settings().metricFor(model.task());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
+      String dataName = settings.input().describe("importance data");
+      FeatureImportance importance = ModelScoring.importance(model, settings.input().read(spark, "importance data"),
+          partitions, job.badRows(), job.blas(), dataName, settings.settings());
+      if (settings.output() != null) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(FILES.get(0), (pretty(importance) + "\n").getBytes(StandardCharsets.UTF_8));
+        files.put(FILES.get(1), importance.toCsv().getBytes(StandardCharsets.UTF_8));
+        String html = new TrainingReport().title("Feature importance of " + settings.model())
+            .fact("model", settings.model()).fact("network", model.spec()).fact("task", model.task().token())
+            .fact("data", dataName)
+            .importance(importance).config(settings.settings().toConfiguration()).html();
+        files.put(FILES.get(2), html.getBytes(StandardCharsets.UTF_8));
+        OutputFiles.write(output, files, hadoop);
+      }
+      return new Result(settings.model(), importance, settings.output());
     }
-    DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "importance.model");
-    try {
-      settings.settings().metricFor(model.task());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
-    }
-    int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
-    String dataName = settings.input().describe("importance data");
-    FeatureImportance importance = ModelScoring.importance(model, settings.input().read(spark, "importance data"),
-        partitions, job.badRows(), job.blas(), dataName, settings.settings());
-    if (settings.output() != null) {
-      Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put(FILES.get(0), (pretty(importance) + "\n").getBytes(StandardCharsets.UTF_8));
-      files.put(FILES.get(1), importance.toCsv().getBytes(StandardCharsets.UTF_8));
-      String html = new TrainingReport().title("Feature importance of " + settings.model())
-          .fact("model", settings.model()).fact("network", model.spec()).fact("task", model.task().token())
-          .fact("data", dataName)
-          .importance(importance).config(settings.settings().toConfiguration()).html();
-      files.put(FILES.get(2), html.getBytes(StandardCharsets.UTF_8));
-      OutputFiles.write(settings.output(), files, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
-          "importance.output");
-    }
-    return new Result(settings.model(), importance, settings.output());
   }
 
   /** importance.json's text. */

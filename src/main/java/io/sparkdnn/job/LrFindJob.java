@@ -39,41 +39,44 @@ public final class LrFindJob {
   }
 
   /** The files written into lr-find.output. */
+  /** Which directories at the output path this command may replace: those it wrote. */
+  static final io.sparkdnn.files.Ownership OUTPUT = io.sparkdnn.files.Ownership.byMarker(
+      "lr-find", "the output of spark-dnn lr-find");
   static final List<String> FILES = List.of("lr-find.csv", "lr-find.json", "report.html");
 
   /**
    * @throws io.sparkdnn.data.DataException for bad data
    * @throws io.sparkdnn.train.DivergenceException when the loss is not finite at the starting weights
-   * @throws IllegalStateException when lr-find.output holds the files and overwrite is off
+   * @throws IllegalStateException when lr-find.output is a file, a directory this command did not write,
+   *     or one it wrote while overwrite is off
    */
   public Result run(SparkSession spark) {
     JobConfig.LrFind settings = job.lrFind();
-    if (settings.output() != null) {
-      OutputFiles.check(settings.output(), FILES, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
-          "lr-find.output");
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (io.sparkdnn.files.StagedDirectory output = settings.output() == null ? null
+        : OutputFiles.stage(settings.output(), OUTPUT, settings.overwrite(), hadoop, "lr-find.output")) {
+      DataSource validationSource = job.validationSource();
+      Dataset<Row> training = trainSource.open(spark, "training data"); // the trainer's first scan checks for rows
+      Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
+      LearningRateRange range = new DnnTrainer(job.data(), config).findLearningRate(training, validation,
+          trainSource.describe("training data"),
+          validationSource == null ? null : validationSource.describe("validation data"), settings.settings());
+      if (settings.output() != null) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(FILES.get(0), range.toCsv().getBytes(StandardCharsets.UTF_8));
+        files.put(FILES.get(1), (pretty(range) + "\n").getBytes(StandardCharsets.UTF_8));
+        Map<String, String> configuration = new LinkedHashMap<>(job.data().toConfiguration());
+        configuration.putAll(config.toConfiguration());
+        configuration.putAll(settings.settings().toConfiguration());
+        String html = new TrainingReport().title("Learning-rate range test")
+            .fact("data", trainSource.describe("training data")).fact("network", config.network())
+            .fact("optimizer", config.optimizer().name().token() + ", batch " + range.batchRows() + " rows per step")
+            .rangeTest(range).config(configuration).html();
+        files.put(FILES.get(2), html.getBytes(StandardCharsets.UTF_8));
+        OutputFiles.write(output, files, hadoop);
+      }
+      return new Result(range, settings.output());
     }
-    DataSource validationSource = job.validationSource();
-    Dataset<Row> training = trainSource.open(spark, "training data"); // the trainer's first scan checks for rows
-    Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
-    LearningRateRange range = new DnnTrainer(job.data(), config).findLearningRate(training, validation,
-        trainSource.describe("training data"),
-        validationSource == null ? null : validationSource.describe("validation data"), settings.settings());
-    if (settings.output() != null) {
-      Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put(FILES.get(0), range.toCsv().getBytes(StandardCharsets.UTF_8));
-      files.put(FILES.get(1), (pretty(range) + "\n").getBytes(StandardCharsets.UTF_8));
-      Map<String, String> configuration = new LinkedHashMap<>(job.data().toConfiguration());
-      configuration.putAll(config.toConfiguration());
-      configuration.putAll(settings.settings().toConfiguration());
-      String html = new TrainingReport().title("Learning-rate range test")
-          .fact("data", trainSource.describe("training data")).fact("network", config.network())
-          .fact("optimizer", config.optimizer().name().token() + ", batch " + range.batchRows() + " rows per step")
-          .rangeTest(range).config(configuration).html();
-      files.put(FILES.get(2), html.getBytes(StandardCharsets.UTF_8));
-      OutputFiles.write(settings.output(), files, settings.overwrite(), spark.sparkContext().hadoopConfiguration(),
-          "lr-find.output");
-    }
-    return new Result(range, settings.output());
   }
 
   /** lr-find.json's text. */

@@ -1,78 +1,58 @@
 package io.sparkdnn.job;
 
-import io.sparkdnn.files.Causes;
-import io.sparkdnn.model.StagedFile;
+import io.sparkdnn.files.Ownership;
+import io.sparkdnn.files.StagedDirectory;
+import io.sparkdnn.files.WriteFailures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Collection;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Writes a command's result files into a directory (any Hadoop filesystem): every file via a
- * staging file renamed into place, and nothing at all when one of them is refused (it exists and
- * overwriting was not asked for, or a directory stands where it goes). Commands {@link #check} the
- * files before they compute them, so that a refusal costs no work.
+ * A command's result files as one output directory (any Hadoop filesystem), as predict's
+ * predictions are: written into a staging directory and renamed into place whole, or not at all.
+ * An existing directory is replaced only when the same command wrote it (its writer marker says
+ * so) and overwriting was asked for; any other directory is refused, so a user's files are never
+ * mixed with the results or replaced by them. Commands {@link #stage} before they compute, so
+ * that a refusal costs no work.
  */
 final class OutputFiles {
   private OutputFiles() {}
 
   /**
-   * Refuses, before any work is done, what {@link #write} would refuse: {@code directory} is a file;
-   * one of the files {@code names} is a directory; or one exists and {@code overwrite} is false.
+   * The staging directory for {@code directory}, after checking that what is there may be replaced
+   * (see {@link StagedDirectory#create}); closing it without {@link #write} removes it.
    *
    * @param key the setting that named the directory, e.g. "importance.output"
-   * @throws IllegalStateException for any of these
-   * @throws UncheckedIOException when the filesystem cannot be asked
+   * @throws IllegalStateException when {@code directory} is a file, a directory this command did
+   *     not write, or one it wrote while overwrite is off
+   * @throws UncheckedIOException when the filesystem fails
    */
-  static void check(String directory, Collection<String> names, boolean overwrite, Configuration conf, String key) {
-    try {
-      Path dir = new Path(directory);
-      FileSystem fs = dir.getFileSystem(conf);
-      if (!fs.exists(dir)) {
-        return;
-      }
-      if (!fs.getFileStatus(dir).isDirectory()) {
-        throw new IllegalStateException(key + " " + directory + " is a file; give a directory");
-      }
-      for (String name : names) {
-        Path file = new Path(dir, name);
-        if (!fs.exists(file)) {
-          continue;
-        }
-        if (fs.getFileStatus(file).isDirectory()) {
-          throw new IllegalStateException(key + " " + directory + " holds a directory named " + name
-              + " where the file " + name + " goes; move it away, or choose another directory");
-        }
-        if (!overwrite) {
-          throw new IllegalStateException(key + " " + directory + " already holds " + name + "; "
-              + overwriteHint(key) + ", or choose another directory");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + key + " " + directory + ": " + Causes.firstLine(e), e);
-    }
+  static StagedDirectory stage(String directory, Ownership ownership, boolean overwrite, Configuration conf,
+      String key) {
+    return StagedDirectory.create(directory, conf, ownership, overwrite, key, key.replace(".output", ".overwrite"));
   }
 
   /**
-   * Writes {@code files} (name → bytes) into {@code directory}, after {@link #check}ing them all, so
-   * that a refusal leaves every old file as it was.
+   * Writes {@code files} (name → bytes) into {@code staged} and moves it into place.
    *
-   * @param key the setting that named the directory, e.g. "importance.output"
-   * @throws IllegalStateException as {@link #check} does
-   * @throws UncheckedIOException when the filesystem fails
+   * @throws UncheckedIOException when the filesystem fails (the old output, if any, stays)
    */
-  static void write(String directory, Map<String, byte[]> files, boolean overwrite, Configuration conf, String key) {
-    check(directory, files.keySet(), overwrite, conf, key);
+  static void write(StagedDirectory staged, Map<String, byte[]> files, Configuration conf) {
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      StagedFile.write(new Path(new Path(directory), f.getKey()).toString(), f.getValue(), overwrite, conf, key,
-          overwriteHint(key));
+      Path file = new Path(staged.path(), f.getKey());
+      try {
+        FileSystem fs = file.getFileSystem(conf);
+        try (FSDataOutputStream out = fs.create(file, false)) {
+          out.write(f.getValue());
+        }
+      } catch (IOException | org.apache.hadoop.fs.FSError e) {
+        throw WriteFailures.of(f.getKey() + " of", staged.display(), e);
+      }
     }
-  }
-
-  private static String overwriteHint(String key) {
-    return "set " + key.replace(".output", ".overwrite") + " = true (--overwrite)";
+    staged.commit();
   }
 }

@@ -51,8 +51,8 @@ class InsightCommandsTest {
 
     Cli again = Cli.run("importance", "--model", model, "--input", data, "--output", out.toString());
     assertEquals(1, again.status, again.toString());
-    assertEquals("error: importance.output " + out + " already holds importance.json; set importance.overwrite = "
-        + "true (--overwrite), or choose another directory", again.err.trim());
+    assertEquals("error: importance.output " + out + " already exists; set importance.overwrite = true or choose "
+        + "another path", again.err.trim());
     Cli replaced = Cli.run("importance", "--model", model, "--input", data, "--output", out.toString(), "--overwrite",
         "--set", "importance.repeats=1");
     assertEquals(0, replaced.status, replaced.toString());
@@ -60,8 +60,9 @@ class InsightCommandsTest {
   }
 
   /**
-   * A directory standing where one of the files goes is refused before anything runs, and every
-   * old file stays as it was, also with --overwrite: the files land as a set or not at all.
+   * A directory the command did not write is refused before anything runs, also with --overwrite,
+   * and every file in it stays as it was: a user's files are neither mixed with the results nor
+   * replaced by them, nor one command's output by another's.
    */
   @Test
   void aRefusedOutputLeavesEveryOldFileAsItWas() throws Exception {
@@ -78,15 +79,29 @@ class InsightCommandsTest {
           : Cli.run("lr-find", "--set", "data.train.path=" + data, "--set", FEATURES, "--set", "data.label=y",
               "--set", "network.layers=8-16relu-2softmax", "--output", out.toString(), "--overwrite");
       assertEquals(1, run.status, run.toString());
-      assertEquals("error: " + command + ".output " + out + " holds a directory named report.html where the file "
-          + "report.html goes; move it away, or choose another directory", run.err.trim());
+      assertEquals("error: " + command + ".output " + out + " is not the output of spark-dnn " + command + " (it has "
+          + "no _spark-dnn.json, which spark-dnn writes into every output directory); spark-dnn replaces only what it "
+          + "wrote, even with " + command + ".overwrite = true: choose another path, or move that one away yourself",
+          run.err.trim());
       for (String name : names) {
         assertEquals("old " + name, Files.readString(out.resolve(name)), command + ": " + name + " untouched");
       }
       try (java.util.stream.Stream<Path> left = Files.list(out)) {
-        assertEquals(3, left.count(), command + ": no staging file left");
+        assertEquals(3, left.count(), command + ": nothing added");
+      }
+      try (java.util.stream.Stream<Path> beside = Files.list(dir)) {
+        assertTrue(beside.noneMatch(f -> f.getFileName().toString().contains(".staging-")), "no staging directory");
       }
     }
+    // one command's output is not another's to replace, although both write a report.html
+    Path importance = dir.resolve("importance-output");
+    assertEquals(0, Cli.run("importance", "--model", model, "--input", data, "--output", importance.toString(),
+        "--set", "importance.repeats=1").status);
+    Cli lrFind = Cli.run("lr-find", "--set", "data.train.path=" + data, "--set", FEATURES, "--set", "data.label=y",
+        "--set", "network.layers=8-16relu-2softmax", "--output", importance.toString(), "--overwrite");
+    assertEquals(1, lrFind.status, lrFind.toString());
+    assertTrue(lrFind.err.contains("its _spark-dnn.json says it holds spark-dnn importance, not lr-find"), lrFind.err);
+    assertTrue(Files.readString(importance.resolve("report.html")).contains("importance"), "importance's report kept");
   }
 
   @Test

@@ -43,6 +43,14 @@ class ModelReplacementTest {
     return ModelReader.read(model.toString(), conf, "model.path").record().created();
   }
 
+  /** An empty directory made beforehand for the model holds nothing to lose: the model is written there. */
+  @Test
+  void anEmptyDirectoryIsWrittenInto() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("made-beforehand"));
+    write(empty, "new", false);
+    assertEquals("new", created(empty));
+  }
+
   @Test
   void aFolderThatIsNotAModelIsNeverReplaced() throws IOException {
     Path users = dir.resolve("results");
