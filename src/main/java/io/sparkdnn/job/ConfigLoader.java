@@ -121,7 +121,36 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Settings given but not used because another setting takes their place, each with why: said
+   * once, when the configuration is read, so that none is dropped silently. Only keys set outside
+   * the defaults count.
+   */
+  static java.util.List<String> unused(File file, java.util.List<String> overrides) {
+    return unused(new Settings(merged(file, overrides)));
+  }
+
+  private static java.util.List<String> unused(Settings s) {
+    java.util.List<String> unused = new java.util.ArrayList<>();
+    if (s.optionalString("data.validation.path") != null && !s.origin("data.validation-fraction").isEmpty()) {
+      unused.add("data.validation-fraction" + s.origin("data.validation-fraction") + " is not used: "
+          + "data.validation.path gives the validation rows, and every training row is trained on");
+    }
+    if ("sync".equals(s.optionalString("training.mode")) && !s.origin("training.outer-momentum").isEmpty()) {
+      unused.add("training.outer-momentum" + s.origin("training.outer-momentum") + " is not used: it smooths "
+          + "the averaged updates of local mode, and training.mode is sync");
+    }
+    if (s.optionalString("store.path") != null && s.optionalString("model.path") != null) {
+      unused.add("model.path" + s.origin("model.path") + " is not used: with a model store (--store) the model is "
+          + "written as a new version in the store");
+    }
+    return unused;
+  }
+
   private static JobConfig fromSettings(Settings s) {
+    for (String line : unused(s)) {
+      org.slf4j.LoggerFactory.getLogger(ConfigLoader.class).warn(line);
+    }
     DataSettings data = checked(s, "data", () -> new DataSettings(
         s.strings("data.features"),
         s.strings("data.label"),

@@ -95,6 +95,10 @@ public final class ModelFormat {
   /** Parses metadata.json and weights into a model; {@code where} names the directory in errors. */
   static DnnModel parse(byte[] metadataBytes, byte[] weightBytes, String where) throws IOException {
     JsonNode root;
+    if (new String(metadataBytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      // cut to nothing (a full disk, a copy interrupted): damaged, not some other directory
+      throw ModelFormatException.damaged(where + "/" + METADATA + " is empty");
+    }
     try {
       root = JSON.readTree(metadataBytes);
     } catch (IOException e) {

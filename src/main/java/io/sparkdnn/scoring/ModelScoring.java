@@ -140,7 +140,8 @@ public final class ModelScoring {
     for (String k : keep) {
       if (!all.contains(k)) {
         throw new DataException("column '" + k + "' to keep (predict.keep-columns) not found in "
-            + dataName + "; its columns are " + String.join(", ", data.columns()));
+            + dataName + "; its columns are " + String.join(", ", Arrays.stream(data.columns())
+                .filter(c -> !c.equals(Columns.MALFORMED)).toArray(String[]::new))); // ours, not the user's
       }
     }
     java.util.Set<String> seen = new java.util.HashSet<>();

@@ -146,4 +146,20 @@ class ConfigLoaderTest {
     ConfigException e = refused(null, "network.layers=4-99999999999relu-2softmax");
     assertTrue(e.getMessage().contains("width 99999999999 is too large"), e.getMessage());
   }
+
+  /** A setting that another takes the place of is named as not used, not dropped silently. */
+  @Test
+  void settingsThatAnotherReplacesAreNamedAsUnused() {
+    List<String> unused = ConfigLoader.unused(null, List.of("network.layers=4-3relu-2softmax",
+        "data.validation.path=/v.parquet", "data.validation-fraction=0.3", "training.mode=sync",
+        "training.outer-momentum=0.9", "store.path=/s", "store.name=m", "model.path=/m"));
+    assertEquals(3, unused.size(), unused.toString());
+    assertTrue(unused.get(0).startsWith("data.validation-fraction (--set data.validation-fraction) is not used"),
+        unused.get(0));
+    assertTrue(unused.get(1).startsWith("training.outer-momentum (--set training.outer-momentum) is not used"),
+        unused.get(1));
+    assertTrue(unused.get(2).startsWith("model.path (--set model.path) is not used"), unused.get(2));
+    assertEquals(List.of(), ConfigLoader.unused(null, List.of("network.layers=4-3relu-2softmax",
+        "data.validation.path=/v.parquet", "training.mode=sync")), "defaults are not counted as given");
+  }
 }

@@ -117,6 +117,8 @@ class ModelFormatTest {
     Path copy = copyOfGolden();
     Files.writeString(copy.resolve("metadata.json"), "{ not json");
     assertRefused(copy, "metadata.json is not valid JSON", ModelFormatException.DAMAGED_REMEDY);
+    Files.writeString(copy.resolve("metadata.json"), "");
+    assertRefused(copy, "metadata.json is empty", ModelFormatException.DAMAGED_REMEDY);
   }
 
   @Test
