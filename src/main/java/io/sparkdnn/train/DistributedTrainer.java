@@ -355,7 +355,8 @@ public final class DistributedTrainer {
     Run(PackedData data, Evaluator evaluator, FeatureScaling scaling, TargetScaling targetScaling, boolean weightedRows,
         float[] classWeights, int depth, TrainingState state, SparseTraining sparse, String startName) {
       this.sparse = sparse;
-      this.startWeights = state.weights.clone();
+      // Dense only: a sparse run's first layer can hold hundreds of MB, which a copy would double.
+      this.startWeights = sparse == null ? state.weights.clone() : null;
       this.startName = startName;
       this.targetScaling = targetScaling;
       this.weightedRows = weightedRows;
