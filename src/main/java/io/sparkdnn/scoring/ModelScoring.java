@@ -309,11 +309,12 @@ public final class ModelScoring {
   }
 
   /**
-   * A training row with id {@code rowId} (as its block holds it) whose output was NaN or infinite,
-   * {@code problem} saying how, placed at its number in the data it was read from, with
+   * A training row with id {@code rowId} (as its block holds it) that the network overflows on (a
+   * NaN or infinite output, or a loss that dwarfs the rest), {@code problem} saying how, placed at
+   * its number in the data it was read from, with
    * {@code remedy} (from "; ") after it. One Spark job to locate the row.
    */
-  public static DataException nonFiniteTrainingRow(PackedData packed, long rowId, String problem, String remedy) {
+  public static DataException overflowingTrainingRow(PackedData packed, long rowId, String problem, String remedy) {
     return new DataException(packed.atTrainingRow(rowId, new BadRowException(BadRowReason.NON_FINITE_OUTPUT, null,
         problem)).getMessage() + remedy);
   }

@@ -47,7 +47,7 @@ final class OverflowingRows {
     long rows = sums.loss().rows();
     if (sums.nonFiniteRow() >= 0 && sums.nonFiniteRows() * 10 <= rows) {
       // a few rows, not weights that overflow for every row (which a smaller rate can help)
-      throw ModelScoring.nonFiniteTrainingRow(data, sums.nonFiniteRow(), "its features give the network a NaN or "
+      throw ModelScoring.overflowingTrainingRow(data, sums.nonFiniteRow(), "its features give the network a NaN or "
           + "infinite output at " + when + ", where " + (rows - sums.nonFiniteRows()) + " of the " + rows
           + " training rows' outputs are finite, so training cannot go on", REMEDY);
     }
@@ -61,7 +61,7 @@ final class OverflowingRows {
         && worst > DistributedTrainer.EXPLOSION * Math.max(othersMean, 1e-3)) {
       // Finite, but a loss that dwarfs the rest (3e38 in a feature gives 1e36): its gradient swamps
       // every step, and the sums overflow or explode as NaN does.
-      throw ModelScoring.nonFiniteTrainingRow(data, sums.worstRow(), String.format(java.util.Locale.ROOT,
+      throw ModelScoring.overflowingTrainingRow(data, sums.worstRow(), String.format(java.util.Locale.ROOT,
           "its features give the network a loss of %.3g at %s, over %.0f times the %.3g of the other training rows "
               + "on average (some features are far outside the others' range), so training cannot go on",
           worst, when, DistributedTrainer.EXPLOSION, othersMean), REMEDY);
