@@ -205,10 +205,45 @@ public final class TrainingParams implements Serializable {
     Dataset<Row> training = marked == null ? data : data.filter(functions.not(marked));
     Dataset<Row> validation = marked == null ? null : data.filter(marked);
     DnnTrainer trainer = new DnnTrainer(dataSettings(owner, features, labels, classWeights), trainingConfig(owner, network, task));
-    DnnTrainer.Fit fit = HandleInvalid.explained(() -> trainer.fit(training, validation, name,
-        "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { }));
+    DnnTrainer.Fit fit;
+    try {
+      fit = HandleInvalid.explained(() -> trainer.fit(training, validation, name,
+          "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { }));
+    } catch (io.sparkdnn.train.DivergenceException e) {
+      throw new io.sparkdnn.train.DivergenceException(inParamWords(e.getMessage(), owner));
+    } catch (io.sparkdnn.data.DataException e) {
+      if (e.getClass() != io.sparkdnn.data.DataException.class) {
+        throw e; // a bad row: HandleInvalid has put it in this API's words already
+      }
+      throw new io.sparkdnn.data.DataException(inParamWords(e.getMessage(), owner));
+    }
     fit.release();
     return fit;
+  }
+
+  /**
+   * A training failure's message in this API's words: the command line's keys (whose remedies the
+   * shared trainer gives, "lower training.optimizer.learning-rate") as the params that set them
+   * (each param's doc ends with its key in brackets), and no model file where fit returns none.
+   */
+  static String inParamWords(String message, Params owner) {
+    java.util.Map<String, String> byKey = new java.util.TreeMap<>(
+        java.util.Comparator.comparingInt(String::length).reversed().thenComparing(k -> k));
+    for (org.apache.spark.ml.param.Param<?> p : owner.params()) {
+      String doc = p.doc();
+      int open = doc.lastIndexOf('(');
+      if (doc.endsWith(")") && open >= 0) {
+        String key = doc.substring(open + 1, doc.length() - 1);
+        if (key.matches("[a-z-]+(\\.[a-z-]+)+")) {
+          byKey.put(key, p.name());
+        }
+      }
+    }
+    String text = message.replace("; no model was written", "; fit made no model");
+    for (java.util.Map.Entry<String, String> e : byKey.entrySet()) {
+      text = text.replace(e.getKey(), e.getValue());
+    }
+    return text;
   }
 
   /** The summary of a fit: its history, kept epoch, stop reason and validation metrics. */

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -415,6 +416,21 @@ class MlCitizenTest {
         () -> blobsModel.transform(blobsModel.transform(blobs)));
     assertTrue(e.getMessage().contains("output column 'rawPrediction' (rawPredictionCol) already exists"),
         e.getMessage());
+  }
+
+  /**
+   * A training failure speaks this API's language: the trainer's remedies name the command line's
+   * keys, which a Spark ML user sets as params.
+   */
+  @Test
+  void aDivergedFitNamesParamsNotConfigurationKeys() {
+    Exception e = assertThrows(io.sparkdnn.train.DivergenceException.class, () -> new DnnClassifier()
+        .setHiddenLayers("16relu").setEpochs(3).setOptimizer("sgd").setLearningRate(1e8).setScaling("none")
+        .setSeed(3).fit(blobs));
+    assertTrue(e.getMessage().contains("lower learningRate (now "), e.getMessage());
+    assertTrue(e.getMessage().contains("set clipNorm"), e.getMessage());
+    assertTrue(e.getMessage().contains("fit made no model"), e.getMessage());
+    assertFalse(e.getMessage().contains("training.optimizer."), e.getMessage());
   }
 
   /**
