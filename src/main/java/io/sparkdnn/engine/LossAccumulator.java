@@ -23,6 +23,10 @@ public final class LossAccumulator implements Serializable {
   private boolean trackWorstRow;
   private int batchWorstRow = -1;
   private double batchWorstLoss = Double.NEGATIVE_INFINITY;
+  private int batchLargestLogitRow = -1;
+  private double batchLargestLogit = Double.NEGATIVE_INFINITY;
+  private double logitLogSum;
+  private double lossLogSum;
 
   /** This accumulator, from now on leaving out of its sums the rows whose loss is not finite. */
   public LossAccumulator leavingOutNonFinite() {
@@ -49,10 +53,40 @@ public final class LossAccumulator implements Serializable {
     return trackWorstRow;
   }
 
-  /** Notes the row (its position in the batch) with the largest loss of the batch just summed. */
-  void noteBatchWorst(int row, double rowLoss) {
+  /**
+   * Notes the rows (their positions in the batch) with the largest loss and with the largest
+   * logit (max |z| over the outputs) of the batch just summed, and adds Σ log(1 + size) of the
+   * rows' largest logits and of their losses to {@link #logitLogSum()} and {@link #lossLogSum()}.
+   * Logarithms, because the point is to compare one row's 1e37 with the others' 1: a plain sum
+   * of them keeps nothing of the others once the 1e37 is in it.
+   */
+  void noteBatchWorst(int row, double rowLoss, int logitRow, double logit, double logitLogs, double lossLogs) {
     batchWorstRow = row;
     batchWorstLoss = rowLoss;
+    batchLargestLogitRow = logitRow;
+    batchLargestLogit = logit;
+    logitLogSum += logitLogs;
+    lossLogSum += lossLogs;
+  }
+
+  /** The position, in the batch last summed, of its row with the largest logit; −1 when none was noted. */
+  public int batchLargestLogitRow() {
+    return batchLargestLogitRow;
+  }
+
+  /** The largest |logit| of {@link #batchLargestLogitRow()}. */
+  public double batchLargestLogit() {
+    return batchLargestLogit;
+  }
+
+  /** Σ over the rows summed of log(1 + each row's largest |logit|), while {@link #trackingWorstRow}. */
+  public double logitLogSum() {
+    return logitLogSum;
+  }
+
+  /** Σ over the rows summed (finite losses) of log(1 + the row's loss), while {@link #trackingWorstRow}. */
+  public double lossLogSum() {
+    return lossLogSum;
   }
 
   /**
@@ -93,11 +127,15 @@ public final class LossAccumulator implements Serializable {
   public LossAccumulator merge(LossAccumulator other) {
     add(other.lossSum, other.rows, other.weight, other.correct);
     leftOut += other.leftOut;
+    logitLogSum += other.logitLogSum;
+    lossLogSum += other.lossLogSum;
     return this;
   }
 
   public void reset() {
     leftOut = 0;
+    logitLogSum = 0;
+    lossLogSum = 0;
     lossSum = 0;
     rows = 0;
     weight = 0;

@@ -41,8 +41,24 @@ final class OutputLayer {
     int counted = 0;
     int worst = -1;
     double worstLoss = Double.NEGATIVE_INFINITY;
+    boolean tracking = stats.tracksWorstRow();
+    int largest = -1;
+    double largestLogit = Double.NEGATIVE_INFINITY;
+    double logitLogs = 0;
+    double lossLogs = 0;
     for (int r = 0; r < rows; r++) {
       int zo = r * k;
+      if (tracking) { // before the activation replaces the logits
+        double size = 0;
+        for (int j = 0; j < k; j++) {
+          size = Math.max(size, Math.abs(z[zo + j]));
+        }
+        logitLogs += Math.log1p(size);
+        if (size > largestLogit) {
+          largest = r;
+          largestLogit = size;
+        }
+      }
       int to = r * targetWidth;
       int classIndex = task == Task.MULTICLASS ? classIndex(targets[to], k, r) : -1;
       double rowLoss;
@@ -74,6 +90,9 @@ final class OutputLayer {
         worst = r;
         worstLoss = rowLoss;
       }
+      if (tracking && Double.isFinite(rowLoss)) {
+        lossLogs += Math.log1p(Math.max(rowLoss, 0));
+      }
       float w = weights == null ? 1f : weights[r];
       if (weights != null) {
         for (int j = 0; j < k; j++) {
@@ -88,8 +107,8 @@ final class OutputLayer {
       }
     }
     stats.add(loss, counted, weightSum, task.isClassification() ? correct : 0);
-    if (stats.tracksWorstRow()) {
-      stats.noteBatchWorst(worst, worstLoss);
+    if (tracking) {
+      stats.noteBatchWorst(worst, worstLoss, largest, largestLogit, logitLogs, lossLogs);
     }
   }
 

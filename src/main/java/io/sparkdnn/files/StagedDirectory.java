@@ -119,6 +119,7 @@ public final class StagedDirectory implements AutoCloseable {
       if (!fs.mkdirs(staging)) {
         throw new IOException("cannot create " + staging);
       }
+      fs.setWriteChecksum(false); // no hidden .crc beside the marker (or the files written after it)
       WriterMarker.ofThisProcess(ownership.kind()).write(fs, staging);
     } catch (IOException | FSError e) {
       dir.abort();

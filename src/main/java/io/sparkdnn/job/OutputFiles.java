@@ -46,6 +46,7 @@ final class OutputFiles {
       Path file = new Path(staged.path(), f.getKey());
       try {
         FileSystem fs = file.getFileSystem(conf);
+        fs.setWriteChecksum(false); // no hidden .crc beside each result file, as StagedFile and ModelWriter
         try (FSDataOutputStream out = fs.create(file, false)) {
           out.write(f.getValue());
         }

@@ -49,6 +49,9 @@ public final class EvaluationAccumulator implements Serializable {
   /** The id of the row with the largest loss, and that loss, while tracked ({@link #trackingWorstRow}). */
   private long worstRow = -1;
   private double worstRowLoss = Double.NEGATIVE_INFINITY;
+  /** The id of the row with the largest |logit|, and that logit, while tracked. */
+  private long largestLogitRow = -1;
+  private double largestLogit = Double.NEGATIVE_INFINITY;
 
   /**
    * @param classes number of classes (multi-class, binary) or labels (multi-label); outputs for regression
@@ -94,6 +97,16 @@ public final class EvaluationAccumulator implements Serializable {
     return worstRow;
   }
 
+  /** The id of the row with the largest |logit| (output pre-activation), −1 when not tracked. */
+  public long largestLogitRow() {
+    return largestLogitRow;
+  }
+
+  /** The largest |logit| of {@link #largestLogitRow()}. */
+  public double largestLogit() {
+    return largestLogit;
+  }
+
   /** The loss of {@link #worstRow()} (unweighted; in the training objective's units). */
   public double worstRowLoss() {
     return worstRowLoss;
@@ -123,6 +136,11 @@ public final class EvaluationAccumulator implements Serializable {
         && loss.batchWorstLoss() > worstRowLoss) {
       worstRowLoss = loss.batchWorstLoss();
       worstRow = rowIds[loss.batchWorstRow()];
+    }
+    if (loss.tracksWorstRow() && rowIds != null && loss.batchLargestLogitRow() >= 0
+        && loss.batchLargestLogit() > largestLogit) {
+      largestLogit = loss.batchLargestLogit();
+      largestLogitRow = rowIds[loss.batchLargestLogitRow()];
     }
     if (leaveOutNonFinite) {
       for (int r = 0; r < rows; r++) {
@@ -242,6 +260,10 @@ public final class EvaluationAccumulator implements Serializable {
     if (other.worstRowLoss > worstRowLoss) {
       worstRowLoss = other.worstRowLoss;
       worstRow = other.worstRow;
+    }
+    if (other.largestLogit > largestLogit) {
+      largestLogit = other.largestLogit;
+      largestLogitRow = other.largestLogitRow;
     }
     return this;
   }

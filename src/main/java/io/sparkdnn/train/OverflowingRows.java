@@ -26,9 +26,9 @@ final class OverflowingRows {
   private OverflowingRows() {}
 
   /**
-   * Throws when a training row of {@code data} has a NaN or infinite output, or a loss over
-   * {@value DistributedTrainer#EXPLOSION} times the other rows' mean, at {@code weights} (laid out
-   * as {@code evaluator} takes them); returns when none has.
+   * Throws when a training row of {@code data} has a NaN or infinite output, or a loss or a largest
+   * logit over {@value DistributedTrainer#EXPLOSION} times the other rows' mean, at {@code weights}
+   * (laid out as {@code evaluator} takes them); returns when none has.
    *
    * @param when the weights, in words ("the weights epoch 2/5 · round 1/8 started from")
    * @param depth the tree depth of the evaluation's aggregate
@@ -56,15 +56,30 @@ final class OverflowingRows {
     }
     long others = rows - 1;
     double worst = sums.worstRowLoss();
-    double othersMean = others > 0 ? (sums.loss().lossSum() - worst) / others : Double.NaN;
+    // the others' typical loss: a geometric mean of 1 + loss, which the worst row's 1e36 leaves intact
+    double othersMean = others > 0 ? Math.expm1((sums.loss().lossLogSum() - Math.log1p(worst)) / others)
+        : Double.NaN;
     if (sums.worstRow() >= 0 && Double.isFinite(worst) && Double.isFinite(othersMean)
         && worst > DistributedTrainer.EXPLOSION * Math.max(othersMean, 1e-3)) {
       // Finite, but a loss that dwarfs the rest (3e38 in a feature gives 1e36): its gradient swamps
       // every step, and the sums overflow or explode as NaN does.
       throw ModelScoring.overflowingTrainingRow(data, sums.worstRow(), String.format(java.util.Locale.ROOT,
           "its features give the network a loss of %.3g at %s, over %.0f times the %.3g of the other training rows "
-              + "on average (some features are far outside the others' range), so training cannot go on",
+              + "(a geometric mean; some features are far outside the others' range), so training cannot go on",
           worst, when, DistributedTrainer.EXPLOSION, othersMean), REMEDY);
+    }
+    // A saturated row can have a tiny loss (its class wins by 1e37) and still carry the weights away
+    // once a step moves them: its logits, not its loss, dwarf the rest.
+    double largest = sums.largestLogit();
+    double othersLogit = others > 0 ? Math.expm1((sums.loss().logitLogSum() - Math.log1p(largest)) / others)
+        : Double.NaN;
+    if (sums.largestLogitRow() >= 0 && Double.isFinite(largest) && Double.isFinite(othersLogit)
+        && largest > DistributedTrainer.EXPLOSION * Math.max(othersLogit, 1)) {
+      throw ModelScoring.overflowingTrainingRow(data, sums.largestLogitRow(), String.format(java.util.Locale.ROOT,
+          "its features give the network an output of size %.3g at %s (before the output activation), over %.0f "
+              + "times the %.3g of the other training rows (a geometric mean; some features are far outside the "
+              + "others' range), so training cannot go on", largest, when, DistributedTrainer.EXPLOSION, othersLogit),
+          REMEDY);
     }
   }
 }

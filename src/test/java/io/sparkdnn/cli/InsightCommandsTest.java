@@ -47,6 +47,10 @@ class InsightCommandsTest {
     for (String file : new String[] {"importance.json", "importance.csv", "report.html"}) {
       assertTrue(Files.size(out.resolve(file)) > 0, file);
     }
+    try (java.util.stream.Stream<Path> files = Files.list(out)) {
+      assertEquals(List.of("_spark-dnn.json", "importance.csv", "importance.json", "report.html"),
+          files.map(f -> f.getFileName().toString()).sorted().toList(), "the results and the marker, no .crc");
+    }
     assertTrue(Files.readString(out.resolve("importance.csv")).startsWith("rank,name,slots,mean,std,min,max\n1,x0,1,"));
 
     Cli again = Cli.run("importance", "--model", model, "--input", data, "--output", out.toString());

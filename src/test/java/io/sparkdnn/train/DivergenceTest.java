@@ -188,4 +188,39 @@ class DivergenceTest {
     }
     poisoned.unpersist();
   }
+
+  /**
+   * One huge feature (1e30 in the first of six, unscaled), with either label: for one of them the
+   * row's class wins by about 1e30, a loss of 0, yet the range test ends where its batch comes. The
+   * row's logits dwarf the others', and it is named by them (by its loss with the other label).
+   */
+  @Test
+  void aRowWhoseLogitsDwarfTheRestIsNamedByTheRangeTest() {
+    DataSettings noValidation = new DataSettings(List.of("features"), List.of("label"), List.of("id"),
+        ScalingMode.NONE, BadRowPolicy.FAIL, 2, 8192, 0.0);
+    for (int label = 0; label < 2; label++) {
+      Dataset<Row> poisoned = TestData.blobs(SparkTestSession.get(), 300, 2, 6, 12, 2)
+          .withColumn("features", org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.expr("id = 77"),
+              org.apache.spark.sql.functions.expr("array(1e30F, 0F, 0F, 0F, 0F, 0F)"))
+              .otherwise(org.apache.spark.sql.functions.col("features")))
+          .withColumn("label", org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.expr("id = 77"),
+              org.apache.spark.sql.functions.lit(label)).otherwise(org.apache.spark.sql.functions.col("label")))
+          .cache();
+      List<Row> inOrder = poisoned.collectAsList();
+      int position = 0;
+      while (inOrder.get(position).getInt(inOrder.get(position).fieldIndex("id")) != 77) {
+        position++;
+      }
+      TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("6-8relu-2softmax"))
+          .mode(TrainingMode.LOCAL).epochs(2)
+          .optimizer(OptimizerSettings.builder().name(OptimizerName.fromToken("adam")).build()).build();
+      io.sparkdnn.data.DataException range = assertThrows(io.sparkdnn.data.DataException.class,
+          () -> new DnnTrainer(noValidation, config).findLearningRate(poisoned, null, "training data", null,
+              RangeTestSettings.builder().steps(30).build()), "label " + label);
+      assertTrue(range.getMessage().startsWith("training data: row " + (position + 1) + ": its features give the "
+          + "network "), range.getMessage());
+      assertTrue(range.getMessage().contains("at the initial weights of the range test"), range.getMessage());
+      poisoned.unpersist();
+    }
+  }
 }
