@@ -294,11 +294,14 @@ class LockTest {
     return o + "\n";
   }
 
-  /** An (empty) version directory: enough for the pointer, which checks only that the version exists. */
-  /** A version with the two files promote checks for (their content is not read here). */
   private String version(String name, int n) throws Exception {
+    return version(dir, name, n);
+  }
+
+  /** A version of model {@code name} in store {@code store} with the two files promote checks for (not read here). */
+  static String version(Path store, String name, int n) throws Exception {
     String v = String.format("v%06d-20261127T0%d0000Z", n, n);
-    Path version = Files.createDirectories(dir.resolve(name).resolve(v));
+    Path version = Files.createDirectories(store.resolve(name).resolve(v));
     Files.writeString(version.resolve("metadata.json"), "{}");
     Files.writeString(version.resolve("weights.bin"), "");
     return v;

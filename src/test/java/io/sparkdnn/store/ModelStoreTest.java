@@ -16,11 +16,7 @@ class ModelStoreTest {
   @TempDir Path dir;
 
   private String version(String name, int n) throws Exception {
-    String v = String.format("v%06d-20261127T0%d0000Z", n, n);
-    Path version = Files.createDirectories(dir.resolve(name).resolve(v));
-    Files.writeString(version.resolve("metadata.json"), "{}");
-    Files.writeString(version.resolve("weights.bin"), "");
-    return v;
+    return LockTest.version(dir, name, n);
   }
 
   private static String change(String action, String from, String to) {
