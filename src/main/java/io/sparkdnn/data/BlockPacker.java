@@ -50,7 +50,7 @@ public final class BlockPacker {
     SkippedRows skipped = new SkippedRows(sc.sc());
     Cells.Internal cells = new Cells.Internal(data.schema());
     BadRowPolicy policy = options.badRows();
-    JavaRDD<SourceChunk> source = data.queryExecution().toRdd().toJavaRDD()
+    JavaRDD<SourceChunk> source = ColumnarBatchSize.internalRows(data, converter.nestedValuesPerRow()).toJavaRDD()
         .mapPartitionsWithIndex((p, rows) -> read(p, rows, converter, cells, policy, skipped), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     source.setName("read " + dataName);

@@ -233,8 +233,9 @@ public final class ColumnResolver {
     }
     List<Row> first;
     try {
-      first = data.select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull()).limit(1)
-          .collectAsList();
+      // The width is what is not known yet: the smallest reader batch, not 4096 rows of it, for one row.
+      first = ColumnarBatchSize.planning(data.sparkSession(), Integer.MAX_VALUE, () -> data
+          .select(Columns.col(data, column)).where(Columns.col(data, column).isNotNull()).limit(1).collectAsList());
     } catch (Exception e) { // SparkException is checked to Java; a file's failure names the data
       throw Failures.asDataException(e, dataName);
     }

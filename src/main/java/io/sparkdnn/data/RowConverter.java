@@ -130,6 +130,15 @@ public final class RowConverter implements Serializable {
     return targetWidth;
   }
 
+  /**
+   * Elements a row's feature column holds when the features are one column of arrays or dense
+   * vectors (its width), else 0: scalar columns, and sparse rows, whose stored size is their
+   * non-zeros. What sizes the columnar reader's batches ({@link ColumnarBatchSize}).
+   */
+  public int nestedValuesPerRow() {
+    return columns.featureShape() == InputColumns.Shape.SCALARS || sparse() ? 0 : columns.width();
+  }
+
   /** Position of the first label column in a row laid out features-then-labels. */
   public int labelPosition() {
     return columns.featureShape() == InputColumns.Shape.SCALARS ? columns.width() : 1;

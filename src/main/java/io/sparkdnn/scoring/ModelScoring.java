@@ -5,6 +5,7 @@ import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.BadRowReason;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
+import io.sparkdnn.data.ColumnarBatchSize;
 import io.sparkdnn.data.Columns;
 import io.sparkdnn.data.DataLayout;
 import io.sparkdnn.data.DataException;
@@ -188,8 +189,8 @@ public final class ModelScoring {
     StructType outputSchema = schema;
     org.apache.spark.sql.classic.SparkSession internal = internalRoute(input);
     Dataset<Row> scored = internal != null
-        ? internal.internalCreateDataFrame(input.queryExecution().toRdd().toJavaRDD()
-            .mapPartitions(rows -> scorer.callInternal(rows, inputSchema, outputSchema)).rdd(), schema, false)
+        ? internal.internalCreateDataFrame(ColumnarBatchSize.internalRows(input, converter.nestedValuesPerRow())
+            .toJavaRDD().mapPartitions(rows -> scorer.callInternal(rows, inputSchema, outputSchema)).rdd(), schema, false)
         : input.mapPartitions(scorer, Encoders.row(schema));
     return withFieldMetadata(scored, schema);
   }
