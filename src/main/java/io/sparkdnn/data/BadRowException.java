@@ -86,6 +86,16 @@ public final class BadRowException extends DataException {
     return location;
   }
 
+  /** The column the problem is in, or null (a problem with the whole row, or {@linkplain #recovered recovered}). */
+  String column() {
+    return column;
+  }
+
+  /** What is wrong with the row, without its location or column; null when {@linkplain #recovered recovered}. */
+  String problem() {
+    return problem;
+  }
+
   /** Why the row was refused; null for a failure {@linkplain #recovered recovered} from text. */
   public BadRowReason reason() {
     return reason;

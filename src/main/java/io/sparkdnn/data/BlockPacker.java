@@ -46,20 +46,43 @@ public final class BlockPacker {
    */
   public static PackedData pack(
       Dataset<Row> data, RowConverter converter, PackingOptions options, String dataName, DataProfile profile) {
+    return pack(data, converter, options, dataName, profile, null);
+  }
+
+  /**
+   * Packs as {@link #pack(Dataset, RowConverter, PackingOptions, String, DataProfile)} with a
+   * converter that {@linkplain RowConverter#discoversLabels discovers the labels}: the classes are
+   * decided by {@code discovery} between the read and the cut into blocks, and the targets are their
+   * indices ({@link LabelDiscovery#classes()} afterwards).
+   *
+   * @param discovery how the labels become classes; required when the converter discovers them,
+   *     ignored otherwise
+   * @throws DataException for labels the discovery refuses, or a bad row under {@link BadRowPolicy#FAIL}
+   */
+  public static PackedData pack(Dataset<Row> data, RowConverter converter, PackingOptions options, String dataName,
+      DataProfile profile, LabelDiscovery discovery) {
+    boolean discovering = converter.discoversLabels();
+    if (discovering && discovery == null) {
+      throw new IllegalArgumentException("a converter without classes needs a LabelDiscovery");
+    }
+    int labelLimit = discovering ? discovery.limit() : 0;
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
     SkippedRows skipped = new SkippedRows(sc.sc());
     Cells.Internal cells = new Cells.Internal(data.schema());
     BadRowPolicy policy = options.badRows();
     JavaRDD<SourceChunk> source = ColumnarBatchSize.internalRows(data, converter.nestedValuesPerRow()).toJavaRDD()
-        .mapPartitionsWithIndex((p, rows) -> read(p, rows, converter, cells, policy, skipped), true)
+        .mapPartitionsWithIndex((p, rows) -> read(p, rows, converter, cells, policy, skipped, labelLimit), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     source.setName("read " + dataName);
     try {
-      long[] offsets = offsets(source);
+      List<PartitionEnd> ends = source.mapPartitions(BlockPacker::end).collect();
+      long[] offsets = offsets(ends);
+      int[][] classOfCode = discovering ? classes(ends, discovery) : null;
       int partitions = options.partitions();
       int blockRows = options.blockRows();
       JavaRDD<PackedBlock> blocks = source
-          .mapPartitionsWithIndex((p, chunks) -> renumber(chunks, offsets[p], options), true)
+          .mapPartitionsWithIndex((p, chunks) -> renumber(chunks, offsets[p], options,
+              classOfCode == null ? null : classOfCode[p]), true)
           .mapToPair(chunk -> new Tuple2<>(chunk.rowIds()[0] / PackingOptions.CHUNK_ROWS, chunk))
           .partitionBy(new ChunkPartitioner(partitions))
           .values()
@@ -72,10 +95,23 @@ public final class BlockPacker {
           converter.weighted()).withSparseRows(converter.sparse(), totals[3]).withTrainingProfile(tally.profile)
           .withSources(data, dataName, data, dataName)
           .withBadRows(policy);
+    } catch (LabelsRefused e) {
+      throw e.refusal; // worded whole by the discovery's rule
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, data, dataName);
     } finally {
       source.unpersist(false);
+    }
+  }
+
+  /** Carries a refusal of the labels past the wrapping that names the data in a failed read. */
+  private static final class LabelsRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final DataException refusal;
+
+    LabelsRefused(DataException refusal) {
+      super(refusal.getMessage(), refusal, false, false);
+      this.refusal = refusal;
     }
   }
 
@@ -86,11 +122,77 @@ public final class BlockPacker {
     final PackedBlock rows;
     /** Rows read from the input partition so far, bad ones included. */
     final long inputRows;
+    /** The partition's labels and their codes (in the partition's last chunk, when discovering), or null. */
+    final DistinctLabels.Coded labels;
 
-    SourceChunk(PackedBlock rows, long inputRows) {
+    SourceChunk(PackedBlock rows, long inputRows, DistinctLabels.Coded labels) {
       this.rows = rows;
       this.inputRows = inputRows;
+      this.labels = labels;
     }
+  }
+
+  /** What the end of an input partition's read tells the driver: its rows, and its labels when discovering. */
+  public static final class PartitionEnd implements Serializable { // (a class: Kryo cannot write records)
+    private static final long serialVersionUID = 1L;
+    private final long inputRows;
+    private final DistinctLabels.Coded labels;
+
+    PartitionEnd(long inputRows, DistinctLabels.Coded labels) {
+      this.inputRows = inputRows;
+      this.labels = labels;
+    }
+
+    long inputRows() {
+      return inputRows;
+    }
+
+    DistinctLabels.Coded labels() {
+      return labels;
+    }
+  }
+
+  private static Iterator<PartitionEnd> end(Iterator<SourceChunk> chunks) {
+    SourceChunk last = null;
+    while (chunks.hasNext()) {
+      last = chunks.next();
+    }
+    return Collections.singletonList(last == null ? new PartitionEnd(0, null) : new PartitionEnd(last.inputRows,
+        last.labels)).iterator();
+  }
+
+  /**
+   * The classes of the labels the partitions found ({@code discovery} decides, or refuses them),
+   * then a held row without a label (the first, in partition order), then each partition's
+   * code → class map.
+   */
+  private static int[][] classes(List<PartitionEnd> ends, LabelDiscovery discovery) {
+    List<DistinctLabels.Coded> found = new ArrayList<>();
+    for (PartitionEnd end : ends) {
+      if (end.labels() != null) {
+        found.add(end.labels());
+      }
+    }
+    DistinctLabels.Found merged = DistinctLabels.Coded.merged(found);
+    LabelIndex classes;
+    try {
+      classes = discovery.decide(merged);
+    } catch (DataException e) {
+      throw new LabelsRefused(e);
+    }
+    if (merged.counts().size() > discovery.limit()) { // rows past the limit have no code
+      throw new IllegalStateException("more than " + discovery.limit() + " labels were found, yet made classes");
+    }
+    for (PartitionEnd end : ends) {
+      if (end.labels() != null && end.labels().firstUnlabelled() != null) {
+        throw end.labels().firstUnlabelled();
+      }
+    }
+    int[][] classOfCode = new int[ends.size()][];
+    for (int p = 0; p < classOfCode.length; p++) {
+      classOfCode[p] = ends.get(p).labels() == null ? new int[0] : ends.get(p).labels().classOfCode(classes);
+    }
+    return classOfCode;
   }
 
   /**
@@ -111,7 +213,8 @@ public final class BlockPacker {
 
   /** Step 1, executor side: one input partition into chunks, bad rows refused or counted. */
   private static Iterator<SourceChunk> read(int partition, Iterator<InternalRow> rows, RowConverter converter,
-      Cells.Internal cells, BadRowPolicy policy, SkippedRows skipped) {
+      Cells.Internal cells, BadRowPolicy policy, SkippedRows skipped, int labelLimit) {
+    DistinctLabels.Coded labels = converter.discoversLabels() ? new DistinctLabels.Coded(labelLimit) : null;
     int width = converter.width();
     int targetWidth = converter.targetWidth();
     int capacity = PackingOptions.CHUNK_ROWS;
@@ -130,18 +233,28 @@ public final class BlockPacker {
       long position = read++;
       try {
         cells.on(row);
+        if (labels != null) {
+          converter.countLabel(cells, labels);
+        }
         if (sparse) {
           converter.sparseFeatures(cells, sparseRow);
         } else {
           converter.features(cells, features, kept * width);
         }
-        converter.targets(cells, targets, kept * targetWidth);
+        converter.targets(cells, targets, kept * targetWidth, labels);
         if (weights != null) {
           weights[kept] = converter.weight(cells);
         }
       } catch (BadRowException e) {
         if (policy == BadRowPolicy.FAIL) {
-          throw e.atPartitionRow(partition, position + 1);
+          // A row without a label is reported once the labels are checked: if no row has one, the
+          // label column is what is wrong, and the refusal says so instead of naming row 1.
+          if (labels != null && e.reason() == BadRowReason.NULL_LABEL) {
+            labels.holdUnlabelled(e.atPartitionRow(partition, position + 1));
+            continue;
+          }
+          BadRowException held = labels == null ? null : labels.firstUnlabelled();
+          throw held != null ? held : e.atPartitionRow(partition, position + 1); // the partition's first bad row
         }
         skipped.add(e.reason());
         continue;
@@ -155,7 +268,7 @@ public final class BlockPacker {
         out.add(new SourceChunk(sparse
             ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), targets.clone(), positions.clone(), w, false)
             : new PackedBlock(kept, width, targetWidth, features.clone(), targets.clone(), positions.clone(), w, false),
-            read));
+            read, null));
         kept = 0;
       }
     }
@@ -165,28 +278,25 @@ public final class BlockPacker {
     out.add(new SourceChunk(sparse
         ? new PackedBlock(kept, width, targetWidth, sparseRows.build(), lastTargets, lastPositions, lastWeights, false)
         : new PackedBlock(kept, width, targetWidth, java.util.Arrays.copyOf(features, kept * width), lastTargets,
-            lastPositions, lastWeights, false), read));
+            lastPositions, lastWeights, false), read, labels));
     return out.iterator();
   }
 
-  /** Step 2: the id of each input partition's first row, from the cached chunks. */
-  private static long[] offsets(JavaRDD<SourceChunk> source) {
-    List<Long> counts = source.mapPartitions(chunks -> {
-      long rows = 0;
-      while (chunks.hasNext()) {
-        rows = chunks.next().inputRows;
-      }
-      return Collections.singletonList(rows).iterator();
-    }).collect();
-    long[] offsets = new long[counts.size()];
+  /** Step 2: the id of each input partition's first row, from the ends of the cached chunks. */
+  private static long[] offsets(List<PartitionEnd> ends) {
+    long[] offsets = new long[ends.size()];
     for (int p = 1; p < offsets.length; p++) {
-      offsets[p] = offsets[p - 1] + counts.get(p - 1);
+      offsets[p] = offsets[p - 1] + ends.get(p - 1).inputRows();
     }
     return offsets;
   }
 
-  /** Step 3: global ids, the validation split, and chunks cut at id multiples of CHUNK_ROWS. */
-  private static Iterator<PackedBlock> renumber(Iterator<SourceChunk> chunks, long offset, PackingOptions options) {
+  /**
+   * Step 3: global ids, the validation split, and chunks cut at id multiples of CHUNK_ROWS; with
+   * {@code classOfCode}, the targets (label codes) become class indices.
+   */
+  private static Iterator<PackedBlock> renumber(Iterator<SourceChunk> chunks, long offset, PackingOptions options,
+      int[] classOfCode) {
     List<PackedBlock> out = new ArrayList<>();
     ChunkCutter[] parts = {null, null};
     long currentChunk = -1;
@@ -205,7 +315,7 @@ public final class BlockPacker {
           parts[k] = new ChunkCutter(rows.width(), rows.targetWidth(), rows.weights() != null, validation,
               rows.isSparse());
         }
-        parts[k].add(rows, i, id);
+        parts[k].add(rows, i, id, classOfCode);
       }
     }
     flush(parts, out);
@@ -244,13 +354,17 @@ public final class BlockPacker {
       this.weights = weighted ? new float[PackingOptions.CHUNK_ROWS] : null;
     }
 
-    void add(PackedBlock from, int row, long id) {
+    void add(PackedBlock from, int row, long id, int[] classOfCode) {
       if (sparseRows != null) {
         sparseRows.add(from.sparseFeatures(), row);
       } else {
         System.arraycopy(from.features(), row * width, features, rows * width, width);
       }
-      System.arraycopy(from.targets(), row * targetWidth, targets, rows * targetWidth, targetWidth);
+      if (classOfCode != null) { // one target, a label code
+        targets[rows] = classOfCode[(int) from.targets()[row]];
+      } else {
+        System.arraycopy(from.targets(), row * targetWidth, targets, rows * targetWidth, targetWidth);
+      }
       if (weights != null) {
         weights[rows] = from.weights()[row];
       }

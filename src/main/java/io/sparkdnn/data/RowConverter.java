@@ -324,6 +324,39 @@ public final class RowConverter implements Serializable {
 
   /** Writes the row's targets (class index, 0/1 labels or values) to {@code dst} at {@code offset}. */
   public void targets(Cells row, float[] dst, int offset) {
+    targets(row, dst, offset, null);
+  }
+
+  /**
+   * True when the classes are found while the rows are packed: a classifier's converter made
+   * without labels. Its targets are then the codes of {@link DistinctLabels.Coded} until packing
+   * maps them to classes.
+   */
+  public boolean discoversLabels() {
+    return labels == null && (task == Task.MULTICLASS || task == Task.BINARY);
+  }
+
+  /**
+   * For a converter that {@link #discoversLabels}: counts the row's label in {@code codes} when it
+   * is usable — not null, NaN or ±∞, and not on a malformed line — whatever the rest of the row
+   * holds, as a scan of the labels alone counts them. Call it before the row's other checks.
+   */
+  public void countLabel(Cells row, DistinctLabels.Coded codes) {
+    int position = labelPosition();
+    if ((malformedPosition >= 0 && !row.isNull(malformedPosition)) || row.isNull(position)) {
+      return;
+    }
+    Object value = row.label(position);
+    if (!(value instanceof Number) || Double.isFinite(((Number) value).doubleValue())) {
+      codes.count(value);
+    }
+  }
+
+  /**
+   * {@link #targets(Cells, float[], int)}, for a converter that {@link #discoversLabels}: a class
+   * label is written as its code in {@code codes}, where {@link #countLabel} counted it.
+   */
+  public void targets(Cells row, float[] dst, int offset, DistinctLabels.Coded codes) {
     int position = labelPosition();
     String[] names = columns.labelColumns();
     if (task == Task.MULTICLASS || task == Task.BINARY) {
@@ -333,6 +366,10 @@ public final class RowConverter implements Serializable {
       Object value = row.label(position);
       if (value instanceof Number && !Double.isFinite(((Number) value).doubleValue())) {
         throw bad(BadRowReason.NULL_LABEL, names[0], "has label " + LabelIndex.display(value));
+      }
+      if (labels == null) {
+        dst[offset] = codes.codeOf(value);
+        return;
       }
       int index = labels.indexOf(value);
       if (index < 0) {

@@ -38,7 +38,10 @@ public final class DnnKryoRegistrator implements KryoRegistrator {
     kryo.register(BlockPacker.SourceChunk.class);
     kryo.register(BlockPacker.Tally.class);
     kryo.register(io.sparkdnn.data.Failures.FileCounts.class);
+    kryo.register(BlockPacker.PartitionEnd.class);
     kryo.register(io.sparkdnn.data.DistinctLabels.class);
+    kryo.register(io.sparkdnn.data.DistinctLabels.Coded.class); // labels found while packing
+    kryo.register(java.util.ArrayList.class);
     kryo.register(java.util.HashSet.class);
     kryo.register(java.util.HashMap.class); // DistinctLabels' counts
     kryo.register(java.util.LinkedHashMap.class); // Failures.firstRowsHolding's rows per partition

@@ -14,6 +14,7 @@ import io.sparkdnn.data.DistinctLabels;
 import io.sparkdnn.data.Failures;
 import io.sparkdnn.data.EmptyInput;
 import io.sparkdnn.data.InputColumns;
+import io.sparkdnn.data.LabelDiscovery;
 import io.sparkdnn.data.LabelIndex;
 import io.sparkdnn.data.LayoutResolver;
 import io.sparkdnn.data.PackedData;
@@ -283,14 +284,21 @@ public final class DnnTrainer {
         throw new DataException(refusal);
       }
     }
-    LabelIndex labels = labelIndex(training, columns, trainingName);
-    if (warmStart != null) {
-      WarmStart.check(warmStart, spec, task, columns, labels);
+    boolean classifier = task == Task.MULTICLASS || task == Task.BINARY;
+    LabelIndex labels = null;
+    LabelDiscovery discovery = null;
+    if (warmStart != null) { // the model's classes: the training data's are checked against them first
+      WarmStart.check(warmStart, spec, task, columns, labelIndex(training, columns, trainingName));
       labels = warmStart.labels();
+    } else if (classifier) {
+      discovery = labelDiscovery(training, columns, trainingName); // found while packing: no job of their own
+    } else {
+      labels = labelIndex(training, columns, trainingName);
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(training.sparkSession().sparkContext());
     int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
-    int classes = labels == null ? spec.outputWidth() : labels.size();
+    // (a classifier's label index has one entry per class: 2 for binary, one per output otherwise)
+    int classes = labels != null ? labels.size() : task == Task.BINARY ? 2 : spec.outputWidth();
     checkMemory(sc, classes, sparse ? 0 : -1);
     RowConverter converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     long packStart = System.nanoTime();
@@ -299,7 +307,11 @@ public final class DnnTrainer {
         ColumnResolver.converterFor(trainingRows, converter, data.weightColumn()),
         PackingOptions.training(partitions, data.blockRows(),
             validation == null ? data.validationFraction() : 0, config.seed(), data.badRows()),
-        trainingName, new DataProfile(task, classes));
+        trainingName, new DataProfile(task, classes), discovery);
+    if (discovery != null) {
+      labels = discovery.classes();
+      converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
+    }
     try {
       if (validation != null) {
         packed = PackedData.withValidation(packed, BlockPacker.packHeldOut(validation, columns, converter,
@@ -485,6 +497,22 @@ public final class DnnTrainer {
     }
     String column = labelColumns[0];
     boolean numeric = training.schema().apply(column).dataType() instanceof NumericType;
+    return classesOf(labelScan(training, column, numeric, dataName), training, column, numeric, dataName);
+  }
+
+  /**
+   * The classes of the labels packing finds in {@code training} ({@link LabelDiscovery}): the
+   * labels are checked as {@link #labelIndex} checks those of a scan of their own.
+   */
+  private LabelDiscovery labelDiscovery(Dataset<Row> training, InputColumns columns, String dataName) {
+    String column = columns.labelColumns()[0];
+    boolean numeric = training.schema().apply(column).dataType() instanceof NumericType;
+    return new LabelDiscovery(MAX_CLASSES, found -> classesOf(found, training, column, numeric, dataName));
+  }
+
+  /** The distinct usable labels of {@code column} (one job; not null, NaN or ±∞, not on a malformed line). */
+  private static DistinctLabels.Found labelScan(Dataset<Row> training, String column, boolean numeric,
+      String dataName) {
     Column label = Columns.col(training, column);
     // NaN and ±∞ are no classes: such rows are refused (or skipped) by row, as null labels are
     Column usable = numeric ? label.isNotNull().and(functions.not(functions.isnan(label)))
@@ -492,12 +520,22 @@ public final class DnnTrainer {
     if (Arrays.asList(training.columns()).contains(Columns.MALFORMED)) {
       usable = usable.and(Columns.col(training, Columns.MALFORMED).isNull()); // refused later, by row
     }
-    DistinctLabels.Found found;
     try { // the first job to read the rows: a file's failure (e.g. a CSV header that differs) names the data
-      found = DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
+      return DistinctLabels.of(training.select(label).where(usable), MAX_CLASSES);
     } catch (Exception e) { // SparkException is checked to Java
       throw Failures.asDataException(e, dataName);
     }
+  }
+
+  /**
+   * The classes of the labels {@code found} in a classifier's training data, by the rule of
+   * {@link LabelIndex#forClasses}; labels that make no classes for the network (ids, measurements,
+   * more or fewer values than it has outputs, none at all) are refused with what to do instead.
+   */
+  private LabelIndex classesOf(DistinctLabels.Found found, Dataset<Row> training, String column, boolean numeric,
+      String dataName) {
+    Task task = config.task();
+    int outputs = config.network().outputWidth();
     if (found.rows() == 0) {
       EmptyInput.check(training, dataName); // the first scan of data opened without a row check
       throw new DataException("label column '" + column + "' of " + dataName + " has no usable value in any row "

@@ -72,6 +72,75 @@ class PackingTest {
     }
   }
 
+  /** Text labels "c", "a", "b" by id, so each of the 4 input partitions meets them in another order. */
+  private Dataset<Row> textLabels(String extra) {
+    return spark.range(0, 1000, 1, 4).selectExpr(
+        "CASE WHEN id = 700 THEN double('NaN') ELSE double(id) END AS x", "double(-id) AS y",
+        "CASE " + extra + " WHEN (id * 7) % 3 = 0 THEN 'c' WHEN (id * 7) % 3 = 1 THEN 'a' ELSE 'b' END AS label");
+  }
+
+  private static LabelDiscovery discovery(int classes) {
+    return new LabelDiscovery(100, found -> LabelIndex.forClasses(false,
+        found.values().stream().map(String::valueOf).toArray(String[]::new), classes, false));
+  }
+
+  private static RowConverter discovering(Dataset<Row> df) {
+    InputColumns columns = ColumnResolver.resolve(df, List.of("x", "y"), List.of("label"), List.of(),
+        Task.MULTICLASS, "data");
+    RowConverter converter = new RowConverter(columns, Task.MULTICLASS, null, 1);
+    assertTrue(converter.discoversLabels());
+    return converter;
+  }
+
+  /**
+   * Labels found while packing become the classes of the whole input, whatever order each partition
+   * met them in; a label held only by a row skipped for its features is still a class (as a scan of
+   * the labels alone finds it).
+   */
+  @Test
+  void labelsFoundWhilePackingBecomeTheSameClassesInEveryPartition() {
+    Dataset<Row> df = textLabels("WHEN id = 700 THEN 'z'");
+    LabelDiscovery discovery = discovery(4);
+    PackedData packed = BlockPacker.pack(df, discovering(df),
+        PackingOptions.training(3, 8192, 0, 1, BadRowPolicy.SKIP), "the data", null, discovery);
+    try {
+      assertEquals(List.of("a", "b", "c", "z"), List.of(discovery.classes().labels()));
+      assertEquals(999, packed.trainingRows());
+      int rows = 0;
+      for (PackedBlock b : packed.training().collect()) {
+        for (int r = 0; r < b.rows(); r++, rows++) {
+          long id = b.rowIds()[r];
+          int expected = (int) ((id * 7) % 3 == 0 ? 2 : (id * 7) % 3 == 1 ? 0 : 1);
+          assertEquals(expected, (int) b.targets()[r], "row " + id);
+        }
+      }
+      assertEquals(999, rows);
+    } finally {
+      packed.release();
+    }
+  }
+
+  /**
+   * Refusing bad rows, a row without a label is reported after the labels are checked — as the
+   * first bad row of its partition, by its row number in the whole input.
+   */
+  @Test
+  void aRowWithoutALabelIsReportedAfterTheLabelsAreChecked() {
+    Dataset<Row> unlabelled = textLabels("WHEN id = 650 THEN NULL");
+    DataException e = assertThrows(DataException.class, () -> BlockPacker.pack(unlabelled, discovering(unlabelled),
+        PackingOptions.training(3, 8192, 0, 1, BadRowPolicy.FAIL), "the data", null, discovery(3)));
+    assertEquals("the data: row 651: column 'label' has no label (null)", e.getMessage());
+
+    // labels that make no classes are refused first, in the rule's own words, not by a row
+    Dataset<Row> onlyUnlabelled = unlabelled.where("y != -700"); // (the NaN row would fail the read itself)
+    DataException refused = assertThrows(DataException.class, () -> BlockPacker.pack(onlyUnlabelled,
+        discovering(onlyUnlabelled), PackingOptions.training(3, 8192, 0, 1, BadRowPolicy.FAIL), "the data", null,
+        new LabelDiscovery(100, found -> {
+          throw new DataException(found.counts().size() + " labels in " + found.rows() + " rows");
+        })));
+    assertEquals("3 labels in 998 rows", refused.getMessage());
+  }
+
   private static final class JavaRddBlocks {
     final List<PackedBlock> blocks;
     final boolean validation;
