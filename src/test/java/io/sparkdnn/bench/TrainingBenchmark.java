@@ -107,8 +107,9 @@ public final class TrainingBenchmark {
         + "; " + BenchReport.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores; Java "
         + System.getProperty("java.version") + "; Spark " + Versions.all().get("spark") + "; spark-dnn "
         + Versions.project());
-    report.line("BLAS: " + gemm.description() + "; OPENBLAS_CORETYPE="
-        + (System.getenv("OPENBLAS_CORETYPE") == null ? "(not set: kernels picked for this CPU)" : System.getenv("OPENBLAS_CORETYPE")));
+    // (the description names OPENBLAS_CORETYPE, the kernels OpenBLAS was made to use, when it is set)
+    report.line("BLAS: " + gemm.description() + (System.getenv("OPENBLAS_CORETYPE") == null
+        ? "; OPENBLAS_CORETYPE not set: kernels picked for this CPU" : ""));
     report.line("JVM: " + ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("-Xmx") || a.startsWith("-XX:")).collect(java.util.stream.Collectors.joining(" ")));
     report.line(String.format(Locale.ROOT, "JVM start to SparkSession ready: %.1f s (not counted below)", sparkStartSeconds));

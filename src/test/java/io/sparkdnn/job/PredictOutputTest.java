@@ -128,6 +128,28 @@ class PredictOutputTest {
     assertTrue(spark.read().option("header", "true").csv(out.toString()).schema().apply("odd`name") != null);
   }
 
+  /**
+   * The probabilities (nearly every value distinct) are written without a dictionary, which parquet
+   * would fill and then throw away; the labels keep theirs.
+   */
+  @Test
+  void probabilitiesAreWrittenWithoutADictionary() throws IOException {
+    Path out = dir.resolve("predictions");
+    Cli cli = predict(good, out, false);
+    assertEquals(0, cli.status, cli.toString());
+    Map<String, String> encodings = new TreeMap<>();
+    try (Stream<Path> files = Files.list(out)) {
+      Path part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      @SuppressWarnings("deprecation")
+      org.apache.parquet.hadoop.metadata.ParquetMetadata footer = org.apache.parquet.hadoop.ParquetFileReader.readFooter(
+          new org.apache.hadoop.conf.Configuration(), new org.apache.hadoop.fs.Path(part.toString()));
+      footer.getBlocks().get(0).getColumns().forEach(c -> encodings.put(c.getPath().toDotString(),
+          c.getEncodings().toString()));
+    }
+    assertFalse(encodings.get("probability.list.element").contains("DICTIONARY"), encodings.toString());
+    assertTrue(encodings.get("prediction").contains("DICTIONARY"), encodings.toString());
+  }
+
   @Test
   void aFailedJobLeavesThePreviousPredictionsAsTheyWere() {
     Path out = dir.resolve("predictions");
