@@ -40,10 +40,17 @@ public final class Columns {
     public String problem(String line) {
       if (source == DataFormat.CSV) {
         int fields = headerColumns > 0 && !separator.isEmpty() ? fields(line, separator) : -1;
-        return fields > 0 && fields != headerColumns
+        // An odd number of quotes: a quoted field opened or closed on another line — a value that
+        // holds a line break, which Spark reads only with multiLine.
+        String openQuote = line.chars().filter(c -> c == '"').count() % 2 == 1
+            ? "; a quote in it is not closed on the line, as when a quoted value holds a line break: set multiLine = "
+                + "true in the data's reader options (e.g. data.train.options { multiLine = true })"
+            : "";
+        return (fields > 0 && fields != headerColumns
             ? "does not fit the header: it has " + fields + " field" + (fields == 1 ? "" : "s") + " where the header "
                 + "has " + headerColumns + " column" + (headerColumns == 1 ? "" : "s")
-            : "does not fit the header: it has more or fewer fields than the header has columns, or a quote left open";
+            : "does not fit the header: it has more or fewer fields than the header has columns, or a quote left open")
+            + openQuote;
       }
       if (source == DataFormat.JSON) {
         return "is not one complete JSON object (each line must be one object, as in JSON Lines)";

@@ -71,7 +71,10 @@ public final class DnnEvaluationSummary implements Serializable {
     return metrics.accuracy();
   }
 
-  /** Unweighted mean of the per-class F1 scores. */
+  /**
+   * Unweighted mean of the per-class F1 scores, over the classes that occur in the labels or the
+   * predictions (scikit-learn's {@code average="macro"}); multi-label: over every label.
+   */
   public double macroF1() {
     return metrics.macroF1();
   }

@@ -13,8 +13,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>every task: {@code rows}, {@code loss} (mean per row);
- *   <li>multi-class and binary: {@code accuracy}, {@code macroF1}, {@code perClass} and the
- *       confusion matrix {@code confusion[actual][predicted]} (K × K) over {@code labels};
+ *   <li>multi-class and binary: {@code accuracy}, {@code macroF1} (the mean F1 of the classes that
+ *       occur in the labels or the predictions), {@code perClass} and the confusion matrix
+ *       {@code confusion[actual][predicted]} (K × K) over {@code labels};
  *   <li>multi-label: {@code accuracy} (every label right), {@code hammingAccuracy} (labels right),
  *       {@code macroF1} and {@code perClass} (one entry per label);
  *   <li>regression: {@code rmse} and {@code mae} over all outputs, {@code r2} averaged over outputs,

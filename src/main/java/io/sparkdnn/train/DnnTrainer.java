@@ -288,7 +288,7 @@ public final class DnnTrainer {
     LabelIndex labels = null;
     LabelDiscovery discovery = null;
     if (warmStart != null) { // the model's classes: the training data's are checked against them first
-      WarmStart.check(warmStart, spec, task, columns, labelIndex(training, columns, trainingName));
+      WarmStart.check(warmStart, spec, task, columns, labelIndex(training, columns, trainingName), trainingName);
       labels = warmStart.labels();
     } else if (classifier) {
       discovery = labelDiscovery(training, columns, trainingName); // found while packing: no job of their own

@@ -14,8 +14,13 @@ import java.util.List;
 final class WarmStart {
   private WarmStart() {}
 
-  /** Throws with every difference listed, or returns when the model fits. */
-  static void check(DnnModel from, NetworkSpec spec, Task task, InputColumns columns, LabelIndex labels) {
+  /**
+   * Throws with every difference listed, and what to do, or returns when the model fits.
+   *
+   * @param dataName the training data, as messages name it
+   */
+  static void check(DnnModel from, NetworkSpec spec, Task task, InputColumns columns, LabelIndex labels,
+      String dataName) {
     List<String> differences = new ArrayList<>();
     if (!from.spec().sameShapeAs(spec)) {
       differences.add("its network is " + from.spec() + ", the configured one " + spec);
@@ -38,11 +43,13 @@ final class WarmStart {
       // the same names of another kind (text "0", "1" against numbers 0, 1) would read as no difference
       boolean kind = was.isNumeric() != labels.isNumeric();
       differences.add("its classes are " + (kind ? kind(was) : "") + LabelIndex.preview(was.labels())
-          + ", the data has " + (kind ? kind(labels) : "") + LabelIndex.preview(labels.labels()));
+          + ", " + dataName + " has " + (kind ? kind(labels) : "") + LabelIndex.preview(labels.labels())
+          + " in label column '" + columns.labelColumns()[0] + "'");
     }
     if (!differences.isEmpty()) {
       throw new DataException("cannot warm-start from the model (model.warm-start): "
-          + String.join("; ", differences));
+          + String.join("; ", differences) + "; train without model.warm-start, or warm-start from a model "
+          + "trained with the same network, features and classes");
     }
   }
 

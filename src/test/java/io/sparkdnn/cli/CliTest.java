@@ -158,6 +158,8 @@ class CliTest {
     assertTrue(incompatible.err.contains("cannot warm-start from the model (model.warm-start)"), incompatible.err);
     assertTrue(incompatible.err.contains("its network is 20-64relu-32relu-5softmax, the configured one 20-16relu-5softmax"),
         incompatible.err);
+    assertTrue(incompatible.err.strip().endsWith("; train without model.warm-start, or warm-start from a model trained "
+        + "with the same network, features and classes"), incompatible.err);
     assertFalse(Files.exists(dir.resolve("warm-3")));
   }
 

@@ -253,6 +253,16 @@ class TextInputTest {
     assertEquals(1, metadata.at("/rows/skipped").asLong(), "the ragged line is counted");
   }
 
+  /** A quoted value holding a line break: the refusal names multiLine, with which the value reads whole. */
+  @Test
+  void aQuotedValueSpanningLinesPointsToMultiLine() throws Exception {
+    String data = csv("spanning", table(2, "5,6,\"a", "b\""));
+    refused(train(data, "m-spanning"), "spanning.csv", "a quote in it is not closed on the line",
+        "set multiLine = true in the data's reader options (e.g. data.train.options { multiLine = true })");
+    // read whole, the value is a third label: refused by the labels now, not by a line
+    refused(train(data, "m-spanning-multi", "data.train.options.multiLine=true"), "3 distinct labels [a, a\\nb, b]");
+  }
+
   @Test
   void aColumnNameWithADotWorks() throws Exception {
     List<String> lines = new ArrayList<>(List.of("f.1,f2,label"));

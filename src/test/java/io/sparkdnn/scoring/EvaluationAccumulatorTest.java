@@ -41,6 +41,24 @@ class EvaluationAccumulatorTest {
     assertEquals(-1, clean.result(new String[] {"x", "y"}).nonFiniteRow());
   }
 
+  /**
+   * Macro F1 averages the classes that occur in the targets or the predictions: a network with room
+   * for 4 classes, rows of 2. By hand: class 0 F1 2/3 (1 of 2 found, no false alarm), class 1 F1 1/2
+   * (1 of 2 found, one false alarm), class 2 F1 0 (predicted once, never true), class 3 left out.
+   */
+  @Test
+  void macroF1AveragesTheClassesThatOccur() {
+    EvaluationAccumulator a = new EvaluationAccumulator(Task.MULTICLASS, 4, 4);
+    a.add(new float[] {
+        0.7f, 0.1f, 0.1f, 0.1f, // true 0, predicted 0
+        0.1f, 0.7f, 0.1f, 0.1f, // true 0, predicted 1
+        0.1f, 0.7f, 0.1f, 0.1f, // true 1, predicted 1
+        0.1f, 0.1f, 0.7f, 0.1f}, // true 1, predicted 2
+        new float[] {0, 0, 1, 1}, null, new long[] {0, 1, 2, 3}, 4);
+    io.sparkdnn.results.EvaluationResult r = a.result(new String[] {"a", "b", "c", "d"});
+    assertEquals((2.0 / 3 + 0.5 + 0) / 3, r.macroF1(), 1e-12);
+  }
+
   @Test
   void aRegressionRowWithAnInfiniteOutputIsNamedAndTheEvaluationIsNotFinite() {
     EvaluationAccumulator r = new EvaluationAccumulator(Task.REGRESSION, 2, 2);
