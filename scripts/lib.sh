@@ -111,6 +111,14 @@ cds_archive_ok() {
   fi
 }
 
+# Makes DIR and empties it of archives: those of earlier builds, and staged ones (170 MB each) that a
+# killed recording left. Called under the build lock, where no other recording runs.
+clear_old_archives() {
+  local dir="$1"
+  mkdir -p "$dir"
+  rm -f "$dir"/dnn-*.jsa "$dir"/dnn-*.jsa.size "$dir"/.staged-*.jsa
+}
+
 # Records the archive: prepares a few thousand generated rows and trains one epoch on them (the
 # classes a training run loads: Spark SQL, parquet, the trainer, scoring), then keeps the archive
 # the JVM writes at exit. Staged and renamed, so that a killed run leaves no half archive.
@@ -119,8 +127,7 @@ record_cds_archive() {
   local work staged
   # Another command may have recorded it while this one waited for the lock.
   cds_archive_ok "$archive" && return 0
-  mkdir -p "$dir"
-  rm -f "$dir"/dnn-*.jsa "$dir"/dnn-*.jsa.size
+  clear_old_archives "$dir"
   work=$(mktemp -d)
   staged="$dir/.staged-$$.jsa"
   echo "recording a class-data archive of this build for faster JVM start (once per build; DNN_CDS=off skips it)" >&2

@@ -48,6 +48,25 @@ class ScriptsTest {
     assertFalse(Files.exists(archive));
   }
 
+  /**
+   * Before a new archive is recorded, the old ones go, with the staged ones a killed recording
+   * left (170 MB each; they had piled up across sessions); other files stay.
+   */
+  @Test
+  void archivesOfEarlierBuildsAndKilledRecordingsAreClearedBeforeANewOne() throws Exception {
+    Path cds = dir.resolve("cds");
+    Files.createDirectories(cds);
+    for (String name : new String[] {"dnn-old.jsa", "dnn-old.jsa.size", ".staged-123.jsa", ".staged-456.jsa", "keep.txt"}) {
+      Files.writeString(cds.resolve(name), "x");
+    }
+    Process p = new ProcessBuilder("bash", "-c", ". scripts/lib.sh && clear_old_archives \"$1\"", "clear",
+        cds.toString()).inheritIO().start();
+    assertEquals(0, p.waitFor());
+    try (java.util.stream.Stream<Path> left = Files.list(cds)) {
+      assertEquals(java.util.List.of("keep.txt"), left.map(f -> f.getFileName().toString()).toList());
+    }
+  }
+
   /** scripts/dnn's stderr filter drops the JVM's incubator-module notice, and only that first line. */
   @Test
   void theJvmNoticeIsDroppedAndNothingElse() throws Exception {
