@@ -21,8 +21,11 @@ import scala.Tuple2;
  *   <li>read Spark's internal rows (arrays copied whole, nothing boxed), validate and convert them
  *       into chunks that remember their input partition and row positions; cache these;
  *   <li>count the rows of each input partition (from the cache) to number every row in input
- *       order — the ids that every later random choice keys on;
- *   <li>re-cut the chunks at id multiples of {@value PackingOptions#CHUNK_ROWS}, split training from
+ *       order — the ids that every later random choice keys on — and, for a classifier whose
+ *       classes are not known yet, bring each partition's labels to the driver to decide them
+ *       ({@link LabelDiscovery});
+ *   <li>re-cut the chunks at id multiples of {@value PackingOptions#CHUNK_ROWS} (label codes
+ *       becoming class indices), split training from
  *       validation rows by a hash of the id, and send chunk k to partition k mod P (a shuffle of
  *       float arrays, not of rows), so that the layout depends only on the ids and P;
  *   <li>merge each partition's chunks, in id order, into blocks and cache them in memory and on disk
