@@ -25,6 +25,13 @@ ensure_fashion_mnist() {
   [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || apt_install dataset-fashion-mnist
 }
 
+# PyTorch from Debian (python3-torch), the training benchmark's reference on the same task. Best
+# effort: without it the benchmark still runs and says in its table that PyTorch was not run.
+ensure_pytorch() {
+  [ -d /usr/lib/python3/dist-packages/torch ] || apt_install python3-torch \
+    || echo "note: python3-torch could not be installed; the benchmark runs without PyTorch" >&2
+}
+
 # Installs the given Debian packages, if any are given.
 apt_install() {
   [ $# -gt 0 ] || return 0
