@@ -150,10 +150,16 @@ public final class ColumnResolver {
     return weight == null ? c : c.withWeightColumnAt(Arrays.asList(names).indexOf(weight), weight);
   }
 
-  /** Checks that {@code data} has the feature columns {@code columns} were resolved to, same shape. */
+  /**
+   * Checks that {@code data} has the feature columns {@code columns} were resolved to, in the same
+   * shape: one numeric column per feature, or one column holding them all — Spark ML vectors and
+   * numeric arrays alike (cells are read by their own type, and each row's width is checked), so
+   * a model trained on arrays scores a VectorAssembler's vectors and the other way round.
+   */
   public static void checkFeaturesIn(InputColumns columns, Dataset<Row> data, String dataName) {
     InputColumns.Shape shape = multiValuedShape(data.schema(), Arrays.asList(columns.featureColumns()), "feature", dataName);
-    if (shape != columns.featureShape()) {
+    boolean oneColumn = shape != InputColumns.Shape.SCALARS && columns.featureShape() != InputColumns.Shape.SCALARS;
+    if (shape != columns.featureShape() && !oneColumn) {
       throw new DataException("feature column(s) " + Arrays.toString(columns.featureColumns()) + " of "
           + dataName + " hold " + shape.name().toLowerCase() + " values, but the model was trained on "
           + columns.featureShape().name().toLowerCase() + " values");

@@ -69,6 +69,26 @@ class ScoringRoutesTest {
     assertEquals(27, refused); // ids 4, 15, …, 290
   }
 
+  /**
+   * One column holding all features is read by its cells' type: a model trained on Spark ML vectors
+   * scores the same rows as numeric arrays alike (it refused them), and the other way round.
+   */
+  @Test
+  void vectorsAndArraysOfTheSameFeaturesScoreAlike() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> arrays = io.sparkdnn.TestData.blobs(spark, 60, 3, 4, 1, 2); // arrays of floats
+    Dataset<Row> vectors = arrays.withColumn("features",
+        org.apache.spark.ml.functions.array_to_vector(arrays.col("features")));
+    for (Dataset<Row> trainedOn : List.of(vectors, arrays)) {
+      io.sparkdnn.ml.DnnClassificationModel model = new io.sparkdnn.ml.DnnClassifier().setHiddenLayers("8relu")
+          .setEpochs(2).setSeed(3).fit(trainedOn);
+      List<Row> fromVectors = model.transform(vectors).select("id", "probability").orderBy("id").collectAsList();
+      List<Row> fromArrays = model.transform(arrays).select("id", "probability").orderBy("id").collectAsList();
+      assertEquals(60, fromArrays.size());
+      assertEquals(fromVectors, fromArrays);
+    }
+  }
+
   /** The row as text, binary cells by content. */
   private static String render(Row r) {
     StringBuilder text = new StringBuilder();
