@@ -1,5 +1,6 @@
 package io.sparkdnn.data;
 
+import io.sparkdnn.files.Causes;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,38 +131,17 @@ public final class LabelIndex implements Serializable {
 
   /** Up to 10 labels, for messages. */
   public static String preview(String[] labels) {
-    String[] shown = Arrays.stream(labels).limit(10).map(LabelIndex::escaped).toArray(String[]::new);
+    String[] shown = Arrays.stream(labels).limit(10).map(Causes::escaped).toArray(String[]::new);
     return labels.length <= 10 ? Arrays.toString(shown) : Arrays.toString(shown).replace("]", ", …]");
   }
 
   /**
    * A label value read from a row, for messages: {@link #display} for numbers; text in single quotes,
-   * {@link #escaped}, so that a label such as "a, b" or one holding a line break reads as one value
+   * {@link Causes#escaped}, so that a label such as "a, b" or one holding a line break reads as one value
    * and cannot break the one line an error is reported as.
    */
   public static String shown(Object value) {
-    return value instanceof String text ? "'" + escaped(text) + "'" : display(value);
-  }
-
-  /**
-   * {@code text} with its control characters written as escapes (a line break as backslash n, a
-   * tab as backslash t, others as backslash u and four hex digits), so that text from the data
-   * stays on the line of the message it is in.
-   */
-  public static String escaped(String text) {
-    StringBuilder sb = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c)) {
-        if (sb == null) {
-          sb = new StringBuilder(text.length() + 8).append(text, 0, i);
-        }
-        sb.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : String.format("\\u%04x", (int) c));
-      } else if (sb != null) {
-        sb.append(c);
-      }
-    }
-    return sb == null ? text : sb.toString();
+    return value instanceof String text ? "'" + Causes.escaped(text) + "'" : display(value);
   }
 
   /**

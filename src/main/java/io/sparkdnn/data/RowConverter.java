@@ -1,5 +1,6 @@
 package io.sparkdnn.data;
 
+import io.sparkdnn.files.Causes;
 import io.sparkdnn.engine.Task;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -151,7 +152,7 @@ public final class RowConverter implements Serializable {
   public void features(Cells row, float[] dst, int offset) {
     if (malformedPosition >= 0 && !row.isNull(malformedPosition)) {
       String line = String.valueOf(row.label(malformedPosition)).strip();
-      throw bad(BadRowReason.MALFORMED_LINE, null, "the line '" + LabelIndex.escaped(line.length() > 80
+      throw bad(BadRowReason.MALFORMED_LINE, null, "the line '" + Causes.escaped(line.length() > 80
           ? line.substring(0, 77) + "..." : line) + "' " + (malformedSource == null
           ? new Columns.Malformed(null, -1, "").problem(line) : malformedSource.problem(line)));
     }
@@ -373,7 +374,7 @@ public final class RowConverter implements Serializable {
       }
       int index = labels.indexOf(value);
       if (index < 0) {
-        throw bad(BadRowReason.UNKNOWN_LABEL, names[0], "has label '" + LabelIndex.escaped(LabelIndex.display(value))
+        throw bad(BadRowReason.UNKNOWN_LABEL, names[0], "has label '" + Causes.escaped(LabelIndex.display(value))
             + "', which is not one of the model's classes " + LabelIndex.preview(labels.labels()));
       }
       dst[offset] = index;

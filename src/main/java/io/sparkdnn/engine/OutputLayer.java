@@ -86,12 +86,14 @@ final class OutputLayer {
           continue;
         }
       }
-      if (rowLoss > worstLoss) {
-        worst = r;
-        worstLoss = rowLoss;
-      }
-      if (tracking && Double.isFinite(rowLoss)) {
-        lossLogs += Math.log1p(Math.max(rowLoss, 0));
+      if (tracking) { // only on the failure path's evaluation: training's loop pays nothing for it
+        if (rowLoss > worstLoss) {
+          worst = r;
+          worstLoss = rowLoss;
+        }
+        if (Double.isFinite(rowLoss)) {
+          lossLogs += Math.log1p(Math.max(rowLoss, 0));
+        }
       }
       float w = weights == null ? 1f : weights[r];
       if (weights != null) {

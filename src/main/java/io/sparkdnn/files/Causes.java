@@ -1,11 +1,12 @@
 package io.sparkdnn.files;
 
 /**
- * A cause's message as a part of one of ours. Messages are one line (the command line reports a
+ * Foreign text as a part of one of our messages. Messages are one line (the command line reports a
  * failure as one {@code error:} line), but libraries put more on further lines: Jackson the source
  * and position, Typesafe Config the origin, Spark a query plan. Embedded whole, a cause's second
  * line would cut off everything after it — the remedy — when the line is reported, so only its
- * first line is taken.
+ * first line is taken; text read from data or files (a label, a line) has its control characters
+ * escaped.
  */
 public final class Causes {
   private Causes() {}
@@ -24,5 +25,26 @@ public final class Causes {
       }
     }
     return cause.getClass().getSimpleName();
+  }
+
+  /**
+   * {@code text} with its control characters written as escapes (a line break as backslash n, a
+   * tab as backslash t, others as backslash u and four hex digits), so that text from the data
+   * stays on the line of the message it is in, and cannot start a line of its own.
+   */
+  public static String escaped(String text) {
+    StringBuilder sb = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (sb == null) {
+          sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+        }
+        sb.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : String.format("\\u%04x", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? text : sb.toString();
   }
 }

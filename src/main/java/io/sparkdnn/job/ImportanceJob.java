@@ -33,10 +33,10 @@ public final class ImportanceJob {
     JobConfig.require(settings.input(), "importance.input.path");
   }
 
-  /** The files written into importance.output. */
   /** Which directories at the output path this command may replace: those it wrote. */
   static final io.sparkdnn.files.Ownership OUTPUT = io.sparkdnn.files.Ownership.byMarker(
       "importance", "the output of spark-dnn importance");
+  /** The files written into importance.output. */
   static final List<String> FILES = List.of("importance.json", "importance.csv", "report.html");
 
   /**
@@ -49,7 +49,7 @@ public final class ImportanceJob {
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try (io.sparkdnn.files.StagedDirectory output = settings.output() == null ? null
         : OutputFiles.stage(settings.output(), OUTPUT, settings.overwrite(), hadoop, "importance.output")) {
-      DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "importance.model");
+      DnnModel model = ModelReader.read(settings.model(), hadoop, "importance.model");
       try {
         settings.settings().metricFor(model.task());
       } catch (IllegalArgumentException e) {

@@ -38,10 +38,10 @@ public final class LrFindJob {
     }
   }
 
-  /** The files written into lr-find.output. */
   /** Which directories at the output path this command may replace: those it wrote. */
   static final io.sparkdnn.files.Ownership OUTPUT = io.sparkdnn.files.Ownership.byMarker(
       "lr-find", "the output of spark-dnn lr-find");
+  /** The files written into lr-find.output. */
   static final List<String> FILES = List.of("lr-find.csv", "lr-find.json", "report.html");
 
   /**

@@ -155,18 +155,34 @@ public final class ModelStore {
    * as models.
    */
   public List<String> models() {
+    return subdirectories(root, NAME, this::holdsModelFiles, "the models in " + root);
+  }
+
+  /** A directory test that may ask the filesystem. */
+  private interface DirectoryTest {
+    boolean test(Path directory) throws IOException;
+  }
+
+  /**
+   * The sorted names of {@code parent}'s subdirectories named as {@code names} matches and that
+   * {@code test} accepts; none when {@code parent} does not exist.
+   *
+   * @param what what is listed, for the failure's message ("the versions of …")
+   * @throws UncheckedIOException when the filesystem fails
+   */
+  private List<String> subdirectories(Path parent, Pattern names, DirectoryTest test, String what) {
     List<String> out = new ArrayList<>();
     try {
-      if (fs.exists(root)) {
-        for (FileStatus s : fs.listStatus(root)) {
+      if (fs.exists(parent)) {
+        for (FileStatus s : fs.listStatus(parent)) {
           String n = s.getPath().getName();
-          if (s.isDirectory() && NAME.matcher(n).matches() && holdsModelFiles(s.getPath())) {
+          if (s.isDirectory() && names.matcher(n).matches() && test.test(s.getPath())) {
             out.add(n);
           }
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the models in " + root + ": " + Causes.firstLine(e), e);
+      throw new UncheckedIOException("cannot list " + what + ": " + Causes.firstLine(e), e);
     }
     Collections.sort(out);
     return out;
@@ -209,21 +225,7 @@ public final class ModelStore {
 
   /** Version ids, oldest first: every directory named like a version, readable or not. */
   public List<String> versions() {
-    List<String> out = new ArrayList<>();
-    try {
-      if (fs.exists(dir)) {
-        for (FileStatus s : fs.listStatus(dir)) {
-          String n = s.getPath().getName();
-          if (s.isDirectory() && VERSION.matcher(n).matches()) {
-            out.add(n);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the versions of " + dir + ": " + Causes.firstLine(e), e);
-    }
-    Collections.sort(out);
-    return out;
+    return subdirectories(dir, VERSION, d -> true, "the versions of " + dir);
   }
 
   private static int sequence(String version) {
@@ -398,12 +400,7 @@ public final class ModelStore {
 
   /** A line from a file, for a message: at most 60 characters, control characters escaped, in single quotes. */
   private static String quote(String line) {
-    String shown = line.length() > 60 ? line.substring(0, 60) + "…" : line;
-    StringBuilder out = new StringBuilder("'");
-    for (char c : shown.toCharArray()) {
-      out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-    }
-    return out.append('\'').toString();
+    return "'" + Causes.escaped(line.length() > 60 ? line.substring(0, 60) + "…" : line) + "'";
   }
 
   /**

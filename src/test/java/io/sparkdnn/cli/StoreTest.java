@@ -322,6 +322,15 @@ class StoreTest {
     return v;
   }
 
+  /** Model {@code name} with two hand-made versions, promoted in turn (the second is production). */
+  private static String[] twoPromoted(Path store, String name) throws IOException {
+    String v1 = handMadeVersion(store, name, 1);
+    String v2 = handMadeVersion(store, name, 2);
+    assertEquals(0, storeCommand(store, name, "promote", v1).status);
+    assertEquals(0, storeCommand(store, name, "promote", v2).status);
+    return new String[] {v1, v2};
+  }
+
   private static Cli storeCommand(Path store, String name, String command, String... rest) {
     return Cli.run(concat(new String[] {command, "--store", store.toString(), "--name", name}, rest));
   }
@@ -334,10 +343,9 @@ class StoreTest {
   @Test
   void promoteAndRollbackRefuseABrokenVersion() throws IOException {
     Path store = dir.resolve("refuse-broken");
-    String v1 = handMadeVersion(store, "iris", 1);
-    String v2 = handMadeVersion(store, "iris", 2);
-    assertEquals(0, storeCommand(store, "iris", "promote", v1).status);
-    assertEquals(0, storeCommand(store, "iris", "promote", v2).status);
+    String[] versions = twoPromoted(store, "iris");
+    String v1 = versions[0];
+    String v2 = versions[1];
     Path model = store.resolve("iris");
     String history = Files.readString(model.resolve("history.jsonl"));
     Files.writeString(model.resolve(v1).resolve("metadata.json"), "{broken");
@@ -411,10 +419,9 @@ class StoreTest {
   @Test
   void aCorruptHistoryLineIsNamedWithTheRemedy() throws IOException {
     Path store = dir.resolve("corrupt-history");
-    String v1 = handMadeVersion(store, "h", 1);
-    String v2 = handMadeVersion(store, "h", 2);
-    assertEquals(0, storeCommand(store, "h", "promote", v1).status);
-    assertEquals(0, storeCommand(store, "h", "promote", v2).status);
+    String[] versions = twoPromoted(store, "h");
+    String v1 = versions[0];
+    String v2 = versions[1];
     Path history = store.resolve("h/history.jsonl");
     List<String> lines = new ArrayList<>(Files.readAllLines(history));
     lines.add(1, "garbage{{\u001b[2J");
