@@ -59,6 +59,33 @@ class DataUnitsTest {
   }
 
   @Test
+  void scalingCopiesBetweenOffsetsExactlyForAnyWidth() {
+    java.util.Random random = new java.util.Random(3);
+    for (int width : new int[] {3, 1000, 5, 784}) { // the thread's scratch row grows, then is reused
+      float[] scale = new float[width];
+      float[] shift = new float[width];
+      float[] src = new float[3 * width + 7];
+      for (int j = 0; j < width; j++) {
+        scale[j] = random.nextFloat() * 4 - 2;
+        shift[j] = random.nextFloat() - 0.5f;
+      }
+      for (int i = 0; i < src.length; i++) {
+        src[i] = random.nextFloat() * 255;
+      }
+      float[] dst = new float[2 * width + 3];
+      java.util.Arrays.fill(dst, -7f);
+      new FeatureScaling(ScalingMode.STANDARD, scale, shift).apply(src, width + 7, dst, width + 1);
+      for (int j = 0; j < width; j++) {
+        assertEquals(src[width + 7 + j] * scale[j] + shift[j], dst[width + 1 + j], 0f, "feature " + j);
+      }
+      for (int i = 0; i < width + 1; i++) {
+        assertEquals(-7f, dst[i], "before the row: untouched");
+      }
+      assertEquals(-7f, dst[2 * width + 1], "after the row: untouched");
+    }
+  }
+
+  @Test
   void labelIndexes() {
     LabelIndex identity = LabelIndex.forClasses(true, new String[] {"2", "0", "1"}, 4, false);
     assertArrayEquals(new String[] {"0", "1", "2", "3"}, identity.labels(), "0..K−1 keep their places");
