@@ -93,6 +93,15 @@ public final class Evaluator implements Serializable {
   }
 
   /**
+   * Evaluates {@code weights} on {@code blocks} in the calling thread, without Spark: what one task
+   * of {@link #evaluate(JavaRDD, Broadcast, int)} computes, here over all the blocks given (dense or
+   * sparse, not mixed).
+   */
+  public EvaluationAccumulator evaluateHere(java.util.List<PackedBlock> blocks, float[] weights) {
+    return evaluatePartition(blocks.iterator(), weights);
+  }
+
+  /**
    * Up to {@code perPartition} rows from each partition as (target, prediction) of the first
    * output: the points of a residual plot.
    */

@@ -165,4 +165,62 @@ class EndToEndTest {
     assertEquals(bestLoss, finalMetrics.loss(), 1e-6,
         "the kept weights are the best epoch's");
   }
+
+  /**
+   * The final validation metrics are those of the weights returned — the best epoch's when early
+   * stopping keeps it, else the last epoch's — taken from that epoch's validation, not from a job of
+   * their own: an evaluation of the model's weights by a Spark job gives the same loss. With a local
+   * master the validation rows, brought to the driver once, are evaluated there: no job ran to
+   * validate an epoch, nor as "final validation".
+   */
+  @Test
+  void finalValidationIsTheKeptEpochsAndNoJobOfItsOwn() throws InterruptedException {
+    Dataset<Row> data = TestData.blobs(spark, 1200, 3, 6, 6, 2);
+    java.util.List<String> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        jobs.add(String.valueOf(start.properties().getProperty("spark.job.description")));
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      // min-delta 10: no epoch after the first improves on it, so early stopping keeps epoch 1 of 4.
+      for (int patience : new int[] {0, 100}) {
+        TrainingConfig config = TrainingConfig.builder(NetworkSpec.parse("6-16relu-3softmax"))
+            .epochs(4).patience(patience).minDelta(10).batchSize(16)
+            .optimizer(OptimizerSettings.builder().learningRate(0.01).build()).build();
+        DnnTrainer.Fit fit = new DnnTrainer(columns(List.of("features"), List.of("label"), 0.3), config)
+            .fit(data, null, "training data", null, null, TrainingListener.NONE);
+        try {
+          assertEquals(patience == 0 ? 4 : 1, fit.result.bestEpoch(), "the kept epoch");
+          assertEquals(fit.result.history().get(fit.result.bestEpoch() - 1).valLoss(),
+              fit.result.validationMetrics().loss(), 0.0, "the kept epoch's validation");
+          io.sparkdnn.scoring.Evaluator evaluator = io.sparkdnn.scoring.Evaluator.of(fit.model, 256,
+              io.sparkdnn.engine.BlasBackend.AUTO);
+          double again = evaluator.evaluate(fit.packed.validation(),
+              new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(fit.model.weights()), 1)
+              .meanLoss();
+          assertEquals(again, fit.result.validationMetrics().loss(), 1e-5 * Math.abs(again),
+              "the validation of the weights returned");
+        } finally {
+          fit.packed.release();
+        }
+      }
+      spark.sparkContext().setJobDescription("marker");
+      spark.range(1).count();
+      spark.sparkContext().setJobDescription(null);
+      long deadline = System.nanoTime() + 120_000_000_000L; // the listener bus delivers in order: wait for the marker
+      while (!jobs.contains("marker") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(jobs.contains("marker"), "the listener saw the jobs: " + jobs);
+      assertTrue(jobs.stream().noneMatch(d -> d.contains("validation") && !d.startsWith("validation rows to the driver")),
+          "jobs run: " + jobs);
+      assertEquals(2, jobs.stream().filter(d -> d.startsWith("validation rows to the driver")).count(),
+          "one collect of the validation rows per fit: " + jobs);
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+  }
 }
