@@ -16,7 +16,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     JobConfig config = options.config();
     EvaluateJob job = new EvaluateJob(config);
-    try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+    try (SparkSessions.Session session = SparkSessions.open(config.spark(), config.blas())) {
       options.out().println(EvaluateJob.pretty(job.run(session.spark())));
       return 0;
     }

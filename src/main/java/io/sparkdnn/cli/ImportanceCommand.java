@@ -42,7 +42,7 @@ final class ImportanceCommand implements Callable<Integer> {
     }
     JobConfig config = options.config();
     ImportanceJob job = new ImportanceJob(config);
-    try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+    try (SparkSessions.Session session = SparkSessions.open(config.spark(), config.blas())) {
       ImportanceJob.Result result = job.run(session.spark());
       options.out().println(ImportanceJob.table(result.importance(), 20, 5));
       if (result.output() != null) {

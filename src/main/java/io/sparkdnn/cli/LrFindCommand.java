@@ -35,7 +35,7 @@ final class LrFindCommand implements Callable<Integer> {
     }
     JobConfig config = options.config();
     LrFindJob job = new LrFindJob(config);
-    try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+    try (SparkSessions.Session session = SparkSessions.open(config.spark(), config.blas())) {
       LrFindJob.Result result = job.run(session.spark());
       options.out().println(result.range().oneLine());
       options.out().println("train with it: --set training.optimizer.learning-rate="

@@ -16,7 +16,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() {
     JobConfig config = options.config();
     PredictJob job = new PredictJob(config);
-    try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+    try (SparkSessions.Session session = SparkSessions.open(config.spark(), config.blas())) {
       String path = job.run(session.spark());
       options.out().println("predictions written to " + path + " (" + config.predict().outputFormat().token() + ")");
       return 0;

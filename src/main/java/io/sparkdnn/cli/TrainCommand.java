@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (withStore) {
       RetrainingRun run = new RetrainingRun(config);
-      try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+      try (SparkSessions.Session session = SparkSessions.open(config.spark(), config.blas())) {
         RetrainingRun.Outcome outcome = run.run(session.spark());
         if (outcome.trained() != null) {
           options.out().println(Summaries.training(outcome.trained()));
@@ -65,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     TrainingRun run = new TrainingRun(config);
-    try (SparkSessions.Session session = SparkSessions.open(config.spark())) {
+    try (SparkSessions.Session session = SparkSessions.open(config.spark(), config.blas())) {
       options.out().println(Summaries.training(run.run(session.spark())));
       return 0;
     }

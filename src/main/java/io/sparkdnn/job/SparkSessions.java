@@ -1,5 +1,7 @@
 package io.sparkdnn.job;
 
+import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.engine.BlasLibrary;
 import io.sparkdnn.train.SparkSetup;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -14,6 +16,16 @@ public final class SparkSessions {
    * already running (embedding, tests) is used as it is and left running when closed.
    */
   public static Session open(JobConfig.SparkSettings settings) {
+    return open(settings, null);
+  }
+
+  /**
+   * As {@link #open(JobConfig.SparkSettings)}; when it starts a session with a local master, the
+   * tasks run in this JVM, and the BLAS for {@code blas} is loaded in the background while the session
+   * starts ({@link BlasLibrary#loadInBackground}; the session's start keeps about one core busy for
+   * seconds). Null loads nothing.
+   */
+  public static Session open(JobConfig.SparkSettings settings, BlasBackend blas) {
     scala.Option<SparkSession> existing = SparkSession.getActiveSession();
     if (existing.isEmpty()) {
       existing = SparkSession.getDefaultSession();
@@ -26,6 +38,9 @@ public final class SparkSessions {
     String master = submitted.contains("spark.master") ? submitted.get("spark.master") : settings.master();
     if (!submitted.contains("spark.master")) {
       builder.master(master);
+    }
+    if (blas != null && master.startsWith("local")) {
+      BlasLibrary.loadInBackground(blas);
     }
     for (Map.Entry<String, String> e : settingsFor(master, settings.conf(), submitted).entrySet()) {
       builder.config(e.getKey(), e.getValue());

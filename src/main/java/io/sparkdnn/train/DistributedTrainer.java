@@ -195,7 +195,6 @@ public final class DistributedTrainer {
     if (hasValidation) {
       EvaluationAccumulator known = keepBest ? bestValidation : lastValidation;
       if (known == null) { // resumed with the best epoch before the checkpoint, or no epoch run here
-        sc.setJobDescription("final validation");
         known = validating.evaluate(finalWeights, "final validation");
       }
       finalValidation = known.result(classNames);
