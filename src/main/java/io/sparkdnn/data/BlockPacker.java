@@ -96,6 +96,7 @@ public final class BlockPacker {
       long[] totals = tally.totals;
       return new PackedData(blocks, totals[0], totals[1], totals[2], skipped.counts(), partitions, dataName,
           converter.weighted()).withSparseRows(converter.sparse(), totals[3]).withTrainingProfile(tally.profile)
+          .withRowsOfWeight(totals[4], totals[5])
           .withSources(data, dataName, data, dataName)
           .withBadRows(policy);
     } catch (LabelsRefused e) {
@@ -389,10 +390,12 @@ public final class BlockPacker {
 
   /**
    * What one pass over the packed blocks finds: training and validation rows, payload bytes,
-   * stored non-zeros, and (when asked for) the training rows' profile.
+   * stored non-zeros, the rows of each that weigh something, and (when asked for) the training rows'
+   * profile.
    */
   public static final class Tally implements Serializable {
-    final long[] totals = new long[4];
+    /** Training rows, validation rows, payload bytes, non-zeros, training and validation rows of weight > 0. */
+    final long[] totals = new long[6];
     final DataProfile profile;
 
     Tally(DataProfile profile) {
@@ -403,6 +406,15 @@ public final class BlockPacker {
       totals[block.isValidation() ? 1 : 0] += block.rows();
       totals[2] += block.payloadBytes();
       totals[3] += block.isSparse() ? block.sparseFeatures().nonZeros() : 0;
+      int weighing = block.rows();
+      float[] weights = block.weights();
+      if (weights != null) {
+        weighing = 0;
+        for (int i = 0; i < block.rows(); i++) {
+          weighing += weights[i] > 0 ? 1 : 0;
+        }
+      }
+      totals[block.isValidation() ? 5 : 4] += weighing;
       if (profile != null && !block.isValidation()) {
         profile.add(block);
       }

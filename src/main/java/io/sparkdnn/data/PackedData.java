@@ -27,6 +27,9 @@ public final class PackedData {
   /** Non-zero features stored, over training and validation blocks; 0 for dense blocks. */
   private long nonZeros;
   private final boolean weighted;
+  /** Training and validation rows whose weight is above 0 (all rows without a weight column). */
+  private long trainingRowsOfWeight;
+  private long validationRowsOfWeight;
   /** How the rows were read: bad rows failing the read or skipped (and then left out of metrics too). */
   private BadRowPolicy badRows = BadRowPolicy.FAIL;
   /** The training rows' profile when packing computed it, else null. */
@@ -59,6 +62,36 @@ public final class PackedData {
     this.skipped = Map.copyOf(skipped);
     this.partitions = partitions;
     this.dataName = dataName;
+    this.trainingRowsOfWeight = trainingRows;
+    this.validationRowsOfWeight = validationRows;
+  }
+
+  /** This data, with {@code training} training and {@code validation} validation rows of weight above 0. */
+  PackedData withRowsOfWeight(long training, long validation) {
+    this.trainingRowsOfWeight = training;
+    this.validationRowsOfWeight = validation;
+    return this;
+  }
+
+  /**
+   * Throws when rows are there but all have weight 0 — a weighted mean over them is 0/0: the
+   * training rows give nothing to learn from, the validation rows (test rows, when this is held-out
+   * data) no loss or metric.
+   *
+   * @param trainingName how messages name the training rows' data
+   * @param validationName how they name the validation rows (e.g. "the test data (data.test.path=t.csv)")
+   * @param weightColumn the weight column, named in the message
+   * @throws DataException naming the rows, their count, the weight column and what to do
+   */
+  public void requireRowsOfWeight(String trainingName, String validationName, String weightColumn) {
+    if (trainingRows > 0 && trainingRowsOfWeight == 0) {
+      throw new DataException(trainingName + ": all " + trainingRows + " training rows have weight 0 in "
+          + weightColumn + ", so there is nothing to learn from; give some of them a weight above 0");
+    }
+    if (validationRows > 0 && validationRowsOfWeight == 0) {
+      throw new DataException(validationName + ": all " + validationRows + " rows have weight 0 in "
+          + weightColumn + ", so their loss and metrics are 0/0; give some of them a weight above 0");
+    }
   }
 
   /** This data, recorded as sparse (or not) with {@code nonZeros} stored non-zeros. */
@@ -139,7 +172,8 @@ public final class PackedData {
     return new PackedData(train.training, heldOut.validation, cached, train.trainingRows,
         heldOut.validationRows, train.payloadBytes + heldOut.payloadBytes, skipped, train.partitions,
         train.dataName, train.weighted).withSparseRows(train.sparse, train.nonZeros + heldOut.nonZeros)
-        .withTrainingProfile(train.trainingProfile).withSources(train.trainingSource,
+        .withTrainingProfile(train.trainingProfile).withRowsOfWeight(train.trainingRowsOfWeight,
+            heldOut.validationRowsOfWeight).withSources(train.trainingSource,
             train.trainingName, heldOut.validationSource, heldOut.validationName).withBadRows(heldOut.badRows);
   }
 

@@ -126,8 +126,10 @@ public final class DistributedTrainer {
     List<EpochMetrics> history = new ArrayList<>();
     long start = System.nanoTime();
     int firstEpoch = state.epochsDone + 1;
-    String stopReason = state.finished ? "training had already stopped before the checkpoint it resumed from"
-        : "reached training.epochs = " + config.epochs();
+    String stopReason = !state.finished ? "reached training.epochs = " + config.epochs()
+        : config.patience() > 0 && state.epochsSinceBest >= config.patience()
+            ? earlyStop(state.epochsDone, state, stoppingMetric) // as the run that stopped said it
+            : "training had already stopped before the checkpoint it resumed from";
     long firstEpochStart = 0;
     // The validation of the last epoch's weights and of the best epoch's, kept so that the final
     // validation of the weights returned need not run again (it would be the same job on the same weights).
@@ -171,10 +173,7 @@ public final class DistributedTrainer {
       state.finished = stop || run.converged;
       listener.onEpoch(metrics, state);
       if (stop) {
-        stopReason = String.format(Locale.ROOT, "stopped early after epoch %d: %s has not improved by more than "
-            + "%s (training.early-stopping.min-delta) for %d epochs; kept epoch %d (%s %.4f)", epoch,
-            stoppingMetric.token(), config.minDelta(), config.patience(), state.bestEpoch, stoppingMetric.token(),
-            state.bestMetric);
+        stopReason = earlyStop(epoch, state, stoppingMetric);
         break;
       }
       if (run.converged) {
@@ -342,6 +341,13 @@ public final class DistributedTrainer {
         validation == null || !regression ? nan : validation.mae(),
         validation == null || !regression ? nan : validation.r2(),
         rate, trainSeconds, epochSeconds, elapsed, eta, retries);
+  }
+
+  /** Why training stopped early after {@code epoch}, for the log and the model's metadata. */
+  private String earlyStop(int epoch, TrainingState state, StoppingMetric metric) {
+    return String.format(Locale.ROOT, "stopped early after epoch %d: %s has not improved by more than "
+        + "%s (training.early-stopping.min-delta) for %d epochs; kept epoch %d (%s %.4f)", epoch,
+        metric.token(), config.minDelta(), config.patience(), state.bestEpoch, metric.token(), state.bestMetric);
   }
 
   /** Updates the best-epoch bookkeeping; true when early stopping says stop. */

@@ -170,7 +170,7 @@ public final class DnnTrainer {
       };
       TrainingResult result = new DistributedTrainer(p.sc, resolved)
           .train(packed, p.scaling, p.targetScaling, p.classWeights, classNames, p.initial, resume, withCheckpoints);
-      TrainingRecord record = record(recorded, packed, result, resumedEpochs, warmStart,
+      TrainingRecord record = record(recorded, packed, result, history, resumedEpochs, warmStart,
           p.profile.summary(DataProfile.featureNames(p.columns), classNames));
       DnnModel model = new DnnModel(spec, config.task(), result.weights(), p.columns, p.scaling, p.targetScaling,
           p.labels, record);
@@ -313,10 +313,10 @@ public final class DnnTrainer {
       converter = new RowConverter(columns, task, labels, task.targetWidth(spec));
     }
     try {
-      if (validation != null) {
-        packed = PackedData.withValidation(packed, BlockPacker.packHeldOut(validation, columns, converter,
-            data.weightColumn(), PackingOptions.validation(partitions, data.blockRows(), data.badRows()),
-            validationName));
+      if (validation != null) { // a validation file without usable rows is refused, as test data is
+        PackedData heldOut = BlockPacker.packHeldOut(validation, columns, converter, data.weightColumn(),
+            PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
+        packed = PackedData.withValidation(packed, EmptyInput.requireUsableRows(heldOut, validation, validationName));
       }
       double packSeconds = (System.nanoTime() - packStart) / 1e9;
       report(packed, packSeconds, sc, validation == null ? "the training data" : "the training and validation data");
@@ -333,6 +333,11 @@ public final class DnnTrainer {
           EmptyInput.check(training, trainingName); // the first scan of data opened without a row check
         }
         throw EmptyInput.noUsableRows(trainingName, packed.skippedRows());
+      }
+      if (data.weightColumn() != null) {
+        packed.requireRowsOfWeight(trainingName, validation != null ? validationName
+            : "the validation rows held out of " + trainingName + " (data.validation-fraction = "
+                + data.validationFraction() + ")", "weight column '" + data.weightColumn() + "'");
       }
       DataProfile profile = packed.trainingProfile(); // counted in the packing pass: no job of its own
       FeatureScaling scaling = warmStart != null
@@ -370,7 +375,16 @@ public final class DnnTrainer {
       if (test != null) { // checked as evaluation checks rows (scaled range included): refused before training
         PackedData testRows = BlockPacker.packHeldOut(test, columns, converter.checkingScaledBy(scaling),
             data.weightColumn(), PackingOptions.validation(partitions, data.blockRows(), data.badRows()), testName);
-        p.test = EmptyInput.requireUsableRows(testRows, test, testName);
+        EmptyInput.requireUsableRows(testRows, test, testName);
+        if (data.weightColumn() != null) {
+          try {
+            testRows.requireRowsOfWeight(testName, testName, "weight column '" + data.weightColumn() + "'");
+          } catch (DataException e) {
+            testRows.release();
+            throw e;
+          }
+        }
+        p.test = testRows;
       }
       return p;
     } catch (RuntimeException e) {
@@ -708,11 +722,14 @@ public final class DnnTrainer {
     return identity;
   }
 
-  private TrainingRecord record(TrainingConfig recorded, PackedData packed, TrainingResult result, int resumedEpochs,
-      DnnModel warmStart, DataSummary profile) {
+  /**
+   * @param history every epoch's metrics, those restored from a checkpoint included (a run resumed
+   *     after its last epoch trains none of its own)
+   */
+  private TrainingRecord record(TrainingConfig recorded, PackedData packed, TrainingResult result,
+      List<EpochMetrics> history, int resumedEpochs, DnnModel warmStart, DataSummary profile) {
     Map<String, String> configuration = new LinkedHashMap<>(data.toConfiguration());
     configuration.putAll(recorded.toConfiguration());
-    List<EpochMetrics> history = result.history();
     return new TrainingRecord(
         Instant.now().toString(),
         configuration,

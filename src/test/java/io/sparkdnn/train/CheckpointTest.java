@@ -221,4 +221,27 @@ class CheckpointTest {
       return s.filter(p -> p.getFileName().toString().endsWith(".ckpt")).sorted().collect(Collectors.toList());
     }
   }
+
+  /**
+   * A run that stopped early wrote its last checkpoint and died before writing the model: resumed,
+   * it trains nothing and its record says what the uninterrupted run's says — the same stop reason
+   * and the same final epoch (which then comes from the checkpoint's history).
+   */
+  @Test
+  void resumedAfterAnEarlyStopRecordsWhatTheStoppedRunDid() {
+    String checkpoints = dir.resolve("ckpt-stopped").toString();
+    // min-delta 10: no epoch after the first improves on it, so patience 2 stops after epoch 3.
+    TrainingConfig stopping = config(checkpoints).toBuilder().epochs(8).patience(2).minDelta(10).build();
+    DnnTrainer.Fit stopped = fit(stopping, TrainingListener.NONE);
+    assertEquals(3, stopped.result.state().epochsDone(), stopped.result.stopReason());
+    DnnTrainer.Fit resumed = fit(stopping.toBuilder().resume(true).build(), TrainingListener.NONE);
+    assertEquals(3, resumed.resumedEpochs, "resumed after the stopping epoch");
+    assertEquals(stopped.model.record().stopReason(), resumed.model.record().stopReason());
+    assertTrue(resumed.model.record().stopReason().startsWith("stopped early after epoch 3"),
+        resumed.model.record().stopReason());
+    assertEquals(stopped.model.record().finalEpoch().toJson().toString(),
+        resumed.model.record().finalEpoch().toJson().toString(), "the final epoch's metrics");
+    assertEquals(1, resumed.model.record().bestEpoch());
+    assertTrue(java.util.Arrays.equals(stopped.model.weights(), resumed.model.weights()), "the kept epoch's weights");
+  }
 }

@@ -112,4 +112,40 @@ class RowWeightsTest {
     }
     return n;
   }
+
+  /**
+   * Rows that are there but all weigh 0 are refused before training, naming them and the weight
+   * column: training rows give nothing to learn from, validation and test rows no loss or metric
+   * (a weighted mean over them is 0/0, which surfaced as a "not usable model" with advice about the
+   * learning rate). A validation file whose every row was skipped as bad is refused as test data is.
+   */
+  @Test
+  void rowsThatAllWeighNothingAreRefusedBeforeTraining() {
+    Dataset<Row> weighted = DATA.withColumn("w", lit(1.0));
+    Dataset<Row> weightless = DATA.limit(30).withColumn("w", lit(0.0));
+    DataSettings settings = settings("w", ClassWeights.none());
+    io.sparkdnn.data.DataException validation = org.junit.jupiter.api.Assertions.assertThrows(
+        io.sparkdnn.data.DataException.class, () -> new DnnTrainer(settings, fullBatch())
+            .fit(weighted, weightless, "data", "validation data (v.parquet)", null, TrainingListener.NONE));
+    assertTrue(validation.getMessage().startsWith("validation data (v.parquet): all 30 rows have weight 0 in weight "
+        + "column 'w'"), validation.getMessage());
+    io.sparkdnn.data.DataException training = org.junit.jupiter.api.Assertions.assertThrows(
+        io.sparkdnn.data.DataException.class, () -> new DnnTrainer(settings, fullBatch())
+            .fit(DATA.withColumn("w", lit(0.0)), null, "data", null, null, TrainingListener.NONE));
+    assertTrue(training.getMessage().contains("all 600 training rows have weight 0"), training.getMessage());
+    io.sparkdnn.data.DataException test = org.junit.jupiter.api.Assertions.assertThrows(
+        io.sparkdnn.data.DataException.class, () -> new DnnTrainer(settings, fullBatch())
+            .withTestData(weightless, "test data (t.parquet)")
+            .fit(weighted, null, "data", null, null, TrainingListener.NONE));
+    assertTrue(test.getMessage().startsWith("test data (t.parquet): all 30 rows have weight 0"), test.getMessage());
+    DataSettings skipping = DataSettings.builder().features(List.of("features")).labels(List.of("label"))
+        .idColumns(List.of("id")).scaling(ScalingMode.STANDARD).partitions(2).validationFraction(0).weightColumn("w")
+        .badRows(BadRowPolicy.SKIP).build();
+    io.sparkdnn.data.DataException skipped = org.junit.jupiter.api.Assertions.assertThrows(
+        io.sparkdnn.data.DataException.class, () -> new DnnTrainer(skipping, fullBatch())
+            .fit(weighted, DATA.limit(3).withColumn("w", lit(-1.0)), "data", "validation data (v.parquet)", null,
+                TrainingListener.NONE));
+    assertTrue(skipped.getMessage().startsWith("validation data (v.parquet) has no usable rows (all 3 were skipped"),
+        skipped.getMessage());
+  }
 }
