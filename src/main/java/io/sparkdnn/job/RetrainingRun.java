@@ -173,6 +173,11 @@ public final class RetrainingRun {
         Evaluator evaluator = Evaluator.of(production, config.engineBatchRows(), config.blas());
         Broadcast<float[]> weights = JavaSparkContext.fromSparkContext(spark.sparkContext())
             .broadcast(production.weights());
+        String overlap = heldOutOverlap(production.record().configuration(), model.record().configuration(),
+            job.validationSource() != null);
+        if (overlap != null) {
+          LOG.warn("promotion: {}", overlap);
+        }
         spark.sparkContext().setJobDescription("production model on the new validation data");
         theirs = evaluator.evaluate(fit.packed.validation(), weights, 2).result(production.classNames());
         weights.destroy();
@@ -183,6 +188,31 @@ public final class RetrainingRun {
     report.decision(d);
     LOG.info("promotion: {}", d.reason());
     return d;
+  }
+
+  /**
+   * Why the new version's validation rows, held out of the training data, may include rows that
+   * production trained on — a split drawn with another seed or fraction (the split is a hash of the
+   * seed and the row number) — or null when they cannot: a separate validation file, or the same
+   * seed and fraction. Such rows favour production in the comparison.
+   *
+   * @param production the production model's recorded configuration
+   * @param current this version's
+   */
+  static String heldOutOverlap(Map<String, String> production, Map<String, String> current, boolean validationFile) {
+    if (validationFile) {
+      return null;
+    }
+    String seed = "training.seed";
+    String fraction = "data.validation-fraction";
+    if (java.util.Objects.equals(production.get(seed), current.get(seed))
+        && java.util.Objects.equals(production.get(fraction), current.get(fraction))) {
+      return null;
+    }
+    return "production was trained with " + seed + " = " + production.get(seed) + " and " + fraction + " = "
+        + production.get(fraction) + ", this version with " + current.get(seed) + " and " + current.get(fraction)
+        + ": the rows held out for validation now include rows production trained on, which favours it in the "
+        + "comparison; keep " + seed + " and " + fraction + " fixed across versions, or set data.validation.path";
   }
 
   /** Why production cannot be scored on the new data, or null when it can. */
