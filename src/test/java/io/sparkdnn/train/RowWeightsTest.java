@@ -138,6 +138,12 @@ class RowWeightsTest {
             .withTestData(weightless, "test data (t.parquet)")
             .fit(weighted, null, "data", null, null, TrainingListener.NONE));
     assertTrue(test.getMessage().startsWith("test data (t.parquet): all 30 rows have weight 0"), test.getMessage());
+    DnnModel model = fit(weighted, settings);
+    io.sparkdnn.data.DataException evaluated = org.junit.jupiter.api.Assertions.assertThrows(
+        io.sparkdnn.data.DataException.class, () -> ModelScoring.evaluate(model, weightless, 2, BadRowPolicy.FAIL,
+            BlasBackend.AUTO, "evaluation data (e.parquet)", "w", ModelScoring.DEFAULT_THRESHOLD));
+    assertTrue(evaluated.getMessage().startsWith("evaluation data (e.parquet): all 30 rows have weight 0"),
+        evaluated.getMessage());
     DataSettings skipping = DataSettings.builder().features(List.of("features")).labels(List.of("label"))
         .idColumns(List.of("id")).scaling(ScalingMode.STANDARD).partitions(2).validationFraction(0).weightColumn("w")
         .badRows(BadRowPolicy.SKIP).build();
