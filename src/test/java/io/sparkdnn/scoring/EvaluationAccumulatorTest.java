@@ -92,4 +92,37 @@ class EvaluationAccumulatorTest {
     assertEquals(1, r.leftOut());
     assertEquals(Math.sqrt(0.5), r.rmse(), 1e-12, "errors 1 and 0 over the two rows measured");
   }
+
+  /**
+   * Two softmax classes give the areas of class 1 against class 0 — what a sigmoid output over the
+   * same probabilities gives, and what Spark's BinaryClassificationEvaluator computes — not the mean
+   * of both classes' areas (the same for ROC, not for precision-recall).
+   */
+  @Test
+  void twoSoftmaxClassesAreScoredAsBinary() {
+    float[] p1 = {0.93f, 0.81f, 0.62f, 0.55f, 0.37f, 0.26f, 0.14f, 0.05f};
+    float[] actual = {1, 0, 1, 0, 0, 1, 0, 0};
+    float[] softmax = new float[2 * p1.length];
+    float[] flipped = new float[p1.length];
+    for (int r = 0; r < p1.length; r++) {
+      softmax[2 * r] = 1 - p1[r];
+      softmax[2 * r + 1] = p1[r];
+      flipped[r] = 1 - actual[r];
+    }
+    EvaluationAccumulator two = twoClasses();
+    two.add(softmax, actual, null, null, p1.length);
+    EvaluationAccumulator sigmoid = new EvaluationAccumulator(Task.BINARY, 2, 1);
+    sigmoid.add(p1, actual, null, null, p1.length);
+    double[] expected = sigmoid.areas();
+    assertEquals(expected[0], two.areas()[0], 1e-12, "ROC area");
+    assertEquals(expected[1], two.areas()[1], 1e-12, "precision-recall area");
+    float[] p0 = new float[p1.length];
+    for (int r = 0; r < p1.length; r++) {
+      p0[r] = 1 - p1[r];
+    }
+    EvaluationAccumulator classZero = new EvaluationAccumulator(Task.BINARY, 2, 1);
+    classZero.add(p0, flipped, null, null, p1.length);
+    assertTrue(Math.abs(classZero.areas()[1] - expected[1]) > 0.05,
+        "class 0's PR area differs (the data tells the two readings apart): " + classZero.areas()[1] + " vs " + expected[1]);
+  }
 }
