@@ -112,7 +112,7 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
     NetworkSpec spec = TrainingParams.hiddenSpec(getHiddenLayers(), width, classes, "softmax");
     DnnTrainer.Fit fit = training.fit(this, data, getFeaturesCol(), getLabelCol(),
         TrainingParams.parseClassWeights(getClassWeights()), spec, Task.MULTICLASS);
-    return new DnnClassificationModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit)));
+    return new DnnClassificationModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit, this)));
   }
 
   /** True when the label column's ML attribute (StringIndexer's) gives the classes. */

@@ -71,7 +71,7 @@ public final class DnnMultilabelClassifier extends Estimator<DnnMultilabelModel>
     NetworkSpec spec = TrainingParams.hiddenSpec(getHiddenLayers(), width, labels, "sigmoid");
     DnnTrainer.Fit fit = training.fit(this, data, getFeaturesCol(), getLabelCol(), ClassWeights.none(), spec,
         Task.MULTILABEL);
-    DnnMultilabelModel model = new DnnMultilabelModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit)));
+    DnnMultilabelModel model = new DnnMultilabelModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit, this)));
     return copyValues(model, ParamMap.empty()).setParent(this);
   }
 

@@ -83,7 +83,7 @@ public final class DnnRegressor extends Regressor<Vector, DnnRegressor, DnnRegre
     NetworkSpec spec = TrainingParams.hiddenSpec(getHiddenLayers(), width, targets, "identity");
     DnnTrainer.Fit fit = training.fit(this, data, getFeaturesCol(), getLabelCol(), ClassWeights.none(), spec,
         Task.REGRESSION);
-    return new DnnRegressionModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit)));
+    return new DnnRegressionModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit, this)));
   }
 
   /** Checks the columns and adds the prediction: a double for a numeric label, a vector for several targets. */

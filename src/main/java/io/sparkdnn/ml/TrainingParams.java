@@ -205,9 +205,11 @@ public final class TrainingParams implements Serializable {
     Dataset<Row> training = marked == null ? data : data.filter(functions.not(marked));
     Dataset<Row> validation = marked == null ? null : data.filter(marked);
     DnnTrainer trainer = new DnnTrainer(dataSettings(owner, features, labels, classWeights), trainingConfig(owner, network, task));
+    // named by the indicator, so that "has no rows" points at it when it marks every row for validation
+    String trainingName = marked == null ? name : "the rows of " + name + " whose " + indicator + " is false or null";
     DnnTrainer.Fit fit;
     try {
-      fit = HandleInvalid.explained(() -> trainer.fit(training, validation, name,
+      fit = HandleInvalid.explained(() -> trainer.fit(training, validation, trainingName,
           "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { }));
     } catch (io.sparkdnn.train.DivergenceException e) {
       throw new io.sparkdnn.train.DivergenceException(inParamWords(e.getMessage(), owner));
@@ -247,9 +249,10 @@ public final class TrainingParams implements Serializable {
   }
 
   /** The summary of a fit: its history, kept epoch, stop reason and validation metrics. */
-  static DnnTrainingSummary summary(DnnTrainer.Fit fit) {
+  /** The fit's summary; its stop reason names the params that set the limits ("epochs = 20"), not the keys. */
+  static DnnTrainingSummary summary(DnnTrainer.Fit fit, Params owner) {
     return new DnnTrainingSummary(fit.model.task(), fit.result.history(), fit.result.validationMetrics(),
-        fit.result.bestEpoch(), fit.result.stopReason());
+        fit.result.bestEpoch(), inParamWords(fit.result.stopReason(), owner));
   }
 
   /** weightCol, when set, is numeric; validationIndicatorCol, when set, is boolean. */
@@ -294,30 +297,41 @@ public final class TrainingParams implements Serializable {
   /** The full spec for {@code inputs} inputs, the hidden layers, and {@code outputs} outputs. */
   static NetworkSpec hiddenSpec(String hidden, int inputs, int outputs, String outputActivation) {
     String middle = hidden.isBlank() ? "" : hidden.trim() + "-";
-    return NetworkSpec.parse(inputs + "-" + middle + outputs + outputActivation);
+    String whole = inputs + "-" + middle + outputs + outputActivation;
+    try {
+      return NetworkSpec.parse(whole);
+    } catch (IllegalArgumentException e) { // quote what the user wrote, not the input and output layers added to it
+      throw new IllegalArgumentException(e.getMessage().replace("network spec '" + whole + "'",
+          "hidden layers '" + hidden + "'"), e);
+    }
   }
 
   private static IntParam intParam(Params owner, String name, String key, String doc, int defaultValue,
       Consumer<Integer> setter) {
-    IntParam p = new IntParam(owner, name, doc + " (" + key + ")", v -> accepts(setter, (Integer) v));
+    IntParam p = new IntParam(owner, name, doc + " (" + key + ")", v -> accepts(owner, name, key, setter, (Integer) v));
     owner.setDefault(p, defaultValue);
     return p;
   }
 
   private static DoubleParam doubleParam(Params owner, String name, String key, String doc, double defaultValue,
       Consumer<Double> setter) {
-    DoubleParam p = new DoubleParam(owner, name, doc + " (" + key + ")", v -> accepts(setter, (Double) v));
+    DoubleParam p = new DoubleParam(owner, name, doc + " (" + key + ")", v -> accepts(owner, name, key, setter, (Double) v));
     owner.setDefault(p, defaultValue);
     return p;
   }
 
-  /** True when the typed configuration's setter takes the value (its range is checked there, once). */
-  private static <T> boolean accepts(Consumer<T> setter, T value) {
+  /**
+   * True when the typed configuration's setter takes the value (its range is checked there, once);
+   * otherwise throws the setter's reason in this API's words — the param's name for the configuration
+   * key — rather than Spark's bare "given invalid value".
+   */
+  private static <T> boolean accepts(Params owner, String name, String key, Consumer<T> setter, T value) {
     try {
       setter.accept(value);
       return true;
     } catch (IllegalArgumentException e) {
-      return false;
+      throw new IllegalArgumentException(owner.getClass().getSimpleName() + " param " + name + ": "
+          + Causes.firstLine(e).replace(key, name));
     }
   }
 

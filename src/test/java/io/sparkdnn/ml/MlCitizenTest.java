@@ -242,6 +242,32 @@ class MlCitizenTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new DnnClassifier().setValidationIndicatorCol("id").fit(marked));
     assertTrue(e.getMessage().contains("validationIndicatorCol 'id' has type int; expected boolean"), e.getMessage());
+    io.sparkdnn.data.DataException all = assertThrows(io.sparkdnn.data.DataException.class,
+        () -> new DnnClassifier().setEpochs(1).setValidationIndicatorCol("isValidation")
+            .fit(blobs.withColumn("isValidation", functions.lit(true))));
+    assertTrue(all.getMessage().contains("whose isValidation is false or null has no rows"), all.getMessage());
+    assertTrue(model.summary().stopReason().equals("reached epochs = 2"), "in the params' words: "
+        + model.summary().stopReason());
+  }
+
+  /**
+   * A refused param value says why, in the params' words: the allowed range of a number (not Spark's
+   * bare "given invalid value"), and the hidden layers as written.
+   */
+  @Test
+  void refusedParamValuesSayWhy() {
+    IllegalArgumentException epochs = assertThrows(IllegalArgumentException.class,
+        () -> new DnnClassifier().setEpochs(-1));
+    assertTrue(epochs.getMessage().startsWith("DnnClassifier param epochs: ") && epochs.getMessage().contains("-1")
+        && !epochs.getMessage().contains("training.epochs"), epochs.getMessage());
+    IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+        () -> new DnnRegressor().setValidationFraction(1.5));
+    assertTrue(fraction.getMessage().startsWith("DnnRegressor param validationFraction: ")
+        && fraction.getMessage().contains("1.5"), fraction.getMessage());
+    IllegalArgumentException layers = assertThrows(IllegalArgumentException.class,
+        () -> new DnnClassifier().setHiddenLayers("16relu-foo"));
+    assertTrue(layers.getMessage().contains("hidden layers '16relu-foo'") && !layers.getMessage().contains("1-16relu"),
+        layers.getMessage());
   }
 
   /** Early stopping on validation accuracy with a min delta, set as ML params. */

@@ -217,16 +217,16 @@ class MlPipelineTest {
   void badParamValuesAreRejectedWithTheReason() {
     DnnClassifier dnn = new DnnClassifier();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dnn.setEpochs(0));
-    assertTrue(e.getMessage().contains("epochs given invalid value 0"), e.getMessage());
+    assertTrue(e.getMessage().contains("param epochs: epochs must be between 1 and 1000000, found 0"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> dnn.setOptimizer("rmsprop"));
     assertTrue(e.getMessage().contains("param optimizer: 'rmsprop' is not one of [sgd, momentum"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> dnn.setHiddenLayers("256swish"));
     assertTrue(e.getMessage().contains("param hiddenLayers"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown activation 'swish'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> dnn.setLearningRate(-0.1));
-    assertTrue(e.getMessage().contains("learningRate given invalid value -0.1"), e.getMessage());
+    assertTrue(e.getMessage().contains("param learningRate: learningRate must be a number > 0, found -0.1"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> dnn.setValidationFraction(1.0));
-    assertTrue(e.getMessage().contains("validationFraction given invalid value 1.0"), e.getMessage());
+    assertTrue(e.getMessage().contains("param validationFraction: ") && e.getMessage().contains("1.0"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new DnnClassifier().fit(moons));
     assertTrue(e.getMessage().contains("featuresCol 'features' not found"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new DnnClassifier().setFeaturesCol("x1").fit(moons));

@@ -180,7 +180,7 @@ class SparkConnectTest {
   void aBadParamIsRefusedOverConnectWithTheReason() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> ml(fit(DnnClassifier.class.getName(), "epochs", 0L)));
-    assertTrue(e.getMessage().contains("epochs given invalid value 0"), e.getMessage());
+    assertTrue(e.getMessage().contains("param epochs: epochs must be between 1 and 1000000, found 0"), e.getMessage());
     e = assertThrows(StatusRuntimeException.class, () -> ml(fit(DnnClassifier.class.getName(), "optimizer", "lion")));
     assertTrue(e.getMessage().contains("'lion' is not one of"), e.getMessage());
   }
