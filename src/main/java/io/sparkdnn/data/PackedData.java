@@ -80,17 +80,21 @@ public final class PackedData {
    *
    * @param trainingName how messages name the training rows' data
    * @param validationName how they name the validation rows (e.g. "the test data (data.test.path=t.csv)")
-   * @param weightColumn the weight column, named in the message
+   * @param weightColumn the weight column, named in the message; null (no row weights) checks nothing
    * @throws DataException naming the rows, their count, the weight column and what to do
    */
   public void requireRowsOfWeight(String trainingName, String validationName, String weightColumn) {
+    if (weightColumn == null) {
+      return;
+    }
+    String in = " in weight column '" + weightColumn + "'";
     if (trainingRows > 0 && trainingRowsOfWeight == 0) {
-      throw new DataException(trainingName + ": all " + trainingRows + " training rows have weight 0 in "
-          + weightColumn + ", so there is nothing to learn from; give some of them a weight above 0");
+      throw new DataException(trainingName + ": all " + trainingRows + " training rows have weight 0" + in
+          + ", so there is nothing to learn from; give some of them a weight above 0");
     }
     if (validationRows > 0 && validationRowsOfWeight == 0) {
-      throw new DataException(validationName + ": all " + validationRows + " rows have weight 0 in "
-          + weightColumn + ", so their loss and metrics are 0/0; give some of them a weight above 0");
+      throw new DataException(validationName + ": all " + validationRows + " rows have weight 0" + in
+          + ", so their loss and metrics are 0/0; give some of them a weight above 0");
     }
   }
 

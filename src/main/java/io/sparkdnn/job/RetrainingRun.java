@@ -194,17 +194,18 @@ public final class RetrainingRun {
    * Why the new version's validation rows, held out of the training data, may include rows that
    * production trained on — a split drawn with another seed or fraction (the split is a hash of the
    * seed and the row number) — or null when they cannot: a separate validation file, or the same
-   * seed and fraction. Such rows favour production in the comparison.
+   * seed and fraction, or a production model that did not record them. Such rows favour production in
+   * the comparison.
    *
    * @param production the production model's recorded configuration
    * @param current this version's
    */
   static String heldOutOverlap(Map<String, String> production, Map<String, String> current, boolean validationFile) {
-    if (validationFile) {
-      return null;
-    }
     String seed = "training.seed";
     String fraction = "data.validation-fraction";
+    if (validationFile || production.get(seed) == null) { // a file; or a model that did not record its split
+      return null;
+    }
     if (java.util.Objects.equals(production.get(seed), current.get(seed))
         && java.util.Objects.equals(production.get(fraction), current.get(fraction))) {
       return null;

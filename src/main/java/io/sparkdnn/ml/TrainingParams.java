@@ -248,8 +248,10 @@ public final class TrainingParams implements Serializable {
     return text;
   }
 
-  /** The summary of a fit: its history, kept epoch, stop reason and validation metrics. */
-  /** The fit's summary; its stop reason names the params that set the limits ("epochs = 20"), not the keys. */
+  /**
+   * The summary of a fit: its history, kept epoch, stop reason and validation metrics; the stop reason
+   * names the params that set the limits ("epochs = 20"), not the configuration keys.
+   */
   static DnnTrainingSummary summary(DnnTrainer.Fit fit, Params owner) {
     return new DnnTrainingSummary(fit.model.task(), fit.result.history(), fit.result.validationMetrics(),
         fit.result.bestEpoch(), inParamWords(fit.result.stopReason(), owner));

@@ -270,9 +270,7 @@ public final class ModelScoring {
     PackedData packed = EmptyInput.requireUsableRows(BlockPacker.packHeldOut(data, columns, converter, weightColumn,
         PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName);
     try {
-      if (weightColumn != null) {
-        packed.requireRowsOfWeight(dataName, dataName, "weight column '" + weightColumn + "'");
-      }
+      packed.requireRowsOfWeight(dataName, dataName, weightColumn);
       EvaluationResult result = evaluateChecked(model, packed, blas, threshold);
       if (!finite(result)) {
         throw nonFiniteRows(packed, result, "so the metrics would be wrong", NON_FINITE_EVALUATION_REMEDY);

@@ -334,11 +334,9 @@ public final class DnnTrainer {
         }
         throw EmptyInput.noUsableRows(trainingName, packed.skippedRows());
       }
-      if (data.weightColumn() != null) {
-        packed.requireRowsOfWeight(trainingName, validation != null ? validationName
-            : "the validation rows held out of " + trainingName + " (data.validation-fraction = "
-                + data.validationFraction() + ")", "weight column '" + data.weightColumn() + "'");
-      }
+      packed.requireRowsOfWeight(trainingName, validation != null ? validationName
+          : "the validation rows held out of " + trainingName + " (data.validation-fraction = "
+              + data.validationFraction() + ")", data.weightColumn());
       DataProfile profile = packed.trainingProfile(); // counted in the packing pass: no job of its own
       FeatureScaling scaling = warmStart != null
           ? warmStart.scaling()
@@ -376,13 +374,11 @@ public final class DnnTrainer {
         PackedData testRows = BlockPacker.packHeldOut(test, columns, converter.checkingScaledBy(scaling),
             data.weightColumn(), PackingOptions.validation(partitions, data.blockRows(), data.badRows()), testName);
         EmptyInput.requireUsableRows(testRows, test, testName);
-        if (data.weightColumn() != null) {
-          try {
-            testRows.requireRowsOfWeight(testName, testName, "weight column '" + data.weightColumn() + "'");
-          } catch (DataException e) {
-            testRows.release();
-            throw e;
-          }
+        try {
+          testRows.requireRowsOfWeight(testName, testName, data.weightColumn());
+        } catch (DataException e) {
+          testRows.release();
+          throw e;
         }
         p.test = testRows;
       }

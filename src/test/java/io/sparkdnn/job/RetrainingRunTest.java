@@ -16,6 +16,7 @@ class RetrainingRunTest {
   void heldOutRowsOverlapProductionsTrainingRowsWhenTheSplitDiffers() {
     assertNull(RetrainingRun.heldOutOverlap(split("1", "0.1"), split("1", "0.1"), false), "the same split");
     assertNull(RetrainingRun.heldOutOverlap(split("1", "0.1"), split("2", "0.2"), true), "a validation file");
+    assertNull(RetrainingRun.heldOutOverlap(Map.of(), split("2", "0.2"), false), "a split production did not record");
     String seed = RetrainingRun.heldOutOverlap(split("1", "0.5"), split("2", "0.5"), false);
     assertTrue(seed != null && seed.startsWith("production was trained with training.seed = 1 and "
         + "data.validation-fraction = 0.5, this version with 2 and 0.5"), seed);
