@@ -201,7 +201,7 @@ public final class DnnClassificationModel
 
   @Override
   public StructType transformSchema(StructType schema) {
-    MlSchemas.features(schema, getFeaturesCol(), this);
+    fitted.features(schema, getFeaturesCol(), this);
     return outputSchema(schema, this, getPredictionCol(), getRawPredictionCol(), getProbabilityCol(),
         fitted.hasModel() ? numClasses() : -1);
   }

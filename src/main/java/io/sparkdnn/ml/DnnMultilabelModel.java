@@ -145,7 +145,7 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
 
   @Override
   public StructType transformSchema(StructType schema) {
-    MlSchemas.features(schema, getFeaturesCol(), this);
+    fitted.features(schema, getFeaturesCol(), this);
     return outputSchema(schema, this, getPredictionCol(), getProbabilityCol(), fitted.hasModel() ? numLabels() : -1);
   }
 

@@ -150,7 +150,7 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
 
   @Override
   public StructType transformSchema(StructType schema) {
-    MlSchemas.features(schema, getFeaturesCol(), this);
+    fitted.features(schema, getFeaturesCol(), this);
     return outputSchema(schema, this, getPredictionCol(), fitted.hasModel() && numTargets() > 1);
   }
 

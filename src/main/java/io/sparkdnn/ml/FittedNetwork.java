@@ -18,6 +18,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * What every fitted spark-dnn ML model holds and does the same way: the trained network (the
@@ -51,6 +52,18 @@ public final class FittedNetwork implements Serializable {
     return model;
   }
 
+  /**
+   * The shape of {@code featuresCol} ({@link MlSchemas#features}), refused up front when its ML
+   * attribute gives a width other than the network's ({@link MlSchemas#requireWidth}).
+   */
+  InputColumns.Shape features(StructType schema, String featuresCol, Identifiable owner) {
+    InputColumns.Shape shape = MlSchemas.features(schema, featuresCol, owner);
+    if (model != null) {
+      MlSchemas.requireWidth(schema, featuresCol, model.columns().width(), owner);
+    }
+    return shape;
+  }
+
   boolean hasModel() {
     return model != null;
   }
@@ -68,7 +81,7 @@ public final class FittedNetwork implements Serializable {
       float threshold, double[] thresholds, HandleInvalid invalid) {
     DnnModel m = model(owner);
     Dataset<Row> rows = data.toDF();
-    InputColumns columns = m.columns().reading(featuresCol, MlSchemas.features(rows.schema(), featuresCol, owner),
+    InputColumns columns = m.columns().reading(featuresCol, features(rows.schema(), featuresCol, owner),
         null);
     Map<String, ScoreColumn> named = new LinkedHashMap<>();
     added.forEach((name, what) -> {
@@ -116,7 +129,7 @@ public final class FittedNetwork implements Serializable {
       String weightCol, float threshold, HandleInvalid invalid) {
     DnnModel m = model(owner);
     Dataset<Row> rows = data.toDF();
-    InputColumns columns = m.columns().reading(featuresCol, MlSchemas.features(rows.schema(), featuresCol, owner),
+    InputColumns columns = m.columns().reading(featuresCol, features(rows.schema(), featuresCol, owner),
         labelCol);
     int partitions = rows.sparkSession().sparkContext().defaultParallelism();
     return HandleInvalid.explained(() -> ModelScoring.evaluate(m, columns, rows, partitions, invalid.policy(),
@@ -132,7 +145,7 @@ public final class FittedNetwork implements Serializable {
       ImportanceSettings settings, HandleInvalid invalid) {
     DnnModel m = model(owner);
     Dataset<Row> rows = data.toDF();
-    InputColumns columns = m.columns().reading(featuresCol, MlSchemas.features(rows.schema(), featuresCol, owner),
+    InputColumns columns = m.columns().reading(featuresCol, features(rows.schema(), featuresCol, owner),
         labelCol);
     return HandleInvalid.explained(() -> ModelScoring.importance(m, columns, rows,
         rows.sparkSession().sparkContext().defaultParallelism(), invalid.policy(), BlasBackend.AUTO,

@@ -41,6 +41,23 @@ final class MlSchemas {
         + "of numeric columns)");
   }
 
+  /**
+   * Refuses a vector featuresCol whose ML attribute (VectorAssembler's, for one) gives a size other
+   * than the model's {@code width} features, when the schema is checked rather than at the first row
+   * inside a Spark job. Columns without that attribute are checked row by row, as before.
+   */
+  static void requireWidth(StructType schema, String column, int width, Identifiable owner) {
+    if (!schema.apply(column).dataType().equals(SQLDataTypes.VectorType())) {
+      return;
+    }
+    int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(schema.apply(column)).size();
+    if (size >= 0 && size != width) {
+      throw new IllegalArgumentException(owner.uid() + ": featuresCol '" + column + "' holds vectors of " + size
+          + " features (its ML attribute says so), but the model was trained on " + width
+          + "; assemble the same feature columns it was trained on");
+    }
+  }
+
   /** A numeric column (label or weight). */
   static void requireNumeric(StructType schema, String column, String param, Identifiable owner, String hint) {
     DataType type = require(schema, column, param, owner);

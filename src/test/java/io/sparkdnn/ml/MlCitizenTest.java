@@ -251,6 +251,24 @@ class MlCitizenTest {
   }
 
   /**
+   * Vectors whose ML attribute gives another width than the model's (3 features) are refused when
+   * transform or evaluate is called, not at the first row inside a Spark job; vectors without the
+   * attribute are still checked row by row.
+   */
+  @Test
+  void aVectorAttributeOfTheWrongWidthIsRefusedUpFront() {
+    Dataset<Row> two = new VectorAssembler().setInputCols(new String[] {"a", "b"}).setOutputCol("assembled")
+        .transform(blobs.withColumn("a", functions.lit(1.0)).withColumn("b", functions.lit(2.0)));
+    DnnClassificationModel model = blobsModel.copy(new org.apache.spark.ml.param.ParamMap()).setFeaturesCol("assembled");
+    IllegalArgumentException transform = assertThrows(IllegalArgumentException.class, () -> model.transform(two));
+    assertTrue(transform.getMessage().contains("featuresCol 'assembled' holds vectors of 2 features (its ML attribute "
+        + "says so), but the model was trained on 3"), transform.getMessage());
+    IllegalArgumentException evaluate = assertThrows(IllegalArgumentException.class, () -> model.evaluate(two));
+    assertTrue(evaluate.getMessage().contains("holds vectors of 2 features"), evaluate.getMessage());
+    assertEquals(blobs.count(), blobsModel.transform(blobs).count(), "the model's own width passes");
+  }
+
+  /**
    * A refused param value says why, in the params' words: the allowed range of a number (not Spark's
    * bare "given invalid value"), and the hidden layers as written.
    */
