@@ -15,9 +15,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
  *
  * <p>Why: Spark decodes {@code spark.sql.parquet.columnarReaderBatchSize} = 4096 rows per batch
  * by default, sized for scalar columns. A row of 784 array elements makes that 3.2 million values
- * per batch, each with its repetition and definition levels — the doubles alone are about 26 MB, the
- * levels' int vectors more besides: tens of MB of column vectors, written and read again far
- * outside the CPU caches. With about {@value #TARGET_VALUES} values per
+ * per batch, each with its repetition and definition levels — for the main job's float features
+ * about 13 MB of values and as much again for each of the two int level vectors, ~38 MB of column
+ * vectors (computed), written and read again far outside the CPU caches. With about {@value #TARGET_VALUES} values per
  * batch (128 rows of 784) the main job packed its 60,000 rows in 3.3–3.8 s instead of 5.3–6.2 s,
  * and {@code dnn predict}'s scoring job took 3.8–4.3 s instead of 5.5–7.5 s (AMD EPYC Zen 5, 2
  * cores, the key set for the whole session; batches of 64 measured as 128, 256 to 1024 in between).

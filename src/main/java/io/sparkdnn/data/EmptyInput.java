@@ -63,10 +63,19 @@ public final class EmptyInput {
 
   /**
    * {@code packed} (held-out rows of {@code data}) when it holds usable rows; otherwise releases it
-   * and throws "has no rows" (data opened without a row check) or {@link #noUsableRows}.
+   * and throws "has no rows" (data opened without a row check), {@link #noUsableRows}, or — rows
+   * there, all of weight 0 in {@code weightColumn} (null: no row weights) —
+   * {@link PackedData#requireRowsOfWeight}'s refusal.
    */
-  public static PackedData requireUsableRows(PackedData packed, Dataset<Row> data, String dataName) {
+  public static PackedData requireUsableRows(PackedData packed, Dataset<Row> data, String dataName,
+      String weightColumn) {
     if (packed.validationRows() > 0) {
+      try {
+        packed.requireRowsOfWeight(dataName, dataName, weightColumn);
+      } catch (DataException e) {
+        packed.release();
+        throw e;
+      }
       return packed;
     }
     packed.release();

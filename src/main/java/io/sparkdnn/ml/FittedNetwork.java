@@ -58,7 +58,7 @@ public final class FittedNetwork implements Serializable {
    */
   InputColumns.Shape features(StructType schema, String featuresCol, Identifiable owner) {
     InputColumns.Shape shape = MlSchemas.features(schema, featuresCol, owner);
-    if (model != null) {
+    if (model != null && shape == InputColumns.Shape.VECTOR) {
       MlSchemas.requireWidth(schema, featuresCol, model.columns().width(), owner);
     }
     return shape;

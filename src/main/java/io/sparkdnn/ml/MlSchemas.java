@@ -42,14 +42,11 @@ final class MlSchemas {
   }
 
   /**
-   * Refuses a vector featuresCol whose ML attribute (VectorAssembler's, for one) gives a size other
+   * Refuses a vector featuresCol (the caller knows it is one) whose ML attribute (VectorAssembler's, for one) gives a size other
    * than the model's {@code width} features, when the schema is checked rather than at the first row
    * inside a Spark job. Columns without that attribute are checked row by row, as before.
    */
   static void requireWidth(StructType schema, String column, int width, Identifiable owner) {
-    if (!schema.apply(column).dataType().equals(SQLDataTypes.VectorType())) {
-      return;
-    }
     int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(schema.apply(column)).size();
     if (size >= 0 && size != width) {
       throw new IllegalArgumentException(owner.uid() + ": featuresCol '" + column + "' holds vectors of " + size

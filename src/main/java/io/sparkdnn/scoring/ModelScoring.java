@@ -268,9 +268,9 @@ public final class ModelScoring {
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth())
         .checkingScaledBy(model.scaling());
     PackedData packed = EmptyInput.requireUsableRows(BlockPacker.packHeldOut(data, columns, converter, weightColumn,
-        PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName);
+        PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName,
+        weightColumn);
     try {
-      packed.requireRowsOfWeight(dataName, dataName, weightColumn);
       EvaluationResult result = evaluateChecked(model, packed, blas, threshold);
       if (!finite(result)) {
         throw nonFiniteRows(packed, result, "so the metrics would be wrong", NON_FINITE_EVALUATION_REMEDY);
@@ -371,7 +371,7 @@ public final class ModelScoring {
     RowConverter converter = new RowConverter(columns, model.task(), model.labels(), model.targetWidth())
         .checkingScaledBy(model.scaling());
     PackedData packed = EmptyInput.requireUsableRows(BlockPacker.packHeldOut(data, columns, converter, null,
-        PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName);
+        PackingOptions.validation(partitions, 8192, badRows), dataName), data, dataName, null);
     try {
       // Rows the network overflows on would count as class 0 (or NaN errors) in every pass: one
       // evaluation pass, a fraction of the permutation passes, finds the first of them.

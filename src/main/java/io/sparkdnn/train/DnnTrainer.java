@@ -316,7 +316,8 @@ public final class DnnTrainer {
       if (validation != null) { // a validation file without usable rows is refused, as test data is
         PackedData heldOut = BlockPacker.packHeldOut(validation, columns, converter, data.weightColumn(),
             PackingOptions.validation(partitions, data.blockRows(), data.badRows()), validationName);
-        packed = PackedData.withValidation(packed, EmptyInput.requireUsableRows(heldOut, validation, validationName));
+        packed = PackedData.withValidation(packed, EmptyInput.requireUsableRows(heldOut, validation, validationName,
+            data.weightColumn()));
       }
       double packSeconds = (System.nanoTime() - packStart) / 1e9;
       report(packed, packSeconds, sc, validation == null ? "the training data" : "the training and validation data");
@@ -334,9 +335,9 @@ public final class DnnTrainer {
         }
         throw EmptyInput.noUsableRows(trainingName, packed.skippedRows());
       }
-      packed.requireRowsOfWeight(trainingName, validation != null ? validationName
-          : "the validation rows held out of " + trainingName + " (data.validation-fraction = "
-              + data.validationFraction() + ")", data.weightColumn());
+      // (a validation file's rows were checked with its usable rows, above)
+      packed.requireRowsOfWeight(trainingName, "the validation rows held out of " + trainingName
+          + " (data.validation-fraction = " + data.validationFraction() + ")", data.weightColumn());
       DataProfile profile = packed.trainingProfile(); // counted in the packing pass: no job of its own
       FeatureScaling scaling = warmStart != null
           ? warmStart.scaling()
@@ -373,14 +374,7 @@ public final class DnnTrainer {
       if (test != null) { // checked as evaluation checks rows (scaled range included): refused before training
         PackedData testRows = BlockPacker.packHeldOut(test, columns, converter.checkingScaledBy(scaling),
             data.weightColumn(), PackingOptions.validation(partitions, data.blockRows(), data.badRows()), testName);
-        EmptyInput.requireUsableRows(testRows, test, testName);
-        try {
-          testRows.requireRowsOfWeight(testName, testName, data.weightColumn());
-        } catch (DataException e) {
-          testRows.release();
-          throw e;
-        }
-        p.test = testRows;
+        p.test = EmptyInput.requireUsableRows(testRows, test, testName, data.weightColumn());
       }
       return p;
     } catch (RuntimeException e) {
