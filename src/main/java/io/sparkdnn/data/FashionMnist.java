@@ -27,7 +27,15 @@ public final class FashionMnist {
   public static final int PIXELS = 28 * 28;
   private static final int IMAGES_MAGIC = 0x00000803;
   private static final int LABELS_MAGIC = 0x00000801;
+  /** Rows shipped to one task while converting: ~785 KB, under Spark's 1,000 KiB task-size warning. */
   private static final int CHUNK = 1000;
+  /**
+   * Rows per parquet file: 12 train files and 2 test files, split evenly over 2, 3, 4, 6 or 12
+   * tasks. Spark opens every file in its own reader, and per file that costs several milliseconds:
+   * one file per 1,000-row chunk (60 files) took 0.61–0.82 s to read whole (Spark's no-op sink,
+   * local[2], 6 warm runs), against 0.33–0.48 s for the same rows in 2 or 8 files.
+   */
+  private static final int ROWS_PER_FILE = 5000;
   private static final String[][] SPLITS = {
     {"train", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"},
     {"test", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"},
@@ -68,7 +76,9 @@ public final class FashionMnist {
       JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
           .parallelize(chunks, chunks.size())
           .flatMap(FashionMnist::rowsOf);
-      spark.createDataFrame(rows, schema).write()
+      int files = (pixels.length + ROWS_PER_FILE - 1) / ROWS_PER_FILE;
+      // coalesce joins neighbouring chunks (no shuffle), so the rows keep the IDX files' order
+      spark.createDataFrame(rows, schema).coalesce(files).write()
           .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
           .parquet(output + "/" + SPLITS[i][0] + ".parquet");
       counts[i] = pixels.length;
