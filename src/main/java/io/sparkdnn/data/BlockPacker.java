@@ -83,13 +83,15 @@ public final class BlockPacker {
       int[][] classOfCode = discovering ? classes(ends, discovery) : null;
       int partitions = options.partitions();
       int blockRows = options.blockRows();
-      JavaRDD<PackedBlock> blocks = source
-          .mapPartitionsWithIndex((p, chunks) -> renumber(chunks, offsets[p], options,
-              classOfCode == null ? null : classOfCode[p]), true)
-          .mapToPair(chunk -> new Tuple2<>(chunk.rowIds()[0] / PackingOptions.CHUNK_ROWS, chunk))
-          .partitionBy(new ChunkPartitioner(partitions))
-          .values()
-          .mapPartitions(parts -> merge(parts, blockRows), false)
+      JavaRDD<PackedBlock> blocks = (sc.sc().isLocal() && !options.shuffled()
+          ? new LocalChunkGather(source.rdd(), offsets, options, classOfCode).toJavaRDD()
+          : source
+              .mapPartitionsWithIndex((p, chunks) -> renumber(chunks, offsets[p], options,
+                  classOfCode == null ? null : classOfCode[p], -1), true)
+              .mapToPair(chunk -> new Tuple2<>(chunk.rowIds()[0] / PackingOptions.CHUNK_ROWS, chunk))
+              .partitionBy(new ChunkPartitioner(partitions))
+              .values()
+              .mapPartitions(parts -> merge(parts, blockRows), false))
           .persist(StorageLevel.MEMORY_AND_DISK());
       blocks.setName("packed " + dataName);
       Tally tally = blocks.treeAggregate(new Tally(profile), Tally::add, Tally::merge, 2);
@@ -298,9 +300,11 @@ public final class BlockPacker {
   /**
    * Step 3: global ids, the validation split, and chunks cut at id multiples of CHUNK_ROWS; with
    * {@code classOfCode}, the targets (label codes) become class indices.
+   *
+   * @param onlyFor the packed partition whose chunks (k mod P = onlyFor) to keep, or -1 for all
    */
-  private static Iterator<PackedBlock> renumber(Iterator<SourceChunk> chunks, long offset, PackingOptions options,
-      int[] classOfCode) {
+  static Iterator<PackedBlock> renumber(Iterator<SourceChunk> chunks, long offset, PackingOptions options,
+      int[] classOfCode, int onlyFor) {
     List<PackedBlock> out = new ArrayList<>();
     ChunkCutter[] parts = {null, null};
     long currentChunk = -1;
@@ -309,6 +313,9 @@ public final class BlockPacker {
       for (int i = 0; i < rows.rows(); i++) {
         long id = offset + rows.rowIds()[i];
         long chunk = id / PackingOptions.CHUNK_ROWS;
+        if (onlyFor >= 0 && Math.floorMod(chunk, (long) options.partitions()) != onlyFor) {
+          continue;
+        }
         if (chunk != currentChunk) {
           flush(parts, out);
           currentChunk = chunk;
@@ -433,7 +440,7 @@ public final class BlockPacker {
   }
 
   /** Concatenates a partition's chunks, in id order, into blocks of up to {@code blockRows}. */
-  private static Iterator<PackedBlock> merge(Iterator<PackedBlock> chunks, int blockRows) {
+  static Iterator<PackedBlock> merge(Iterator<PackedBlock> chunks, int blockRows) {
     List<PackedBlock> all = new ArrayList<>();
     chunks.forEachRemaining(all::add);
     all.sort((a, b) -> Long.compare(a.rowIds()[0], b.rowIds()[0]));

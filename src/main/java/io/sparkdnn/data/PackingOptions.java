@@ -18,10 +18,11 @@ public final class PackingOptions implements Serializable {
   private final boolean allValidation;
   private final long seed;
   private final BadRowPolicy badRows;
+  private final boolean shuffled;
 
   private PackingOptions(
       int partitions, int blockRows, double validationFraction, boolean allValidation, long seed,
-      BadRowPolicy badRows) {
+      BadRowPolicy badRows, boolean shuffled) {
     if (partitions <= 0) {
       throw new IllegalArgumentException("partitions must be positive, found " + partitions);
     }
@@ -38,17 +39,31 @@ public final class PackingOptions implements Serializable {
     this.allValidation = allValidation;
     this.seed = seed;
     this.badRows = badRows;
+    this.shuffled = shuffled;
   }
 
   /** Training data; a seeded {@code validationFraction} of rows (by row id) is held out. */
   public static PackingOptions training(
       int partitions, int blockRows, double validationFraction, long seed, BadRowPolicy badRows) {
-    return new PackingOptions(partitions, blockRows, validationFraction, false, seed, badRows);
+    return new PackingOptions(partitions, blockRows, validationFraction, false, seed, badRows, false);
   }
 
   /** Data that is all validation (or evaluation) rows. */
   public static PackingOptions validation(int partitions, int blockRows, BadRowPolicy badRows) {
-    return new PackingOptions(partitions, blockRows, 0, true, 0, badRows);
+    return new PackingOptions(partitions, blockRows, 0, true, 0, badRows, false);
+  }
+
+  /**
+   * These options, packing through a shuffle even with a local master (the route a cluster takes;
+   * for tests that compare the two routes).
+   */
+  PackingOptions shuffledEvenLocally() {
+    return new PackingOptions(partitions, blockRows, validationFraction, allValidation, seed, badRows, true);
+  }
+
+  /** Whether packing takes the shuffle even with a local master. */
+  boolean shuffled() {
+    return shuffled;
   }
 
   public int partitions() {

@@ -141,6 +141,58 @@ class PackingTest {
     assertEquals("3 labels in 998 rows", refused.getMessage());
   }
 
+  /**
+   * A local master packs without a shuffle ({@link LocalChunkGather}); the blocks are those the
+   * cluster's shuffle makes: the same rows, ids, targets (discovered labels as class indices),
+   * split and order, block by block in every partition.
+   */
+  @Test
+  void localGatherPacksTheSameBlocksAsTheShuffle() {
+    Dataset<Row> df = spark.range(0, 20000, 1, 5).selectExpr("double(id) AS x", "double(-id) AS y",
+        "CASE WHEN (id * 7) % 3 = 0 THEN 'c' WHEN (id * 7) % 3 = 1 THEN 'a' ELSE 'b' END AS label");
+    PackingOptions options = PackingOptions.training(3, 2048, 0.2, 5, BadRowPolicy.FAIL);
+    PackedData gathered = BlockPacker.pack(df, discovering(df), options, "the data", null, discovery(3));
+    PackedData shuffled = BlockPacker.pack(df, discovering(df), options.shuffledEvenLocally(), "the data", null,
+        discovery(3));
+    try {
+      assertTrue(!gathered.training().toDebugString().contains("ShuffledRDD"), gathered.training().toDebugString());
+      assertTrue(shuffled.training().toDebugString().contains("ShuffledRDD"), shuffled.training().toDebugString());
+      assertEquals(shuffled.trainingRows(), gathered.trainingRows());
+      assertEquals(shuffled.validationRows(), gathered.validationRows());
+      for (boolean validation : new boolean[] {false, true}) {
+        org.apache.spark.api.java.JavaRDD<PackedBlock> expectedRdd = validation ? shuffled.validation()
+            : shuffled.training();
+        org.apache.spark.api.java.JavaRDD<PackedBlock> actualRdd = validation ? gathered.validation()
+            : gathered.training();
+        assertEquals(3, actualRdd.getNumPartitions());
+        int blocks = 0;
+        for (int p = 0; p < 3; p++) {
+          List<PackedBlock> expected = blocksOf(expectedRdd, p);
+          List<PackedBlock> actual = blocksOf(actualRdd, p);
+          assertEquals(expected.size(), actual.size(), "blocks in partition " + p);
+          for (int b = 0; b < actual.size(); b++, blocks++) {
+            PackedBlock e = expected.get(b);
+            PackedBlock a = actual.get(b);
+            assertEquals(validation, a.isValidation());
+            assertTrue(java.util.Arrays.equals(e.rowIds(), a.rowIds()), "ids of block " + b + " in partition " + p);
+            assertTrue(java.util.Arrays.equals(e.features(), a.features()), "features of block " + b);
+            assertTrue(java.util.Arrays.equals(e.targets(), a.targets()), "targets of block " + b);
+          }
+        }
+        assertTrue(validation || blocks > 6, "several blocks per partition for the order to matter: " + blocks);
+      }
+    } finally {
+      gathered.release();
+      shuffled.release();
+    }
+  }
+
+  /** The blocks of partition {@code p}, in order. */
+  private static List<PackedBlock> blocksOf(org.apache.spark.api.java.JavaRDD<PackedBlock> blocks, int p) {
+    return blocks.mapPartitionsWithIndex((i, it) -> i == p ? it : java.util.Collections.emptyIterator(), true)
+        .collect();
+  }
+
   private static final class JavaRddBlocks {
     final List<PackedBlock> blocks;
     final boolean validation;
