@@ -150,7 +150,20 @@ class PackingTest {
   void localGatherPacksTheSameBlocksAsTheShuffle() {
     Dataset<Row> df = spark.range(0, 20000, 1, 5).selectExpr("double(id) AS x", "double(-id) AS y",
         "CASE WHEN (id * 7) % 3 = 0 THEN 'c' WHEN (id * 7) % 3 = 1 THEN 'a' ELSE 'b' END AS label");
-    PackingOptions options = PackingOptions.training(3, 2048, 0.2, 5, BadRowPolicy.FAIL);
+    int blocks = assertSameBlocks(df, PackingOptions.training(3, 2048, 0.2, 5, BadRowPolicy.FAIL));
+    assertTrue(blocks > 6, "several training blocks per partition for the order to matter: " + blocks);
+  }
+
+  /** The same with an empty input partition, and more packed partitions than chunks (some stay empty). */
+  @Test
+  void localGatherMatchesTheShuffleWithEmptyPartitions() {
+    Dataset<Row> df = spark.range(0, 3000, 1, 4).where("id < 750 OR id >= 1500").selectExpr("double(id) AS x",
+        "double(-id) AS y", "CASE WHEN id % 3 = 0 THEN 'a' WHEN id % 3 = 1 THEN 'b' ELSE 'c' END AS label");
+    assertSameBlocks(df, PackingOptions.training(7, 1024, 0.1, 3, BadRowPolicy.FAIL));
+  }
+
+  /** Packs {@code df} by both routes, asserts equal blocks partition by partition; returns the training blocks. */
+  private int assertSameBlocks(Dataset<Row> df, PackingOptions options) {
     PackedData gathered = BlockPacker.pack(df, discovering(df), options, "the data", null, discovery(3));
     PackedData shuffled = BlockPacker.pack(df, discovering(df), options.shuffledEvenLocally(), "the data", null,
         discovery(3));
@@ -159,18 +172,18 @@ class PackingTest {
       assertTrue(shuffled.training().toDebugString().contains("ShuffledRDD"), shuffled.training().toDebugString());
       assertEquals(shuffled.trainingRows(), gathered.trainingRows());
       assertEquals(shuffled.validationRows(), gathered.validationRows());
+      int trainingBlocks = 0;
       for (boolean validation : new boolean[] {false, true}) {
         org.apache.spark.api.java.JavaRDD<PackedBlock> expectedRdd = validation ? shuffled.validation()
             : shuffled.training();
         org.apache.spark.api.java.JavaRDD<PackedBlock> actualRdd = validation ? gathered.validation()
             : gathered.training();
-        assertEquals(3, actualRdd.getNumPartitions());
-        int blocks = 0;
-        for (int p = 0; p < 3; p++) {
+        assertEquals(options.partitions(), actualRdd.getNumPartitions());
+        for (int p = 0; p < options.partitions(); p++) {
           List<PackedBlock> expected = blocksOf(expectedRdd, p);
           List<PackedBlock> actual = blocksOf(actualRdd, p);
           assertEquals(expected.size(), actual.size(), "blocks in partition " + p);
-          for (int b = 0; b < actual.size(); b++, blocks++) {
+          for (int b = 0; b < actual.size(); b++) {
             PackedBlock e = expected.get(b);
             PackedBlock a = actual.get(b);
             assertEquals(validation, a.isValidation());
@@ -178,9 +191,10 @@ class PackingTest {
             assertTrue(java.util.Arrays.equals(e.features(), a.features()), "features of block " + b);
             assertTrue(java.util.Arrays.equals(e.targets(), a.targets()), "targets of block " + b);
           }
+          trainingBlocks += validation ? 0 : actual.size();
         }
-        assertTrue(validation || blocks > 6, "several blocks per partition for the order to matter: " + blocks);
       }
+      return trainingBlocks;
     } finally {
       gathered.release();
       shuffled.release();
