@@ -51,6 +51,16 @@ final class LocalChunkGather extends RDD<PackedBlock> {
     this.classOfCode = classOfCode;
   }
 
+  /**
+   * Spark's RDD code logs under the RDD's class name; ours is under io.sparkdnn, whose INFO lines
+   * the command line shows, so "Removing RDD 14 from persistence list" reached users at every
+   * packing. Logged as Spark's own RDDs are, it stays with Spark's other INFO lines.
+   */
+  @Override
+  public String logName() {
+    return RDD.class.getName();
+  }
+
   @Override
   public Partition[] getPartitions() {
     Partition[] partitions = new Partition[options.partitions()];

@@ -32,6 +32,24 @@ class ScriptsIT {
     return new String[] {Integer.toString(p.exitValue()), output};
   }
 
+  /**
+   * Every log line a run shows comes from a class of ours that logs: a class of ours that extends
+   * one of Spark's (an RDD) would otherwise show Spark's INFO lines under our name, which the log
+   * configuration lets through ("Removing RDD 14 from persistence list" at every packing).
+   */
+  private static void assertOnlyOurLogLines(String output) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\S+ (?:INFO|WARN) +(\\w+): (.*)$")
+        .matcher(output);
+    while (m.find()) {
+      try (java.util.stream.Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
+        List<Path> found = sources.filter(f -> f.getFileName().toString().equals(m.group(1) + ".java")).toList();
+        assertEquals(1, found.size(), "a class of ours logged: " + m.group());
+        assertTrue(Files.readString(found.get(0)).contains("LoggerFactory.getLogger("),
+            "logged by the class's own logger, not Spark's code under its name: " + m.group());
+      }
+    }
+  }
+
   @Test
   void relativePathsAreTheCallersDirectory() throws Exception {
     StringBuilder csv = new StringBuilder("f1,f2,label\n");
@@ -45,6 +63,7 @@ class ScriptsIT {
     String[] trained = dnn("train", "--conf", "job.conf", "--set", "model.path=out/model");
     assertEquals("0", trained[0], trained[1]);
     assertTrue(Files.exists(dir.resolve("out/model/metadata.json")), "the model is in the caller's directory");
+    assertOnlyOurLogLines(trained[1]);
 
     String[] missing = dnn("train", "--conf", "job.conf", "--set", "data.train.path=in/absent.csv",
         "--set", "model.path=out/other");
