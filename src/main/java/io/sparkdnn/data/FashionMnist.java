@@ -43,11 +43,41 @@ public final class FashionMnist {
 
   private FashionMnist() {}
 
-  /** Writes {@code output}/train.parquet and {@code output}/test.parquet; returns rows per split. */
-  public static long[] prepare(SparkSession spark, Path source, String output, boolean overwrite) {
+  /** The directories {@link #write} makes, one per split: train.parquet, test.parquet. */
+  public static final List<String> OUTPUTS = List.of("train.parquet", "test.parquet");
+
+  /**
+   * Writes {@code output}/train.parquet and {@code output}/test.parquet, which must not exist;
+   * returns rows per split.
+   *
+   * @throws DataException when the source or one of its four IDX files is missing (before anything
+   *     is written)
+   */
+  public static long[] prepare(SparkSession spark, Path source, String output) {
+    return write(spark, source, name -> output + "/" + name, SaveMode.ErrorIfExists);
+  }
+
+  /**
+   * Checks that {@code source} holds the four IDX files, then writes split {@code name} (one of
+   * {@link #OUTPUTS}) to {@code target.apply(name)} with {@code mode}; returns rows per split.
+   *
+   * @throws DataException when the source or one of its IDX files is missing (before anything is
+   *     written)
+   */
+  public static long[] write(SparkSession spark, Path source, java.util.function.Function<String, String> target,
+      SaveMode mode) {
     if (!Files.isDirectory(source)) {
       throw new DataException("Fashion-MNIST not found at " + source + " (prepare.source); install it "
           + "with `apt-get install dataset-fashion-mnist` or point prepare.source at its IDX files");
+    }
+    for (String[] split : SPLITS) {
+      for (int f = 1; f < split.length; f++) {
+        if (!Files.isRegularFile(source.resolve(split[f]))) {
+          throw new DataException("missing Fashion-MNIST file " + source.resolve(split[f]) + " (prepare.source);"
+              + " reinstall it with `apt-get install --reinstall dataset-fashion-mnist` or point prepare.source at"
+              + " a directory with all four IDX files");
+        }
+      }
     }
     long[] counts = new long[SPLITS.length];
     StructType schema = new StructType()
@@ -78,9 +108,8 @@ public final class FashionMnist {
           .flatMap(FashionMnist::rowsOf);
       int files = (pixels.length + ROWS_PER_FILE - 1) / ROWS_PER_FILE;
       // coalesce joins neighbouring chunks (no shuffle), so the rows keep the IDX files' order
-      spark.createDataFrame(rows, schema).coalesce(files).write()
-          .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-          .parquet(output + "/" + SPLITS[i][0] + ".parquet");
+      spark.createDataFrame(rows, schema).coalesce(files).write().mode(mode)
+          .parquet(target.apply(OUTPUTS.get(i)));
       counts[i] = pixels.length;
     }
     return counts;

@@ -30,12 +30,17 @@ import org.apache.spark.sql.types.StructType;
 public final class SyntheticData {
   private SyntheticData() {}
 
-  public static void write(SparkSession spark, String output, int rows, long seed, boolean overwrite) {
-    SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
-    multiclass(spark, rows, seed).write().mode(mode).parquet(output + "/multiclass.parquet");
-    binary(spark, rows, seed + 1).write().mode(mode).option("header", "true").csv(output + "/binary.csv");
-    regression(spark, rows, seed + 2).write().mode(mode).parquet(output + "/regression.parquet");
-    multilabel(spark, rows, seed + 3).write().mode(mode).parquet(output + "/multilabel.parquet");
+  /** The directories {@link #write} makes. */
+  public static final List<String> OUTPUTS = List.of("multiclass.parquet", "binary.csv", "regression.parquet",
+      "multilabel.parquet");
+
+  /** Writes each of {@link #OUTPUTS} ({@code rows} rows) to {@code target.apply(name)} with {@code mode}. */
+  public static void write(SparkSession spark, java.util.function.Function<String, String> target, int rows,
+      long seed, SaveMode mode) {
+    multiclass(spark, rows, seed).write().mode(mode).parquet(target.apply(OUTPUTS.get(0)));
+    binary(spark, rows, seed + 1).write().mode(mode).option("header", "true").csv(target.apply(OUTPUTS.get(1)));
+    regression(spark, rows, seed + 2).write().mode(mode).parquet(target.apply(OUTPUTS.get(2)));
+    multilabel(spark, rows, seed + 3).write().mode(mode).parquet(target.apply(OUTPUTS.get(3)));
   }
 
   public static Dataset<Row> multiclass(SparkSession spark, int n, long seed) {

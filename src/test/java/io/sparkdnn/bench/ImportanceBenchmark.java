@@ -56,7 +56,7 @@ public final class ImportanceBenchmark {
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
     if (!Files.exists(Path.of(dataDir, "test.parquet"))) {
-      FashionMnist.prepare(spark, Path.of("/usr/share/datasets/fashion-mnist"), dataDir, false);
+      FashionMnist.prepare(spark, Path.of("/usr/share/datasets/fashion-mnist"), dataDir);
     }
     Dataset<Row> train = spark.read().parquet(dataDir + "/train.parquet");
     Dataset<Row> test = spark.read().parquet(dataDir + "/test.parquet");

@@ -94,7 +94,7 @@ public final class TrainingBenchmark {
       }
     });
     if (!Files.isDirectory(Path.of(dataDir, "train.parquet"))) {
-      FashionMnist.prepare(spark, Path.of("/usr/share/datasets/fashion-mnist"), dataDir, false);
+      FashionMnist.prepare(spark, Path.of("/usr/share/datasets/fashion-mnist"), dataDir);
     }
     Dataset<Row> train = spark.read().parquet(dataDir + "/train.parquet");
     Dataset<Row> test = spark.read().parquet(dataDir + "/test.parquet");

@@ -34,7 +34,7 @@ class FashionMnistInsightTest {
   @BeforeAll
   static void prepare() {
     FashionMnist.prepare(SparkTestSession.get(), Path.of("/usr/share/datasets/fashion-mnist"),
-        dir.resolve("fm").toString(), false);
+        dir.resolve("fm").toString());
     train = dir.resolve("fm/train.parquet").toString();
     test = dir.resolve("fm/test.parquet").toString();
   }
