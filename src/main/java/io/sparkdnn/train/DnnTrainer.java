@@ -288,7 +288,8 @@ public final class DnnTrainer {
     LabelIndex labels = null;
     LabelDiscovery discovery = null;
     if (warmStart != null) { // the model's classes: the training data's are checked against them first
-      WarmStart.check(warmStart, spec, task, columns, labelIndex(training, columns, trainingName), trainingName);
+      WarmStart.check(warmStart, spec, task, columns, warmStartLabels(training, columns, trainingName, warmStart),
+          trainingName);
       labels = warmStart.labels();
     } else if (classifier) {
       discovery = labelDiscovery(training, columns, trainingName); // found while packing: no job of their own
@@ -502,6 +503,43 @@ public final class DnnTrainer {
     String column = labelColumns[0];
     boolean numeric = training.schema().apply(column).dataType() instanceof NumericType;
     return classesOf(labelScan(training, column, numeric, dataName), training, column, numeric, dataName);
+  }
+
+  /**
+   * The classes a warm start's training data holds, for {@link WarmStart#check}: the model's own
+   * when the data's text labels are all among its classes (a retraining batch may lack a rare
+   * class; numeric labels already map onto the model's class indices), else by the rule of
+   * {@link #labelIndex}. Before, text labels had to be as many as the network's classes, and the
+   * refusal advised a network the warm start then refused.
+   *
+   * @throws DataException naming the labels that are none of the model's classes
+   */
+  private LabelIndex warmStartLabels(Dataset<Row> training, InputColumns columns, String dataName, DnnModel from) {
+    LabelIndex was = from.labels();
+    Task task = config.task();
+    if ((task != Task.MULTICLASS && task != Task.BINARY) || was == null || was.isNumeric()
+        || columns.labelColumns().length != 1
+        || training.schema().apply(columns.labelColumns()[0]).dataType() instanceof NumericType) {
+      return labelIndex(training, columns, dataName);
+    }
+    String column = columns.labelColumns()[0];
+    DistinctLabels.Found found = labelScan(training, column, false, dataName);
+    if (found.rows() == 0) {
+      return classesOf(found, training, column, false, dataName); // refuses data without labels
+    }
+    List<String> unknown = new ArrayList<>();
+    for (Object v : found.values()) {
+      if (was.indexOf(v) < 0) {
+        unknown.add(String.valueOf(v));
+      }
+    }
+    if (unknown.isEmpty()) {
+      return was;
+    }
+    throw new DataException("cannot warm-start from the model (model.warm-start): label column '" + column + "' of "
+        + dataName + " has " + unknown.size() + " label(s) that are none of its classes "
+        + LabelIndex.preview(was.labels()) + ": " + LabelIndex.preview(unknown.toArray(new String[0]))
+        + "; train without model.warm-start, or leave those rows out");
   }
 
   /**

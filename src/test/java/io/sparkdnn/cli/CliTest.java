@@ -161,6 +161,26 @@ class CliTest {
     assertTrue(incompatible.err.strip().endsWith("; train without model.warm-start, or warm-start from a model trained "
         + "with the same network, features and classes"), incompatible.err);
     assertFalse(Files.exists(dir.resolve("warm-3")));
+
+    // a batch without one of the model's text classes warm-starts onto the model's five classes
+    SparkSession spark = SparkTestSession.get();
+    String subset = dir.resolve("without-delta.parquet").toString();
+    spark.read().parquet(multiclass).where("species != 'delta'").write().parquet(subset);
+    Path fewer = dir.resolve("warm-4");
+    Cli partial = trainMulticlass(fewer, "--set", "model.warm-start=" + first, "--set", "data.train.path=" + subset,
+        "--set", "training.epochs=1");
+    assertEquals(0, partial.status, partial.toString());
+    assertEquals(JSON.readTree(first.resolve("metadata.json").toFile()).get("classes"),
+        JSON.readTree(fewer.resolve("metadata.json").toFile()).get("classes"));
+    // one that is not the model's is named
+    String extra = dir.resolve("with-zeta.parquet").toString();
+    spark.read().parquet(multiclass).selectExpr("*", "IF(id % 50 = 0, 'zeta', species) AS zeta").drop("species")
+        .withColumnRenamed("zeta", "species").write().parquet(extra);
+    Cli unknown = trainMulticlass(dir.resolve("warm-5"), "--set", "model.warm-start=" + first,
+        "--set", "data.train.path=" + extra);
+    assertEquals(1, unknown.status);
+    assertTrue(unknown.err.contains("has 1 label(s) that are none of its classes [alpha, beta, delta, epsilon, gamma]"
+        + ": [zeta]; train without model.warm-start, or leave those rows out"), unknown.err);
   }
 
   private static double lastValLoss(Path model) throws IOException {
