@@ -1,10 +1,7 @@
 package io.sparkdnn.job;
 
-import io.sparkdnn.files.Causes;
 import io.sparkdnn.files.Ownership;
 import io.sparkdnn.files.StagedDirectory;
-import java.io.IOException;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** Checks on where jobs write, and the staging directories they write through. */
@@ -29,18 +26,5 @@ final class Outputs {
       String overwriteKey) {
     return StagedDirectory.create(path, spark.sparkContext().hadoopConfiguration(), ownership, overwrite, key,
         overwriteKey);
-  }
-
-  /** Refuses to replace existing output unless the overwrite key says so. */
-  static void checkWritable(SparkSession spark, String path, boolean overwrite, String key, String overwriteKey) {
-    try {
-      Path p = new Path(path);
-      if (!overwrite && p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
-        throw new ConfigException(key + " " + path + " already exists; set " + overwriteKey
-            + " = true or choose another path");
-      }
-    } catch (IOException e) {
-      throw new ConfigException("cannot check " + key + " " + path + ": " + Causes.firstLine(e));
-    }
   }
 }

@@ -506,18 +506,15 @@ public final class DnnTrainer {
   }
 
   /**
-   * The classes a warm start's training data holds, for {@link WarmStart#check}: the model's own
-   * when the data's text labels are all among its classes (a retraining batch may lack a rare
-   * class; numeric labels already map onto the model's class indices), else by the rule of
-   * {@link #labelIndex}. Before, text labels had to be as many as the network's classes, and the
+   * The labels a warm start's training data holds, for {@link WarmStart#check}: text labels as
+   * found, however many (the check accepts some of the model's classes and names any other);
+   * numbers and other tasks by the rule of {@link #labelIndex} (numeric labels map onto the model's
+   * class indices). Before, text labels had to be as many as the network's classes, and that
    * refusal advised a network the warm start then refused.
-   *
-   * @throws DataException naming the labels that are none of the model's classes
    */
   private LabelIndex warmStartLabels(Dataset<Row> training, InputColumns columns, String dataName, DnnModel from) {
-    LabelIndex was = from.labels();
     Task task = config.task();
-    if ((task != Task.MULTICLASS && task != Task.BINARY) || was == null || was.isNumeric()
+    if ((task != Task.MULTICLASS && task != Task.BINARY) || from.labels() == null || from.labels().isNumeric()
         || columns.labelColumns().length != 1
         || training.schema().apply(columns.labelColumns()[0]).dataType() instanceof NumericType) {
       return labelIndex(training, columns, dataName);
@@ -527,19 +524,7 @@ public final class DnnTrainer {
     if (found.rows() == 0) {
       return classesOf(found, training, column, false, dataName); // refuses data without labels
     }
-    List<String> unknown = new ArrayList<>();
-    for (Object v : found.values()) {
-      if (was.indexOf(v) < 0) {
-        unknown.add(String.valueOf(v));
-      }
-    }
-    if (unknown.isEmpty()) {
-      return was;
-    }
-    throw new DataException("cannot warm-start from the model (model.warm-start): label column '" + column + "' of "
-        + dataName + " has " + unknown.size() + " label(s) that are none of its classes "
-        + LabelIndex.preview(was.labels()) + ": " + LabelIndex.preview(unknown.toArray(new String[0]))
-        + "; train without model.warm-start, or leave those rows out");
+    return new LabelIndex(false, found.values().stream().map(String::valueOf).sorted().toArray(String[]::new));
   }
 
   /**

@@ -38,7 +38,20 @@ final class WarmStart {
       differences.add("its label columns are " + Arrays.toString(old.labelColumns()) + ", the data's "
           + Arrays.toString(columns.labelColumns()));
     }
-    if (from.labels() != null && labels != null && !from.labels().equals(labels)) {
+    if (from.labels() != null && labels != null && !from.labels().isNumeric() && !labels.isNumeric()) {
+      // text: the data may hold some of the model's classes (a batch without a rare one), not others
+      List<String> unknown = new ArrayList<>();
+      for (String label : labels.labels()) {
+        if (from.labels().indexOf(label) < 0) {
+          unknown.add(label);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        differences.add("label column '" + columns.labelColumns()[0] + "' of " + dataName + " has " + unknown.size()
+            + " label(s) that are none of its classes " + LabelIndex.preview(from.labels().labels()) + ": "
+            + LabelIndex.preview(unknown.toArray(new String[0])));
+      }
+    } else if (from.labels() != null && labels != null && !from.labels().equals(labels)) {
       LabelIndex was = from.labels();
       // the same names of another kind (text "0", "1" against numbers 0, 1) would read as no difference
       boolean kind = was.isNumeric() != labels.isNumeric();

@@ -180,7 +180,8 @@ class CliTest {
         "--set", "data.train.path=" + extra);
     assertEquals(1, unknown.status);
     assertTrue(unknown.err.contains("has 1 label(s) that are none of its classes [alpha, beta, delta, epsilon, gamma]"
-        + ": [zeta]; train without model.warm-start, or leave those rows out"), unknown.err);
+        + ": [zeta]; train without model.warm-start, or warm-start from a model trained with the same network,"
+        + " features and classes"), unknown.err);
   }
 
   private static double lastValLoss(Path model) throws IOException {
