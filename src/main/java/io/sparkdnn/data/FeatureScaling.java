@@ -165,13 +165,19 @@ public final class FeatureScaling implements Serializable {
       case AUTO:
         if (keepsZeros()) {
           return "auto, keeping zeros zero: " + changed + " of " + scale.length + " features divided by their "
-              + "largest |value|, the other " + (scale.length - changed) + " already lie in [0, 1] and are left as they are";
+              + "largest |value|, " + theOthers(scale.length - changed);
         }
-        return "auto: " + changed + " of " + scale.length + " features standardised, the other "
-            + (scale.length - changed) + " already lie in [0, 1] and are left as they are";
+        return "auto: " + changed + " of " + scale.length + " features standardised, "
+            + theOthers(scale.length - changed);
       default:
         return mode.token() + " (" + scale.length + " features)";
     }
+  }
+
+  /** "the other 3 already lie in [0, 1] and are left as they are", in the singular for one. */
+  private static String theOthers(int n) {
+    return n == 1 ? "the other 1 already lies in [0, 1] and is left as it is"
+        : "the other " + n + " already lie in [0, 1] and are left as they are";
   }
 
   public ScalingMode mode() {

@@ -454,9 +454,12 @@ public final class DnnTrainer {
     long perRound = packed.trainingRows() / ((long) packed.partitions() * config.roundsPerEpoch());
     int batch = (int) Math.max(MIN_BATCH, Math.min(TrainingConfig.DEFAULT_BATCH_SIZE, perRound / MIN_STEPS));
     if (batch < TrainingConfig.DEFAULT_BATCH_SIZE && config.mode() == TrainingMode.LOCAL) {
-      LOG.info("training.batch-size = auto: {} rows per step, as each partition holds ~{} training rows per round "
-          + "(with {} rows per step it would take fewer than {} steps)", batch, perRound,
-          TrainingConfig.DEFAULT_BATCH_SIZE, MIN_STEPS);
+      // (fewer rows than partitions × rounds would read "~0 training rows per round")
+      String share = perRound >= 1 ? "each partition holds ~" + perRound + " training rows per round"
+          : "there are fewer training rows (" + packed.trainingRows() + ") than partitions × rounds per epoch ("
+              + (long) packed.partitions() * config.roundsPerEpoch() + ")";
+      LOG.info("training.batch-size = auto: {} rows per step, as {} (with {} rows per step it would take fewer than "
+          + "{} steps)", batch, share, TrainingConfig.DEFAULT_BATCH_SIZE, MIN_STEPS);
     }
     return config.toBuilder().batchSize(batch).build();
   }

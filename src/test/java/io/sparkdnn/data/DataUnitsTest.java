@@ -43,6 +43,17 @@ class DataUnitsTest {
     }
   }
 
+  /** The log's description counts the features auto scaling leaves alone, in the singular for one. */
+  @Test
+  void autoScalingDescribesTheFeaturesItLeavesAlone() {
+    FeatureScaling one = new FeatureScaling(ScalingMode.AUTO, new float[] {0.5f, 1f}, new float[] {-1f, 0f});
+    assertEquals("auto: 1 of 2 features standardised, the other 1 already lies in [0, 1] and is left as it is",
+        one.describe());
+    FeatureScaling two = new FeatureScaling(ScalingMode.AUTO, new float[] {0.5f, 1f, 1f}, new float[] {0f, 0f, 0f});
+    assertEquals("auto, keeping zeros zero: 1 of 3 features divided by their largest |value|, the other 2 already "
+        + "lie in [0, 1] and are left as they are", two.describe());
+  }
+
   @Test
   void standardAndMinMaxScaling() {
     float[][] rows = {{1f, 10f, 5f}, {3f, 20f, 5f}};
