@@ -72,11 +72,7 @@ public final class FashionMnist {
     }
     for (String[] split : SPLITS) {
       for (int f = 1; f < split.length; f++) {
-        if (!Files.isRegularFile(source.resolve(split[f]))) {
-          throw new DataException("missing Fashion-MNIST file " + source.resolve(split[f]) + " (prepare.source);"
-              + " reinstall it with `apt-get install --reinstall dataset-fashion-mnist` or point prepare.source at"
-              + " a directory with all four IDX files");
-        }
+        requireFile(source.resolve(split[f]));
       }
     }
     long[] counts = new long[SPLITS.length];
@@ -165,10 +161,17 @@ public final class FashionMnist {
     }
   }
 
-  private static DataInputStream open(Path file) throws IOException {
+  /** @throws DataException when {@code file} (one of the four IDX files) is missing, with what to do */
+  private static void requireFile(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new DataException("missing Fashion-MNIST file " + file);
+      throw new DataException("missing Fashion-MNIST file " + file + " (prepare.source); reinstall it with"
+          + " `apt-get install --reinstall dataset-fashion-mnist` or point prepare.source at a directory with all"
+          + " four IDX files");
     }
+  }
+
+  private static DataInputStream open(Path file) throws IOException {
+    requireFile(file); // (checked before anything was written; checked again in case it went since)
     InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     return new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw);
   }

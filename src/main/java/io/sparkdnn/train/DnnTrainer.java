@@ -527,7 +527,8 @@ public final class DnnTrainer {
     if (found.rows() == 0) {
       return classesOf(found, training, column, false, dataName); // refuses data without labels
     }
-    return new LabelIndex(false, found.values().stream().map(String::valueOf).sorted().toArray(String[]::new));
+    return new LabelIndex(false, found.values().stream().map(v -> classKey(v, false)).sorted()
+        .toArray(String[]::new));
   }
 
   /**
