@@ -359,6 +359,11 @@ public final class DnnTrainer {
         LOG.info("class weights (data.class-weights = {}): {}", data.classWeights().toConfiguration(),
             classWeightText(labels, classWeights));
       }
+      String withoutRows = labels == null ? null : classesWithoutRows(labels, profile.classCounts(),
+          columns.labelColumns()[0], packed.skippedRows(), validation == null ? packed.validationRows() : 0, warmStart != null);
+      if (withoutRows != null) {
+        LOG.warn(withoutRows);
+      }
       p.sc = sc;
       p.columns = columns;
       p.labels = labels;
@@ -612,18 +617,6 @@ public final class DnnTrainer {
       throw new DataException("label column '" + column + "' of " + dataName + " (network " + config.network()
           + "): " + Causes.firstLine(e) + rareLabels(found, numeric, classes, task == Task.BINARY, training, column));
     }
-    if (index.size() > distinct.length) {
-      java.util.Set<String> seen = new java.util.HashSet<>(Arrays.asList(distinct));
-      List<String> unseen = new ArrayList<>();
-      for (String c : index.labels()) {
-        if (!seen.contains(c)) {
-          unseen.add(c);
-        }
-      }
-      LOG.warn("the network has room for {} classes but the training data has no rows of class(es) {} in "
-          + "label column '{}' (class k is label k); the model can never predict them well", classes,
-          LabelIndex.preview(unseen.toArray(new String[0])), column);
-    }
     return index;
   }
 
@@ -686,6 +679,46 @@ public final class DnnTrainer {
   /** A label value as a class key of {@link LabelIndex}: the canonical number, or the text. */
   private static String classKey(Object value, boolean numeric) {
     return numeric ? LabelIndex.canonical(((Number) value).doubleValue()) : String.valueOf(value);
+  }
+
+  /**
+   * The warning for classes without training rows, counted in the packed rows, or null when every
+   * class has some: a numeric label index with gaps (class k is label k), labels whose only rows were
+   * skipped as bad or held out for validation, a warm-start model's classes the new data lacks.
+   *
+   * @param counts training rows per class index (null for tasks without classes: no warning)
+   * @param skipped rows left out as bad; @param heldOut rows held out of the training data for validation
+   */
+  static String classesWithoutRows(LabelIndex labels, long[] counts, String column, long skipped, long heldOut,
+      boolean warmStart) {
+    if (counts == null) {
+      return null;
+    }
+    List<String> none = new ArrayList<>();
+    for (int k = 0; k < counts.length; k++) {
+      if (counts[k] == 0) {
+        none.add(labels.label(k));
+      }
+    }
+    if (none.isEmpty()) {
+      return null;
+    }
+    List<String> why = new ArrayList<>();
+    if (labels.isNumeric() && !warmStart) {
+      why.add("class k is label k");
+    }
+    if (skipped > 0) {
+      why.add(skipped + (skipped == 1 ? " row was" : " rows were") + " skipped as bad");
+    }
+    if (heldOut > 0) {
+      why.add(heldOut + (heldOut == 1 ? " row was" : " rows were") + " held out for validation");
+    }
+    String them = none.size() == 1 ? "it" : "them";
+    return "the training data has no rows of " + (none.size() == 1 ? "class " : "classes ")
+        + LabelIndex.preview(none.toArray(new String[0])) + " (of " + counts.length + ") in label column '" + column
+        + "'" + (why.isEmpty() ? "" : " (" + String.join("; ", why) + ")")
+        + (warmStart ? "; training the warm-start model without " + them + " may unlearn " + them
+            : "; the model can never predict " + them + " well");
   }
 
   /** At most this many rare label values are named as possible typos. */
