@@ -368,11 +368,13 @@ public final class ConfigLoader {
 
   /** Lists ([a, b]) and maps ({...}) as HOCON; null, numbers and booleans as such; else a string. */
   private static ConfigValue parseValue(String value, String key) {
+    // every value carries "--set KEY" as its origin, so that an error about it says where it was set
     if (value.startsWith("[") || value.startsWith("{")) {
-      return ConfigFactory.parseString("v = " + value).getValue("v");
+      return ConfigFactory.parseString("v = " + value).getValue("v")
+          .withOrigin(com.typesafe.config.ConfigOriginFactory.newSimple("--set " + key));
     }
     if (value.equals("null")) {
-      return ConfigValueFactory.fromAnyRef(null);
+      return ConfigValueFactory.fromAnyRef(null, "--set " + key);
     }
     if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
       value = value.substring(1, value.length() - 1);
@@ -385,11 +387,23 @@ public final class ConfigLoader {
       if (known.contains(path) || isFreeForm(path)) {
         continue;
       }
+      for (String parent = parentOf(path); parent != null; parent = parentOf(parent)) {
+        if (known.contains(parent)) { // e.g. training.epochs = { a = 1 }: a map where one value goes
+          throw new ConfigException(parent + " takes a single value, not a map of settings: found '" + path + "' "
+              + where + " (conf/defaults.conf shows every key with its default)");
+        }
+      }
       String hint = known.contains(path + ".path") ? path + ".path" : nearest(path, known);
       throw new ConfigException("unknown configuration key '" + path + "' " + where
           + (hint != null ? "; did you mean " + hint + "?" : "")
           + " (every key is listed in conf/defaults.conf)");
     }
+  }
+
+  /** "a.b" of "a.b.c"; null for a path of one name or with a quoted name (no key of ours has one). */
+  private static String parentOf(String path) {
+    int dot = path.lastIndexOf('.');
+    return dot <= 0 || path.contains("\"") ? null : path.substring(0, dot);
   }
 
   private static boolean isFreeForm(String path) {

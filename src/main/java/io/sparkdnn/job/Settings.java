@@ -42,7 +42,7 @@ final class Settings {
     }
     ConfigValue v = config.getValue(key);
     if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-      throw new ConfigException(key + " must be a single value, found " + v.render() + origin(key));
+      throw new ConfigException(key + " must be a single value, found " + render(key) + origin(key));
     }
     String s = String.valueOf(v.unwrapped());
     return s.isBlank() ? null : s;
@@ -108,7 +108,7 @@ final class Settings {
       List<String> out = new ArrayList<>();
       for (Object o : (List<?>) v.unwrapped()) {
         if (o instanceof Map || o instanceof List) {
-          throw new ConfigException(key + " must be a list of names, found " + v.render() + origin(key));
+          throw new ConfigException(key + " must be a list of names, found " + render(key) + origin(key));
         }
         out.add(String.valueOf(o));
       }
@@ -144,7 +144,8 @@ final class Settings {
       if (v.valueType() == ConfigValueType.OBJECT) {
         flatten((ConfigObject) v, name, out, key);
       } else if (v.valueType() == ConfigValueType.LIST) {
-        throw new ConfigException(key + "." + name + " must be a single value, found " + v.render() + origin(key));
+        throw new ConfigException(key + "." + name + " must be a single value, found "
+            + v.render(com.typesafe.config.ConfigRenderOptions.concise()) + origin(key));
       } else if (v.valueType() != ConfigValueType.NULL) {
         out.put(name, String.valueOf(v.unwrapped()));
       }
@@ -189,7 +190,10 @@ final class Settings {
     }
     ConfigValue v = config.getValue(key);
     // concise: a list or object on one line (the default rendering spans lines, and an error line is one)
-    return v.valueType() == ConfigValueType.STRING ? String.valueOf(v.unwrapped())
-        : v.render(com.typesafe.config.ConfigRenderOptions.concise());
+    if (v.valueType() == ConfigValueType.STRING) {
+      String text = String.valueOf(v.unwrapped());
+      return text.isBlank() ? "an empty value" : text;
+    }
+    return v.render(com.typesafe.config.ConfigRenderOptions.concise());
   }
 }

@@ -110,6 +110,28 @@ class ConfigLoaderTest {
     assertFalse(list.getMessage().contains("\n"), "one line: " + list.getMessage());
   }
 
+  /**
+   * A value of the wrong shape from --set is shown on one line, named as set by --set: a list where
+   * one value goes, an empty value, a map under a key that takes one value.
+   */
+  @Test
+  void wrongShapesFromSetAreShownOnOneLineWithTheirOrigin() {
+    ConfigException list = refused(null, "network.layers=[784, 8relu]");
+    assertEquals("network.layers must be a single value, found [784,\"8relu\"] (--set network.layers)",
+        list.getMessage());
+    ConfigException epochs = refused(null, "network.layers=4-3relu-2softmax", "training.epochs=[3]");
+    assertEquals("training.epochs must be a whole number, found [3] (--set training.epochs)", epochs.getMessage());
+    ConfigException empty = refused(null, "network.layers=4-3relu-2softmax", "training.epochs=");
+    assertEquals("training.epochs must be a whole number, found an empty value (--set training.epochs)",
+        empty.getMessage());
+    ConfigException map = refused(null, "training.epochs={a=1}");
+    assertEquals("training.epochs takes a single value, not a map of settings: found 'training.epochs.a' in --set "
+        + "(conf/defaults.conf shows every key with its default)", map.getMessage());
+    ConfigException names = refused(null, "data.features=[a, [b]]");
+    assertTrue(names.getMessage().startsWith("data.features must be a list of names, found [\"a\",[\"b\"]] "
+        + "(--set data.features)"), names.getMessage());
+  }
+
   /** Spark settings are typed as users type them, nested or quoted. */
   @Test
   void dottedSparkKeysWorkAsTyped() {
