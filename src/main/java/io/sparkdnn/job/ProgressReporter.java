@@ -31,8 +31,7 @@ public final class ProgressReporter implements TrainingListener {
   @Override
   public void onResume(List<EpochMetrics> earlierEpochs, TrainingState state) {
     epochs.addAll(earlierEpochs);
-    writeMetrics();
-    PROGRESS.info("resumed after epoch {} from a checkpoint", state.epochsDone());
+    writeMetrics(); // (the trainer logs the resume, naming the checkpoint file: not said twice)
   }
 
   private void writeMetrics() {
