@@ -39,6 +39,10 @@ public final class SparkSessions {
     if (!submitted.contains("spark.master")) {
       builder.master(master);
     }
+    String noHome = localClusterWithoutSpark(master, System.getenv("SPARK_HOME"));
+    if (noHome != null) { // else Spark logs a stack trace per executor it fails to start, and waits
+      throw new ConfigException(noHome);
+    }
     if (blas != null && master.startsWith("local")) {
       BlasLibrary.loadInBackground(blas);
     }
@@ -64,6 +68,30 @@ public final class SparkSessions {
     }
     out.putAll(conf);
     return out;
+  }
+
+  /**
+   * Why a {@code local-cluster[workers,cores,memory]} master cannot start here, or null: its workers
+   * launch executors from a Spark installation, $SPARK_HOME (else the working directory), and need
+   * its {@code jars/} (or, in a Spark build, {@code assembly/target/scala-2.13/jars}); the jars of
+   * this application alone are not one.
+   *
+   * @param sparkHome the SPARK_HOME environment variable, or null
+   */
+  static String localClusterWithoutSpark(String master, String sparkHome) {
+    if (!master.startsWith("local-cluster")) {
+      return null;
+    }
+    java.io.File home = new java.io.File(sparkHome == null || sparkHome.isEmpty() ? "." : sparkHome);
+    if (new java.io.File(home, "jars").isDirectory()
+        || new java.io.File(home, "assembly/target/scala-2.13/jars").isDirectory()) {
+      return null;
+    }
+    return "spark.master = " + master + " starts its executors from a Spark installation, but "
+        + (sparkHome == null || sparkHome.isEmpty() ? "SPARK_HOME is not set (and the working directory " + home
+            .getAbsoluteFile().toPath().normalize() + " is none)" : "SPARK_HOME=" + sparkHome + " has no jars/ directory")
+        + "; set SPARK_HOME to a Spark 4 installation, or use local[N] (one JVM) or a standalone cluster "
+        + "(scripts/cluster.sh start)";
   }
 
   /** A SparkSession that is stopped at the end only if this job started it. */

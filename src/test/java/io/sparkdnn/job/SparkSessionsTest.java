@@ -2,10 +2,16 @@ package io.sparkdnn.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A local run listens on 127.0.0.1 only, unless the user says otherwise; a cluster run is left alone. */
 class SparkSessionsTest {
@@ -26,5 +32,22 @@ class SparkSessionsTest {
     assertFalse(submitted.containsKey("spark.driver.host"), "spark-submit's setting is not overridden");
     Map<String, String> cluster = SparkSessions.settingsFor("spark://master:7077", Map.of(), new SparkConf(false));
     assertFalse(cluster.containsKey("spark.driver.bindAddress"));
+  }
+
+  /**
+   * local-cluster's workers start executors from a Spark installation; without one Spark logs a
+   * stack trace per executor and waits. Refused first, in one line, with what to do.
+   */
+  @Test
+  void aLocalClusterWithoutASparkInstallationIsRefusedFirst(@TempDir Path home) throws IOException {
+    String master = "local-cluster[2,1,1024]";
+    String refusal = SparkSessions.localClusterWithoutSpark(master, home.toString());
+    assertTrue(refusal.startsWith("spark.master = local-cluster[2,1,1024] starts its executors from a Spark "
+        + "installation, but SPARK_HOME=" + home + " has no jars/ directory; set SPARK_HOME"), refusal);
+    assertTrue(SparkSessions.localClusterWithoutSpark(master, null).contains("SPARK_HOME is not set"));
+    Files.createDirectory(home.resolve("jars"));
+    assertNull(SparkSessions.localClusterWithoutSpark(master, home.toString()));
+    assertNull(SparkSessions.localClusterWithoutSpark("local[2]", null), "other masters need no installation");
+    assertNull(SparkSessions.localClusterWithoutSpark("spark://master:7077", null));
   }
 }
