@@ -33,15 +33,37 @@ public final class DataSource implements Serializable {
   private final DataFormat format;
   private final Map<String, String> options;
   private final String configKey;
+  private final long width;
+  private final String widthSource;
 
   /**
    * @param configKey the configuration key the path came from, named in messages
    */
   public DataSource(String path, DataFormat format, Map<String, String> options, String configKey) {
+    this(path, format, options, configKey, 0, null);
+  }
+
+  private DataSource(String path, DataFormat format, Map<String, String> options, String configKey, long width,
+      String widthSource) {
     this.path = java.util.Objects.requireNonNull(path, configKey);
     this.format = java.util.Objects.requireNonNull(format, "format");
     this.options = new LinkedHashMap<>(options);
     this.configKey = configKey;
+    this.width = width;
+    this.widthSource = widthSource;
+  }
+
+  /**
+   * This data read for a network of {@code width} inputs: libsvm files, whose lines do not say how
+   * wide their vectors are, are read at that width unless the user's numFeatures option says
+   * otherwise (without it Spark's reader takes the largest index in the files, which a test or
+   * predict file rarely shares with the training data). Other formats are unaffected.
+   *
+   * @param width the network's or model's input width (features)
+   * @param source what that width is, for messages: "network.layers", "the model"
+   */
+  public DataSource forInputWidth(long width, String source) {
+    return new DataSource(path, format, options, configKey, width, source);
   }
 
   public String path() {
@@ -95,13 +117,29 @@ public final class DataSource implements Serializable {
    */
   public Dataset<Row> open(SparkSession spark, String what) {
     checkExists(spark, what);
+    Map<String, String> reader = new HashMap<>(); // options of ours for the reader, beside the user's
     if (format == DataFormat.LIBSVM) {
       // Before Spark's reader: without numFeatures it scans the files at load, and a bad line fails
       // that scan with a bare NumberFormatException (and a task's stack trace in the log). Without
       // numFeatures the reader sizes vectors by the largest index, so no index can exceed it.
-      String bad = LibsvmLines.firstBadLine(spark, path, libsvmNumFeatures());
-      if (bad != null) {
-        throw new DataException(describe(what) + ": " + bad);
+      long given = libsvmNumFeatures();
+      String key = configKey.endsWith(".path")
+          ? configKey.substring(0, configKey.length() - 4) + "options.numFeatures" : "the reader option numFeatures";
+      LibsvmLines.Scan scan = given > 0
+          ? LibsvmLines.scan(spark, path, given, "numFeatures = " + given + " (" + key + "); raise it or drop the line")
+          : option("numFeatures") == null && width > 0
+              ? LibsvmLines.scan(spark, path, width, "the " + width + " inputs of " + widthSource + "; drop the line, "
+                  + "or train a network with more inputs (the width of a libsvm file is set by " + key + ")")
+              : LibsvmLines.scan(spark, path, -1, null);
+      if (scan.badLine() != null) {
+        throw new DataException(describe(what) + ": " + scan.badLine());
+      }
+      if (option("numFeatures") == null) {
+        // the network's width, else the width the reader would find by a scan of its own (warning that it does)
+        long numFeatures = width > 0 ? width : scan.maxIndex();
+        if (numFeatures > 0) {
+          reader.put("numFeatures", Long.toString(numFeatures));
+        }
       }
     }
     Dataset<Row> data;
@@ -111,7 +149,7 @@ public final class DataSource implements Serializable {
       } else if (format == DataFormat.JSON) {
         data = readJson(spark);
       } else {
-        data = spark.read().format(format.token()).options(options).load(path);
+        data = spark.read().format(format.token()).options(options).options(reader).load(path);
       }
     } catch (DataException e) {
       throw e;
@@ -134,10 +172,15 @@ public final class DataSource implements Serializable {
     return data;
   }
 
+  /** The user's reader option {@code name} (case-insensitive, as Spark reads options), or null. */
+  private String option(String name) {
+    return options.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+  }
+
   /** The user's numFeatures option for the libsvm reader, or −1 when it is not a number (the reader then complains). */
   private long libsvmNumFeatures() {
-    String given = options.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("numFeatures"))
-        .map(Map.Entry::getValue).findFirst().orElse(null);
+    String given = option("numFeatures");
     try {
       return given == null ? -1 : Long.parseLong(given.trim());
     } catch (NumberFormatException e) {

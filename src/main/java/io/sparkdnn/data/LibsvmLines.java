@@ -22,29 +22,61 @@ final class LibsvmLines {
   private LibsvmLines() {}
 
   /**
-   * "line L of FILE: what is wrong; what to do" for a bad line of the libsvm files at {@code path}
-   * (one distributed pass over the text; then, only when one is found, a read of that file up to
-   * it for its line number), or null when every line reads.
+   * What one pass over libsvm files found: the first bad line, if any, and the largest feature
+   * index (1-based, so the vector width Spark's reader infers without numFeatures).
+   *
+   * @param badLine "line L of FILE: what is wrong; what to do", or null when every line reads
+   * @param maxIndex the largest index of the lines (0 when no line has a feature)
+   */
+  record Scan(String badLine, long maxIndex) {}
+
+  /**
+   * Checks every line of the libsvm files at {@code path} and finds their largest index (one
+   * distributed pass over the text; then, only when a bad line is found, a read of that file up to
+   * it for its line number). Spark's reader, given that width as numFeatures, skips the scan it
+   * would otherwise make to find it.
    *
    * @param numFeatures the vector size the reader uses (its numFeatures), or ≤ 0 if unknown
+   * @param beyond what an index beyond numFeatures exceeds, and what to do: "feature index N is
+   *     beyond {@code beyond}"
    */
-  static String firstBadLine(SparkSession spark, String path, long numFeatures) {
-    List<String[]> bad = spark.read().text(path).select(functions.input_file_name(), functions.col("value"))
+  static Scan scan(SparkSession spark, String path, long numFeatures, String beyond) {
+    // one result per partition: {file, bad line} for its first bad line, else {null, its largest index}
+    List<String[]> found = spark.read().text(path).select(functions.input_file_name(), functions.col("value"))
         .javaRDD().mapPartitions(rows -> {
+          long max = 0;
           while (rows.hasNext()) {
             Row r = rows.next();
-            if (problem(r.getString(1).trim(), numFeatures) != null) {
+            String line = r.getString(1).trim();
+            if (problem(line, numFeatures, beyond) != null) {
               return java.util.Collections.singletonList(new String[] {r.getString(0), r.getString(1)}).iterator();
             }
+            max = Math.max(max, lastIndex(line));
           }
-          return java.util.Collections.<String[]>emptyIterator();
-        }).take(1);
-    if (bad.isEmpty()) {
-      return null;
+          return java.util.Collections.singletonList(new String[] {null, Long.toString(max)}).iterator();
+        }).collect();
+    long max = 0;
+    for (String[] f : found) {
+      if (f[0] != null) {
+        return new Scan(badLine(spark, f[0], f[1], numFeatures, beyond), max);
+      }
+      max = Math.max(max, Long.parseLong(f[1]));
     }
-    String file = bad.get(0)[0];
-    String content = bad.get(0)[1];
-    String problem = problem(content.trim(), numFeatures);
+    return new Scan(null, max);
+  }
+
+  /** The index of a good line's last feature (its largest, as indices increase), or 0. */
+  private static long lastIndex(String line) {
+    if (line.isEmpty() || line.startsWith("#")) {
+      return 0;
+    }
+    String[] tokens = line.split("\\s+"); // as problem() splits it
+    String last = tokens[tokens.length - 1];
+    return tokens.length < 2 ? 0 : Long.parseLong(last.substring(0, last.indexOf(':')));
+  }
+
+  private static String badLine(SparkSession spark, String file, String content, long numFeatures, String beyond) {
+    String problem = problem(content.trim(), numFeatures, beyond);
     Path p = new Path(file);
     try (BufferedReader in = new BufferedReader(new InputStreamReader(
         p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p), StandardCharsets.UTF_8))) {
@@ -62,8 +94,8 @@ final class LibsvmLines {
     return "a line of " + file + ": " + problem;
   }
 
-  /** What is wrong with one trimmed line, or null. */
-  static String problem(String line, long numFeatures) {
+  /** What is wrong with one trimmed line, or null ({@code beyond}: see {@link #scan}). */
+  static String problem(String line, long numFeatures, String beyond) {
     if (line.isEmpty() || line.startsWith("#")) {
       return null;
     }
@@ -91,8 +123,7 @@ final class LibsvmLines {
         return "feature index " + index + " follows index " + previous + "; indices must increase along a line";
       }
       if (numFeatures > 0 && index > numFeatures) {
-        return "feature index " + index + " is beyond numFeatures = " + numFeatures + " (the reader's option "
-            + "numFeatures, or the largest index of the data it was fitted to); raise numFeatures or drop the line";
+        return "feature index " + index + " is beyond " + beyond;
       }
       if (!isNumber(token.substring(colon + 1))) {
         return "the value of '" + token + "' is not a number (write NaN or Infinity as such, which are then "

@@ -1,5 +1,6 @@
 package io.sparkdnn.job;
 
+import io.sparkdnn.data.DataSource;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
 import io.sparkdnn.model.StagedFile;
@@ -30,8 +31,9 @@ public final class EvaluateJob {
     }
     DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "evaluate.model");
     int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
-    EvaluationResult metrics = ModelScoring.evaluate(model, settings.input().open(spark, "evaluation data"), // packing reports no rows
-        partitions, job.badRows(), job.blas(), settings.input().describe("evaluation data"), job.data().weightColumn(),
+    DataSource input = settings.input().forInputWidth(model.spec().inputWidth(), "the model");
+    EvaluationResult metrics = ModelScoring.evaluate(model, input.open(spark, "evaluation data"), // packing reports no rows
+        partitions, job.badRows(), job.blas(), input.describe("evaluation data"), job.data().weightColumn(),
         settings.threshold());
     if (settings.output() != null) {
       StagedFile.write(settings.output(), (pretty(metrics) + "\n").getBytes(StandardCharsets.UTF_8),

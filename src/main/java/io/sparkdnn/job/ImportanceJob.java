@@ -1,5 +1,6 @@
 package io.sparkdnn.job;
 
+import io.sparkdnn.data.DataSource;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelReader;
 import io.sparkdnn.report.TrainingReport;
@@ -56,8 +57,9 @@ public final class ImportanceJob {
         throw new ConfigException(e.getMessage());
       }
       int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
-      String dataName = settings.input().describe("importance data");
-      FeatureImportance importance = ModelScoring.importance(model, settings.input().read(spark, "importance data"),
+      DataSource input = settings.input().forInputWidth(model.spec().inputWidth(), "the model");
+      String dataName = input.describe("importance data");
+      FeatureImportance importance = ModelScoring.importance(model, input.read(spark, "importance data"),
           partitions, job.badRows(), job.blas(), dataName, settings.settings());
       if (settings.output() != null) {
         Map<String, byte[]> files = new LinkedHashMap<>();

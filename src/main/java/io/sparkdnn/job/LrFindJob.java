@@ -31,7 +31,8 @@ public final class LrFindJob {
   public LrFindJob(JobConfig job) {
     this.job = job;
     this.config = job.requireTraining();
-    this.trainSource = job.requireTrainSource();
+    // libsvm files without numFeatures are read at the network's width (DataSource#forInputWidth)
+    this.trainSource = job.requireTrainSource().forInputWidth(config.network().inputWidth(), "network.layers");
     if (config.optimizer().isLbfgs()) {
       throw new ConfigException("lr-find needs a step-size optimizer: training.optimizer.name = lbfgs chooses its "
           + "own steps by line search; use sgd, momentum, nesterov, adam or adamw");
@@ -55,7 +56,8 @@ public final class LrFindJob {
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try (io.sparkdnn.files.StagedDirectory output = settings.output() == null ? null
         : OutputFiles.stage(settings.output(), OUTPUT, settings.overwrite(), hadoop, "lr-find.output")) {
-      DataSource validationSource = job.validationSource();
+      DataSource validationSource = job.validationSource() == null ? null
+          : job.validationSource().forInputWidth(config.network().inputWidth(), "network.layers");
       Dataset<Row> training = trainSource.open(spark, "training data"); // the trainer's first scan checks for rows
       Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
       LearningRateRange range = new DnnTrainer(job.data(), config).findLearningRate(training, validation,

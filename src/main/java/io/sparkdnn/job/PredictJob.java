@@ -57,7 +57,7 @@ public final class PredictJob {
         settings.overwrite(), "predict.output.path", "predict.overwrite")) {
       DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(),
           "predict.model");
-      DataSource input = settings.input();
+      DataSource input = settings.input().forInputWidth(model.spec().inputWidth(), "the model");
       Dataset<Row> data = input.open(spark, "input data"); // emptiness: from the scoring job's row count
       SkippedRows skipped = new SkippedRows(spark.sparkContext());
       Dataset<Row> predictions = ModelScoring.predict(model, data, settings.keepColumns(), job.badRows(),

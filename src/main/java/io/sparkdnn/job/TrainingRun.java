@@ -46,13 +46,20 @@ public final class TrainingRun {
   private final TrainingConfig config;
   private final DataSettings data;
   private final DataSource trainSource;
+  private final DataSource validationSource;
+  private final DataSource testSource;
 
   /** @throws ConfigException when the network or the training data is not configured */
   public TrainingRun(JobConfig job) {
     this.job = job;
     this.config = job.requireTraining();
     this.data = job.data();
-    this.trainSource = job.requireTrainSource();
+    // libsvm files without numFeatures are read at the network's width (DataSource#forInputWidth)
+    long width = config.network().inputWidth();
+    this.trainSource = job.requireTrainSource().forInputWidth(width, "network.layers");
+    this.validationSource = job.validationSource() == null ? null
+        : job.validationSource().forInputWidth(width, "network.layers");
+    this.testSource = job.testSource() == null ? null : job.testSource().forInputWidth(width, "network.layers");
   }
 
   /**
@@ -72,8 +79,6 @@ public final class TrainingRun {
   Result run(SparkSession spark, TrainingConfig training, String modelPath, boolean overwrite, String warmStartPath,
       Map<String, String> facts, BeforeCommit beforeCommit) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    DataSource validationSource = job.validationSource();
-    DataSource testSource = job.testSource();
     try (ModelWriter writer = ModelWriter.open(modelPath, overwrite, hadoop, "model.path")) {
       DnnModel warmStart = warmStartPath == null ? null : ModelReader.read(warmStartPath, hadoop, "model.warm-start");
       // No row check of its own: the trainer's first scan of it reports an empty input (a job fewer).

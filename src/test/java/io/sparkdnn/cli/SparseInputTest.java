@@ -123,6 +123,45 @@ class SparseInputTest {
     assertFalse(Files.exists(dir.resolve("bad-model")));
   }
 
+  /**
+   * A libsvm line does not say how wide its vector is. Without numFeatures, Spark's reader takes the
+   * largest index in the files, which a validation, test or predict file rarely shares with the
+   * training data; such files are read at the network's width (training) or the model's (evaluate,
+   * predict), and a line beyond that width is refused by line, naming the width's source.
+   */
+  @Test
+  void libsvmFilesWithoutNumFeaturesAreReadAtTheNetworksWidth() throws IOException {
+    Path narrow = dir.resolve("narrow.libsvm"); // largest index 60 of the network's 3000
+    Path narrower = dir.resolve("narrower.libsvm"); // largest index 55
+    List<String> a = new ArrayList<>();
+    List<String> b = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      a.add((i % 2) + " " + (1 + i % 5) + ":1 " + (50 + i % 11) + ":" + (i % 2 + 1));
+      b.add((i % 2) + " " + (1 + i % 5) + ":1 " + (50 + i % 6) + ":" + (i % 2 + 1));
+    }
+    Files.write(narrow, a);
+    Files.write(narrower, b);
+    Path model = dir.resolve("narrow-model");
+    Cli trained = Cli.run("train", "--set", "data.train.path=" + narrow, "--set", "data.train.format=libsvm",
+        "--set", "data.test.path=" + narrower, "--set", "data.test.format=libsvm",
+        "--set", "network.layers=" + WIDTH + "-8relu-2softmax", "--set", "training.epochs=2",
+        "--set", "model.path=" + model);
+    assertEquals(0, trained.status, trained.toString());
+    Cli evaluated = Cli.run("evaluate", "--set", "evaluate.model=" + model, "--set", "evaluate.input.path=" + narrower,
+        "--set", "evaluate.input.format=libsvm");
+    assertEquals(0, evaluated.status, evaluated.toString());
+    assertEquals(80, JSON.readTree(evaluated.out).get("rows").asInt());
+
+    Path wide = dir.resolve("wide.libsvm");
+    Files.write(wide, List.of("1 3:1", "0 2:1 " + (WIDTH + 1) + ":1"));
+    assertOneErrorLine(Cli.run("evaluate", "--set", "evaluate.model=" + model, "--set", "evaluate.input.path=" + wide,
+        "--set", "evaluate.input.format=libsvm"), "line 2 of ", "wide.libsvm",
+        "feature index 3001 is beyond the 3000 inputs of the model", "evaluate.input.options.numFeatures");
+    assertOneErrorLine(Cli.run("train", "--set", "data.train.path=" + wide, "--set", "data.train.format=libsvm",
+        "--set", "network.layers=" + WIDTH + "-8relu-2softmax", "--set", "model.path=" + dir.resolve("wide-model")),
+        "line 2 of ", "feature index 3001 is beyond the 3000 inputs of network.layers");
+  }
+
   /** A NaN Spark reads is refused when rows are packed, by row and position (0-based, as in the vector). */
   @Test
   void aNaNInALibsvmFileIsRefusedByRow() throws IOException {
