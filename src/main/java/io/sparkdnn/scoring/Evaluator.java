@@ -87,18 +87,48 @@ public final class Evaluator implements Serializable {
    * {@link #withInputMajorWeights()} for the weights' layout).
    */
   public EvaluationAccumulator evaluate(JavaRDD<PackedBlock> blocks, Broadcast<float[]> weights, int depth) {
-    return blocks
-        .mapPartitions(partition -> Collections.singletonList(evaluatePartition(partition, weights.value())).iterator())
-        .treeAggregate(empty(), EvaluationAccumulator::merge, EvaluationAccumulator::merge, depth);
+    return io.sparkdnn.data.PartitionResults.aggregate(blocks, (index, partition) ->
+        Collections.singletonList(evaluatePartition(partition, weights.value())).iterator(), empty(),
+        EvaluationAccumulator::merge, depth);
   }
 
   /**
-   * Evaluates {@code weights} on {@code blocks} in the calling thread, without Spark: what one task
-   * of {@link #evaluate(JavaRDD, Broadcast, int)} computes, here over all the blocks given (dense or
-   * sparse, not mixed).
+   * Evaluates {@code weights} on {@code blocks} in this JVM, without Spark: what the tasks of
+   * {@link #evaluate(JavaRDD, Broadcast, int)} compute, here over all the blocks given (dense or
+   * sparse, not mixed), on up to {@code threads} threads — the calling one and threads of a shared
+   * pool — each taking a contiguous run of blocks; their results merge in block order, so that the
+   * sums do not depend on which thread finished first. (A local master's cores are otherwise idle
+   * while the driver validates between rounds: the main job's 5,981 validation rows took ~30 ms of
+   * its ~0.5 s epoch on one thread.)
    */
-  public EvaluationAccumulator evaluateHere(java.util.List<PackedBlock> blocks, float[] weights) {
-    return evaluatePartition(blocks.iterator(), weights);
+  public EvaluationAccumulator evaluateHere(java.util.List<PackedBlock> blocks, float[] weights, int threads) {
+    int parts = Math.max(1, Math.min(threads, blocks.size()));
+    java.util.List<java.util.concurrent.Future<EvaluationAccumulator>> others = new java.util.ArrayList<>();
+    for (int p = 1; p < parts; p++) {
+      java.util.List<PackedBlock> run = blocks.subList(p * blocks.size() / parts, (p + 1) * blocks.size() / parts);
+      others.add(HelperThreads.POOL.submit(() -> evaluatePartition(run.iterator(), weights)));
+    }
+    EvaluationAccumulator result = evaluatePartition(blocks.subList(0, blocks.size() / parts).iterator(), weights);
+    for (java.util.concurrent.Future<EvaluationAccumulator> other : others) {
+      try {
+        result.merge(other.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while validating", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
+    return result;
+  }
+
+  /** Daemon threads for {@link #evaluateHere}, made as needed and kept a minute when idle. */
+  private static final class HelperThreads {
+    static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "spark-dnn evaluation");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**

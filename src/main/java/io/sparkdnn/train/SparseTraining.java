@@ -2,6 +2,7 @@ package io.sparkdnn.train;
 
 import io.sparkdnn.data.CsrRows;
 import io.sparkdnn.data.PackedBlock;
+import io.sparkdnn.data.PartitionResults;
 import io.sparkdnn.engine.TouchedInputsAccumulator;
 import io.sparkdnn.engine.NetworkSpec;
 import io.sparkdnn.optim.Optimizer;
@@ -68,9 +69,9 @@ final class SparseTraining {
       int depth) {
     Broadcast<float[]> broadcast = sc.broadcast(weights);
     try {
-      return measured(training
-          .mapPartitionsWithIndex(new SparseSyncGradientTask(context, broadcast, batchRows, shipAllRows), false)
-          .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, depth));
+      return measured(PartitionResults.aggregate(training,
+          new SparseSyncGradientTask(context, broadcast, batchRows, shipAllRows), new RoundAccumulator(),
+          RoundAccumulator::merge, depth));
     } finally {
       broadcast.destroy();
     }
@@ -84,10 +85,8 @@ final class SparseTraining {
       Optimizer optimizer, int batchSize, int depth) {
     Broadcast<ModelState> start = sc.broadcast(new ModelState(state.weights, state.optimizerState));
     try {
-      return measured(training
-          .mapPartitionsWithIndex(new SparseLocalStepsTask(context, start, optimizer, batchSize,
-              state.learningRateScale, shipAllRows), false)
-          .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, depth));
+      return measured(PartitionResults.aggregate(training, new SparseLocalStepsTask(context, start, optimizer,
+          batchSize, state.learningRateScale, shipAllRows), new RoundAccumulator(), RoundAccumulator::merge, depth));
     } finally {
       start.destroy();
     }
