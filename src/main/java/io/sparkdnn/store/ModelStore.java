@@ -517,16 +517,28 @@ public final class ModelStore {
     return owner.toString() + "\n";
   }
 
+  /** Who holds the lock, whether that process is known to be gone, and the command that breaks it, ready to paste. */
   private String lockMessage(String owner) {
-    return "model " + name + " is locked by " + describe(owner) + "; if that run is no longer alive, break the lock "
-        + "with `dnn unlock --store … --name " + name + "`";
+    String unlock = "`dnn unlock --store " + (local ? root.toUri().getPath() : root.toString()) + " --name " + name + "`";
+    return "model " + name + " is locked by " + describe(owner) + (isDead(owner)
+        ? ", a process no longer running on this host; if no other attempt of that run is going, break the lock with "
+        : "; if that run is no longer alive, break the lock with ") + unlock;
   }
 
   private static boolean isDeadAttemptOf(String owner, String runId) {
     try {
       JsonNode o = JSON.readTree(owner);
-      return o != null && runId.equals(o.path("run_id").asText()) && host().equals(o.path("host").asText())
-          && o.path("pid").canConvertToLong()
+      return o != null && runId.equals(o.path("run_id").asText()) && isDead(owner);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** True when {@code owner} names a process on this host that is not running. */
+  private static boolean isDead(String owner) {
+    try {
+      JsonNode o = owner == null ? null : JSON.readTree(owner);
+      return o != null && host().equals(o.path("host").asText()) && o.path("pid").canConvertToLong()
           && ProcessHandle.of(o.path("pid").asLong()).map(h -> !h.isAlive()).orElse(true);
     } catch (IOException e) {
       return false;

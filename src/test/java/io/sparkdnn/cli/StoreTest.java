@@ -233,7 +233,7 @@ class StoreTest {
 
   /** promote, rollback and prune take the model's lock: while a run holds it each is refused with one line. */
   @Test
-  void storeCommandsAreRefusedWhileARunHoldsTheLock() throws IOException {
+  void storeCommandsAreRefusedWhileARunHoldsTheLock() throws IOException, InterruptedException {
     Path store = dir.resolve("busy");
     assertEquals(0, train(store, "b").status);
     String v1 = current(store, "b");
@@ -242,7 +242,7 @@ class StoreTest {
       JsonNode owner = JSON.readTree(store.resolve("b/LOCK").toFile());
       String locked = "model b is locked by run 2026-11-27 (pid " + owner.path("pid").asText() + " on "
           + owner.path("host").asText() + ", since " + owner.path("since").asText() + "); if that run is no longer "
-          + "alive, break the lock with `dnn unlock --store … --name b`";
+          + "alive, break the lock with `dnn unlock --store " + store + " --name b`";
       String[] where = {"--store", store.toString(), "--name", "b"};
       assertError(Cli.run(concat(new String[] {"promote"}, where, new String[] {v1})), locked);
       assertError(Cli.run(concat(new String[] {"rollback"}, where)), locked);
@@ -253,6 +253,16 @@ class StoreTest {
     }
     assertEquals(0, Cli.run("promote", "--store", store.toString(), "--name", "b", v1).status);
     assertFalse(Files.exists(store.resolve("b/LOCK")), "the command released the lock");
+
+    // a lock whose process has ended on this host (killed, say) is named as such
+    Process ended = new ProcessBuilder("true").start();
+    assertTrue(ended.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Files.writeString(store.resolve("b/LOCK"), "{\"run_id\":\"night1\",\"host\":\"" + host + "\",\"pid\":"
+        + ended.pid() + ",\"since\":\"2026-11-27T01:00:00Z\",\"token\":\"t\"}\n");
+    assertError(Cli.run("rollback", "--store", store.toString(), "--name", "b"), "model b is locked by run night1 (pid " + ended.pid()
+        + " on " + host + ", since 2026-11-27T01:00:00Z), a process no longer running on this host; if no other "
+        + "attempt of that run is going, break the lock with `dnn unlock --store " + store + " --name b`");
   }
 
   private static String[] concat(String[]... parts) {
