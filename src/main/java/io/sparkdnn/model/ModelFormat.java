@@ -148,7 +148,7 @@ public final class ModelFormat {
     ScalingMode mode = field(file, "scaling.mode", () -> ScalingMode.fromToken(s.path("mode").asText()));
     FeatureScaling scaling = mode == ScalingMode.NONE
         ? FeatureScaling.none(columns.width())
-        : new FeatureScaling(mode, floats(s.path("scale")), floats(s.path("shift")));
+        : field(file, "scaling", () -> new FeatureScaling(mode, floats(s.path("scale")), floats(s.path("shift"))));
     if (scaling.width() != columns.width()) {
       throw ModelFormatException.damaged(file + ": scaling has " + scaling.width()
           + " values but the features are " + columns.width() + " wide");
@@ -166,8 +166,8 @@ public final class ModelFormat {
     }
     try {
       return new DnnModel(spec, task, weights, columns, scaling, targetScaling, labels, record);
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(where + ": " + Causes.firstLine(e));
+    } catch (IllegalArgumentException e) { // parts that each read well but do not fit together
+      throw ModelFormatException.damaged(where + ": " + Causes.firstLine(e));
     }
   }
 

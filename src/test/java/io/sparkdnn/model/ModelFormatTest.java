@@ -164,6 +164,10 @@ class ModelFormatTest {
     Path task = copyOfGolden();
     replaceInMetadata(task, "\"task\" : \"multiclass\"", "\"task\" : \"ranking\"");
     assertRefused(task, "metadata.json: field \"task\"", "unknown task 'ranking'");
+    Path shortScale = copyOfGolden();
+    replaceInMetadata(shortScale, "\"scale\" : [ 1.0, 2.0, 0.5 ]", "\"scale\" : [ 1.0 ]");
+    assertRefused(shortScale, "metadata.json: field \"scaling\": scale and shift differ in length",
+        "the model is damaged");
   }
 
   private static DnnModel read(Path path) {
