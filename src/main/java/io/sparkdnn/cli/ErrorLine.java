@@ -87,11 +87,15 @@ final class ErrorLine {
 
   /** The project's own message around a low-level cause, e.g. "cannot write the model to X: …". */
   private static String context(Throwable outer, Throwable cause) {
-    for (Throwable t = outer; t != null && t != cause; t = t.getCause()) {
+    // (the cause itself too when it is our own wrapper, whose message says what failed, then why)
+    for (Throwable t = outer; t != null && (t != cause || t instanceof UncheckedIOException); t = t.getCause()) {
       if (t instanceof UncheckedIOException || t instanceof IOException && t.getClass() == IOException.class) {
         String m = firstLine(t.getMessage());
         int colon = m.indexOf(':');
         return " (" + (colon > 0 ? m.substring(0, colon) : m) + ")";
+      }
+      if (t == cause) {
+        break;
       }
     }
     return "";
@@ -122,9 +126,12 @@ final class ErrorLine {
     return path == null ? "" : " at " + path;
   }
 
-  /** The first absolute path or URI in a message, or null. */
+  /**
+   * The first absolute path or URI in a message, or null; not the tail of a relative path ("dd/ff"
+   * holds no absolute path "/ff").
+   */
   private static String pathIn(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("((?:file:|hdfs://|s3a?://)?/[^\\s:'\"()]+)")
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![^\\s'\"(=])((?:file:|hdfs://|s3a?://)?/[^\\s:'\"()]+)")
         .matcher(text);
     return m.find() ? m.group(1) : null;
   }

@@ -51,6 +51,16 @@ class ErrorLineTest {
     assertTrue(readOnly.startsWith("the filesystem is read-only at /mnt/ro/model"), readOnly);
   }
 
+  /** A relative path in the message is not mistaken for the absolute path its tail looks like. */
+  @Test
+  void aFileInTheWayOfARelativePathIsNamedByItsFullPath(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("ff"), "hi");
+    String line = ErrorLine.of(new java.io.UncheckedIOException("cannot write export.output dd/ff/x.onnx: "
+        + "Destination exists and is not a directory: " + file, new IOException("not a directory")));
+    assertEquals("a file stands where a directory is needed at " + file + "; choose another path (cannot write "
+        + "export.output dd/ff/x.onnx)", line);
+  }
+
   /**
    * A data error thrown in a task reaches the driver inside Spark's exception: its own message is the
    * line; a bad row adds what to do, also when named by another job's data or known only by its text.
