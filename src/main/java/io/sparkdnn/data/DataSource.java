@@ -125,6 +125,11 @@ public final class DataSource implements Serializable {
       long given = libsvmNumFeatures();
       String key = configKey.endsWith(".path")
           ? configKey.substring(0, configKey.length() - 4) + "options.numFeatures" : "the reader option numFeatures";
+      if (given > 0 && width > 0 && given != width) { // else every row would be refused as of the wrong size
+        throw new DataException(describe(what) + ": " + key + " = " + given + " reads vectors of " + given
+            + " features, but " + widthSource + " takes " + width + "; remove the option (libsvm files are then read "
+            + "at " + width + ") or set it to " + width);
+      }
       LibsvmLines.Scan scan = given > 0
           ? LibsvmLines.scan(spark, path, given, "numFeatures = " + given + " (" + key + "); raise it or drop the line")
           : option("numFeatures") == null && width > 0

@@ -94,6 +94,13 @@ final class LibsvmLines {
     return "a line of " + file + ": " + problem;
   }
 
+  /**
+   * What to do about a line Spark's reader cannot parse. The reader parses whole files, so such a
+   * line fails the read whatever data.bad-rows says.
+   */
+  private static final String FIX = "; fix or remove the line (data.bad-rows = skip cannot pass over a line "
+      + "Spark's libsvm reader cannot parse)";
+
   /** What is wrong with one trimmed line, or null ({@code beyond}: see {@link #scan}). */
   static String problem(String line, long numFeatures, String beyond) {
     if (line.isEmpty() || line.startsWith("#")) {
@@ -101,33 +108,34 @@ final class LibsvmLines {
     }
     String[] tokens = line.split("\\s+");
     if (!isNumber(tokens[0])) {
-      return "the label '" + tokens[0] + "' is not a number";
+      return "the label '" + tokens[0] + "' is not a number" + FIX;
     }
     long previous = 0;
     for (int k = 1; k < tokens.length; k++) {
       String token = tokens[k];
       int colon = token.indexOf(':');
       if (colon < 0) {
-        return "'" + token + "' is not index:value";
+        return "'" + token + "' is not index:value" + (token.startsWith("#") ? " (a comment needs a line of its own)" : "")
+            + FIX;
       }
       long index;
       try {
         index = Long.parseLong(token.substring(0, colon));
       } catch (NumberFormatException e) {
-        return "the index of '" + token + "' is not a whole number";
+        return "the index of '" + token + "' is not a whole number" + FIX;
       }
       if (index < 1) {
-        return "feature index " + index + " in '" + token + "'; libsvm indices start at 1";
+        return "feature index " + index + " in '" + token + "'; libsvm indices start at 1" + FIX;
       }
       if (index <= previous) {
-        return "feature index " + index + " follows index " + previous + "; indices must increase along a line";
+        return "feature index " + index + " follows index " + previous + "; indices must increase along a line" + FIX;
       }
       if (numFeatures > 0 && index > numFeatures) {
         return "feature index " + index + " is beyond " + beyond;
       }
       if (!isNumber(token.substring(colon + 1))) {
-        return "the value of '" + token + "' is not a number (write NaN or Infinity as such, which are then "
-            + "refused as not finite, or leave the feature out)";
+        return "the value of '" + token + "' is not a number; leave a missing feature out (a libsvm line lists the "
+            + "features it has)" + FIX.replace("; fix", ", or fix");
       }
       previous = index;
     }

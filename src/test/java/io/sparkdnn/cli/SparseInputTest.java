@@ -160,6 +160,10 @@ class SparseInputTest {
     assertOneErrorLine(Cli.run("train", "--set", "data.train.path=" + wide, "--set", "data.train.format=libsvm",
         "--set", "network.layers=" + WIDTH + "-8relu-2softmax", "--set", "model.path=" + dir.resolve("wide-model")),
         "line 2 of ", "feature index 3001 is beyond the 3000 inputs of network.layers");
+    assertOneErrorLine(Cli.run("evaluate", "--set", "evaluate.model=" + model, "--set", "evaluate.input.path=" + narrow,
+        "--set", "evaluate.input.format=libsvm", "--set", "evaluate.input.options.numFeatures=1500"),
+        "evaluate.input.options.numFeatures = 1500 reads vectors of 1500 features, but the model takes 3000; "
+        + "remove the option (libsvm files are then read at 3000) or set it to 3000");
   }
 
   /** A NaN Spark reads is refused when rows are packed, by row and position (0-based, as in the vector). */
