@@ -107,6 +107,7 @@ public final class StagedDirectory implements AutoCloseable {
       throw new UncheckedIOException("cannot use " + key + " " + path + ": " + Causes.firstLine(e), e);
     }
     repair(fs, target);
+    checkNoLiveWriter(fs, target, path, key);
     String id = UUID.randomUUID().toString();
     Path staging = sibling(target, STAGING + id);
     StagedDirectory dir = new StagedDirectory(fs, target, path, staging, id, ownership, overwrite, key, overwriteKey);
@@ -217,6 +218,29 @@ public final class StagedDirectory implements AutoCloseable {
   @Override
   public void close() {
     abort();
+  }
+
+  /**
+   * Refuses to start while a live process on this host is writing the same target (its staging
+   * directory's marker says so): else both would write in full, and the later one learn only at its
+   * commit that the path now exists, or, with overwrite, silently replace the other's result.
+   * Writers on other hosts cannot be told alive from here and are not waited for.
+   */
+  private static void checkNoLiveWriter(FileSystem fs, Path target, String display, String key) {
+    FileStatus[] stagings;
+    try {
+      stagings = fs.listStatus(target.getParent(), p -> p.getName().startsWith("." + target.getName() + "." + STAGING));
+    } catch (IOException e) {
+      return; // no parent yet (nothing is being written there), or not listable: the write itself will say
+    }
+    for (FileStatus staging : stagings) {
+      WriterMarker marker = WriterMarker.read(fs, staging.getPath());
+      if (marker != null && marker.liveness() == WriterMarker.Liveness.ALIVE) {
+        throw new IllegalStateException(key + " " + display + " is being written by another run right now ("
+            + marker.describe() + ", into " + staging.getPath().getName() + "); wait until it has finished, or "
+            + "choose another " + key);
+      }
+    }
   }
 
   private void checkReplaceable() {

@@ -133,6 +133,27 @@ class StagedDirectoryTest {
     assertTrue(Files.exists(olderSpark), "no marker, recently changed");
   }
 
+  /**
+   * A second writer of the same path is refused at its start while the first is alive, with or
+   * without overwrite, rather than writing in full and then failing, or silently replacing the
+   * first's result; once the first has committed, the second may start (with overwrite).
+   */
+  @Test
+  void aSecondWriterOfTheSamePathIsRefusedWhileTheFirstIsWriting() throws IOException {
+    Path target = dir.resolve("busy");
+    StagedDirectory first = create(target, false);
+    for (boolean overwrite : new boolean[] {false, true}) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> create(target, overwrite));
+      assertTrue(e.getMessage().startsWith("out.path " + target + " is being written by another run right now (pid "
+          + ProcessHandle.current().pid() + " on "), e.getMessage());
+      assertTrue(e.getMessage().endsWith("wait until it has finished, or choose another out.path"), e.getMessage());
+    }
+    first.commit();
+    StagedDirectory second = create(target, true);
+    second.commit();
+    assertTrue(Files.isDirectory(target));
+  }
+
   /** A swap whose writer is alive is left alone, even with the target missing; its writer finishes it. */
   @Test
   void aSwapInProgressIsLeftToItsWriter() throws Exception {
