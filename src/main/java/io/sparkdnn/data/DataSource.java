@@ -119,9 +119,10 @@ public final class DataSource implements Serializable {
     checkExists(spark, what);
     Map<String, String> reader = new HashMap<>(); // options of ours for the reader, beside the user's
     if (format == DataFormat.LIBSVM) {
-      // Before Spark's reader: without numFeatures it scans the files at load, and a bad line fails
-      // that scan with a bare NumberFormatException (and a task's stack trace in the log). Without
-      // numFeatures the reader sizes vectors by the largest index, so no index can exceed it.
+      // Before Spark's reader, one pass of ours checks every line: a bad line fails Spark's reader with
+      // a bare NumberFormatException (and a task's stack trace in the log), naming neither file nor
+      // line. The reader is then given numFeatures (the network's width, else the largest index this
+      // pass found), so that it makes no scan of its own.
       long given = libsvmNumFeatures();
       String key = configKey.endsWith(".path")
           ? configKey.substring(0, configKey.length() - 4) + "options.numFeatures" : "the reader option numFeatures";
