@@ -131,8 +131,8 @@ final class ErrorLine {
    * holds no absolute path "/ff").
    */
   private static String pathIn(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![^\\s'\"(=])((?:file:|hdfs://|s3a?://)?/[^\\s:'\"()]+)")
-        .matcher(text);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?<![^\\s'\"(=])((?:file:|hdfs://|s3a?://)?/[^\\s:'\"()]+)").matcher(text);
     return m.find() ? m.group(1) : null;
   }
 

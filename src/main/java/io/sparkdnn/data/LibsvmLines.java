@@ -115,8 +115,8 @@ final class LibsvmLines {
       String token = tokens[k];
       int colon = token.indexOf(':');
       if (colon < 0) {
-        return "'" + token + "' is not index:value" + (token.startsWith("#") ? " (a comment needs a line of its own)" : "")
-            + FIX;
+        return "'" + token + "' is not index:value"
+            + (token.startsWith("#") ? " (a comment needs a line of its own)" : "") + FIX;
       }
       long index;
       try {

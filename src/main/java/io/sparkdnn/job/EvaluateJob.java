@@ -32,7 +32,8 @@ public final class EvaluateJob {
     DnnModel model = ModelReader.read(settings.model(), spark.sparkContext().hadoopConfiguration(), "evaluate.model");
     int partitions = job.data().partitions() > 0 ? job.data().partitions() : spark.sparkContext().defaultParallelism();
     DataSource input = settings.input().forInputWidth(model.spec().inputWidth(), "the model");
-    EvaluationResult metrics = ModelScoring.evaluate(model, input.open(spark, "evaluation data"), // packing reports no rows
+    // (no row check of its own: packing reports an input without rows)
+    EvaluationResult metrics = ModelScoring.evaluate(model, input.open(spark, "evaluation data"),
         partitions, job.badRows(), job.blas(), input.describe("evaluation data"), job.data().weightColumn(),
         settings.threshold());
     if (settings.output() != null) {

@@ -87,9 +87,11 @@ public final class SparkSessions {
         || new java.io.File(home, "assembly/target/scala-2.13/jars").isDirectory()) {
       return null;
     }
-    return "spark.master = " + master + " starts its executors from a Spark installation, but "
-        + (sparkHome == null || sparkHome.isEmpty() ? "SPARK_HOME is not set (and the working directory " + home
-            .getAbsoluteFile().toPath().normalize() + " is none)" : "SPARK_HOME=" + sparkHome + " has no jars/ directory")
+    String missing = sparkHome == null || sparkHome.isEmpty()
+        ? "SPARK_HOME is not set (and the working directory " + home.getAbsoluteFile().toPath().normalize()
+            + " is none)"
+        : "SPARK_HOME=" + sparkHome + " has no jars/ directory";
+    return "spark.master = " + master + " starts its executors from a Spark installation, but " + missing
         + "; set SPARK_HOME to a Spark 4 installation, or use local[N] (one JVM) or a standalone cluster "
         + "(scripts/cluster.sh start)";
   }

@@ -360,7 +360,8 @@ public final class DnnTrainer {
             classWeightText(labels, classWeights));
       }
       String withoutRows = labels == null ? null : classesWithoutRows(labels, profile.classCounts(),
-          columns.labelColumns()[0], packed.skippedRows(), validation == null ? packed.validationRows() : 0, warmStart != null);
+          columns.labelColumns()[0], packed.skippedRows(), validation == null ? packed.validationRows() : 0,
+          warmStart != null);
       if (withoutRows != null) {
         LOG.warn(withoutRows);
       }
