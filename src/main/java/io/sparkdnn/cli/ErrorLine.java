@@ -74,6 +74,10 @@ final class ErrorLine {
         return "permission denied" + at(where) + "; choose a path you can write (or read), or fix its permissions"
             + context(e, t);
       }
+      if (lower.contains("operation not permitted")) { // EPERM: e.g. an immutable directory, or root squashed
+        return "the operation is not permitted" + at(where) + "; choose a path you can write, or fix its permissions "
+            + "or attributes" + context(e, t);
+      }
       if (t.getClass().getName().endsWith("ParentNotDirectoryException") || lower.contains("not a directory")) {
         return "a file stands where a directory is needed" + at(fileInTheWay(where)) + "; choose another path"
             + context(e, t);

@@ -47,6 +47,10 @@ class ErrorLineTest {
     String denied = ErrorLine.of(new SparkException("write failed", new AccessDeniedException("/srv/predictions")));
     assertEquals("permission denied at /srv/predictions; choose a path you can write (or read), or fix its "
         + "permissions", denied);
+    String notPermitted = ErrorLine.of(new UncheckedIOException("cannot write export.output imm/x.onnx: "
+        + "/srv/imm/.x.onnx.staging-1 (Operation not permitted)", new IOException("Operation not permitted")));
+    assertEquals("the operation is not permitted at /srv/imm/.x.onnx.staging-1; choose a path you can write, or fix "
+        + "its permissions or attributes (cannot write export.output imm/x.onnx)", notPermitted);
     String readOnly = ErrorLine.of(new IOException("mkdir of /mnt/ro/model failed: Read-only file system"));
     assertTrue(readOnly.startsWith("the filesystem is read-only at /mnt/ro/model"), readOnly);
   }
