@@ -131,12 +131,14 @@ public final class DataSource implements Serializable {
             + " features, but " + widthSource + " takes " + width + "; remove the option (libsvm files are then read "
             + "at " + width + ") or set it to " + width);
       }
-      LibsvmLines.Scan scan = given > 0
-          ? LibsvmLines.scan(spark, path, given, "numFeatures = " + given + " (" + key + "); raise it or drop the line")
-          : option("numFeatures") == null && width > 0
-              ? LibsvmLines.scan(spark, path, width, "the " + width + " inputs of " + widthSource + "; drop the line, "
-                  + "or train a network with more inputs (the width of a libsvm file is set by " + key + ")")
-              : LibsvmLines.scan(spark, path, -1, null);
+      // the width lines must fit: the user's numFeatures, else the network's (≤ 0: none known)
+      boolean byNetwork = given <= 0 && option("numFeatures") == null && width > 0;
+      long limit = byNetwork ? width : given;
+      String beyond = byNetwork
+          ? "the " + width + " inputs of " + widthSource + "; drop the line, or train a network with more inputs "
+              + "(the width of a libsvm file is set by " + key + ")"
+          : "numFeatures = " + given + " (" + key + "); raise it or drop the line";
+      LibsvmLines.Scan scan = LibsvmLines.scan(spark, path, limit, beyond);
       if (scan.badLine() != null) {
         throw new DataException(describe(what) + ": " + scan.badLine());
       }

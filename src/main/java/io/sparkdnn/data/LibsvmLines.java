@@ -47,11 +47,11 @@ final class LibsvmLines {
           long max = 0;
           while (rows.hasNext()) {
             Row r = rows.next();
-            String line = r.getString(1).trim();
-            if (problem(line, numFeatures, beyond) != null) {
+            Verdict verdict = check(r.getString(1).trim(), numFeatures, beyond);
+            if (verdict.problem() != null) {
               return java.util.Collections.singletonList(new String[] {r.getString(0), r.getString(1)}).iterator();
             }
-            max = Math.max(max, lastIndex(line));
+            max = Math.max(max, verdict.lastIndex());
           }
           return java.util.Collections.singletonList(new String[] {null, Long.toString(max)}).iterator();
         }).collect();
@@ -63,16 +63,6 @@ final class LibsvmLines {
       max = Math.max(max, Long.parseLong(f[1]));
     }
     return new Scan(null, max);
-  }
-
-  /** The index of a good line's last feature (its largest, as indices increase), or 0. */
-  private static long lastIndex(String line) {
-    if (line.isEmpty() || line.startsWith("#")) {
-      return 0;
-    }
-    String[] tokens = line.split("\\s+"); // as problem() splits it
-    String last = tokens[tokens.length - 1];
-    return tokens.length < 2 ? 0 : Long.parseLong(last.substring(0, last.indexOf(':')));
   }
 
   private static String badLine(SparkSession spark, String file, String content, long numFeatures, String beyond) {
@@ -101,45 +91,60 @@ final class LibsvmLines {
   private static final String FIX = "; fix or remove the line (data.bad-rows = skip cannot pass over a line "
       + "Spark's libsvm reader cannot parse)";
 
+  /**
+   * One line read: what is wrong with it (null when nothing), and the index of its last feature
+   * (its largest, as indices increase; 0 without features).
+   */
+  private record Verdict(String problem, long lastIndex) {}
+
   /** What is wrong with one trimmed line, or null ({@code beyond}: see {@link #scan}). */
   static String problem(String line, long numFeatures, String beyond) {
+    return check(line, numFeatures, beyond).problem();
+  }
+
+  private static Verdict check(String line, long numFeatures, String beyond) {
     if (line.isEmpty() || line.startsWith("#")) {
-      return null;
+      return new Verdict(null, 0);
     }
     String[] tokens = line.split("\\s+");
     if (!isNumber(tokens[0])) {
-      return "the label '" + tokens[0] + "' is not a number" + FIX;
+      return bad("the label '" + tokens[0] + "' is not a number" + FIX);
     }
     long previous = 0;
     for (int k = 1; k < tokens.length; k++) {
       String token = tokens[k];
       int colon = token.indexOf(':');
       if (colon < 0) {
-        return "'" + token + "' is not index:value"
-            + (token.startsWith("#") ? " (a comment needs a line of its own)" : "") + FIX;
+        return bad("'" + token + "' is not index:value"
+            + (token.startsWith("#") ? " (a comment needs a line of its own)" : "") + FIX);
       }
       long index;
       try {
         index = Long.parseLong(token.substring(0, colon));
       } catch (NumberFormatException e) {
-        return "the index of '" + token + "' is not a whole number" + FIX;
+        return bad("the index of '" + token + "' is not a whole number" + FIX);
       }
       if (index < 1) {
-        return "feature index " + index + " in '" + token + "'; libsvm indices start at 1" + FIX;
+        return bad("feature index " + index + " in '" + token + "'; libsvm indices start at 1" + FIX);
       }
       if (index <= previous) {
-        return "feature index " + index + " follows index " + previous + "; indices must increase along a line" + FIX;
+        return bad("feature index " + index + " follows index " + previous + "; indices must increase along a line"
+            + FIX);
       }
       if (numFeatures > 0 && index > numFeatures) {
-        return "feature index " + index + " is beyond " + beyond;
+        return bad("feature index " + index + " is beyond " + beyond);
       }
       if (!isNumber(token.substring(colon + 1))) {
-        return "the value of '" + token + "' is not a number; leave a missing feature out (a libsvm line lists the "
-            + "features it has)" + FIX.replace("; fix", ", or fix");
+        return bad("the value of '" + token + "' is not a number; leave a missing feature out (a libsvm line lists "
+            + "the features it has)" + FIX.replace("; fix", ", or fix"));
       }
       previous = index;
     }
-    return null;
+    return new Verdict(null, previous);
+  }
+
+  private static Verdict bad(String problem) {
+    return new Verdict(problem, 0);
   }
 
   private static boolean isNumber(String s) {

@@ -19,9 +19,9 @@ import scala.runtime.BoxedUnit;
  *
  * <p>Why, for depth 1: a training round is one such job, run every epoch or more often. Through
  * {@code treeAggregate} each job passes four Scala closures through Spark's closure cleaner, which
- * reads and parses the class file of each closure's enclosing class (RDD's, ~100 KB) with ASM; that
- * was 7 of the driver thread's 11 Java samples in 4 s of a local-mode run of the main job (~20 ms per
- * epoch). Here the job's function is a class of ours, which the cleaner leaves alone. And the driver
+ * reads and parses the class file of each closure's enclosing class with ASM; that was 7 of the
+ * driver thread's 11 JFR samples (20 ms apart) in 4 s of a local-mode run of the main job. Here the
+ * job's function is a class of ours, which the cleaner leaves alone. And the driver
  * merges the partitions' results in partition order rather than as their tasks finish, so that the
  * float sums, and the training they feed, do not depend on which task finished first.
  */

@@ -526,22 +526,27 @@ public final class ModelStore {
   }
 
   private static boolean isDeadAttemptOf(String owner, String runId) {
-    try {
-      JsonNode o = JSON.readTree(owner);
-      return o != null && runId.equals(o.path("run_id").asText()) && isDead(owner);
-    } catch (IOException e) {
-      return false;
-    }
+    JsonNode o = ownerJson(owner);
+    return o != null && runId.equals(o.path("run_id").asText()) && isDead(o);
   }
 
-  /** True when {@code owner} names a process on this host that is not running. */
   private static boolean isDead(String owner) {
+    JsonNode o = ownerJson(owner);
+    return o != null && isDead(o);
+  }
+
+  /** True when the lock's {@code owner} names a process on this host that is not running. */
+  private static boolean isDead(JsonNode owner) {
+    return host().equals(owner.path("host").asText()) && owner.path("pid").canConvertToLong()
+        && ProcessHandle.of(owner.path("pid").asLong()).map(h -> !h.isAlive()).orElse(true);
+  }
+
+  /** The lock's text as JSON, or null when it is missing or not JSON. */
+  private static JsonNode ownerJson(String owner) {
     try {
-      JsonNode o = owner == null ? null : JSON.readTree(owner);
-      return o != null && host().equals(o.path("host").asText()) && o.path("pid").canConvertToLong()
-          && ProcessHandle.of(o.path("pid").asLong()).map(h -> !h.isAlive()).orElse(true);
+      return owner == null ? null : JSON.readTree(owner);
     } catch (IOException e) {
-      return false;
+      return null;
     }
   }
 
