@@ -1,5 +1,6 @@
 package io.sparkdnn;
 
+import io.sparkdnn.files.PosixLocalFileSystem;
 import io.sparkdnn.train.SparkSetup;
 import org.apache.spark.sql.SparkSession;
 
@@ -24,6 +25,8 @@ public final class SparkTestSession {
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
+          // file: paths as the command line's local sessions write them (no chmod process per file)
+          .config("spark.hadoop." + PosixLocalFileSystem.SETTING, PosixLocalFileSystem.class.getName())
           .getOrCreate();
     }
     return session;

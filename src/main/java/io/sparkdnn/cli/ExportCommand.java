@@ -1,6 +1,7 @@
 package io.sparkdnn.cli;
 
 import io.sparkdnn.files.Causes;
+import io.sparkdnn.files.PosixLocalFileSystem;
 import io.sparkdnn.job.ConfigException;
 import io.sparkdnn.job.ExportFormat;
 import io.sparkdnn.job.ExportJob;
@@ -50,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
       options.overrides.add("export.overwrite=true");
     }
     JobConfig config = options.config();
-    ExportJob.Result result = new ExportJob(config).run(new Configuration());
+    ExportJob.Result result = new ExportJob(config).run(PosixLocalFileSystem.install(new Configuration()));
     options.out().println(String.format(Locale.ROOT, "exported %s (%s, %s) to %s (%s, %,d bytes)",
         result.model(), result.network(), result.task().token(), result.output(), result.format().token(),
         result.bytes()));

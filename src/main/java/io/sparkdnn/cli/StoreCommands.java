@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkdnn.files.PosixLocalFileSystem;
 import io.sparkdnn.job.ConfigException;
 import io.sparkdnn.job.JobConfig;
 import io.sparkdnn.job.NearestName;
@@ -65,7 +66,7 @@ final class StoreCommands {
         throw new ConfigException((s.path() == null ? "store.path (--store)" : "store.name (--name)")
             + " is not set; e.g. --store /models --name fashion");
       }
-      ModelStore store = new ModelStore(s.path(), s.name(), new Configuration());
+      ModelStore store = new ModelStore(s.path(), s.name(), PosixLocalFileSystem.install(new Configuration()));
       if (!store.modelExists()) {
         throw new ConfigException(missing(store, s.path()));
       }

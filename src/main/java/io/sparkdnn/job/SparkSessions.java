@@ -2,6 +2,7 @@ package io.sparkdnn.job;
 
 import io.sparkdnn.engine.BlasBackend;
 import io.sparkdnn.engine.BlasLibrary;
+import io.sparkdnn.files.PosixLocalFileSystem;
 import io.sparkdnn.train.SparkSetup;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -55,7 +56,9 @@ public final class SparkSessions {
   /**
    * The Spark settings of a session: the user's spark.conf, plus, in local mode, the driver bound to
    * 127.0.0.1 — a local run serves no other machine, so its ports are not opened to the network
-   * (the UI follows SPARK_LOCAL_IP, which scripts/dnn sets). A user's own setting always wins.
+   * (the UI follows SPARK_LOCAL_IP, which scripts/dnn sets). With a {@code local[…]} master, where
+   * every task runs in this JVM, {@code file:} paths are written through {@link PosixLocalFileSystem}
+   * (no {@code chmod} process per file written). A user's own setting always wins.
    */
   static Map<String, String> settingsFor(String master, Map<String, String> conf, SparkConf submitted) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
@@ -66,8 +69,19 @@ public final class SparkSessions {
         }
       }
     }
+    if (inThisJvm(master) && !conf.containsKey(LOCAL_FILES) && !submitted.contains(LOCAL_FILES)) {
+      out.put(LOCAL_FILES, PosixLocalFileSystem.class.getName());
+    }
     out.putAll(conf);
     return out;
+  }
+
+  /** The Spark setting that passes {@link PosixLocalFileSystem#SETTING} to the session's Hadoop configuration. */
+  static final String LOCAL_FILES = "spark.hadoop." + PosixLocalFileSystem.SETTING;
+
+  /** Whether {@code master} runs the tasks in the driver's JVM: {@code local} or {@code local[…]}, not {@code local-cluster}. */
+  static boolean inThisJvm(String master) {
+    return master.equals("local") || master.startsWith("local[");
   }
 
   /**

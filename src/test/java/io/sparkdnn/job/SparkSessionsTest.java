@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkdnn.files.PosixLocalFileSystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,25 @@ class SparkSessionsTest {
     assertFalse(submitted.containsKey("spark.driver.host"), "spark-submit's setting is not overridden");
     Map<String, String> cluster = SparkSessions.settingsFor("spark://master:7077", Map.of(), new SparkConf(false));
     assertFalse(cluster.containsKey("spark.driver.bindAddress"));
+  }
+
+  /**
+   * Files are written without a chmod process per file where every task runs in this JVM; executors
+   * in other JVMs (local-cluster, a cluster) keep Hadoop's class, which their class loaders find.
+   */
+  @Test
+  void localMastersWriteFilesWithoutAProcessPerFile() {
+    String key = "spark.hadoop.fs.file.impl";
+    assertEquals(PosixLocalFileSystem.class.getName(),
+        SparkSessions.settingsFor("local[2]", Map.of(), new SparkConf(false)).get(key));
+    assertEquals(PosixLocalFileSystem.class.getName(),
+        SparkSessions.settingsFor("local", Map.of(), new SparkConf(false)).get(key));
+    assertFalse(SparkSessions.settingsFor("local-cluster[2,1,1024]", Map.of(), new SparkConf(false)).containsKey(key));
+    assertFalse(SparkSessions.settingsFor("spark://master:7077", Map.of(), new SparkConf(false)).containsKey(key));
+    assertEquals("org.apache.hadoop.fs.LocalFileSystem", SparkSessions.settingsFor("local[2]",
+        Map.of(key, "org.apache.hadoop.fs.LocalFileSystem"), new SparkConf(false)).get(key), "the user's setting wins");
+    assertFalse(SparkSessions.settingsFor("local[2]", Map.of(), new SparkConf(false).set(key, "x")).containsKey(key),
+        "spark-submit's setting is not overridden");
   }
 
   /**

@@ -1,0 +1,77 @@
+package io.sparkdnn.files;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hadoop's local file system, with permissions set through java.nio: the same files, modes and checksums. */
+class PosixLocalFileSystemTest {
+  @TempDir java.nio.file.Path dir;
+
+  /** A new instance each time: FileSystem.get caches one per scheme, whatever the configuration says. */
+  private static FileSystem open(Configuration conf) throws IOException {
+    return FileSystem.newInstance(java.net.URI.create("file:///"), conf);
+  }
+
+  @Test
+  void installedForFilePathsUnlessTheConfigurationNamesAnotherClass() throws IOException {
+    try (FileSystem fs = open(PosixLocalFileSystem.install(new Configuration(false)))) {
+      assertSame(PosixLocalFileSystem.class, fs.getClass());
+    }
+    Configuration own = new Configuration(false);
+    own.set("fs.file.impl", org.apache.hadoop.fs.LocalFileSystem.class.getName());
+    assertEquals(org.apache.hadoop.fs.LocalFileSystem.class.getName(),
+        PosixLocalFileSystem.install(own).get("fs.file.impl"), "a user's choice is kept");
+  }
+
+  @Test
+  void filesAndDirectoriesGetTheModesAskedForWithChecksumsAsBefore() throws IOException {
+    try (FileSystem fs = open(PosixLocalFileSystem.install(new Configuration(false)))) {
+      Path sub = new Path(dir.toUri().toString(), "a/b");
+      assertTrue(fs.mkdirs(sub, new FsPermission((short) 0750)));
+      assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b"))));
+      Path file = new Path(sub, "x.json");
+      try (FSDataOutputStream out = fs.create(file, new FsPermission((short) 0640), false, 4096, (short) 1, 1 << 20,
+          null)) {
+        out.write("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+      }
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b/x.json"))));
+      assertTrue(Files.exists(dir.resolve("a/b/.x.json.crc")), "LocalFileSystem's checksum file, as before");
+      fs.setPermission(file, new FsPermission((short) 0604));
+      assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b/x.json"))));
+      byte[] back = new byte[7];
+      try (FSDataInputStream in = fs.open(file)) {
+        in.readFully(back);
+      }
+      assertArrayEquals("{\"a\":1}".getBytes(StandardCharsets.UTF_8), back);
+    }
+  }
+
+  @Test
+  void theStickyBitTakesHadoopsRouteAndAMissingFileFailsAsAnIoException() throws IOException {
+    assertNull(PosixLocalFileSystem.posix(new FsPermission((short) 01777)));
+    try (FileSystem fs = open(PosixLocalFileSystem.install(new Configuration(false)))) {
+      Path shared = new Path(dir.toUri().toString(), "shared");
+      assertTrue(fs.mkdirs(shared));
+      fs.setPermission(shared, new FsPermission((short) 01777));
+      assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("shared"))));
+      assertThrows(IOException.class, () -> fs.setPermission(new Path(shared, "gone"), new FsPermission((short) 0644)));
+    }
+  }
+}
