@@ -71,6 +71,13 @@ final class WriterMarker {
 
   /** Writes (or rewrites) the marker into {@code dir}. */
   void write(FileSystem fs, Path dir) throws IOException {
+    try (OutputStream out = fs.create(new Path(dir, FILE), true)) {
+      out.write(text().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The marker as its file holds it: pretty-printed JSON and a newline, with the time it is written. */
+  String text() {
     ObjectNode root = JSON.createObjectNode();
     root.put("writer", WRITER);
     root.put("kind", kind);
@@ -79,17 +86,26 @@ final class WriterMarker {
     root.put("pid", pid);
     root.put("process_started", processStarted < 0 ? "" : Instant.ofEpochMilli(processStarted).toString());
     root.put("written", Instant.now().toString());
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-    try (OutputStream out = fs.create(new Path(dir, FILE), true)) {
-      out.write(bytes);
-      out.write('\n');
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // (a tree of strings and numbers always serialises)
     }
   }
 
   /** The marker in {@code dir}, or null when there is none or it is not one of ours. */
   static WriterMarker read(FileSystem fs, Path dir) {
     try (InputStream in = fs.open(new Path(dir, FILE))) {
-      JsonNode root = JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      return null; // missing or unreadable: the caller falls back on ages
+    }
+  }
+
+  /** The marker {@code text} holds, or null when it is not one of ours (cut off mid-write, not JSON). */
+  static WriterMarker parse(String text) {
+    try {
+      JsonNode root = JSON.readTree(text);
       if (root == null || !WRITER.equals(root.path("writer").asText())) {
         return null;
       }
@@ -98,7 +114,7 @@ final class WriterMarker {
           root.path("boot_id").asText(""), root.path("pid").asLong(-1),
           started.isEmpty() ? -1 : Instant.parse(started).toEpochMilli());
     } catch (IOException | RuntimeException e) {
-      return null; // missing, cut off mid-write, or not JSON: the caller falls back on ages
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sparkdnn.store;
 
 import io.sparkdnn.files.Causes;
+import io.sparkdnn.files.ExclusiveFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,22 +12,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -54,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * store's state — a training run, {@code promote}, {@code rollback}, {@code prune} — holds it, so
  * the pointer, the history and the set of versions change under one owner at a time. The
  * mechanism is one operation, "create this file only if it does not exist, atomically", taken
- * from the filesystem that can do it:
+ * from the filesystem that can do it ({@link ExclusiveFiles}):
  *
  * <ul>
  *   <li>local files: {@code open(O_CREAT|O_EXCL)} through java.nio ({@code CREATE_NEW}). Hadoop's
@@ -490,7 +485,7 @@ public final class ModelStore {
    * @throws LockedException when another attempt is taking the same dead lock over
    */
   private boolean takeOver(Path lock, String dead, String mine, String runId) {
-    Path claim = new Path(dir, TAKEOVER + digest(dead));
+    Path claim = new Path(dir, TAKEOVER + ExclusiveFiles.shortHash(dead));
     if (!createExclusively(claim, mine)) {
       throw new LockedException(lockMessage(dead) + "; that attempt is dead, and another attempt of run " + runId
           + " is taking its lock over (" + claim.getName() + ")");
@@ -863,45 +858,10 @@ public final class ModelStore {
    * could not finish writing is removed again.
    */
   private boolean createExclusively(Path target, String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (local) {
-      java.nio.file.Path file = java.nio.file.Path.of(target.toUri());
-      OutputStream out;
-      try {
-        out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        return false;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create " + target + ": " + Causes.firstLine(e), e);
-      }
-      writeAndClose(out, bytes, target);
-      return true;
-    }
-    OutputStream out;
     try {
-      out = fs.create(target, false);
-    } catch (FileAlreadyExistsException e) {
-      return false;
+      return ExclusiveFiles.create(fs, target, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      if (exists(target)) {
-        return false; // filesystems that report "exists" as a plain IOException
-      }
       throw new UncheckedIOException("cannot create " + target + ": " + Causes.firstLine(e), e);
-    }
-    writeAndClose(out, bytes, target);
-    return true;
-  }
-
-  private void writeAndClose(OutputStream out, byte[] bytes, Path target) {
-    try (out) {
-      out.write(bytes);
-    } catch (IOException e) {
-      try {
-        fs.delete(target, false);
-      } catch (IOException ignored) {
-        // the message below says what failed
-      }
-      throw new UncheckedIOException("cannot write " + target + ": " + Causes.firstLine(e), e);
     }
   }
 
@@ -921,15 +881,6 @@ public final class ModelStore {
         // best effort
       }
       throw new UncheckedIOException("cannot write " + target + ": " + Causes.firstLine(e), e);
-    }
-  }
-
-  private static String digest(String text) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every JVM has SHA-256", e);
     }
   }
 

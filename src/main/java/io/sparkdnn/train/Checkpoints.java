@@ -1,6 +1,7 @@
 package io.sparkdnn.train;
 
 import io.sparkdnn.files.Causes;
+import io.sparkdnn.files.DirectoryLock;
 import io.sparkdnn.files.WriteFailures;
 import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.Json;
@@ -109,6 +110,33 @@ public final class Checkpoints {
   }
 
   /**
+   * Locks checkpoint.dir {@code dir} for one run ({@link DirectoryLock}) until the lock is closed: a
+   * second run given the same directory is refused while the first lives, rather than each deleting
+   * the other's checkpoints as checkpoints "of other data or settings", or resuming from them.
+   *
+   * @throws DirectoryLock.LockedException when another run holds it
+   * @throws UncheckedIOException when the lock cannot be read or written
+   */
+  public static DirectoryLock lock(String dir, Configuration conf) {
+    try {
+      Path path = new Path(dir);
+      FileSystem fs = path.getFileSystem(conf);
+      return lock(fs, fs.makeQualified(path));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use checkpoint.dir " + dir + ": " + Causes.firstLine(e), e);
+    }
+  }
+
+  private static DirectoryLock lock(FileSystem fs, Path dir) {
+    String display = DirectoryLock.shown(dir) + " (checkpoint.dir)";
+    try {
+      return DirectoryLock.acquire(fs, dir, "training", display, "give each run its own checkpoint.dir");
+    } catch (IOException e) {
+      throw WriteFailures.of("the lock of", display, e, "choose another checkpoint.dir");
+    }
+  }
+
+  /**
    * Writes the state after {@code state.epochsDone()} epochs, then prunes old checkpoints (and,
    * on this run's first write, those of other data or settings).
    *
@@ -210,11 +238,19 @@ public final class Checkpoints {
   /** Deletes every checkpoint (after the model they led to is written). */
   public void clear() {
     try {
-      for (FileStatus file : files()) {
-        fs.delete(file.getPath(), false);
+      if (!fs.exists(dir)) {
+        return;
       }
-      deleteTemporaries();
-    } catch (IOException e) {
+      // Training has ended and released the directory: another run may hold it by now.
+      try (DirectoryLock lock = lock(fs, dir)) {
+        for (FileStatus file : files()) {
+          fs.delete(file.getPath(), false);
+        }
+        deleteTemporaries();
+      }
+    } catch (DirectoryLock.LockedException e) {
+      LOG.info("left the checkpoints in place: {}", e.getMessage());
+    } catch (IOException | UncheckedIOException e) {
       LOG.warn("could not delete checkpoints in {}: {}", dir, e.getMessage());
     }
   }

@@ -1,6 +1,7 @@
 package io.sparkdnn.train;
 
 import io.sparkdnn.files.Causes;
+import io.sparkdnn.files.DirectoryLock;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
@@ -127,6 +128,16 @@ public final class DnnTrainer {
    *     first scan of it, so the caller need not check first; see {@link EmptyInput})
    */
   public Fit fit(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
+      DnnModel warmStart, TrainingListener listener) {
+    // One run at a time in a checkpoint.dir, refused before it reads any data: two runs there would
+    // each delete the other's checkpoints (as those of other settings) or resume from them.
+    try (DirectoryLock lock = config.checkpointDir() == null ? null
+        : Checkpoints.lock(config.checkpointDir(), training.sparkSession().sparkContext().hadoopConfiguration())) {
+      return fitLocked(training, validation, trainingName, validationName, warmStart, listener);
+    }
+  }
+
+  private Fit fitLocked(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
       DnnModel warmStart, TrainingListener listener) {
     Prepared p = prepare(training, validation, trainingName, validationName, warmStart);
     PackedData packed = p.packed;

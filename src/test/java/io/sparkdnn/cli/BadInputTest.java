@@ -140,6 +140,25 @@ class BadInputTest {
     assertRefused(train(good, "data.test.path=" + nan), "test data", "row 1", "NaN at position 0");
   }
 
+  /**
+   * Two runs in one checkpoint.dir would each delete the other's checkpoints (as those of other
+   * settings) or resume from them: the second is refused at its start while the first lives.
+   */
+  @Test
+  void aCheckpointDirInUseByAnotherRunIsRefused() throws IOException {
+    Path checkpoints = dir.resolve("checkpoints-shared");
+    try (io.sparkdnn.files.DirectoryLock running = io.sparkdnn.train.Checkpoints.lock(checkpoints.toString(),
+        new org.apache.hadoop.conf.Configuration())) {
+      assertRefused(train(good, "checkpoint.dir=" + checkpoints), "error: " + checkpoints
+          + " (checkpoint.dir) is in use by another run right now (pid " + ProcessHandle.current().pid(),
+          "give each run its own checkpoint.dir, or wait until that run has finished");
+      assertTrue(Files.exists(Path.of(running.file().toUri())), "the holder's lock is left alone");
+    }
+    Cli after = train(good, "checkpoint.dir=" + checkpoints, "model.path=" + dir.resolve("model-after-lock"));
+    assertEquals(0, after.status, after.toString());
+    assertFalse(Files.exists(checkpoints.resolve(io.sparkdnn.files.DirectoryLock.FILE)), "released at the end");
+  }
+
   @Test
   void emptyInput() {
     String data = write("empty", new ArrayList<>());

@@ -1,12 +1,14 @@
 package io.sparkdnn.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkdnn.SparkTestSession;
 import io.sparkdnn.TestData;
 import io.sparkdnn.cli.Cli;
 import io.sparkdnn.engine.FloatArrays;
+import io.sparkdnn.files.DirectoryLock;
 import io.sparkdnn.model.ModelReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +57,13 @@ class StoreIT {
       first.destroyForcibly();
     }
     assertTrue(Files.exists(store.resolve("nightly/LOCK")), "the killed run left its lock");
+    Path checkpointLock = store.resolve("nightly/runs/2026-11-27/checkpoints").resolve(DirectoryLock.FILE);
+    assertTrue(Files.exists(checkpointLock), "and its checkpoint directory's, which the retry takes over");
 
     Cli resumed = Cli.run(job(data, store).toArray(new String[0]));
     assertEquals(0, resumed.status, resumed.toString());
     assertTrue(resumed.out.contains("of them before resuming from a checkpoint"), resumed.out);
+    assertFalse(Files.exists(checkpointLock), "released when training ended");
     String version = Files.readString(store.resolve("nightly/CURRENT")).trim();
     assertEquals(10, Files.readAllLines(store.resolve("nightly").resolve(version).resolve("metrics.jsonl")).size());
 
