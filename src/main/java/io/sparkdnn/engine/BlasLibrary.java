@@ -43,25 +43,6 @@ public final class BlasLibrary {
     return loaded;
   }
 
-  /**
-   * Starts {@link #gemm}{@code (requested)} in a daemon thread and returns at once, so that the
-   * load (JavaCPP extracting and opening OpenBLAS: ~0.6 s in a fresh JVM on a 2-core VM) overlaps
-   * other start-up work instead of holding up the first task that multiplies matrices. A later
-   * {@code gemm} call waits for it (the load is synchronised). A failure here is dropped: the load is
-   * tried again, and its failure reported, by the call that needs it.
-   */
-  public static void loadInBackground(BlasBackend requested) {
-    Thread loader = new Thread(() -> {
-      try {
-        gemm(requested);
-      } catch (RuntimeException | LinkageError e) {
-        // reported by the gemm call that needs the library
-      }
-    }, "spark-dnn BLAS load");
-    loader.setDaemon(true);
-    loader.start();
-  }
-
   private static Gemm load(BlasBackend requested) {
     switch (requested) {
       case JAVA:

@@ -22,9 +22,15 @@ public final class SparkSessions {
 
   /**
    * As {@link #open(JobConfig.SparkSettings)}; when it starts a session with a local master, the
-   * tasks run in this JVM, and the BLAS for {@code blas} is loaded in the background while the session
-   * starts ({@link BlasLibrary#loadInBackground}; the session's start keeps about one core busy for
-   * seconds). Null loads nothing.
+   * tasks run in this JVM, and the BLAS for {@code blas} is loaded first, before the session starts.
+   * Null loads nothing.
+   *
+   * <p>Not beside the session's start, in another thread, as it once was: JavaCPP looks up symbols
+   * with {@code dlsym} from inside a {@code dl_iterate_phdr} callback while it loads OpenBLAS, and
+   * glibc takes its two loader locks in the opposite order in a {@code dlopen}, which the session's
+   * start does (libjaas, for Hadoop's login). One main-job run of many hung for good that way
+   * (gdb: the loading thread in {@code dlsym} inside {@code dl_iterate_phdr}, the main thread in
+   * {@code dlopen} of libjaas.so, each waiting for the other's lock), with nothing logged.
    */
   public static Session open(JobConfig.SparkSettings settings, BlasBackend blas) {
     scala.Option<SparkSession> existing = SparkSession.getActiveSession();
@@ -45,7 +51,11 @@ public final class SparkSessions {
       throw new ConfigException(noHome);
     }
     if (blas != null && master.startsWith("local")) {
-      BlasLibrary.loadInBackground(blas);
+      try {
+        BlasLibrary.gemm(blas);
+      } catch (RuntimeException | LinkageError e) {
+        // reported by the task that needs the library, which tries again
+      }
     }
     for (Map.Entry<String, String> e : settingsFor(master, settings.conf(), submitted).entrySet()) {
       builder.config(e.getKey(), e.getValue());
