@@ -485,26 +485,20 @@ public final class DistributedTrainer {
     }
 
     private RoundAccumulator syncRound(RoundContext context) {
-      Broadcast<float[]> weights = sc.broadcast(state.weights.clone());
-      try {
+      try (SharedValue<float[]> weights = SharedValue.of(sc, state.weights.clone())) {
         return PartitionResults.aggregate(training, new SyncGradientTask(context, weights, config.engineBatchRows()),
             new RoundAccumulator(), RoundAccumulator::merge, depth);
-      } finally {
-        weights.destroy();
       }
     }
 
     /**
-     * The weights and optimiser state are broadcast as they are, not copied (2.8 MB for the main
-     * job's Adam): nothing changes them until the job has finished and the broadcast is destroyed.
+     * The weights and optimiser state are shared as they are, not copied (2.8 MB for the main job's
+     * Adam): nothing changes them until the job has finished and the shared value is closed.
      */
     private RoundAccumulator localRound(RoundContext context) {
-      Broadcast<ModelState> start = sc.broadcast(new ModelState(state.weights, state.optimizerState));
-      try {
+      try (SharedValue<ModelState> start = SharedValue.of(sc, new ModelState(state.weights, state.optimizerState))) {
         return PartitionResults.aggregate(training, new LocalStepsTask(context, start, optimizer, config.batchSize(),
             state.learningRateScale), new RoundAccumulator(), RoundAccumulator::merge, depth);
-      } finally {
-        start.destroy();
       }
     }
 
@@ -558,13 +552,10 @@ public final class DistributedTrainer {
         if (sparse != null) {
           result = sparse.syncRound(training, context, x, config.engineBatchRows(), depth);
         } else {
-          Broadcast<float[]> weights = sc.broadcast(x.clone());
-          try {
+          try (SharedValue<float[]> weights = SharedValue.of(sc, x.clone())) {
             result = PartitionResults.aggregate(training,
                 new SyncGradientTask(context, weights, config.engineBatchRows()), new RoundAccumulator(),
                 RoundAccumulator::merge, depth);
-          } finally {
-            weights.destroy();
           }
         }
         if (!result.isFinite()) {

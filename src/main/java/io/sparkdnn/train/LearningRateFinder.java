@@ -163,14 +163,11 @@ public final class LearningRateFinder {
       RoundContext context = new RoundContext(config.network(), config.task(), scaling, targetScaling,
           data.weighted(), classWeights, config.blas(), config.seed(), 1 + s / rounds, s % rounds, rounds);
       sc.setJobDescription("learning-rate range test · step " + (s + 1) + "/" + settings.steps());
-      Broadcast<float[]> broadcast = sc.broadcast(weights.clone());
       RoundAccumulator result;
-      try {
+      try (SharedValue<float[]> shared = SharedValue.of(sc, weights.clone())) {
         result = data.training()
-            .mapPartitionsWithIndex(new SyncGradientTask(context, broadcast, config.engineBatchRows()), false)
+            .mapPartitionsWithIndex(new SyncGradientTask(context, shared, config.engineBatchRows()), false)
             .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, 2);
-      } finally {
-        broadcast.destroy();
       }
       double loss = result.lossStats().meanLoss();
       if (!result.isFinite() || !Double.isFinite(loss)) {

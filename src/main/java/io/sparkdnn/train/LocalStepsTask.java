@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Local mode, executor side: starting from the broadcast weights and optimiser state, take
@@ -24,13 +23,13 @@ final class LocalStepsTask
   private static final long serialVersionUID = 1L;
 
   private final RoundContext round;
-  private final Broadcast<ModelState> start;
+  private final SharedValue<ModelState> start;
   private final Optimizer optimizer;
   private final int batchSize;
   private final double learningRateScale;
   private static final ThreadLocal<OptimizerState> STATE = new ThreadLocal<>();
 
-  LocalStepsTask(RoundContext round, Broadcast<ModelState> start, Optimizer optimizer, int batchSize,
+  LocalStepsTask(RoundContext round, SharedValue<ModelState> start, Optimizer optimizer, int batchSize,
       double learningRateScale) {
     this.round = round;
     this.start = start;

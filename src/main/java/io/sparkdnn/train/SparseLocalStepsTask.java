@@ -15,7 +15,6 @@ import io.sparkdnn.optim.ParameterRanges;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Local mode with sparse rows, executor side: {@link LocalStepsTask}'s mini-batch steps over this
@@ -32,14 +31,14 @@ final class SparseLocalStepsTask
   private static final long serialVersionUID = 1L;
 
   private final RoundContext round;
-  private final Broadcast<ModelState> start;
+  private final SharedValue<ModelState> start;
   private final Optimizer optimizer;
   private final int batchSize;
   private final double learningRateScale;
   private final boolean shipAllRows;
 
   /** @param start weights and optimiser state, input-major */
-  SparseLocalStepsTask(RoundContext round, Broadcast<ModelState> start, Optimizer optimizer, int batchSize,
+  SparseLocalStepsTask(RoundContext round, SharedValue<ModelState> start, Optimizer optimizer, int batchSize,
       double learningRateScale, boolean shipAllRows) {
     this.round = round;
     this.start = start;

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Sync mode with sparse rows, executor side: the summed gradient, loss and correct count over this
@@ -27,12 +26,12 @@ final class SparseSyncGradientTask
   private static final long serialVersionUID = 1L;
 
   private final RoundContext round;
-  private final Broadcast<float[]> weights;
+  private final SharedValue<float[]> weights;
   private final int batchRows;
   private final boolean shipAllRows;
 
   /** @param weights the full parameter vector, input-major */
-  SparseSyncGradientTask(RoundContext round, Broadcast<float[]> weights, int batchRows, boolean shipAllRows) {
+  SparseSyncGradientTask(RoundContext round, SharedValue<float[]> weights, int batchRows, boolean shipAllRows) {
     this.round = round;
     this.weights = weights;
     this.batchRows = batchRows;

@@ -11,7 +11,6 @@ import io.sparkdnn.optim.ParameterRanges;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The driver's side of training on sparse rows ({@link io.sparkdnn.data.DataLayout#SPARSE}): the
@@ -67,28 +66,22 @@ final class SparseTraining {
 
   RoundAccumulator syncRound(JavaRDD<PackedBlock> training, RoundContext context, float[] weights, int batchRows,
       int depth) {
-    Broadcast<float[]> broadcast = sc.broadcast(weights);
-    try {
+    try (SharedValue<float[]> shared = SharedValue.of(sc, weights)) {
       return measured(PartitionResults.aggregate(training,
-          new SparseSyncGradientTask(context, broadcast, batchRows, shipAllRows), new RoundAccumulator(),
+          new SparseSyncGradientTask(context, shared, batchRows, shipAllRows), new RoundAccumulator(),
           RoundAccumulator::merge, depth));
-    } finally {
-      broadcast.destroy();
     }
   }
 
   /**
-   * The weights and optimiser state are broadcast as they are, not copied: nothing changes them
-   * until the job has finished and the broadcast is destroyed.
+   * The weights and optimiser state are shared as they are, not copied: nothing changes them until
+   * the job has finished and the shared value is closed.
    */
   RoundAccumulator localRound(JavaRDD<PackedBlock> training, RoundContext context, TrainingState state,
       Optimizer optimizer, int batchSize, int depth) {
-    Broadcast<ModelState> start = sc.broadcast(new ModelState(state.weights, state.optimizerState));
-    try {
+    try (SharedValue<ModelState> start = SharedValue.of(sc, new ModelState(state.weights, state.optimizerState))) {
       return measured(PartitionResults.aggregate(training, new SparseLocalStepsTask(context, start, optimizer,
           batchSize, state.learningRateScale, shipAllRows), new RoundAccumulator(), RoundAccumulator::merge, depth));
-    } finally {
-      start.destroy();
     }
   }
 

@@ -8,7 +8,6 @@ import io.sparkdnn.engine.MiniBatch;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Sync mode, executor side: the summed gradient, loss and correct count over this partition's rows
@@ -19,10 +18,10 @@ final class SyncGradientTask
   private static final long serialVersionUID = 1L;
 
   private final RoundContext round;
-  private final Broadcast<float[]> weights;
+  private final SharedValue<float[]> weights;
   private final int batchRows;
 
-  SyncGradientTask(RoundContext round, Broadcast<float[]> weights, int batchRows) {
+  SyncGradientTask(RoundContext round, SharedValue<float[]> weights, int batchRows) {
     this.round = round;
     this.weights = weights;
     this.batchRows = batchRows;

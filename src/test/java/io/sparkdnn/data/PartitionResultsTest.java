@@ -1,6 +1,7 @@
 package io.sparkdnn.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,31 @@ class PartitionResultsTest {
     List<String> driver = new ArrayList<>(aggregate(numbers(8), 1));
     Collections.sort(driver);
     assertEquals(driver, tree);
+  }
+
+  /** What the tasks of the last handover test made, by partition: the driver must get these very objects. */
+  private static final java.util.Map<Integer, float[]> MADE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * With a local master each task's result reaches the driver as the object the task made, not a
+   * copy read back from Spark's serializer (which would be a new array: a Kryo round trip).
+   */
+  @Test
+  void aLocalMastersResultsAreHandedOverAsTheObjectsTheTasksMade() {
+    MADE.clear();
+    List<float[]> got = PartitionResults.aggregate(numbers(4), (index, elements) -> {
+      float[] made = new float[100_000];
+      made[0] = index;
+      MADE.put(index, made);
+      return Collections.singletonList(new ArrayList<>(List.of(made))).iterator();
+    }, new ArrayList<float[]>(), (a, b) -> {
+      a.addAll(b);
+      return a;
+    }, 1);
+    assertEquals(4, got.size());
+    for (int p = 0; p < 4; p++) {
+      assertSame(MADE.get(p), got.get(p), "partition " + p);
+    }
   }
 
   /** A task's own exception reaches the caller as Spark reports it, with the original as its cause. */
