@@ -2,6 +2,7 @@ package io.sparkdnn.ml;
 
 import io.sparkdnn.files.Causes;
 import io.sparkdnn.model.DnnModel;
+import io.sparkdnn.model.ModelFormat;
 import io.sparkdnn.model.ModelReader;
 import io.sparkdnn.model.ModelWriter;
 import io.sparkdnn.model.StagedFile;
@@ -63,6 +64,26 @@ final class MlPersistence {
       return this;
     }
 
+    /**
+     * As Spark's, except that {@code overwrite()} replaces only a model saved here before (a
+     * directory holding {@value MlPersistence#MODEL_DIR}/metadata.json), or an empty directory:
+     * Spark's writer deletes whatever is at the path, so a mistyped path took the user's files with it.
+     *
+     * @throws IllegalArgumentException when overwrite is set and the path holds anything else
+     */
+    @Override
+    public void save(String path) throws IOException {
+      if (shouldOverwrite() && INTERNAL.equalsIgnoreCase(format)) {
+        String foreign = notAModel(new Path(path), sparkSession().sparkContext().hadoopConfiguration());
+        if (foreign != null) {
+          throw new IllegalArgumentException("save path " + path + " holds " + foreign + ", not a saved spark-dnn "
+              + "model; write().overwrite() replaces only a model saved there before: choose another path, or "
+              + "move those files away first");
+        }
+      }
+      super.save(path);
+    }
+
     @Override
     public void saveImpl(String path) {
       if (!INTERNAL.equalsIgnoreCase(format)) {
@@ -84,6 +105,33 @@ final class MlPersistence {
             false, hadoop, "save path", "use write().overwrite()");
       }
     }
+  }
+
+  /**
+   * What makes {@code path} something other than a saved model that overwrite may replace, for the
+   * message ({@code a file}, {@code keep.txt, data/}), or null when it is one, is empty, or is not there.
+   */
+  static String notAModel(Path path, Configuration hadoop) throws IOException {
+    FileSystem fs = path.getFileSystem(hadoop);
+    if (!fs.exists(path)) {
+      return null;
+    }
+    if (!fs.getFileStatus(path).isDirectory()) {
+      return "a file";
+    }
+    if (fs.exists(new Path(new Path(path, MODEL_DIR), ModelFormat.METADATA))) {
+      return null;
+    }
+    org.apache.hadoop.fs.FileStatus[] entries = fs.listStatus(path);
+    if (entries.length == 0) {
+      return null;
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (org.apache.hadoop.fs.FileStatus e : entries) {
+      names.add(e.getPath().getName() + (e.isDirectory() ? "/" : ""));
+    }
+    java.util.Collections.sort(names);
+    return String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", …" : "");
   }
 
   /** PATH/summary.json, or null when the model was saved without one. */

@@ -218,8 +218,13 @@ public final class TrainingParams implements Serializable {
         throw e; // a bad row: HandleInvalid has put it in this API's words already
       }
       throw new io.sparkdnn.data.DataException(inParamWords(e.getMessage(), owner));
+    } catch (io.sparkdnn.files.DirectoryLock.LockedException e) {
+      throw new IllegalStateException(inParamWords(e.getMessage(), owner), e);
     }
     fit.release();
+    // The model is made: checkpoints served to resume this fit had it been cut off. Left in place,
+    // the next fit of the same params and data would resume after their last epoch and train none.
+    fit.clearCheckpoints();
     return fit;
   }
 

@@ -68,6 +68,56 @@ class MlPipelineTest {
         .setSeed(3).setScaling("none");
   }
 
+  /**
+   * A fit's checkpoints serve to resume that fit if it is cut off; once it has made its model they
+   * are gone, so the next fit of the same params trains in full instead of resuming after the last
+   * epoch (and training none).
+   */
+  @Test
+  void aSecondFitWithTheSameCheckpointDirTrainsInFull() throws Exception {
+    Path checkpoints = dir.resolve("ml-checkpoints");
+    DnnClassifier dnn = classifier().setEpochs(3).setCheckpointDir(checkpoints.toString());
+    PipelineModel first = pipeline(dnn).fit(moons);
+    PipelineModel second = pipeline(dnn).fit(moons);
+    assertEquals(3, ((DnnClassificationModel) first.stages()[3]).summary().totalIterations());
+    assertEquals(3, ((DnnClassificationModel) second.stages()[3]).summary().totalIterations());
+    try (java.util.stream.Stream<Path> left = Files.list(checkpoints)) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "no checkpoint and no lock left");
+    }
+  }
+
+  /** Two fits at once in one checkpointDir (a tuner's parallel fits) would clobber each other: the later is refused. */
+  @Test
+  void aCheckpointDirInUseIsRefusedInTheParamsWords() throws Exception {
+    Path checkpoints = dir.resolve("ml-checkpoints-held");
+    try (io.sparkdnn.files.DirectoryLock held = io.sparkdnn.train.Checkpoints.lock(checkpoints.toString(),
+        spark.sparkContext().hadoopConfiguration())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> pipeline(classifier().setEpochs(1).setCheckpointDir(checkpoints.toString())).fit(moons));
+      assertTrue(e.getMessage().startsWith(checkpoints + " (checkpointDir) is in use by another run right now"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("give each run its own checkpointDir"), e.getMessage());
+    }
+  }
+
+  /** Spark's writer deletes whatever is at the path on overwrite(); a model's writer replaces only a model. */
+  @Test
+  void overwriteReplacesOnlyAModelSavedBefore() throws Exception {
+    DnnClassificationModel model = (DnnClassificationModel) pipeline(classifier().setEpochs(1)).fit(moons).stages()[3];
+    Path user = dir.resolve("users-dir");
+    Files.createDirectories(user.resolve("data"));
+    Files.writeString(user.resolve("keep.txt"), "mine");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.write().overwrite().save(user.toString()));
+    assertEquals("save path " + user + " holds data/, keep.txt, not a saved spark-dnn model; write().overwrite() "
+        + "replaces only a model saved there before: choose another path, or move those files away first", e.getMessage());
+    assertEquals("mine", Files.readString(user.resolve("keep.txt")), "left as it was");
+    Path saved = dir.resolve("saved-twice");
+    model.write().save(saved.toString());
+    model.write().overwrite().save(saved.toString());
+    assertEquals(model.uid(), DnnClassificationModel.load(saved.toString()).uid());
+  }
+
   @Test
   void pipelineWithIndexerAssemblerScalerFitsAndTransforms() {
     PipelineModel model = pipeline(classifier()).fit(moons);
