@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A directory that one run at a time may write, such as a {@code training.checkpoint-dir}: the
+ * A directory that one run at a time may write, such as a {@code checkpoint.dir}: the
  * file {@value #FILE} in it, created exclusively, names the process that holds it (a
  * {@link WriterMarker}); {@link #close} removes it.
  *
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * after a crash or {@code kill -9} needs nothing done by hand. Of several runs taking over the same
  * dead lock, one wins: each first creates {@value #FILE}{@code .takeover-HASH} exclusively (HASH of
  * the dead lock's text). A lock held by a process on another host cannot be checked from here: it
- * is refused, and the message says which file to delete once that run is known to be gone.
+ * is refused, and the message says which file to delete once that run is known to be gone; so is a
+ * lock that names no process (empty or cut off: being written right now, or its writer died then).
  */
 public final class DirectoryLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryLock.class);
@@ -42,8 +43,8 @@ public final class DirectoryLock implements AutoCloseable {
    * Locks {@code dir} (creating it) for this process.
    *
    * @param kind what the holder is doing, recorded in the lock: {@code training}
-   * @param display how messages name the directory, with its key: {@code /ckpt (training.checkpoint-dir)}
-   * @param remedy what a run that is refused should do: {@code give each run its own training.checkpoint-dir}
+   * @param display how messages name the directory, with its key: {@code /ckpt (checkpoint.dir)}
+   * @param remedy what a run that is refused should do: {@code give each run its own checkpoint.dir}
    * @throws LockedException when a running process, here or possibly on another host, holds it
    * @throws IOException when the lock cannot be read or written
    */
@@ -57,7 +58,7 @@ public final class DirectoryLock implements AutoCloseable {
       }
       String held = null;
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-        if (createExclusively(fs, file, mine)) {
+        if (ExclusiveFiles.create(fs, file, mine.getBytes(StandardCharsets.UTF_8))) {
           return new DirectoryLock(fs, file, mine);
         }
         held = read(fs, file);
@@ -66,9 +67,9 @@ public final class DirectoryLock implements AutoCloseable {
         }
         WriterMarker holder = WriterMarker.parse(held);
         if (holder == null) { // a run that is writing it right now, or one that died in that moment
-          throw new LockedException(display + " is locked by " + shown(file) + ", which does not name its run yet: a run is "
-              + "starting there right now, or one died while starting; " + remedy + ", or, if no other run is "
-              + "starting, delete " + shown(file));
+          throw new LockedException(display + " is locked by " + shown(file) + ", which does not name its run "
+              + "yet: a run is starting there right now, or one died while starting; " + remedy + ", or, if no "
+              + "other run is starting, delete " + shown(file));
         }
         if (holder.liveness() != WriterMarker.Liveness.DEAD) {
           throw new LockedException(refusal(display, holder, file, remedy));
@@ -96,7 +97,7 @@ public final class DirectoryLock implements AutoCloseable {
   private static boolean takeOver(FileSystem fs, Path file, String dead, String mine, String display)
       throws IOException {
     Path claim = new Path(file.getParent(), TAKEOVER + ExclusiveFiles.shortHash(dead));
-    if (!createExclusively(fs, claim, mine)) {
+    if (!ExclusiveFiles.create(fs, claim, mine.getBytes(StandardCharsets.UTF_8))) {
       return false; // another run is taking this dead lock over; the caller reads the lock again
     }
     try {
@@ -106,7 +107,7 @@ public final class DirectoryLock implements AutoCloseable {
       LOG.info("{}: taking over the lock of a run that is no longer running ({})", display,
           WriterMarker.parse(dead).describe());
       fs.delete(file, false);
-      return createExclusively(fs, file, mine);
+      return ExclusiveFiles.create(fs, file, mine.getBytes(StandardCharsets.UTF_8));
     } finally {
       fs.delete(claim, false);
     }
@@ -133,10 +134,6 @@ public final class DirectoryLock implements AutoCloseable {
   /** How messages show {@code path}: a local one as a plain path, ready to paste into a shell. */
   public static String shown(Path path) {
     return "file".equals(path.toUri().getScheme()) ? path.toUri().getPath() : path.toString();
-  }
-
-  private static boolean createExclusively(FileSystem fs, Path file, String text) throws IOException {
-    return ExclusiveFiles.create(fs, file, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The file's text, or null when there is none. */

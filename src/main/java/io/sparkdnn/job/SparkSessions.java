@@ -89,7 +89,7 @@ public final class SparkSessions {
   /** The Spark setting that passes {@link PosixLocalFileSystem#SETTING} to the session's Hadoop configuration. */
   static final String LOCAL_FILES = "spark.hadoop." + PosixLocalFileSystem.SETTING;
 
-  /** Whether {@code master} runs the tasks in the driver's JVM: {@code local} or {@code local[…]}, not {@code local-cluster}. */
+  /** Whether {@code master} runs the tasks in the driver's JVM: {@code local} or {@code local[…]}, not local-cluster. */
   static boolean inThisJvm(String master) {
     return master.equals("local") || master.startsWith("local[");
   }

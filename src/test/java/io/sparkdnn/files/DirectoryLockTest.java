@@ -33,7 +33,8 @@ class DirectoryLockTest {
   }
 
   private DirectoryLock acquire() throws IOException {
-    return DirectoryLock.acquire(fs(), dir(), "training", "/ckpt (checkpoint.dir)", "give each run its own checkpoint.dir");
+    return DirectoryLock.acquire(fs(), dir(), "training", "/ckpt (checkpoint.dir)",
+        "give each run its own checkpoint.dir");
   }
 
   private java.nio.file.Path lockFile() {
@@ -82,7 +83,8 @@ class DirectoryLockTest {
     Files.createDirectories(lockFile().getParent());
     Files.writeString(lockFile(), new WriterMarker("training", "elsewhere", "", 4711, -1).text());
     DirectoryLock.LockedException remote = assertThrows(DirectoryLock.LockedException.class, this::acquire);
-    assertTrue(remote.getMessage().contains("in use by a run on another host (pid 4711 on elsewhere)"), remote.getMessage());
+    assertTrue(remote.getMessage().contains("in use by a run on another host (pid 4711 on elsewhere)"),
+        remote.getMessage());
     assertTrue(remote.getMessage().endsWith("once that run is known to have ended, delete " + lockFile()),
         remote.getMessage());
     Files.writeString(lockFile(), "{\"writer\": \"spark-dnn\", \"ki");

@@ -29,6 +29,10 @@ class PosixLocalFileSystemTest {
     return FileSystem.newInstance(java.net.URI.create("file:///"), conf);
   }
 
+  private static String mode(java.nio.file.Path p) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
   @Test
   void installedForFilePathsUnlessTheConfigurationNamesAnotherClass() throws IOException {
     try (FileSystem fs = open(PosixLocalFileSystem.install(new Configuration(false)))) {
@@ -45,16 +49,16 @@ class PosixLocalFileSystemTest {
     try (FileSystem fs = open(PosixLocalFileSystem.install(new Configuration(false)))) {
       Path sub = new Path(dir.toUri().toString(), "a/b");
       assertTrue(fs.mkdirs(sub, new FsPermission((short) 0750)));
-      assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b"))));
+      assertEquals("rwxr-x---", mode(dir.resolve("a/b")));
       Path file = new Path(sub, "x.json");
       try (FSDataOutputStream out = fs.create(file, new FsPermission((short) 0640), false, 4096, (short) 1, 1 << 20,
           null)) {
         out.write("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
       }
-      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b/x.json"))));
+      assertEquals("rw-r-----", mode(dir.resolve("a/b/x.json")));
       assertTrue(Files.exists(dir.resolve("a/b/.x.json.crc")), "LocalFileSystem's checksum file, as before");
       fs.setPermission(file, new FsPermission((short) 0604));
-      assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b/x.json"))));
+      assertEquals("rw----r--", mode(dir.resolve("a/b/x.json")));
       byte[] back = new byte[7];
       try (FSDataInputStream in = fs.open(file)) {
         in.readFully(back);
@@ -70,7 +74,7 @@ class PosixLocalFileSystemTest {
       Path shared = new Path(dir.toUri().toString(), "shared");
       assertTrue(fs.mkdirs(shared));
       fs.setPermission(shared, new FsPermission((short) 01777));
-      assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("shared"))));
+      assertEquals("rwxrwxrwx", mode(dir.resolve("shared")));
       assertThrows(IOException.class, () -> fs.setPermission(new Path(shared, "gone"), new FsPermission((short) 0644)));
     }
   }

@@ -110,7 +110,8 @@ class MlPipelineTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> model.write().overwrite().save(user.toString()));
     assertEquals("save path " + user + " holds data/, keep.txt, not a saved spark-dnn model; write().overwrite() "
-        + "replaces only a model saved there before: choose another path, or move those files away first", e.getMessage());
+        + "replaces only a model saved there before: choose another path, or move those files away first",
+        e.getMessage());
     assertEquals("mine", Files.readString(user.resolve("keep.txt")), "left as it was");
     Path saved = dir.resolve("saved-twice");
     model.write().save(saved.toString());
