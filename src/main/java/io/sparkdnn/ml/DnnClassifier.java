@@ -103,6 +103,9 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
     StructField label = data.schema().apply(getLabelCol());
     HandleInvalid invalid = HandleInvalid.fromToken(getHandleInvalid());
     int classes = numClasses(data, label, invalid);
+    if (classes > 10 && !labelsIndexed(label)) {
+      refuseIdLikeLabels(data, classes);
+    }
     if (invalid != HandleInvalid.ERROR && !labelsIndexed(label)) {
       // rows whose label is no class index would make the classes; skip/keep leaves them out instead
       data = data.filter(classIndexOrNull(Columns.col(data, getLabelCol())));
@@ -113,6 +116,28 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
     DnnTrainer.Fit fit = training.fit(this, data, getFeaturesCol(), getLabelCol(),
         TrainingParams.parseClassWeights(getClassWeights()), spec, Task.MULTICLASS);
     return new DnnClassificationModel(uid, new FittedNetwork(fit.model, TrainingParams.summary(fit, this)));
+  }
+
+  /**
+   * Refuses labels that name rows rather than classes — more than 10 distinct values on more than half
+   * the rows, as {@code dnn train} refuses them — when the classes come from the largest label: the
+   * command line's network names its outputs, here the data alone does, and an id column would make
+   * a model of as many classes as rows, each seen about once. Counted approximately (HyperLogLog, a
+   * few percent), in one pass, and only when there are more than 10 classes.
+   *
+   * @throws DataException when the labels look like an id
+   */
+  private void refuseIdLikeLabels(Dataset<Row> data, int classes) {
+    org.apache.spark.sql.Column labels = Columns.col(data, getLabelCol());
+    Row counts = data.agg(functions.approx_count_distinct(labels), functions.count(labels)).first();
+    long distinct = counts.getLong(0);
+    long rows = counts.getLong(1);
+    if (distinct > 10 && distinct * 2 > rows) {
+      throw new DataException("label column '" + getLabelCol() + "' of training data (" + uid + ") looks like an id: "
+          + "about " + distinct + " distinct values in " + rows + " rows (labels up to " + (classes - 1) + "), where a "
+          + "classifier needs many rows per class; choose the column that holds the classes (labelCol), or for a "
+          + "numeric target use DnnRegressor");
+    }
   }
 
   /** True when the label column's ML attribute (StringIndexer's) gives the classes. */

@@ -100,6 +100,25 @@ class MlPipelineTest {
     }
   }
 
+  /**
+   * An id as the label would make as many classes as rows: refused, as `dnn train` refuses it; twelve
+   * classes over 3000 rows are classes.
+   */
+  @Test
+  void idLikeLabelsAreRefusedAndManyClassesAreNot() {
+    Dataset<Row> assembled = new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4"})
+        .setOutputCol("features").transform(moons);
+    Dataset<Row> ids = assembled.withColumn("label", org.apache.spark.sql.functions.col("id").cast("double"));
+    io.sparkdnn.data.DataException e = assertThrows(io.sparkdnn.data.DataException.class,
+        () -> classifier().setEpochs(1).fit(ids));
+    assertTrue(e.getMessage().startsWith("label column 'label' of training data (") && e.getMessage().contains(
+        ") looks like an id: about "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("choose the column that holds the classes (labelCol), or for a numeric target "
+        + "use DnnRegressor"), e.getMessage());
+    Dataset<Row> twelve = assembled.withColumn("label", org.apache.spark.sql.functions.col("id").mod(12).cast("double"));
+    assertEquals(12, classifier().setEpochs(1).fit(twelve).numClasses());
+  }
+
   /** Spark's writer deletes whatever is at the path on overwrite(); a model's writer replaces only a model. */
   @Test
   void overwriteReplacesOnlyAModelSavedBefore() throws Exception {
