@@ -67,7 +67,8 @@ public final class ClassWeights implements Serializable {
    * One weight per class index, for classes {@code labels} with {@code counts} training rows each;
    * null for {@link Mode#NONE}.
    *
-   * @throws IllegalArgumentException when a given label is not one of the classes
+   * @throws DataException when a given label is not one of the classes (of the training data: a
+   *     fact of the data, which the Spark ML API words as its params)
    */
   public float[] resolve(LabelIndex labels, long[] counts) {
     switch (mode) {
@@ -99,7 +100,7 @@ public final class ClassWeights implements Serializable {
           }
         }
         if (!unknown.isEmpty()) {
-          throw new IllegalArgumentException("data.class-weights names " + unknown + ", which "
+          throw new DataException("data.class-weights names " + unknown + ", which "
               + (unknown.size() == 1 ? "is not a class" : "are not classes") + " of the training data; the classes are "
               + LabelIndex.preview(labels.labels()));
         }

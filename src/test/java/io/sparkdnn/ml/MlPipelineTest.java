@@ -119,6 +119,15 @@ class MlPipelineTest {
     assertEquals(12, classifier().setEpochs(1).fit(twelve).numClasses());
   }
 
+  /** A class weight for a class the data does not have is refused at fit, in the param's name. */
+  @Test
+  void aClassWeightForNoClassIsRefusedNamingTheParam() {
+    io.sparkdnn.data.DataException e = assertThrows(io.sparkdnn.data.DataException.class,
+        () -> pipeline(classifier().setEpochs(1).setClassWeights("7:2")).fit(moons));
+    assertTrue(e.getMessage().startsWith("classWeights names [7], which is not a class of the training data; the "
+        + "classes are "), e.getMessage());
+  }
+
   /** Spark's writer deletes whatever is at the path on overwrite(); a model's writer replaces only a model. */
   @Test
   void overwriteReplacesOnlyAModelSavedBefore() throws Exception {
