@@ -53,7 +53,7 @@ public final class DirectoryLock implements AutoCloseable {
     Path file = new Path(dir, FILE);
     String mine = WriterMarker.ofThisProcess(kind).text();
     try {
-      if (!fs.exists(dir) && !fs.mkdirs(dir)) {
+      if (!fs.mkdirs(dir)) { // (true when it exists already)
         throw new IOException("cannot create the directory " + dir);
       }
       String held = null;

@@ -30,9 +30,10 @@ public final class ExclusiveFiles {
    */
   public static boolean create(FileSystem fs, Path target, byte[] bytes) throws IOException {
     OutputStream out;
-    if ("file".equals(fs.makeQualified(target).toUri().getScheme())) {
+    java.net.URI qualified = fs.makeQualified(target).toUri();
+    if ("file".equals(qualified.getScheme())) {
       try {
-        out = Files.newOutputStream(java.nio.file.Path.of(fs.makeQualified(target).toUri()),
+        out = Files.newOutputStream(java.nio.file.Path.of(qualified),
             StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;

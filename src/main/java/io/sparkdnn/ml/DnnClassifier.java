@@ -132,7 +132,7 @@ public final class DnnClassifier extends ProbabilisticClassifier<Vector, DnnClas
     Row counts = data.agg(functions.approx_count_distinct(labels), functions.count(labels)).first();
     long distinct = counts.getLong(0);
     long rows = counts.getLong(1);
-    if (distinct > 10 && distinct * 2 > rows) {
+    if (DnnTrainer.looksLikeIds(distinct, rows)) {
       throw new DataException("label column '" + getLabelCol() + "' of training data (" + uid + ") looks like an id: "
           + "about " + distinct + " distinct values in " + rows + " rows (labels up to " + (classes - 1) + "), where a "
           + "classifier needs many rows per class; choose the column that holds the classes (labelCol), or for a "

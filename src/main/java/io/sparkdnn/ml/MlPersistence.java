@@ -113,10 +113,13 @@ final class MlPersistence {
    */
   static String notAModel(Path path, Configuration hadoop) throws IOException {
     FileSystem fs = path.getFileSystem(hadoop);
-    if (!fs.exists(path)) {
+    org.apache.hadoop.fs.FileStatus status;
+    try {
+      status = fs.getFileStatus(path);
+    } catch (java.io.FileNotFoundException e) {
       return null;
     }
-    if (!fs.getFileStatus(path).isDirectory()) {
+    if (!status.isDirectory()) {
       return "a file";
     }
     if (fs.exists(new Path(new Path(path, MODEL_DIR), ModelFormat.METADATA))) {

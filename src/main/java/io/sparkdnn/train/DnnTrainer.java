@@ -196,6 +196,15 @@ public final class DnnTrainer {
   }
 
   /**
+   * Whether {@code distinct} label values over {@code rows} labelled rows name rows rather than classes:
+   * more than 10 values, on more than half the rows (ids, names, measurements). A classifier of them
+   * learns nothing.
+   */
+  public static boolean looksLikeIds(long distinct, long rows) {
+    return distinct > 10 && distinct * 2 > rows;
+  }
+
+  /**
    * A trainer that runs a learning-rate range test before training and trains with its suggested
    * rate ({@code lr-find.in-training}); null settings turn that off.
    */
@@ -604,9 +613,8 @@ public final class DnnTrainer {
       shown[i] = LabelIndex.shown(v);
     }
     int classes = task == Task.BINARY ? 2 : outputs;
-    // Most rows with a label of their own (ids, names, measurements) is not a set of classes,
-    // whatever the network's width: a classifier of them learns nothing.
-    boolean mostlyUnique = distinct.length > classes && distinct.length > 10 && distinct.length * 2L > found.rows();
+    // (whatever the network's width)
+    boolean mostlyUnique = distinct.length > classes && looksLikeIds(distinct.length, found.rows());
     if (distinct.length > MAX_CLASSES || (numeric && fractional && distinct.length > classes) || mostlyUnique) {
       String count = distinct.length > MAX_CLASSES ? "more than " + MAX_CLASSES : Integer.toString(distinct.length);
       String regression = "for a numeric target train a regression network: " + LabelIndex.REGRESSION;
