@@ -5,6 +5,7 @@ import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.Map;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,14 @@ import org.slf4j.LoggerFactory;
  * Java arrays pinned in place, no copies. OpenBLAS is set to one thread per call, because Spark
  * already runs one task per core and two multi-threaded BLAS calls fighting over two cores were
  * measured 2× slower.
+ *
+ * <p>The thread count is set without JavaCPP's {@code blas_set_num_threads}: that looks up MKL's names
+ * with {@code Loader.addressof}, which calls {@code dlsym} inside a {@code dl_iterate_phdr} callback
+ * when a name is not in the global scope. glibc takes its two loader locks there in the opposite order
+ * from {@code dlopen}, so a library load on any other thread at that moment (the JVM loading
+ * {@code libjaas.so} for Spark, an executor's own threads) hung both threads for good (seen, with gdb,
+ * on a local run). Here OpenBLAS is first made global ({@code dlopen(RTLD_GLOBAL)}), so the one name
+ * looked up is found by {@code dlsym(RTLD_DEFAULT, …)} and no iteration happens.
  */
 public final class BlasLibrary {
   private static final Logger LOG = LoggerFactory.getLogger(BlasLibrary.class);
@@ -76,7 +85,7 @@ public final class BlasLibrary {
     if (path == null) {
       throw new IllegalStateException("JavaCPP loaded OpenBLAS but reported no libopenblas file");
     }
-    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+    setOneThreadPerCall(path);
     String previous = System.getProperty(NATIVE_LIB_PATH);
     if (previous != null && !previous.equals(path)) {
       throw new IllegalStateException(
@@ -88,6 +97,31 @@ public final class BlasLibrary {
     return new BlasGemm(blas, "native " + openblas_nolapack.OPENBLAS_VERSION.trim()
         + " bundled (" + path + ") via netlib " + blas.getClass().getSimpleName()
         + ", 1 thread per call" + (core == null ? "" : ", OPENBLAS_CORETYPE=" + core));
+  }
+
+  /**
+   * Sets OpenBLAS to one thread per call.
+   *
+   * @throws UnsatisfiedLinkError if {@code library} cannot be opened again
+   * @throws IllegalStateException if it does not export {@code openblas_set_num_threads}
+   */
+  private static void setOneThreadPerCall(String library) {
+    // The library is loaded already; this only adds it to the global scope, where dlsym(RTLD_DEFAULT)
+    // finds its symbols. A library loaded after it that needs a BLAS symbol may now bind to OpenBLAS.
+    Loader.loadGlobal(library);
+    Pointer address = Loader.addressof("openblas_set_num_threads");
+    if (address == null || address.isNull()) {
+      throw new IllegalStateException(library + " exports no openblas_set_num_threads");
+    }
+    new SetNumThreads().put(address).call(1);
+  }
+
+  /** OpenBLAS's {@code void openblas_set_num_threads(int)}, called through the presets' binding. */
+  private static final class SetNumThreads
+      extends org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads {
+    SetNumThreads() {
+      super();
+    }
   }
 
   private static Gemm systemGemm() {

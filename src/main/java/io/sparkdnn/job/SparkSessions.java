@@ -25,12 +25,10 @@ public final class SparkSessions {
    * tasks run in this JVM, and the BLAS for {@code blas} is loaded first, before the session starts.
    * Null loads nothing.
    *
-   * <p>Not beside the session's start, in another thread, as it once was: JavaCPP looks up symbols
-   * with {@code dlsym} from inside a {@code dl_iterate_phdr} callback while it loads OpenBLAS, and
-   * glibc takes its two loader locks in the opposite order in a {@code dlopen}, which the session's
-   * start does (libjaas, for Hadoop's login). One main-job run of many hung for good that way
-   * (gdb: the loading thread in {@code dlsym} inside {@code dl_iterate_phdr}, the main thread in
-   * {@code dlopen} of libjaas.so, each waiting for the other's lock), with nothing logged.
+   * <p>On this thread, not beside the session's start in another as it once was: that overlap hung
+   * one main-job run for good (a library lookup of JavaCPP's against the session's {@code dlopen};
+   * see {@link BlasLibrary}, which no longer makes that lookup), and nothing was measured to be won
+   * by it.
    */
   public static Session open(JobConfig.SparkSettings settings, BlasBackend blas) {
     scala.Option<SparkSession> existing = SparkSession.getActiveSession();
