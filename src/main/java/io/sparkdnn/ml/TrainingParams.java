@@ -198,19 +198,21 @@ public final class TrainingParams implements Serializable {
    */
   DnnTrainer.Fit fit(Params owner, Dataset<Row> data, String features, String labels, ClassWeights classWeights,
       NetworkSpec network, Task task) {
-    String name = "training data (" + owner.uid() + ")";
     String indicator = owner.getOrDefault(validationIndicatorCol);
     Column marked = indicator.isEmpty() ? null
         : functions.coalesce(Columns.col(data, indicator), functions.lit(false));
     Dataset<Row> training = marked == null ? data : data.filter(functions.not(marked));
     Dataset<Row> validation = marked == null ? null : data.filter(marked);
-    DnnTrainer trainer = new DnnTrainer(dataSettings(owner, features, labels, classWeights), trainingConfig(owner, network, task));
-    // named by the indicator, so that "has no rows" points at it when it marks every row for validation
-    String trainingName = marked == null ? name : "the rows of " + name + " whose " + indicator + " is false or null";
+    String[] names = inputNames("training data (" + owner.uid() + ")", indicator);
+    // The uid is random per JVM unless given: in the checkpoints' identity the stage is its class, so a
+    // fit cut off in one JVM resumes in the next with the same params and data.
+    String[] checkpointNames = inputNames("training data (" + owner.getClass().getSimpleName() + ")", indicator);
+    DnnTrainer trainer = new DnnTrainer(dataSettings(owner, features, labels, classWeights),
+        trainingConfig(owner, network, task)).withCheckpointNames(checkpointNames[0], checkpointNames[1]);
     DnnTrainer.Fit fit;
     try {
-      fit = HandleInvalid.explained(() -> trainer.fit(training, validation, trainingName,
-          "validation rows of " + name + " (" + indicator + " = true)", null, (metrics, state) -> { }));
+      fit = HandleInvalid.explained(() -> trainer.fit(training, validation, names[0], names[1], null,
+          (metrics, state) -> { }));
     } catch (io.sparkdnn.train.DivergenceException e) {
       throw new io.sparkdnn.train.DivergenceException(inParamWords(e.getMessage(), owner));
     } catch (io.sparkdnn.data.DataException e) {
@@ -254,11 +256,23 @@ public final class TrainingParams implements Serializable {
   }
 
   /**
-   * The summary of a fit: its history, kept epoch, stop reason and validation metrics; the stop reason
-   * names the params that set the limits ("epochs = 20"), not the configuration keys.
+   * The training and validation inputs' names for data called {@code name}, split by the boolean
+   * column {@code indicator} (empty: not split, and the validation rows are held out of it). Named
+   * by the indicator, so that "has no rows" points at it when it marks every row for validation.
+   */
+  private static String[] inputNames(String name, String indicator) {
+    return indicator.isEmpty() ? new String[] {name, "validation rows held out of " + name}
+        : new String[] {"the rows of " + name + " whose " + indicator + " is false or null",
+            "validation rows of " + name + " (" + indicator + " = true)"};
+  }
+
+  /**
+   * The summary of a fit: its history (epochs restored from a checkpoint first), kept epoch, stop reason
+   * and validation metrics; the stop reason names the params that set the limits ("epochs = 20"), not
+   * the configuration keys.
    */
   static DnnTrainingSummary summary(DnnTrainer.Fit fit, Params owner) {
-    return new DnnTrainingSummary(fit.model.task(), fit.result.history(), fit.result.validationMetrics(),
+    return new DnnTrainingSummary(fit.model.task(), fit.history, fit.result.validationMetrics(),
         fit.result.bestEpoch(), inParamWords(fit.result.stopReason(), owner));
   }
 

@@ -68,6 +68,9 @@ public final class DnnTrainer {
   private RangeTestSettings rangeTest;
   private Dataset<Row> test;
   private String testName;
+  /** The inputs' names in a checkpoint's identity; null: the names {@link #fit} is given. */
+  private String trainingKey;
+  private String validationKey;
 
   public DnnTrainer(DataSettings data, TrainingConfig config) {
     this.data = data;
@@ -82,6 +85,11 @@ public final class DnnTrainer {
     public final double packSeconds;
     /** Epochs restored from a checkpoint (0 when training started afresh). */
     public final int resumedEpochs;
+    /**
+     * Every epoch's metrics: those restored from a checkpoint, then this run's ({@code result.history()}
+     * holds this run's only).
+     */
+    public final List<EpochMetrics> history;
     /** The range test run before training (lr-find.in-training), or null. */
     public final LearningRateRange rangeTest;
     /** The test rows ({@link #withTestData}), packed before training and still cached; or null. */
@@ -89,7 +97,8 @@ public final class DnnTrainer {
     private final Checkpoints checkpoints;
 
     Fit(DnnModel model, TrainingResult result, PackedData packed, double packSeconds, int resumedEpochs,
-        Checkpoints checkpoints, LearningRateRange rangeTest, PackedData test) {
+        List<EpochMetrics> history, Checkpoints checkpoints, LearningRateRange rangeTest, PackedData test) {
+      this.history = List.copyOf(history);
       this.rangeTest = rangeTest;
       this.test = test;
       this.model = model;
@@ -157,7 +166,8 @@ public final class DnnTrainer {
       TrainingConfig trained = resolved;
       String[] classNames = p.labels == null ? null : p.labels.labels();
       Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
-          identity(training, validation, trainingName, validationName, packed, warmStart), config.checkpointKeep(),
+          identity(training, validation, trainingKey != null ? trainingKey : trainingName,
+              validationKey != null ? validationKey : validationName, packed, warmStart), config.checkpointKeep(),
           p.sc.hadoopConfiguration());
       List<EpochMetrics> history = new ArrayList<>();
       TrainingState resume = null;
@@ -185,7 +195,7 @@ public final class DnnTrainer {
           p.profile.summary(DataProfile.featureNames(p.columns), classNames));
       DnnModel model = new DnnModel(spec, config.task(), result.weights(), p.columns, p.scaling, p.targetScaling,
           p.labels, record);
-      return new Fit(model, result, packed, p.packSeconds, resumedEpochs, checkpoints, range, p.test);
+      return new Fit(model, result, packed, p.packSeconds, resumedEpochs, history, checkpoints, range, p.test);
     } catch (RuntimeException e) {
       packed.release();
       if (p.test != null) {
@@ -227,11 +237,27 @@ public final class DnnTrainer {
     return t;
   }
 
+  /**
+   * A trainer whose checkpoints name the training and validation data {@code trainingKey} and
+   * {@code validationKey} in their identity, instead of the names given to {@link #fit}. For names
+   * that hold something differing between two runs of the same fit — a Spark ML stage's uid, random
+   * per JVM — which would keep a fit cut off in one JVM from resuming in the next. The data's files,
+   * row counts and every setting stay in the identity.
+   */
+  public DnnTrainer withCheckpointNames(String trainingKey, String validationKey) {
+    DnnTrainer t = copy();
+    t.trainingKey = trainingKey;
+    t.validationKey = validationKey;
+    return t;
+  }
+
   private DnnTrainer copy() {
     DnnTrainer t = new DnnTrainer(data, config);
     t.rangeTest = rangeTest;
     t.test = test;
     t.testName = testName;
+    t.trainingKey = trainingKey;
+    t.validationKey = validationKey;
     return t;
   }
 

@@ -15,6 +15,7 @@ import io.sparkdnn.data.BadRowPolicy;
 import io.sparkdnn.data.DataException;
 import io.sparkdnn.data.SyntheticData;
 import io.sparkdnn.engine.BlasBackend;
+import io.sparkdnn.files.FaultyFileSystem;
 import io.sparkdnn.model.ModelReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,33 @@ class MlPipelineTest {
     assertEquals(3, ((DnnClassificationModel) second.stages()[3]).summary().totalIterations());
     try (java.util.stream.Stream<Path> left = Files.list(checkpoints)) {
       assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "no checkpoint and no lock left");
+    }
+  }
+
+  /**
+   * A fit cut off in one JVM resumes in the next, where the estimator has another uid (random unless
+   * given): the checkpoints name the stage by its class. The second fit must resume after epoch 2, as
+   * writing the checkpoint of epoch 1 or 2 fails for it; a fit that started afresh would write them.
+   */
+  @Test
+  void aFitCutOffResumesUnderAnotherUid() {
+    FaultyFileSystem.register(spark.sparkContext().hadoopConfiguration());
+    String checkpoints = FaultyFileSystem.uri(dir.resolve("ml-checkpoints-resumed"));
+    try {
+      FaultyFileSystem.failWrites(p -> p.getName().startsWith(".epoch-000003"), FaultyFileSystem::readOnly);
+      DnnClassifier first = classifier().setEpochs(4).setCheckpointDir(checkpoints);
+      RuntimeException cut = assertThrows(RuntimeException.class, () -> pipeline(first).fit(moons));
+      assertTrue(cut.getMessage().contains("epoch 3"), cut.getMessage());
+      FaultyFileSystem.failWrites(p -> p.getName().startsWith(".epoch-000001") || p.getName().startsWith(".epoch-000002"),
+          FaultyFileSystem::readOnly);
+      DnnClassifier second = classifier().setEpochs(4).setCheckpointDir(checkpoints);
+      assertTrue(!first.uid().equals(second.uid()));
+      PipelineModel resumed = pipeline(second).fit(moons);
+      DnnTrainingSummary summary = ((DnnClassificationModel) resumed.stages()[3]).summary();
+      assertEquals(4, summary.totalIterations(), "epochs 1-2 from the checkpoint, 3-4 trained");
+      assertEquals(4, summary.objectiveHistory().length);
+    } finally {
+      FaultyFileSystem.reset();
     }
   }
 
