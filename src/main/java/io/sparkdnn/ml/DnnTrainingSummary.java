@@ -72,6 +72,37 @@ public final class DnnTrainingSummary implements Serializable {
     return validationMetrics;
   }
 
+  /**
+   * One line for a shell or a log: epochs run, the kept epoch's losses and validation metric, and
+   * why training ended, e.g. {@code 12 epochs; kept epoch 12: train loss 0.3012, validation loss
+   * 0.3345, validation accuracy 0.8812; reached the epoch limit (epochs = 12)}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(epochs.size()).append(epochs.size() == 1 ? " epoch" : " epochs");
+    EpochMetrics kept = epochs.stream().filter(e -> e.epoch() == bestEpoch).findFirst().orElse(null);
+    if (kept != null) {
+      sb.append("; kept epoch ").append(bestEpoch).append(": train loss ").append(fourDigits(kept.trainLoss()));
+      if (kept.hasValidation()) {
+        sb.append(", validation loss ").append(fourDigits(kept.valLoss()));
+        if (task.isClassification()) {
+          sb.append(", validation accuracy ").append(fourDigits(kept.valAccuracy()));
+        } else if (!Double.isNaN(kept.valRmse())) {
+          sb.append(", validation RMSE ").append(fourDigits(kept.valRmse()));
+        }
+      }
+    }
+    if (stopReason != null) {
+      sb.append("; ").append(stopReason);
+    }
+    return sb.toString();
+  }
+
+  private static String fourDigits(double value) {
+    return String.format(java.util.Locale.ROOT, "%.4f", value);
+  }
+
   /** The JSON form saved as summary.json. */
   ObjectNode toJson() {
     ObjectNode root = Json.object();

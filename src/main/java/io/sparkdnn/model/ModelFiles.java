@@ -36,7 +36,7 @@ public final class ModelFiles {
     for (Path p : new Path[] {metadata, weights}) {
       if (!Files.isRegularFile(p)) {
         throw ModelFormatException.missing(where + " is not a complete spark-dnn model: " + p.getFileName()
-            + " is missing", p.equals(weights));
+            + " is missing", p.equals(weights) || Files.isRegularFile(weights));
       }
     }
     try {

@@ -21,9 +21,9 @@ public final class ModelFormatException extends RuntimeException {
   }
 
   /**
-   * A model file that is missing: {@linkplain #damaged damaged} when the directory has a model's
-   * metadata.json ({@code modelWasThere}); otherwise the directory need not be a model at all (a
-   * data directory given as the model), so no remedy about restoring or retraining a model.
+   * A model file that is missing: {@linkplain #damaged damaged} when the directory holds the model's
+   * other file ({@code modelWasThere}); otherwise the directory need not be a model at all (a data
+   * directory given as the model), so no remedy about restoring or retraining a model.
    */
   static ModelFormatException missing(String problem, boolean modelWasThere) {
     return modelWasThere ? damaged(problem) : new ModelFormatException(problem + "; give the directory of a model "

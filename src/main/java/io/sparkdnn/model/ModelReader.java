@@ -38,7 +38,7 @@ public final class ModelReader {
       for (Path p : new Path[] {metadata, weights}) {
         if (!fs.exists(p)) {
           throw ModelFormatException.missing(path + " is not a complete spark-dnn model: " + p.getName()
-              + " is missing", p.equals(weights));
+              + " is missing", p.equals(weights) || fs.exists(weights));
         }
       }
       return ModelFormat.parse(readAll(fs, metadata), readAll(fs, weights), path);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkdnn.SparkTestSession;
+import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.TestData;
 import io.sparkdnn.data.SyntheticData;
 import java.nio.file.Path;
@@ -248,6 +249,10 @@ class MlCitizenTest {
     assertTrue(all.getMessage().contains("whose isValidation is false or null has no rows"), all.getMessage());
     assertTrue(model.summary().stopReason().equals("reached epochs = 2"), "in the params' words: "
         + model.summary().stopReason());
+    EpochMetrics last = model.summary().epochs().get(1);
+    assertEquals(String.format(java.util.Locale.ROOT, "2 epochs; kept epoch 2: train loss %.4f, validation loss %.4f, "
+        + "validation accuracy %.4f; reached epochs = 2", last.trainLoss(), last.valLoss(), last.valAccuracy()),
+        model.summary().toString());
   }
 
   /**

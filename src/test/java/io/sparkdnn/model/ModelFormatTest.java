@@ -134,6 +134,10 @@ class ModelFormatTest {
     assertTrue(notAModel.getMessage().contains("metadata.json is missing; give the directory of a model"),
         notAModel.getMessage());
     assertFalse(notAModel.getMessage().contains("damaged"), notAModel.getMessage());
+    Path noMetadata = copyOfGolden(); // weights.bin says a model was here
+    Files.delete(noMetadata.resolve("metadata.json"));
+    assertRefused(noMetadata,
+        "is not a complete spark-dnn model: metadata.json is missing" + ModelFormatException.DAMAGED_REMEDY);
   }
 
   @Test
