@@ -222,6 +222,11 @@ public final class TrainingParams implements Serializable {
       throw new io.sparkdnn.data.DataException(inParamWords(e.getMessage(), owner));
     } catch (io.sparkdnn.files.DirectoryLock.LockedException e) {
       throw new IllegalStateException(inParamWords(e.getMessage(), owner), e);
+    } catch (java.io.UncheckedIOException e) {
+      // a checkpointDir that cannot be used: what happened, where and what to do, as the command line says it
+      String described = io.sparkdnn.files.FileFailures.describe(e);
+      throw new java.io.UncheckedIOException(inParamWords(described != null ? described : e.getMessage(), owner),
+          e.getCause());
     }
     fit.release();
     // The model is made: checkpoints served to resume this fit had it been cut off. Left in place,

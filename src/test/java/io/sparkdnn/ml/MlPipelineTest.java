@@ -128,6 +128,18 @@ class MlPipelineTest {
     }
   }
 
+  /** A checkpointDir that is a file is refused as the command line refuses it: what, where, what to do. */
+  @Test
+  void aCheckpointDirThatIsAFileIsNamedWithWhatToDo() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-directory.txt"), "mine");
+    java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        () -> pipeline(classifier().setEpochs(1).setCheckpointDir(file.toString())).fit(moons));
+    assertTrue(e.getMessage().startsWith("a file stands where a directory is needed at " + file + "; choose another "
+        + "path ("), e.getMessage());
+    assertTrue(e.getMessage().contains("(checkpointDir)"), e.getMessage());
+    assertEquals("mine", Files.readString(file));
+  }
+
   /**
    * An id as the label would make as many classes as rows: refused, as `dnn train` refuses it; twelve
    * classes over 3000 rows are classes.
