@@ -75,7 +75,7 @@ public final class DnnTrainingSummary implements Serializable {
   /**
    * One line for a shell or a log: epochs run, the kept epoch's losses and validation metric, and
    * why training ended, e.g. {@code 12 epochs; kept epoch 12: train loss 0.3012, validation loss
-   * 0.3345, validation accuracy 0.8812; reached the epoch limit (epochs = 12)}.
+   * 0.3345, validation accuracy 0.8812; reached epochs = 12}.
    */
   @Override
   public String toString() {
