@@ -1,5 +1,6 @@
 package io.sparkdnn.cli;
 
+import io.sparkdnn.job.ConfigException;
 import io.sparkdnn.job.ConfigLoader;
 import io.sparkdnn.job.JobConfig;
 import java.io.File;
@@ -41,6 +42,24 @@ final class CommonOptions {
 
   PrintWriter out() {
     return command.commandLine().getOut();
+  }
+
+  /**
+   * Adds an option's value as an override of {@code key} (the option is a shorthand for it), quoted
+   * as a HOCON string so that any path or id is taken as it is. Null (the option not given) adds
+   * nothing.
+   *
+   * @throws ConfigException when the value is empty or blank: in a scheduled job that is an unset
+   *     variable ({@code --run-id "$RUN_ID"}), which must not quietly mean "no run id" or "no store"
+   */
+  void shorthand(String option, String key, String value) {
+    if (value == null) {
+      return;
+    }
+    if (value.isBlank()) {
+      throw new ConfigException(option + " is empty (" + key + "); give it a value, or leave the option out");
+    }
+    overrides.add(key + "=" + com.typesafe.config.ConfigUtil.quoteString(value));
   }
 
   /** The job file and --set overrides, loaded and checked. */

@@ -37,7 +37,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    shorthand("export.model", model);
+    options.shorthand("--model", "export.model", model);
     if (format != null) {
       try {
         ExportFormat.fromToken(format);
@@ -45,8 +45,8 @@ final class ExportCommand implements Callable<Integer> {
         throw new ConfigException("--format: " + Causes.firstLine(e));
       }
     }
-    shorthand("export.format", format);
-    shorthand("export.output", output);
+    options.shorthand("--format", "export.format", format);
+    options.shorthand("--output", "export.output", output);
     if (overwrite) {
       options.overrides.add("export.overwrite=true");
     }
@@ -56,12 +56,5 @@ final class ExportCommand implements Callable<Integer> {
         result.model(), result.network(), result.task().token(), result.output(), result.format().token(),
         result.bytes()));
     return 0;
-  }
-
-  /** Adds the option's value as an override of {@code key}, quoted so that any path is taken as it is. */
-  private void shorthand(String key, String value) {
-    if (value != null) {
-      options.overrides.add(key + "=\"" + value + "\"");
-    }
   }
 }

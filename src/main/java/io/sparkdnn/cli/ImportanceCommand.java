@@ -34,9 +34,9 @@ final class ImportanceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    shorthand("importance.model", model);
-    shorthand("importance.input.path", input);
-    shorthand("importance.output", output);
+    options.shorthand("--model", "importance.model", model);
+    options.shorthand("--input", "importance.input.path", input);
+    options.shorthand("--output", "importance.output", output);
     if (overwrite) {
       options.overrides.add("importance.overwrite=true");
     }
@@ -49,12 +49,6 @@ final class ImportanceCommand implements Callable<Integer> {
         options.out().println("written to " + result.output() + " (importance.json, importance.csv, report.html)");
       }
       return 0;
-    }
-  }
-
-  private void shorthand(String key, String value) {
-    if (value != null) {
-      options.overrides.add(key + "=\"" + value + "\"");
     }
   }
 }

@@ -27,9 +27,7 @@ final class LrFindCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (output != null) {
-      options.overrides.add("lr-find.output=\"" + output + "\"");
-    }
+    options.shorthand("--output", "lr-find.output", output);
     if (overwrite) {
       options.overrides.add("lr-find.overwrite=true");
     }

@@ -55,12 +55,8 @@ final class StoreCommands {
      * @throws ConfigException when the store or the name is not set, or names no existing model
      */
     ModelStore open() {
-      if (store != null) {
-        options.overrides.add("store.path=" + store);
-      }
-      if (name != null) {
-        options.overrides.add("store.name=" + name);
-      }
+      options.shorthand("--store", "store.path", store);
+      options.shorthand("--name", "store.name", name);
       JobConfig.StoreSettings s = options.config().store();
       if (s.path() == null || s.name() == null) {
         throw new ConfigException((s.path() == null ? "store.path (--store)" : "store.name (--name)")

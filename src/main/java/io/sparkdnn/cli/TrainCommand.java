@@ -36,15 +36,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (store != null) {
-      options.overrides.add("store.path=" + store);
-    }
-    if (name != null) {
-      options.overrides.add("store.name=" + name);
-    }
-    if (runId != null) {
-      options.overrides.add("store.run-id=" + runId);
-    }
+    options.shorthand("--store", "store.path", store);
+    options.shorthand("--name", "store.name", name);
+    options.shorthand("--run-id", "store.run-id", runId);
     if (force) {
       options.overrides.add("store.promote.force=true");
     }

@@ -212,10 +212,21 @@ public final class ModelStore {
     return VERSION.matcher(version).matches() && exists(new Path(dir, version));
   }
 
-  /** A new, unused version id: the next sequence number and the current time. */
+  /**
+   * A new, unused version id: the current time and the next sequence number after every version in
+   * the store and every one a run has taken ({@code runs/ID/VERSION}, kept for that run's retry even
+   * when its first attempt failed): a number is never given twice.
+   */
   public String newVersion() {
-    int next = versions().stream().mapToInt(ModelStore::sequence).max().orElse(0) + 1;
-    return String.format("v%06d-%s", next, STAMP.format(Instant.now()));
+    int next = versions().stream().mapToInt(ModelStore::sequence).max().orElse(0);
+    Path runs = new Path(dir, "runs");
+    for (String run : subdirectories(runs, NAME, d -> true, "the runs of " + dir)) {
+      String taken = readText(new Path(new Path(runs, run), "VERSION"));
+      if (taken != null) {
+        next = Math.max(next, sequence(taken.trim()));
+      }
+    }
+    return String.format("v%06d-%s", next + 1, STAMP.format(Instant.now()));
   }
 
   /** Version ids, oldest first: every directory named like a version, readable or not. */

@@ -86,6 +86,21 @@ class BadInputTest {
     }
   }
 
+  /**
+   * An option given an empty value is an unset variable in a scheduled job ({@code --run-id "$RUN_ID"}):
+   * refused, not taken as the option left out (a run without id, a model outside the store).
+   */
+  @Test
+  void emptyOptionValuesAreRefused() {
+    assertOneErrorLine(Cli.run("train", "--store", dir.resolve("store").toString(), "--name", "m", "--run-id", ""),
+        "error: --run-id is empty (store.run-id); give it a value, or leave the option out");
+    assertOneErrorLine(Cli.run("train", "--store", " ", "--name", "m"), "error: --store is empty (store.path)");
+    assertOneErrorLine(Cli.run("list", "--store", ""), "error: --store is empty (store.path)");
+    assertOneErrorLine(Cli.run("export", "--model", "", "--output", dir.resolve("x.onnx").toString()),
+        "error: --model is empty (export.model)");
+    assertFalse(Files.exists(dir.resolve("store")));
+  }
+
   @Test
   void nanFeature() {
     String data = write("nan", rows(40, 16, RowFactory.create(0, new float[] {1f, Float.NaN, 2f})));

@@ -55,4 +55,20 @@ class ModelStoreTest {
     store.promote(v2, "again");
     assertEquals(v1, store.rollback("back"));
   }
+
+  /**
+   * A run's first attempt takes its version number before training; if it fails, the number stays
+   * with it for its retry. A run started in between gets the next number, so no number is given twice.
+   */
+  @Test
+  void aNumberTakenByAFailedRunIsNotGivenToTheNext() throws Exception {
+    version("taken", 1);
+    ModelStore store = new ModelStore(dir.toString(), "taken", new Configuration());
+    String failed = store.runVersion("b");
+    assertTrue(failed.startsWith("v000002-"), failed);
+    String next = store.runVersion("c");
+    assertTrue(next.startsWith("v000003-"), next);
+    assertEquals(failed, store.runVersion("b"), "the retry keeps its number");
+    assertTrue(store.newVersion().startsWith("v000004-"));
+  }
 }
