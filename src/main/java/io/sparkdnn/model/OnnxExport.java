@@ -18,17 +18,18 @@ public final class OnnxExport {
    * The exporter's input for {@code model}: feature scaling (left out when the model's mode is
    * none), target un-scaling y = y'·std + mean (regression with target scaling), the feature
    * column names (one per feature, or the one vector/array column), the class or label names, and
-   * {@code name} as the ONNX model's name; the model version is the store version when the model
-   * came from a model store.
+   * the model's name: for a model from a model store its name and version there, else {@code name}
+   * and no version.
    *
    * @throws IllegalArgumentException when ONNX cannot hold the model (see {@link
    *     ExportInput.Builder#build()}: e.g. non-finite weights, or a network over 2 GiB); the message
    *     starts with "cannot export" and says what would be needed
    */
   public static ExportInput input(DnnModel model, String name) {
+    TrainingRecord.StoreRecord store = model.record().store();
     ExportInput.Builder b = ExportInput.builder(model.spec(), model.task(), model.weights())
         .featureNames(model.columns().featureColumns())
-        .modelName(name)
+        .modelName(store != null && store.name() != null ? store.name() : name)
         .producerVersion(Versions.project());
     if (model.scaling().mode() != ScalingMode.NONE) {
       b.featureScaling(model.scaling().scale(), model.scaling().shift());
@@ -39,7 +40,6 @@ public final class OnnxExport {
     if (model.task().isClassification() && model.classNames() != null) {
       b.classNames(model.classNames());
     }
-    TrainingRecord.StoreRecord store = model.record().store();
     if (store != null && store.version() != null) {
       b.modelVersion(store.version());
     }
