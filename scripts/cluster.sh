@@ -143,7 +143,7 @@ submit() {
     -cp "$(daemon_cp)" org.apache.spark.deploy.SparkSubmit \
     --master "$(cat "$state/master-url")" --conf spark.cores.max="${DNN_CORES:-2}" \
     --conf spark.executor.memory="${DNN_EXECUTOR_MEMORY:-1g}" ${DNN_SUBMIT_OPTS:-} \
-    --class io.sparkdnn.cli.Main "$jar" "$@"
+    --class io.sparkdnn.cli.Main "$jar" "$@" 2> >(without_jvm_notice >&2)
 }
 
 case "${1:-}" in
@@ -156,5 +156,6 @@ case "${1:-}" in
       echo "not running"
     fi ;;
   submit) shift; submit "$@" ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  "") echo "error: no command given; use start, stop, status or submit (see the top of $0)" >&2; exit 2 ;;
+  *) echo "error: unknown command '$1'; use start, stop, status or submit (see the top of $0)" >&2; exit 2 ;;
 esac

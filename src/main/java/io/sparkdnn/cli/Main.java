@@ -104,14 +104,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
 
   /**
-   * {@code dnn} alone: no command, so nothing was done — the usage on stderr and exit status 2, as
-   * for a mistyped command, so that a script calling it without a command does not pass.
+   * {@code dnn} alone: no command, so nothing was done — one error line naming the commands, and exit
+   * status 2, as for a mistyped command, so that a script calling it without a command does not pass.
    */
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("error: no command given; choose one of the commands below "
-        + "(dnn COMMAND --help describes it)");
-    spec.commandLine().usage(spec.commandLine().getErr());
+    spec.commandLine().getErr().println("error: no command given; choose one of "
+        + String.join(", ", spec.subcommands().keySet()) + " (dnn --help describes them)");
     return spec.exitCodeOnInvalidInput();
   }
 

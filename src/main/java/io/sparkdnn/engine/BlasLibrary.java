@@ -31,11 +31,23 @@ import org.slf4j.LoggerFactory;
 public final class BlasLibrary {
   private static final Logger LOG = LoggerFactory.getLogger(BlasLibrary.class);
   private static final String NATIVE_LIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
+  /**
+   * netlib announces its choice through java.util.logging, in that logger's own two-line format on
+   * stderr, before every command's output ("INFO: Using dev.ludovic.netlib.blas.JNIBLAS"); our "BLAS:"
+   * line says the same. Held here because java.util.logging keeps loggers only weakly, with their level.
+   */
+  private static final java.util.logging.Logger NETLIB_LOG =
+      quiet(java.util.logging.Logger.getLogger("dev.ludovic.netlib"));
 
   private static Gemm loaded;
   private static BlasBackend loadedFor;
 
   private BlasLibrary() {}
+
+  private static java.util.logging.Logger quiet(java.util.logging.Logger logger) {
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
 
   /** The process-wide BLAS for {@code requested}; the first call decides, later ones reuse it. */
   public static synchronized Gemm gemm(BlasBackend requested) {

@@ -235,7 +235,9 @@ class CliTest {
     assertEquals(2, unknown.status, "usage errors exit with 2");
     Cli alone = Cli.run();
     assertEquals(2, alone.status, "no command is a usage error: a script calling dnn alone must not pass");
-    assertTrue(alone.err.startsWith("error: no command given") && alone.err.contains("train"), alone.err);
+    assertTrue(alone.err.startsWith("error: no command given; choose one of train, ") && alone.err.contains("rollback"),
+        alone.err);
+    assertEquals(1, alone.err.strip().split("\n").length, "one line: " + alone.err);
     assertEquals("", alone.out);
   }
 

@@ -79,4 +79,13 @@ class BlasLibraryTest {
     }
     return ticks;
   }
+
+  /** netlib's own java.util.logging INFO lines (its choice of BLAS) stay off the commands' stderr. */
+  @Test
+  void netlibsAnnouncementIsNotLogged() {
+    BlasLibrary.gemm(BlasBackend.AUTO);
+    java.util.logging.Logger builder = java.util.logging.Logger.getLogger("dev.ludovic.netlib.blas.InstanceBuilder");
+    assertTrue(!builder.isLoggable(java.util.logging.Level.INFO));
+    assertTrue(builder.isLoggable(java.util.logging.Level.WARNING));
+  }
 }
