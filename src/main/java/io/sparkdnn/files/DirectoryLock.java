@@ -53,9 +53,7 @@ public final class DirectoryLock implements AutoCloseable {
     Path file = new Path(dir, FILE);
     String mine = WriterMarker.ofThisProcess(kind).text();
     try {
-      if (!fs.mkdirs(dir)) { // (true when it exists already)
-        throw new IOException("cannot create the directory " + dir);
-      }
+      Directories.create(fs, dir);
       String held = null;
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         if (ExclusiveFiles.create(fs, file, mine.getBytes(StandardCharsets.UTF_8))) {

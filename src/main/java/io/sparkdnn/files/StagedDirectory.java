@@ -114,12 +114,10 @@ public final class StagedDirectory implements AutoCloseable {
     dir.checkReplaceable();
     try {
       Path parent = target.getParent();
-      if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
-        throw new IOException("cannot create the directory " + parent);
+      if (parent != null && !fs.exists(parent)) {
+        Directories.create(fs, parent);
       }
-      if (!fs.mkdirs(staging)) {
-        throw new IOException("cannot create " + staging);
-      }
+      Directories.create(fs, staging);
       fs.setWriteChecksum(false); // no hidden .crc beside the marker (or the files written after it)
       WriterMarker.ofThisProcess(ownership.kind()).write(fs, staging);
     } catch (IOException | FSError e) {

@@ -833,7 +833,7 @@ public final class ModelStore {
 
   private void mkdirs(Path p) {
     try {
-      fs.mkdirs(p);
+      io.sparkdnn.files.Directories.create(fs, p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + p + ": " + Causes.firstLine(e), e);
     }

@@ -153,8 +153,8 @@ public final class Checkpoints {
     Path target = new Path(dir, String.format("epoch-%06d%s", state.epochsDone(), SUFFIX));
     Path temp = new Path(dir, "." + target.getName() + ".tmp");
     try {
-      if (!fs.exists(dir) && !fs.mkdirs(dir)) {
-        throw new IOException("cannot create the directory");
+      if (!fs.exists(dir)) {
+        io.sparkdnn.files.Directories.create(fs, dir);
       }
       try (OutputStream o = fs.create(temp, true)) {
         o.write(bytes);
