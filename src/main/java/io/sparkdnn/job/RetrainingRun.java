@@ -80,7 +80,7 @@ public final class RetrainingRun {
     }
     try (ModelStore.Lock lock = store.lock(runId)) {
       String version = store.runVersion(runId);
-      String current = store.production();
+      String current = store.usableProduction();
       if (store.hasVersion(version)) {
         return finishWrittenVersion(spark, store, lock, runId, version, current);
       }

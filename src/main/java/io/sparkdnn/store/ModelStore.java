@@ -362,6 +362,28 @@ public final class ModelStore {
     return current;
   }
 
+  /**
+   * The production version as a run needs it (to compare against, to start from): checked as
+   * {@link #production()}, and readable. Null when none has been promoted.
+   *
+   * @throws IllegalStateException when CURRENT names a version that is not in the store
+   * @throws BrokenVersionException when production is broken: the message says what to promote
+   */
+  public String usableProduction() {
+    String current = production();
+    if (current != null) {
+      try {
+        usableMetadata(current);
+      } catch (BrokenVersionException e) {
+        throw new BrokenVersionException("production version " + current + " of model " + name + " is broken: "
+            + e.problem() + "; a run needs production to compare against (and to start from): make a version that "
+            + "is not broken production with `dnn promote --store … --name " + name + " VERSION` (`dnn list` marks "
+            + "the broken ones BROKEN), or restore " + current + "'s directory from a copy", e.problem());
+      }
+    }
+    return current;
+  }
+
   /** The line that says CURRENT points at nothing, and what to do. */
   public String danglingCurrent(String current) {
     return "CURRENT of model " + name + " points at " + (current.isEmpty() ? "nothing (it is empty)" : current

@@ -385,6 +385,19 @@ class StoreTest {
     assertTrue(storeCommand(store, "iris", "list").out.contains(v1 + " BROKEN: it has no weights.bin"));
     assertEquals(v2, current(store, "iris"), "production unchanged");
     assertEquals(history, Files.readString(model.resolve("history.jsonl")), "history unchanged");
+
+    // the nightly run with production broken: one line saying what to promote, nothing trained
+    Files.writeString(model.resolve(v2).resolve("metadata.json"), "{broken");
+    Cli nightly = train(store, "iris", "--set", "model.warm-start=current");
+    assertEquals(1, nightly.status, nightly.toString());
+    assertEquals(1, nightly.err.lines().count(), nightly.err);
+    assertTrue(nightly.err.startsWith("error: production version " + v2 + " of model iris is broken: its metadata.json "
+        + "is not valid JSON ("), nightly.err);
+    assertTrue(nightly.err.contains("make a version that is not broken production with `dnn promote --store … --name "
+        + "iris VERSION`"), nightly.err);
+    try (java.util.stream.Stream<Path> left = Files.list(model)) {
+      assertEquals(2, left.filter(p -> p.getFileName().toString().startsWith("v")).count(), "no version written");
+    }
   }
 
   /**
