@@ -143,6 +143,7 @@ public final class Scorer {
    *     has values the network overflows on (its output would be NaN or infinite)
    */
   public Prediction score(float[] row) {
+    Objects.requireNonNull(row, "row is null");
     checkWidth(row, "row");
     checkFinite(row, 0, "row");
     if (sparseWeights != null) {
@@ -163,6 +164,7 @@ public final class Scorer {
    * @throws IllegalArgumentException when the row is not I values wide or holds a NaN or infinity
    */
   public float[] logits(float[] row) {
+    Objects.requireNonNull(row, "row is null");
     checkWidth(row, "row");
     checkFinite(row, 0, "row");
     DenseNetwork network = network();
@@ -186,9 +188,9 @@ public final class Scorer {
   public Prediction[] scoreBatch(float[][] rows) {
     Objects.requireNonNull(rows, "rows");
     for (int r = 0; r < rows.length; r++) {
-      float[] row = Objects.requireNonNull(rows[r], "row " + r + " is null");
-      checkWidth(row, "row " + r);
-      checkFinite(row, 0, "row " + r);
+      float[] row = Objects.requireNonNull(rows[r], "row index " + r + " is null");
+      checkWidth(row, "row index " + r);
+      checkFinite(row, 0, "row index " + r);
     }
     int in = spec.inputWidth();
     if (sparseWeights != null) {
@@ -228,7 +230,7 @@ public final class Scorer {
     }
     int count = rows.length / in;
     for (int r = 0; r < count; r++) {
-      checkFinite(rows, r * in, "row " + r);
+      checkFinite(rows, r * in, "row index " + r);
     }
     if (sparseWeights != null) {
       return scoreDenseRowsSparse(rows, count);
@@ -393,8 +395,8 @@ public final class Scorer {
             + "; indices must be strictly increasing");
       }
       if (!Float.isFinite(values[k])) {
-        throw new IllegalArgumentException(what + ": feature " + i + " (" + featureName(i) + ") is " + values[k]
-            + "; the model takes finite values only (Spark prediction refuses such rows too): "
+        throw new IllegalArgumentException(what + ": feature index " + i + " (" + featureName(i) + ") is "
+            + values[k] + "; the model takes finite values only (Spark prediction refuses such rows too): "
             + "impute the value or leave the row out");
       }
       previous = i;
@@ -495,7 +497,7 @@ public final class Scorer {
     for (int j = 0; j < in; j++) {
       float v = values[offset + j];
       if (!Float.isFinite(v)) {
-        throw new IllegalArgumentException(what + ": feature " + j + " (" + featureName(j) + ") is " + v
+        throw new IllegalArgumentException(what + ": feature index " + j + " (" + featureName(j) + ") is " + v
             + "; the model takes finite values only (Spark prediction refuses such rows too): "
             + "impute the value or leave the row out");
       }

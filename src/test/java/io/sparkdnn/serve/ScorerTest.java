@@ -152,20 +152,20 @@ class ScorerTest {
     float[] nan = new float[6];
     nan[2] = Float.NaN;
     e = assertThrows(IllegalArgumentException.class, () -> scorer.score(nan));
-    assertTrue(e.getMessage().contains("feature 2 (column 'x2') is NaN"), e.getMessage());
+    assertTrue(e.getMessage().contains("feature index 2 (column 'x2') is NaN"), e.getMessage());
     float[][] rows = ServeModels.rows(model, 2, 5);
     rows[3][5] = Float.NEGATIVE_INFINITY;
     e = assertThrows(IllegalArgumentException.class, () -> scorer.scoreBatch(rows));
-    assertTrue(e.getMessage().startsWith("row 3: feature 5 (column 'x5') is -Infinity"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("row index 3: feature index 5 (column 'x5') is -Infinity"), e.getMessage());
     rows[3] = new float[7];
     e = assertThrows(IllegalArgumentException.class, () -> scorer.scoreBatch(rows));
-    assertTrue(e.getMessage().startsWith("row 3 has 7 feature values, expected 6"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("row index 3 has 7 feature values, expected 6"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> scorer.scoreBatch(new float[13]));
     assertTrue(e.getMessage().contains("13 values, which is not a multiple of the 6 features"), e.getMessage());
     float[] flat = new float[18];
     flat[14] = Float.NaN;
     e = assertThrows(IllegalArgumentException.class, () -> scorer.scoreBatch(flat));
-    assertTrue(e.getMessage().startsWith("row 2: feature 2 (column 'x2') is NaN"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("row index 2: feature index 2 (column 'x2') is NaN"), e.getMessage());
   }
 
   /**

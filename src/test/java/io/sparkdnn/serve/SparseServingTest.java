@@ -144,7 +144,7 @@ class SparseServingTest {
     assertTrue(e.getMessage().contains("index 3000 (non-zero 0) is outside [0, 3000)"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> scorer.scoreSparse(new int[] {1, 2}, new float[] {1f, Float.NaN}));
-    assertTrue(e.getMessage().contains("feature 2 (element 2 of column 'features') is NaN"), e.getMessage());
+    assertTrue(e.getMessage().contains("feature index 2 (element 2 of column 'features') is NaN"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> scorer.scoreSparse(new int[] {1, 2}, new float[] {1f}));
     assertTrue(e.getMessage().contains("2 indices but 1 values"), e.getMessage());
   }
