@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * core; an OpenBLAS worker thread per call was measured 2× slower, and the thread count is set through
  * our own lookup (see {@link BlasLibrary}), so this pins that the setting took.
  *
- * <p>Counted in CPU ticks per thread from {@code /proc/self/task}, not in wall time: with OpenBLAS's
- * default, its worker thread spends about as many ticks in the product as the caller; with one thread
- * per call no other thread of the JVM comes near.
+ * <p>Counted in CPU ticks per thread from {@code /proc/self/task}, not in wall time, so a busy machine
+ * does not change it: with OpenBLAS's default its workers share the product with the caller; with one
+ * thread per call no other thread of the JVM comes near.
  */
 class BlasLibraryTest {
 
@@ -36,7 +36,7 @@ class BlasLibraryTest {
     String self = Path.of("/proc/thread-self").toAbsolutePath().toString();
     String me = readLink(Path.of("/proc/thread-self")).getFileName().toString();
     Map<String, Long> before = ticksPerThread();
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 8; i++) {
       gemm.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
     }
     Map<String, Long> after = ticksPerThread();
@@ -45,7 +45,9 @@ class BlasLibraryTest {
     for (Map.Entry<String, Long> e : after.entrySet()) {
       long spent = e.getValue() - before.getOrDefault(e.getKey(), 0L);
       if (!e.getKey().equals(me)) {
-        assertTrue(spent * 4 < mine, "thread " + e.getKey() + " spent " + spent + " ticks while this one spent "
+        // With OpenBLAS's default a worker spends about what the caller does (2 cores: 31 against 32
+        // ticks); half leaves room for a compiler or GC thread that happens to run meanwhile.
+        assertTrue(spent * 2 < mine, "thread " + e.getKey() + " spent " + spent + " ticks while this one spent "
             + mine + " in the products: is OpenBLAS running more than one thread per call?");
       }
     }
