@@ -80,7 +80,7 @@ public final class TrainingRun {
       Map<String, String> facts, BeforeCommit beforeCommit) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try (ModelWriter writer = ModelWriter.open(modelPath, overwrite, hadoop, "model.path")) {
-      DnnModel warmStart = warmStartPath == null ? null : ModelReader.read(warmStartPath, hadoop, "model.warm-start");
+      DnnModel warmStart = warmStartPath == null ? null : readWarmStart(warmStartPath, hadoop);
       // No row check of its own: the trainer's first scan of it reports an empty input (a job fewer).
       Dataset<Row> trainingRows = trainSource.open(spark, "training data");
       Dataset<Row> validation = validationSource == null ? null : validationSource.read(spark, "validation data");
@@ -190,5 +190,23 @@ public final class TrainingRun {
     }
     report.config(model.record().configuration());
     return report;
+  }
+
+  /**
+   * The model to start from. A path that holds nothing is often a word taken for the keyword (the
+   * trial's "latest"): the message names what the key takes.
+   *
+   * @throws io.sparkdnn.model.ModelFormatException when there is no model there, or it is damaged
+   */
+  private static DnnModel readWarmStart(String path, Configuration hadoop) {
+    try {
+      return ModelReader.read(path, hadoop, "model.warm-start");
+    } catch (io.sparkdnn.model.ModelFormatException e) {
+      if (!e.getMessage().startsWith("no model at ")) {
+        throw e;
+      }
+      throw new io.sparkdnn.model.ModelFormatException(e.getMessage() + "; model.warm-start takes a model's "
+          + "directory, or current (with --store: the production version)");
+    }
   }
 }

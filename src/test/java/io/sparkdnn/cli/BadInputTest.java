@@ -101,6 +101,13 @@ class BadInputTest {
     assertFalse(Files.exists(dir.resolve("store")));
   }
 
+  /** A warm start that names no model says what the key takes (a trial wrote "latest" for "current"). */
+  @Test
+  void aWarmStartThatIsNoModelNamesTheKeyword() {
+    assertRefused(train(good, "model.warm-start=latest"),
+        "no model at latest (model.warm-start); model.warm-start takes a model's directory, or current");
+  }
+
   @Test
   void nanFeature() {
     String data = write("nan", rows(40, 16, RowFactory.create(0, new float[] {1f, Float.NaN, 2f})));
