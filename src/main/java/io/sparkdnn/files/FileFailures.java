@@ -61,7 +61,7 @@ public final class FileFailures {
     // (the cause itself too when it is our own wrapper, whose message says what failed, then why)
     for (Throwable t = outer; t != null && (t != cause || t instanceof UncheckedIOException); t = t.getCause()) {
       if (t instanceof UncheckedIOException || t instanceof IOException && t.getClass() == IOException.class) {
-        String m = firstLine(String.valueOf(t.getMessage()));
+        String m = Causes.firstLine(t);
         int colon = m.indexOf(':');
         return " (" + (colon > 0 ? m.substring(0, colon) : m) + ")";
       }
@@ -105,10 +105,5 @@ public final class FileFailures {
     java.util.regex.Matcher m = java.util.regex.Pattern
         .compile("(?<![^\\s'\"(=])((?:file:|hdfs://|s3a?://)?/[^\\s:'\"()]+)").matcher(text);
     return m.find() ? m.group(1) : null;
-  }
-
-  private static String firstLine(String s) {
-    int newline = s.indexOf('\n');
-    return newline >= 0 ? s.substring(0, newline) : s;
   }
 }

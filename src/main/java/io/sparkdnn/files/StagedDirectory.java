@@ -113,11 +113,7 @@ public final class StagedDirectory implements AutoCloseable {
     StagedDirectory dir = new StagedDirectory(fs, target, path, staging, id, ownership, overwrite, key, overwriteKey);
     dir.checkReplaceable();
     try {
-      Path parent = target.getParent();
-      if (parent != null && !fs.exists(parent)) {
-        Directories.create(fs, parent);
-      }
-      Directories.create(fs, staging);
+      Directories.create(fs, staging); // (and the target's parent, when missing)
       fs.setWriteChecksum(false); // no hidden .crc beside the marker (or the files written after it)
       WriterMarker.ofThisProcess(ownership.kind()).write(fs, staging);
     } catch (IOException | FSError e) {

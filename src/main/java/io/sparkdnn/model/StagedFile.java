@@ -45,9 +45,7 @@ public final class StagedFile {
     Path staging = new Path(parent, "." + target.getName() + ".staging-" + UUID.randomUUID());
     try {
       fs.setWriteChecksum(false);
-      if (!fs.exists(parent)) {
-        io.sparkdnn.files.Directories.create(fs, parent);
-      }
+      io.sparkdnn.files.Directories.create(fs, parent);
       try (FSDataOutputStream out = fs.create(staging, false)) {
         ((OutputStream) out).write(bytes);
       }

@@ -153,9 +153,7 @@ public final class Checkpoints {
     Path target = new Path(dir, String.format("epoch-%06d%s", state.epochsDone(), SUFFIX));
     Path temp = new Path(dir, "." + target.getName() + ".tmp");
     try {
-      if (!fs.exists(dir)) {
-        io.sparkdnn.files.Directories.create(fs, dir);
-      }
+      io.sparkdnn.files.Directories.create(fs, dir);
       try (OutputStream o = fs.create(temp, true)) {
         o.write(bytes);
       }

@@ -484,8 +484,9 @@ public final class DistributedTrainer {
       return stats;
     }
 
+    /** The weights are shared as they are, as in {@link #localRound}: the step comes after the job. */
     private RoundAccumulator syncRound(RoundContext context) {
-      try (SharedValue<float[]> weights = SharedValue.of(sc, state.weights.clone())) {
+      try (SharedValue<float[]> weights = SharedValue.of(sc, state.weights)) {
         return PartitionResults.aggregate(training, new SyncGradientTask(context, weights, config.engineBatchRows()),
             new RoundAccumulator(), RoundAccumulator::merge, depth);
       }
@@ -552,7 +553,7 @@ public final class DistributedTrainer {
         if (sparse != null) {
           result = sparse.syncRound(training, context, x, config.engineBatchRows(), depth);
         } else {
-          try (SharedValue<float[]> weights = SharedValue.of(sc, x.clone())) {
+          try (SharedValue<float[]> weights = SharedValue.of(sc, x)) { // as the sparse route: not copied
             result = PartitionResults.aggregate(training,
                 new SyncGradientTask(context, weights, config.engineBatchRows()), new RoundAccumulator(),
                 RoundAccumulator::merge, depth);

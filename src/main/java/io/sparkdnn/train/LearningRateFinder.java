@@ -164,7 +164,7 @@ public final class LearningRateFinder {
           data.weighted(), classWeights, config.blas(), config.seed(), 1 + s / rounds, s % rounds, rounds);
       sc.setJobDescription("learning-rate range test · step " + (s + 1) + "/" + settings.steps());
       RoundAccumulator result;
-      try (SharedValue<float[]> shared = SharedValue.of(sc, weights.clone())) {
+      try (SharedValue<float[]> shared = SharedValue.of(sc, weights)) { // changed only after the job
         result = data.training()
             .mapPartitionsWithIndex(new SyncGradientTask(context, shared, config.engineBatchRows()), false)
             .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, 2);
