@@ -62,6 +62,20 @@ public final class SparkSessions {
   }
 
   /**
+   * A session builder for {@code master} with the settings spark-dnn's commands start their
+   * sessions with ({@link SparkSetup#configure} and {@link #settingsFor} without user settings), for
+   * code that starts its own session — the benchmarks — so that it measures what the commands do (a
+   * local master's {@code file:} writes without a {@code chmod} process per file among them).
+   */
+  public static SparkSession.Builder builder(String master) {
+    SparkSession.Builder builder = SparkSetup.configure(SparkSession.builder()).master(master);
+    for (Map.Entry<String, String> e : settingsFor(master, Map.of(), new SparkConf(false)).entrySet()) {
+      builder.config(e.getKey(), e.getValue());
+    }
+    return builder;
+  }
+
+  /**
    * The Spark settings of a session: the user's spark.conf, plus, in local mode, the driver bound to
    * 127.0.0.1 — a local run serves no other machine, so its ports are not opened to the network
    * (the UI follows SPARK_LOCAL_IP, which scripts/dnn sets). With a {@code local[…]} master, where

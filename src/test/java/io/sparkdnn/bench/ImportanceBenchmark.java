@@ -20,7 +20,6 @@ import io.sparkdnn.scoring.ModelScoring;
 import io.sparkdnn.scoring.PermutationImportance;
 import io.sparkdnn.train.DnnTrainer;
 import io.sparkdnn.train.OptimizerSettings;
-import io.sparkdnn.train.SparkSetup;
 import io.sparkdnn.train.TrainingConfig;
 import io.sparkdnn.train.TrainingListener;
 import java.nio.file.Files;
@@ -52,9 +51,8 @@ import org.apache.spark.sql.SparkSession;
 public final class ImportanceBenchmark {
   public static void main(String[] args) throws Exception {
     String dataDir = args.length > 0 ? args[0] : "data/fashion-mnist";
-    SparkSession spark = SparkSetup.configure(SparkSession.builder()).master("local[2]").appName("importance-bench")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    SparkSession spark = io.sparkdnn.job.SparkSessions.builder("local[2]").appName("importance-bench")
+        .config("spark.ui.enabled", "false").getOrCreate();
     if (!Files.exists(Path.of(dataDir, "test.parquet"))) {
       FashionMnist.prepare(spark, Path.of("/usr/share/datasets/fashion-mnist"), dataDir);
     }

@@ -15,7 +15,6 @@ import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.scoring.ModelScoring;
 import io.sparkdnn.train.DnnTrainer;
 import io.sparkdnn.train.OptimizerSettings;
-import io.sparkdnn.train.SparkSetup;
 import io.sparkdnn.train.SparseRoundsProbe;
 import io.sparkdnn.train.TrainingConfig;
 import io.sparkdnn.train.TrainingMode;
@@ -101,9 +100,8 @@ public final class SparseTextBenchmark {
   }
 
   private static SparkSession session() {
-    return SparkSetup.configure(SparkSession.builder()).master("local[2]").appName("spark-dnn-sparse-benchmark")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
+    return io.sparkdnn.job.SparkSessions.builder("local[2]").appName("spark-dnn-sparse-benchmark")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
         .getOrCreate();
   }
 

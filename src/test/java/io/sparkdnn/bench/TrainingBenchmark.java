@@ -12,7 +12,6 @@ import io.sparkdnn.job.ConfigLoader;
 import io.sparkdnn.job.JobConfig;
 import io.sparkdnn.results.EpochMetrics;
 import io.sparkdnn.results.Json;
-import io.sparkdnn.train.SparkSetup;
 import io.sparkdnn.train.TrainingConfig;
 import io.sparkdnn.train.TrainingListener;
 import io.sparkdnn.train.TrainingMode;
@@ -66,10 +65,8 @@ public final class TrainingBenchmark {
 
   public static void main(String[] args) throws Exception {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-    SparkSession spark = SparkSetup.configure(SparkSession.builder()).master("local[2]")
-        .appName("spark-dnn-benchmark").config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    SparkSession spark = io.sparkdnn.job.SparkSessions.builder("local[2]")
+        .appName("spark-dnn-benchmark").config("spark.ui.enabled", "false").getOrCreate();
     double sparkStart = (System.currentTimeMillis() - jvmStart) / 1000.0;
     try {
       new TrainingBenchmark(spark).run(sparkStart);
