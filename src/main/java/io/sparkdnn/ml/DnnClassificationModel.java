@@ -51,6 +51,8 @@ public final class DnnClassificationModel
   private final FittedNetwork fitted;
   private final Param<String> weightCol;
   private final Param<String> handleInvalid;
+  private final TrainingParams training;
+  private final Param<String> classWeights;
 
   /** An empty model, for Spark Connect's service loading; {@link #load} makes a usable one. */
   public DnnClassificationModel() {
@@ -72,6 +74,8 @@ public final class DnnClassificationModel
     this.weightCol = new Param<>(this, "weightCol", "column of row weights for evaluate(); empty for none");
     setDefault(weightCol, "");
     this.handleInvalid = HandleInvalid.param(this);
+    this.training = TrainingParams.ofModel(this, "64relu");
+    this.classWeights = TrainingParams.classWeightsParam(this);
   }
 
   @Override
@@ -113,6 +117,20 @@ public final class DnnClassificationModel
 
   private HandleInvalid invalidRows() {
     return HandleInvalid.fromToken(getHandleInvalid());
+  }
+
+  @Override
+  public TrainingParams trainingParams() {
+    return training;
+  }
+
+  /** The class weights it was fitted with (DnnClassifier's classWeights). */
+  public Param<String> classWeights() {
+    return classWeights;
+  }
+
+  public String getClassWeights() {
+    return $(classWeights);
   }
 
   @Override

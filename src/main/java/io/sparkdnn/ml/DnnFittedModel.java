@@ -4,14 +4,14 @@ import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.results.FeatureImportance;
 import io.sparkdnn.scoring.ImportanceSettings;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.ml.util.Identifiable;
 
 /**
  * What every fitted spark-dnn ML model ({@link DnnClassificationModel}, {@link DnnRegressionModel},
  * {@link DnnMultilabelModel}) offers besides Spark's own methods: the trained network in the
- * project's format, the training summary, and permutation feature importance.
+ * project's format, the training summary, and permutation feature importance — and the training
+ * params it was fitted with ({@link HasTrainingParams}).
  */
-public interface DnnFittedModel extends Identifiable {
+public interface DnnFittedModel extends HasTrainingParams {
 
   /** The holder of the network and summary (set by fit and load); not for users. */
   FittedNetwork fittedNetwork();

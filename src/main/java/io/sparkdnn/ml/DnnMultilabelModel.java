@@ -38,6 +38,7 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
   private final MultilabelColumns columns;
   private final Param<String> weightCol;
   private final Param<String> handleInvalid;
+  private final TrainingParams training;
 
   /** An empty model, for Spark Connect's service loading; {@link #load} makes a usable one. */
   public DnnMultilabelModel() {
@@ -56,6 +57,7 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
     this.weightCol = new Param<>(this, "weightCol", "column of row weights for evaluate(); empty for none");
     setDefault(weightCol, "");
     this.handleInvalid = HandleInvalid.param(this);
+    this.training = TrainingParams.ofModel(this, "64relu");
   }
 
   @Override
@@ -112,6 +114,11 @@ public final class DnnMultilabelModel extends Model<DnnMultilabelModel>
 
   private HandleInvalid invalidRows() {
     return HandleInvalid.fromToken(getHandleInvalid());
+  }
+
+  @Override
+  public TrainingParams trainingParams() {
+    return training;
   }
 
   @Override

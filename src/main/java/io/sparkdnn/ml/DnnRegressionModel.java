@@ -36,6 +36,7 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
   private final FittedNetwork fitted;
   private final Param<String> weightCol;
   private final Param<String> handleInvalid;
+  private final TrainingParams training;
 
   /** An empty model, for Spark Connect's service loading; {@link #load} makes a usable one. */
   public DnnRegressionModel() {
@@ -57,6 +58,7 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
     this.weightCol = new Param<>(this, "weightCol", "column of row weights for evaluate(); empty for none");
     setDefault(weightCol, "");
     this.handleInvalid = HandleInvalid.param(this);
+    this.training = TrainingParams.ofModel(this, "64tanh");
   }
 
   @Override
@@ -98,6 +100,11 @@ public final class DnnRegressionModel extends RegressionModel<Vector, DnnRegress
 
   private HandleInvalid invalidRows() {
     return HandleInvalid.fromToken(getHandleInvalid());
+  }
+
+  @Override
+  public TrainingParams trainingParams() {
+    return training;
   }
 
   @Override

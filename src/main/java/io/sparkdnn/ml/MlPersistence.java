@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import java.util.function.BiFunction;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
@@ -154,6 +155,15 @@ final class MlPersistence {
     }
   }
 
+  /**
+   * Whether the model was saved with its training params (since fitted models carry them): its
+   * metadata's params or default params name {@code epochs}.
+   */
+  private static boolean savedWithTrainingParams(DefaultParamsReader.Metadata metadata) {
+    com.fasterxml.jackson.databind.JsonNode root = Json.parse(metadata.metadataJson(), "model metadata");
+    return root.path("paramMap").has("epochs") || root.path("defaultParamMap").has("epochs");
+  }
+
   @SuppressWarnings("unchecked")
   private static <E extends Exception> E rethrow(Exception e) throws E {
     throw (E) e;
@@ -175,6 +185,10 @@ final class MlPersistence {
         DnnModel model = ModelReader.read(path + "/" + MODEL_DIR, hadoop, "load path");
         T instance = create.apply(metadata.uid(), new FittedNetwork(model, readSummary(path, hadoop)));
         metadata.getAndSetParams(instance, scala.Option.empty());
+        if (instance instanceof HasTrainingParams && !savedWithTrainingParams(metadata)) {
+          ((HasTrainingParams) instance).trainingParams().setFromRecord(instance, model.record().configuration(),
+              instance.hasParam("classWeights") ? new Param<?>[] {instance.getParam("classWeights")} : new Param<?>[0]);
+        }
         return instance;
       }
     };

@@ -66,16 +66,30 @@ public final class TrainingParams implements Serializable {
   final Param<String> stoppingMetric;
   final DoubleParam validationFraction;
   final Param<String> validationIndicatorCol;
-  final Param<String> weightCol;
+  final Param<String> weightCol; // null in a fitted model's (it has its own)
   final LongParam seed;
   final IntParam treeDepth;
   final Param<String> scaling;
   final IntParam partitions;
   final Param<String> initialization;
   final Param<String> checkpointDir;
-  final Param<String> handleInvalid;
+  final Param<String> handleInvalid; // null in a fitted model's (it has its own)
 
+  /** The params of an estimator, with their defaults set on {@code owner}. */
   TrainingParams(Params owner, String defaultHidden) {
+    this(owner, defaultHidden, true);
+  }
+
+  /**
+   * The params of a fitted model, whose values {@code fit} copies from the estimator (Spark's
+   * {@code copyValues}, which copies a default only to a param that has one, so these have the
+   * estimator's): without weightCol and handleInvalid, which the model has of its own.
+   */
+  static TrainingParams ofModel(Params owner, String defaultHidden) {
+    return new TrainingParams(owner, defaultHidden, false);
+  }
+
+  private TrainingParams(Params owner, String defaultHidden, boolean estimator) {
     TrainingConfig d = TrainingConfig.builder(NetworkSpec.parse("1-2softmax")).build();
     OptimizerSettings o = d.optimizer();
     DataSettings data = DataSettings.builder().build();
@@ -126,9 +140,12 @@ public final class TrainingParams implements Serializable {
         "boolean column: true marks a validation row, false a training row (as Spark's GBT and XGBoost); "
             + "empty to hold out validationFraction instead");
     owner.setDefault(validationIndicatorCol, "");
-    weightCol = new Param<>(owner, "weightCol",
-        "column of row weights (numbers ≥ 0) in the loss, the gradient and every metric; empty for none (data.weight)");
-    owner.setDefault(weightCol, "");
+    weightCol = estimator ? new Param<>(owner, "weightCol",
+        "column of row weights (numbers ≥ 0) in the loss, the gradient and every metric; empty for none (data.weight)")
+        : null;
+    if (estimator) {
+      owner.setDefault(weightCol, "");
+    }
     seed = new LongParam(owner, "seed", "random seed (training.seed)");
     owner.setDefault(seed, d.seed());
     treeDepth = intParam(owner, "treeDepth", "training.tree-depth", "treeAggregate depth; 0 chooses one",
@@ -140,7 +157,7 @@ public final class TrainingParams implements Serializable {
         Initialization.class, d.initialization());
     checkpointDir = new Param<>(owner, "checkpointDir", "directory for checkpoints; empty for none (checkpoint.dir)");
     owner.setDefault(checkpointDir, "");
-    handleInvalid = HandleInvalid.param(owner);
+    handleInvalid = estimator ? HandleInvalid.param(owner) : null;
   }
 
   /** The training configuration {@code owner}'s values mean, for {@code network} and {@code task}. */
@@ -244,18 +261,88 @@ public final class TrainingParams implements Serializable {
     java.util.Map<String, String> byKey = new java.util.TreeMap<>(
         java.util.Comparator.comparingInt(String::length).reversed().thenComparing(k -> k));
     for (org.apache.spark.ml.param.Param<?> p : owner.params()) {
-      String doc = p.doc();
-      int open = doc.lastIndexOf('(');
-      if (doc.endsWith(")") && open >= 0) {
-        String key = doc.substring(open + 1, doc.length() - 1);
-        if (key.matches("[a-z-]+(\\.[a-z-]+)+")) {
-          byKey.put(key, p.name());
-        }
+      String key = configurationKey(p);
+      if (key != null) {
+        byKey.put(key, p.name());
       }
     }
     String text = message.replace("; no model was written", "; fit made no model");
     for (java.util.Map.Entry<String, String> e : byKey.entrySet()) {
       text = text.replace(e.getKey(), e.getValue());
+    }
+    return text;
+  }
+
+  /** The configuration key a param stands for, from the end of its doc ("… (training.epochs)"), or null. */
+  static String configurationKey(Param<?> p) {
+    String doc = p.doc();
+    int open = doc.lastIndexOf('(');
+    if (doc.endsWith(")") && open >= 0) {
+      String key = doc.substring(open + 1, doc.length() - 1);
+      if (key.matches("[a-z-]+(\\.[a-z-]+)+")) {
+        return key;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Sets {@code owner}'s training params ({@code extra}: a model's others, such as classWeights) from
+   * a model's recorded configuration (configuration key → value as {@code --set} takes it): for a
+   * model saved before fitted models carried their training params, whose saved params hold none of
+   * them. hiddenLayers comes from network.layers without its input and output layers. A key the
+   * record lacks, or a value the param refuses, leaves that param at its default.
+   */
+  void setFromRecord(Params owner, Map<String, String> configuration, Param<?>... extra) {
+    List<Param<?>> all = new ArrayList<>(List.of(hiddenLayers, epochs, batchSize, mode, roundsPerEpoch, optimizer,
+        learningRate, momentum, weightDecay, l2, clipNorm, schedule, warmupEpochs, patience, minDelta,
+        stoppingMetric, validationFraction, seed, treeDepth, scaling, partitions, initialization));
+    all.addAll(List.of(extra));
+    for (Param<?> p : all) {
+      String key = configurationKey(p);
+      String text = key == null ? null : configuration.get(key);
+      if (text == null) {
+        continue;
+      }
+      try {
+        Object value = recordedValue(p, text);
+        @SuppressWarnings("unchecked")
+        Param<Object> param = (Param<Object>) p;
+        if ((Boolean) param.isValid().apply(value)) {
+          owner.set(param, value);
+        }
+      } catch (IllegalArgumentException e) { // not a value this param takes: it keeps its default
+      }
+    }
+  }
+
+  /**
+   * A recorded configuration value as {@code p}'s value.
+   *
+   * @throws IllegalArgumentException when it is not one (NumberFormatException among them)
+   */
+  private Object recordedValue(Param<?> p, String text) {
+    if (p == hiddenLayers) {
+      String[] layers = text.split("-");
+      if (layers.length < 2) {
+        throw new IllegalArgumentException("not a network: " + text);
+      }
+      return String.join("-", java.util.Arrays.asList(layers).subList(1, layers.length - 1));
+    }
+    if (p instanceof IntParam) {
+      return text.equals("auto") ? 0 : Integer.parseInt(text); // batch size and tree depth: auto is 0
+    }
+    if (p instanceof LongParam) {
+      return Long.parseLong(text);
+    }
+    if (p instanceof DoubleParam) {
+      return Double.parseDouble(text);
+    }
+    if (text.startsWith("{")) { // given class weights, recorded as a JSON object: label:weight,…
+      List<String> pairs = new ArrayList<>();
+      io.sparkdnn.results.Json.parse(text, "recorded " + p.name()).fields()
+          .forEachRemaining(e -> pairs.add(e.getKey() + ":" + e.getValue().asText()));
+      return String.join(",", pairs);
     }
     return text;
   }

@@ -230,6 +230,7 @@ class MlPipelineTest {
     PipelineModel best = (PipelineModel) cvModel.bestModel();
     DnnClassificationModel bestDnn = (DnnClassificationModel) best.stages()[3];
     assertEquals(1e-2, (Double) bestDnn.parent().extractParamMap().apply(dnn.learningRate()), 0);
+    assertEquals(1e-2, bestDnn.getLearningRate(), 0, "the best model carries the learning rate it was fitted with");
 
     String path = dir.resolve("cv-model").toString();
     cvModel.write().save(path);
@@ -237,6 +238,57 @@ class MlPipelineTest {
     List<Row> before = cvModel.transform(moons).orderBy("id").select("id", "prediction", "probability").collectAsList();
     List<Row> after = loaded.transform(moons).orderBy("id").select("id", "prediction", "probability").collectAsList();
     assertSameRows(before, after);
+    DnnClassificationModel loadedDnn = (DnnClassificationModel) ((PipelineModel) loaded.bestModel()).stages()[3];
+    assertEquals(1e-2, loadedDnn.getLearningRate(), 0, "and keeps it through save and load, without its parent");
+  }
+
+  /**
+   * A fitted model carries the training params it was fitted with, set and default, as Spark ML's
+   * models carry their estimators', through save and load; a model saved before models carried them
+   * takes them from its recorded configuration instead of showing defaults that are not its own.
+   */
+  @Test
+  void aFittedModelCarriesItsTrainingParamsThroughSaveAndLoad() throws Exception {
+    DnnClassifier dnn = classifier().setHiddenLayers("8relu-4relu").setEpochs(2).setLearningRate(0.005)
+        .setClassWeights("balanced").setSeed(5);
+    DnnClassificationModel model = (DnnClassificationModel) pipeline(dnn).fit(moons).stages()[3];
+    String path = dir.resolve("carries-params").toString();
+    model.write().save(path);
+    DnnClassificationModel loaded = DnnClassificationModel.load(path);
+    for (DnnClassificationModel m : List.of(model, loaded)) {
+      assertEquals("8relu-4relu", m.getHiddenLayers());
+      assertEquals(2, m.getEpochs());
+      assertEquals(0.005, m.getLearningRate(), 0);
+      assertEquals("balanced", m.getClassWeights());
+      assertEquals(5L, m.getSeed());
+      assertEquals(32, m.getBatchSize());
+      assertEquals("adam", m.getOptimizer(), "a default is carried too");
+      assertTrue(m.extractParamMap().contains(m.epochs()));
+    }
+
+    // As saved before: the metadata's params without the training params (and without the .crc that would no
+    // longer match).
+    Path metadata;
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("carries-params/metadata"))) {
+      metadata = files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+    }
+    java.util.Set<String> before = java.util.Set.of("featuresCol", "labelCol", "predictionCol", "probabilityCol",
+        "rawPredictionCol", "thresholds", "weightCol", "handleInvalid");
+    com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+        io.sparkdnn.results.Json.parse(Files.readString(metadata), "metadata");
+    for (String section : new String[] {"paramMap", "defaultParamMap"}) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) json.get(section)).retain(before);
+    }
+    Files.writeString(metadata, json.toString() + "\n");
+    Files.deleteIfExists(metadata.resolveSibling("." + metadata.getFileName() + ".crc"));
+    DnnClassificationModel old = DnnClassificationModel.load(path);
+    assertEquals("8relu-4relu", old.getHiddenLayers());
+    assertEquals(2, old.getEpochs());
+    assertEquals(0.005, old.getLearningRate(), 0);
+    assertEquals("balanced", old.getClassWeights());
+    assertEquals(5L, old.getSeed());
+    assertEquals(32, old.getBatchSize());
+    assertEquals("none", old.getScaling());
   }
 
   private static void assertSameRows(List<Row> expected, List<Row> actual) {
@@ -308,6 +360,8 @@ class MlPipelineTest {
     // RMSE is computed here from the double prediction column it would read.
     double rmse = Math.sqrt(one.transform(data).selectExpr("avg(pow(prediction - y1, 2))").first().getDouble(0));
     assertTrue(rmse < 0.15, "RMSE " + rmse);
+    assertEquals(0.005, one.getLearningRate(), 0, "the model carries its training params");
+    assertEquals("32tanh", one.getHiddenLayers());
     Dataset<Row> both = data.withColumn("targets", org.apache.spark.sql.functions.array(col("y1"), col("y2")));
     DnnRegressionModel two = new DnnRegressor().setLabelCol("targets").setHiddenLayers("32tanh").setEpochs(3).fit(both);
     assertEquals(2, two.numTargets());
@@ -323,6 +377,8 @@ class MlPipelineTest {
     DnnMultilabelModel model = new DnnMultilabelClassifier().setLabelCol("labels").setHiddenLayers("32tanh")
         .setEpochs(15).setLearningRate(0.01).fit(data);
     assertEquals(3, model.numLabels());
+    assertEquals(15, model.getEpochs(), "the model carries its training params");
+    assertEquals("32tanh", model.getHiddenLayers());
     double accuracy = model.summary().validationMetrics().hammingAccuracy();
     assertTrue(accuracy > 0.93, "hamming accuracy " + accuracy);
     List<?> predicted = model.transform(data).select("prediction").first().getList(0);
