@@ -54,6 +54,36 @@ public class PosixLocalFileSystem extends LocalFileSystem {
   }
 
   /**
+   * The Hadoop configuration for spark-dnn's own files — checkpoints, saved models — in a Spark
+   * session whose Hadoop configuration is {@code session} and whose master is {@code master}: on a
+   * local master a copy that writes {@code file:} paths through this class, else {@code session}
+   * itself. For sessions spark-dnn did not start (a user's, for the Spark ML API): a fit with
+   * {@code checkpointDir} on 18,000 rows took 1.0–1.1 s for 20 epochs against 0.70 s without, and
+   * 0.75–0.90 s against 0.76–0.82 s through this class (AMD EPYC, 2 cores, interleaved). The copy
+   * turns off Hadoop's cache of file systems for {@code file:} (one instance per scheme, whatever the
+   * configuration asks for), so each lookup makes a new instance: a few small objects.
+   *
+   * @param master the session's master, e.g. {@code local[2]}; only {@link #runsTasksHere} masters
+   *     get the copy, since an executor's class loader would have to find this class first
+   * @return {@code session} when it names a class for {@code file:} itself (a session spark-dnn
+   *     started, or the user's choice) or the master is not local; otherwise a new configuration
+   */
+  public static Configuration forSession(Configuration session, String master) {
+    if (session.get(SETTING) != null || !runsTasksHere(master)) {
+      return session;
+    }
+    Configuration copy = new Configuration(session);
+    copy.set(SETTING, PosixLocalFileSystem.class.getName());
+    copy.setBoolean("fs.file.impl.disable.cache", true);
+    return copy;
+  }
+
+  /** Whether {@code master} runs the tasks in the driver's JVM: {@code local} or {@code local[…]}, not local-cluster. */
+  public static boolean runsTasksHere(String master) {
+    return master.equals("local") || master.startsWith("local[");
+  }
+
+  /**
    * {@code permission} as a set of {@code java.nio} permissions, or null when it has a bit they
    * cannot express (the sticky bit).
    */

@@ -103,7 +103,7 @@ public final class SparkSessions {
 
   /** Whether {@code master} runs the tasks in the driver's JVM: {@code local} or {@code local[…]}, not local-cluster. */
   static boolean inThisJvm(String master) {
-    return master.equals("local") || master.startsWith("local[");
+    return PosixLocalFileSystem.runsTasksHere(master);
   }
 
   /**

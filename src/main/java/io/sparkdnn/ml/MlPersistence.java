@@ -1,6 +1,7 @@
 package io.sparkdnn.ml;
 
 import io.sparkdnn.files.Causes;
+import io.sparkdnn.files.PosixLocalFileSystem;
 import io.sparkdnn.model.DnnModel;
 import io.sparkdnn.model.ModelFormat;
 import io.sparkdnn.model.ModelReader;
@@ -98,7 +99,7 @@ final class MlPersistence {
         return;
       }
       DnnModel model = fitted.model(instance);
-      Configuration hadoop = sparkSession().sparkContext().hadoopConfiguration();
+      Configuration hadoop = ourFiles(sparkSession());
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
       ModelWriter.open(path + "/" + MODEL_DIR, false, hadoop, "save path").commit(model);
       if (fitted.summary() != null) {
@@ -106,6 +107,11 @@ final class MlPersistence {
             false, hadoop, "save path", "use write().overwrite()");
       }
     }
+  }
+
+  /** The Hadoop configuration for the files spark-dnn writes: see {@link PosixLocalFileSystem#forSession}. */
+  static Configuration ourFiles(org.apache.spark.sql.SparkSession session) {
+    return PosixLocalFileSystem.forSession(session.sparkContext().hadoopConfiguration(), session.sparkContext().master());
   }
 
   /**

@@ -36,7 +36,7 @@ public abstract class OnnxModelWriter implements MLFormatRegister {
           + "DnnRegressionModel and DnnMultilabelModel, not " + stage.getClass().getName());
     }
     byte[] bytes = OnnxExport.bytes(((DnnFittedModel) stage).dnnModel(), stage.uid());
-    StagedFile.write(path, bytes, false, session.sparkContext().hadoopConfiguration(), "save path",
+    StagedFile.write(path, bytes, false, MlPersistence.ourFiles(session), "save path",
         "use write().overwrite()");
   }
 

@@ -2,6 +2,7 @@ package io.sparkdnn.train;
 
 import io.sparkdnn.files.Causes;
 import io.sparkdnn.files.DirectoryLock;
+import io.sparkdnn.files.PosixLocalFileSystem;
 import io.sparkdnn.data.BlockPacker;
 import io.sparkdnn.data.ColumnResolver;
 import io.sparkdnn.data.Columns;
@@ -141,9 +142,14 @@ public final class DnnTrainer {
     // One run at a time in a checkpoint.dir, refused before it reads any data: two runs there would
     // each delete the other's checkpoints (as those of other settings) or resume from them.
     try (DirectoryLock lock = config.checkpointDir() == null ? null
-        : Checkpoints.lock(config.checkpointDir(), training.sparkSession().sparkContext().hadoopConfiguration())) {
+        : Checkpoints.lock(config.checkpointDir(), files(training.sparkSession().sparkContext()))) {
       return fitLocked(training, validation, trainingName, validationName, warmStart, listener);
     }
+  }
+
+  /** The Hadoop configuration for the checkpoints: see {@link PosixLocalFileSystem#forSession}. */
+  private static org.apache.hadoop.conf.Configuration files(org.apache.spark.SparkContext sc) {
+    return PosixLocalFileSystem.forSession(sc.hadoopConfiguration(), sc.master());
   }
 
   private Fit fitLocked(Dataset<Row> training, Dataset<Row> validation, String trainingName, String validationName,
@@ -168,7 +174,7 @@ public final class DnnTrainer {
       Checkpoints checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir(),
           identity(training, validation, trainingKey != null ? trainingKey : trainingName,
               validationKey != null ? validationKey : validationName, packed, warmStart), config.checkpointKeep(),
-          p.sc.hadoopConfiguration());
+          files(p.sc.sc()));
       List<EpochMetrics> history = new ArrayList<>();
       TrainingState resume = null;
       if (checkpoints != null && config.resume()) {

@@ -44,6 +44,31 @@ class PosixLocalFileSystemTest {
         PosixLocalFileSystem.install(own).get("fs.file.impl"), "a user's choice is kept");
   }
 
+  /**
+   * A session that names no class for file: (a user's) gets a copy through this class on a local
+   * master, past Hadoop's per-scheme cache of file systems; a session that names one, or whose tasks
+   * run in other JVMs, keeps its own.
+   */
+  @Test
+  void aLocalSessionsOwnFilesGoThroughThisClassPastHadoopsCache() throws IOException {
+    Configuration session = new Configuration(false);
+    FileSystem cached = FileSystem.get(java.net.URI.create("file:///"), new Configuration());
+    assertSame(org.apache.hadoop.fs.LocalFileSystem.class, cached.getClass(), "Hadoop's, cached for file:");
+    Configuration ours = PosixLocalFileSystem.forSession(session, "local[2]");
+    assertNull(session.get(PosixLocalFileSystem.SETTING), "the session's own configuration is left as it was");
+    try (FileSystem fs = new Path(dir.toUri()).getFileSystem(ours)) {
+      assertSame(PosixLocalFileSystem.class, fs.getClass());
+    }
+    assertEquals(PosixLocalFileSystem.class.getName(),
+        PosixLocalFileSystem.forSession(session, "local").get(PosixLocalFileSystem.SETTING));
+    for (String master : new String[] {"spark://host:7077", "local-cluster[2,1,1024]", "yarn"}) {
+      assertSame(session, PosixLocalFileSystem.forSession(session, master), master);
+    }
+    Configuration named = new Configuration(false);
+    named.set(PosixLocalFileSystem.SETTING, FaultyFileSystem.class.getName());
+    assertSame(named, PosixLocalFileSystem.forSession(named, "local[2]"), "a class the session names is kept");
+  }
+
   @Test
   void filesAndDirectoriesGetTheModesAskedForWithChecksumsAsBefore() throws IOException {
     try (FileSystem fs = open(PosixLocalFileSystem.install(new Configuration(false)))) {
