@@ -74,8 +74,10 @@ public final class RetrainingRun {
     if (givenRunId != null) {
       RunOutcome done = store.runOutcome(runId);
       if (done != null) {
+        // Its version may have gone since (dnn prune): the run is still done, and the line says so.
+        String gone = done.version() != null && !store.hasVersion(done.version()) ? " (no longer in the store)" : "";
         return new Outcome(null, "run " + runId + " already finished at " + done.finished() + ": version "
-            + done.version() + ", " + done.outcome() + " — nothing to do", done.exitCode());
+            + done.version() + gone + ", " + done.outcome() + " — nothing to do", done.exitCode());
       }
     }
     try (ModelStore.Lock lock = store.lock(runId)) {

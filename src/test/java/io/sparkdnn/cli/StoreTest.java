@@ -170,6 +170,16 @@ class StoreTest {
     assertTrue(again.out.contains("run 2026-11-27 already finished"), again.out);
     assertTrue(again.out.contains("nothing to do"), again.out);
     assertEquals(1, versions(store, "r").size());
+    assertTrue(!again.out.contains("no longer in the store"), again.out);
+
+    // Its version removed since (as dnn prune removes old ones): still done, and the line says the version is gone.
+    String version = versions(store, "r").get(0);
+    try (java.util.stream.Stream<Path> files = Files.walk(store.resolve("r").resolve(version))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    Cli afterPrune = train(store, "r", "--run-id", "2026-11-27");
+    assertEquals(0, afterPrune.status, afterPrune.toString());
+    assertTrue(afterPrune.out.contains("version " + version + " (no longer in the store)"), afterPrune.out);
   }
 
   /**
