@@ -80,6 +80,26 @@ public final class ConfigLoader {
         ConfigParseOptions.defaults().setAllowMissing(false));
   }
 
+  /**
+   * A configuration file's syntax error as one line: the file and line, the parser's problem, and
+   * what to do. Typesafe Config reports a '{' left open at the end of the file as "expecting a close
+   * parentheses ')' here, not: end of file" (its word for a value that did not end), which it is
+   * said as here.
+   */
+  static String syntaxError(File file, com.typesafe.config.ConfigException e) {
+    com.typesafe.config.ConfigOrigin origin = e.origin();
+    String problem = Causes.firstLine(e);
+    if (origin != null && problem.startsWith(origin.description() + ": ")) {
+      problem = problem.substring(origin.description().length() + 2);
+    }
+    if (problem.startsWith("expecting a close parentheses ')' here, not: end of file")) {
+      problem = "the file ends before a '{' opened earlier is closed";
+    }
+    String where = origin != null && origin.lineNumber() > 0 ? " line " + origin.lineNumber() : "";
+    return "cannot read " + file + where + ": " + problem + "; correct the syntax there (HOCON, as in "
+        + "conf/defaults.conf)";
+  }
+
   private static Config merged(File file, List<String> overrides) {
     Config defaults = defaultsConfig();
     Set<String> known = leafPaths(defaults.root(), "");
@@ -93,7 +113,7 @@ public final class ConfigLoader {
       try {
         user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException("cannot read " + file + ": " + Causes.firstLine(e));
+        throw new ConfigException(syntaxError(file, e));
       }
       checkKnown(user, known, "in " + file);
       config = user.withFallback(config);

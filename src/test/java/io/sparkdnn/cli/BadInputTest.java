@@ -263,7 +263,12 @@ class BadInputTest {
   void malformedConfigurationFile() throws IOException {
     File conf = dir.resolve("broken.conf").toFile();
     Files.writeString(conf.toPath(), "training { epochs = \n");
-    assertRefused(Cli.run("train", "--conf", conf.toString()), "cannot read", "broken.conf");
+    assertRefused(Cli.run("train", "--conf", conf.toString()), "cannot read", "broken.conf", "correct the syntax there");
+    // A section left open: Typesafe Config's own words ask for a ')'.
+    Files.writeString(conf.toPath(), "data {\n  train.path = \"x.parquet\"\n\ntraining.epochs = 3\n");
+    Cli open = Cli.run("train", "--conf", conf.toString());
+    assertRefused(open, "broken.conf line 5: the file ends before a '{' opened earlier is closed");
+    assertTrue(!open.err.contains("parentheses"), open.err);
   }
 
   @Test
