@@ -202,7 +202,7 @@ public final class TrainingRun {
     try {
       return ModelReader.read(path, hadoop, "model.warm-start");
     } catch (io.sparkdnn.model.ModelFormatException e) {
-      if (!e.getMessage().startsWith("no model at ")) {
+      if (!e.isAbsent()) {
         throw e;
       }
       throw new io.sparkdnn.model.ModelFormatException(e.getMessage() + "; model.warm-start takes a model's "

@@ -25,7 +25,7 @@ public final class ModelFiles {
   public static DnnModel read(Path dir) {
     String where = dir.toString();
     if (!Files.exists(dir)) {
-      throw new ModelFormatException("no model at " + where);
+      throw ModelFormatException.absent("no model at " + where);
     }
     if (!Files.isDirectory(dir)) {
       throw new ModelFormatException(where + " is a file; a model is a directory (with "

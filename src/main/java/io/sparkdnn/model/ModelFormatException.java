@@ -8,8 +8,29 @@ public final class ModelFormatException extends RuntimeException {
   static final String DAMAGED_REMEDY = "; the model is damaged and cannot be used: restore its directory from a "
       + "copy or train it again (in a model store, dnn rollback returns production to the version before)";
 
+  /** True when nothing is at the path (as opposed to something that is not a usable model). */
+  private final boolean absent;
+
   public ModelFormatException(String message) {
+    this(message, false);
+  }
+
+  private ModelFormatException(String message, boolean absent) {
     super(message);
+    this.absent = absent;
+  }
+
+  /** Nothing at the path: {@code message} says where ("no model at …"). */
+  static ModelFormatException absent(String message) {
+    return new ModelFormatException(message, true);
+  }
+
+  /**
+   * Whether nothing was at the path, so that a caller can say what the path should have named (a
+   * keyword taken for a path, say) rather than what is wrong with a model there.
+   */
+  public boolean isAbsent() {
+    return absent;
   }
 
   /**

@@ -28,7 +28,7 @@ public final class ModelReader {
       FileSystem fs = dir.getFileSystem(conf);
       StagedDirectory.repair(fs, fs.makeQualified(dir));
       if (!fs.exists(dir)) {
-        throw new ModelFormatException("no model at " + path + " (" + configKey + ")");
+        throw ModelFormatException.absent("no model at " + path + " (" + configKey + ")");
       }
       if (!fs.getFileStatus(dir).isDirectory()) {
         throw new ModelFormatException(path + " (" + configKey + ") is a file; a model is a directory");
