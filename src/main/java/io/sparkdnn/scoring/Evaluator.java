@@ -140,7 +140,10 @@ public final class Evaluator implements Serializable {
     java.util.List<double[]> points = blocks.mapPartitions(partition -> {
       java.util.List<PackedBlock> all = new java.util.ArrayList<>();
       partition.forEachRemaining(all::add);
-      if (!all.isEmpty() && all.get(0).isSparse()) {
+      if (all.isEmpty()) { // no network for no rows (see evaluatePartition)
+        return java.util.Collections.<double[]>emptyIterator();
+      }
+      if (all.get(0).isSparse()) {
         return sparseSample(all, weights.value(), perPartition).iterator();
       }
       java.util.List<double[]> out = new java.util.ArrayList<>();
@@ -195,7 +198,13 @@ public final class Evaluator implements Serializable {
   private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {
     java.util.List<PackedBlock> all = new java.util.ArrayList<>();
     blocks.forEachRemaining(all::add);
-    if (!all.isEmpty() && all.get(0).isSparse()) {
+    // A partition without rows (a small file read into fewer partitions than the data has) builds no
+    // network: the dense one for a sparse model's input width takes width × batch rows floats (1 GiB
+    // for 2^18 inputs), which ran a test evaluation out of memory after training.
+    if (all.isEmpty()) {
+      return empty();
+    }
+    if (all.get(0).isSparse()) {
       return evaluateSparse(all, weights);
     }
     if (inputMajorWeights && !all.isEmpty()) {
