@@ -13,7 +13,8 @@ public enum BadRowReason {
   BAD_SPARSE_INDEX("sparse vector index out of range, repeated or out of order"),
   NULL_LABEL("null, NaN or infinite label"),
   UNKNOWN_LABEL("label not known to the model"),
-  BAD_TARGET("target that is not a finite number (or not 0/1 for multi-label)"),
+  NON_NUMERIC_TARGET("target that is not a number"),
+  BAD_TARGET("target that is null, NaN or infinite (or not 0/1 for multi-label)"),
   BAD_WEIGHT("weight that is null, negative or not a finite number");
 
   private final String description;

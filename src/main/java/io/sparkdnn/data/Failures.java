@@ -46,6 +46,10 @@ public final class Failures {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BadRowException && ((BadRowException) t).partition() >= 0) {
         BadRowException bad = (BadRowException) t;
+        DataException wholeColumn = textColumn(bad, data);
+        if (wholeColumn != null) {
+          return wholeColumn;
+        }
         try {
           if (data.inputFiles().length > 1) {
             return inFiles(bad, data);
@@ -58,6 +62,36 @@ public final class Failures {
       }
     }
     return e;
+  }
+
+  /**
+   * For a row refused because a column's value is not a number: when no row of {@code data} has a
+   * number in that column (names, categories, a class label given to a regression), the failure of
+   * the whole column, since fixing or skipping rows would not help; else null (then the row is named).
+   * One Spark job on the error path, which stops at the first number found.
+   */
+  static DataException textColumn(BadRowException bad, Dataset<Row> data) {
+    boolean feature = bad.reason() == BadRowReason.NON_NUMERIC_FEATURE;
+    if (!feature && bad.reason() != BadRowReason.NON_NUMERIC_TARGET || bad.column() == null
+        || !java.util.Arrays.asList(data.columns()).contains(bad.column())) {
+      return null;
+    }
+    org.apache.spark.sql.Column column = Columns.col(data, bad.column());
+    try {
+      // try_cast: under ANSI SQL (Spark 4's default) a plain cast of text to double fails the job
+      if (!data.filter(column.try_cast("double").isNotNull()).limit(1).isEmpty()) {
+        return null;
+      }
+    } catch (RuntimeException checking) { // the row, as before, rather than the checking job's failure
+      LOG.debug("could not check the column for numbers", checking);
+      return null;
+    }
+    String what = "column '" + bad.column() + "' holds no number in any row (the first refused " + bad.problem() + ")";
+    return new DataException(feature
+        ? what + "; a feature must be a number: turn the column into numbers first (Spark ML's StringIndexer and "
+            + "OneHotEncoder, or hashed terms: see the README's Sparse input), or, to train, leave it out of data.features"
+        : what + ", so it cannot be a regression target; for classes, end network.layers in softmax (the values "
+            + "are then read as class names), or choose a numeric label column (data.label)");
   }
 
   /**

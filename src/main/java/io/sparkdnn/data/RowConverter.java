@@ -387,7 +387,7 @@ public final class RowConverter implements Serializable {
       }
       for (int j = 0; j < names.length; j++) {
         dst[offset + j] = scalar(row, position + j, names[j], BadRowReason.BAD_TARGET,
-            BadRowReason.BAD_TARGET, BadRowReason.BAD_TARGET);
+            BadRowReason.BAD_TARGET, BadRowReason.NON_NUMERIC_TARGET);
       }
     } else {
       many(row, position, names[0], targetWidth, dst, offset, true, true);

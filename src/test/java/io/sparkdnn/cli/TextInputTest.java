@@ -179,6 +179,23 @@ class TextInputTest {
   }
 
   /**
+   * A column with no number in any row (names, categories) is refused as a column: fixing or
+   * skipping rows would not help, and skipping every row only pointed back at the first of them.
+   */
+  @Test
+  void aColumnOfTextIsRefusedAsAColumnWithWhatToDo() throws IOException {
+    String names = csv("names", "f1,f2,label", "1,red,a", "2,blue,b", "3,green,a", "4,,b");
+    Cli feature = train(names, "m-names");
+    refused(feature, "names.csv", "column 'f2' holds no number in any row (the first refused has 'red', which is "
+        + "not a number); a feature must be a number", "leave it out of data.features");
+    assertFalse(feature.err.contains("data.bad-rows = skip"), feature.err);
+    Cli target = train(csv("classes", "f1,f2,label", "1,2,cat", "2,3,dog", "3,4,cat"), "m-classes",
+        "network.layers=2-4relu-1identity");
+    refused(target, "classes.csv", "column 'label' holds no number in any row", "cannot be a regression target",
+        "end network.layers in softmax");
+  }
+
+  /**
    * Read from several files, a bad row is named by its file and its row there: Spark orders files
    * by size, not name, so a row number of the whole input would send the user counting.
    */
