@@ -111,7 +111,9 @@ public final class ConfigLoader {
       }
       Config user;
       try {
-        user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
+        // Absolute: Typesafe Config resolves an include beside the including file's parent, and a
+        // relative --conf (inc.conf) has none, so its include "base.conf" was silently not found.
+        user = ConfigFactory.parseFile(file.getAbsoluteFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
       } catch (com.typesafe.config.ConfigException e) {
         throw new ConfigException(syntaxError(file, e));
       }

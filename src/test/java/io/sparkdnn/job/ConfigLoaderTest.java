@@ -34,6 +34,28 @@ class ConfigLoaderTest {
     assertEquals(0.001, c.optimizer().learningRate(), 0, "default from conf/defaults.conf");
   }
 
+  /**
+   * An include resolves beside the including file also when --conf names it relative to the working
+   * directory without a directory part (inc.conf): it was silently not found. The files are made in the
+   * working directory (the project's root under Maven) and removed after.
+   */
+  @Test
+  void anIncludeResolvesBesideARelativeConfFile() throws IOException {
+    String id = java.util.UUID.randomUUID().toString();
+    File base = new File(".config-loader-test-base-" + id + ".conf");
+    File including = new File(".config-loader-test-inc-" + id + ".conf");
+    try {
+      Files.writeString(base.toPath(), "network.layers = \"4-3relu-2softmax\"\ntraining.epochs = 9\n");
+      Files.writeString(including.toPath(), "include \"" + base.getName() + "\"\ntraining.mode = sync\n");
+      TrainingConfig c = ConfigLoader.load(including, List.of()).requireTraining();
+      assertEquals(9, c.epochs());
+      assertEquals(TrainingMode.SYNC, c.mode());
+    } finally {
+      Files.deleteIfExists(base.toPath());
+      Files.deleteIfExists(including.toPath());
+    }
+  }
+
   @Test
   void setParsesListsNullsAndPathsWithSlashes() {
     JobConfig c = ConfigLoader.load(null, List.of("data.features=[a, b, c]", "data.train.path=hdfs://nn:8020/x/y",
