@@ -102,7 +102,8 @@ public final class ModelFormat {
     try {
       root = JSON.readTree(metadataBytes);
     } catch (IOException e) {
-      throw ModelFormatException.damaged(where + "/" + METADATA + " is not valid JSON: " + Causes.firstLine(e));
+      throw ModelFormatException.damaged(where + "/" + METADATA + " is not valid JSON "
+          + io.sparkdnn.results.Json.problem(e));
     }
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new ModelFormatException(where + " is not a spark-dnn model (" + METADATA

@@ -78,8 +78,33 @@ public final class Json {
     try {
       return MAPPER.readTree(text);
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException(what + " is not valid JSON: " + Causes.firstLine(e));
+      throw new IllegalArgumentException(what + " is not valid JSON " + problem(e));
     }
+  }
+
+  /**
+   * What is wrong with a JSON text, from Jackson's failure, in a reader's words: where reading
+   * stopped (line and column) and the problem — without Jackson's description of its source
+   * ("[Source: REDACTED …]") or, for an object left open, where that object began (line 25 of a
+   * file cut at line 48). Other failures: their first line.
+   */
+  public static String problem(java.io.IOException e) {
+    if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException j)) {
+      return "(" + Causes.firstLine(e) + ")";
+    }
+    String message = j.getOriginalMessage() == null ? "unknown problem" : j.getOriginalMessage();
+    int marker = message.indexOf(" (start marker at");
+    if (marker >= 0) {
+      message = message.substring(0, marker);
+    }
+    int newline = message.indexOf('\n');
+    if (newline >= 0) {
+      message = message.substring(0, newline);
+    }
+    com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+    return at != null && at.getLineNr() > 0
+        ? "at line " + at.getLineNr() + ", column " + at.getColumnNr() + " (" + message + ")"
+        : "(" + message + ")";
   }
 
   /** One line of JSON. */

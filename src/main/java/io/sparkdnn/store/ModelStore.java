@@ -314,8 +314,8 @@ public final class ModelStore {
       }
       return m;
     } catch (IOException e) {
-      throw new BrokenVersionException(name, version, "its metadata.json is not valid JSON ("
-          + Causes.firstLine(e) + ")");
+      throw new BrokenVersionException(name, version, "its metadata.json is not valid JSON "
+          + io.sparkdnn.results.Json.problem(e));
     }
   }
 

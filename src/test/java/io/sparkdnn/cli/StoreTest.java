@@ -306,7 +306,7 @@ class StoreTest {
         "the good version, with validation and test accuracy: " + lines.get(1));
     assertEquals("  " + empty + " BROKEN: it has no metadata.json (an interrupted copy or a deleted file?)",
         lines.get(2));
-    assertTrue(lines.get(3).startsWith("  " + corrupt + " BROKEN: its metadata.json is not valid JSON ("), lines.get(3));
+    assertTrue(lines.get(3).startsWith("  " + corrupt + " BROKEN: its metadata.json is not valid JSON at line 1, column "), lines.get(3));
     String dangling = "CURRENT of model x points at " + gone + ", which is not a version of it (deleted?); make a "
         + "version production with `dnn promote --store … --name x VERSION` (`dnn list` shows them)";
     assertEquals("! " + dangling, lines.get(4));
@@ -320,7 +320,7 @@ class StoreTest {
     assertEquals(1, showCorrupt.status, showCorrupt.toString());
     assertEquals(1, showCorrupt.err.lines().count(), "one error line: " + showCorrupt.err);
     assertTrue(showCorrupt.err.startsWith("error: version " + corrupt + " of model x is broken: its metadata.json "
-        + "is not valid JSON (") && showCorrupt.err.strip().endsWith("); restore the version's directory from a copy, "
+        + "is not valid JSON at line 1, column ") && showCorrupt.err.strip().endsWith("); restore the version's directory from a copy, "
         + "or, if it is production, return production to the version before with dnn rollback"), showCorrupt.err);
     assertError(train(store, "x", "--run-id", "2026-12-01"), dangling);
     assertFalse(Files.exists(model.resolve("LOCK")), "the failed run released the lock");
@@ -375,14 +375,14 @@ class StoreTest {
     assertEquals(1, rollback.status, rollback.toString());
     assertEquals(1, rollback.err.lines().count(), rollback.err);
     assertTrue(rollback.err.startsWith("error: cannot roll model iris back to " + v1 + ", production before " + v2
-        + ": " + v1 + " is broken: its metadata.json is not valid JSON ("), rollback.err);
+        + ": " + v1 + " is broken: its metadata.json is not valid JSON at line 1, column "), rollback.err);
     assertTrue(rollback.err.strip().endsWith("(production is still " + v2 + "); restore the version's directory from "
         + "a copy, or make another version production with `dnn promote` (`dnn list` shows them)"), rollback.err);
     Cli promote = storeCommand(store, "iris", "promote", v1);
     assertEquals(1, promote.status, promote.toString());
     assertEquals(1, promote.err.lines().count(), promote.err);
     assertTrue(promote.err.startsWith("error: version " + v1 + " of model iris is broken: its metadata.json is not "
-        + "valid JSON ("), promote.err);
+        + "valid JSON at line 1, column 2 ("), promote.err);
     assertTrue(promote.err.strip().endsWith(", so it cannot be production (production is still " + v2 + "); restore "
         + "the version's directory from a copy, or promote another version (`dnn list` shows them)"), promote.err);
 
@@ -402,7 +402,7 @@ class StoreTest {
     assertEquals(1, nightly.status, nightly.toString());
     assertEquals(1, nightly.err.lines().count(), nightly.err);
     assertTrue(nightly.err.startsWith("error: production version " + v2 + " of model iris is broken: its metadata.json "
-        + "is not valid JSON ("), nightly.err);
+        + "is not valid JSON at line 1, column 2 ("), nightly.err);
     assertTrue(nightly.err.contains("make a version that is not broken production with `dnn promote --store … --name "
         + "iris VERSION`"), nightly.err);
     try (java.util.stream.Stream<Path> left = Files.list(model)) {

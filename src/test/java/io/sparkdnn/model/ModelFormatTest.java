@@ -116,7 +116,13 @@ class ModelFormatTest {
   void notJson() throws IOException {
     Path copy = copyOfGolden();
     Files.writeString(copy.resolve("metadata.json"), "{ not json");
-    assertRefused(copy, "metadata.json is not valid JSON", ModelFormatException.DAMAGED_REMEDY);
+    assertRefused(copy, "metadata.json is not valid JSON at line 1, column ", ModelFormatException.DAMAGED_REMEDY);
+    // Cut short: named where the text ends, not where the open object began, and in no words of the parser's source.
+    Files.writeString(copy.resolve("metadata.json"), "{\n  \"format\" : \"spark-dnn-model\",\n  \"network\" : {\n");
+    ModelFormatException cut = assertThrows(ModelFormatException.class, () -> read(copy));
+    assertTrue(cut.getMessage().contains("metadata.json is not valid JSON at line 4, column 1 (Unexpected end-of-input"),
+        cut.getMessage());
+    assertFalse(cut.getMessage().contains("Source") || cut.getMessage().contains("start marker"), cut.getMessage());
     Files.writeString(copy.resolve("metadata.json"), "");
     assertRefused(copy, "metadata.json is empty", ModelFormatException.DAMAGED_REMEDY);
   }
