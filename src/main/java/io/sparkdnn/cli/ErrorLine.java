@@ -39,8 +39,32 @@ final class ErrorLine {
         || e instanceof UncheckedIOException) {
       return firstLine(e.getMessage());
     }
+    String memory = outOfMemory(e);
+    if (memory != null) {
+      return memory;
+    }
     Throwable root = root(e);
     return firstLine(root.getClass().getSimpleName() + ": " + root.getMessage()) + " (--debug shows the stack trace)";
+  }
+
+  /**
+   * A JVM that ran out of memory (in this JVM, or in a task whose failure Spark reports by its text),
+   * as what happened and which settings give it more; null for other failures.
+   */
+  static String outOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String what = t instanceof OutOfMemoryError ? t.getMessage()
+          : t.getMessage() != null && t.getMessage().contains("java.lang.OutOfMemoryError")
+              ? t.getMessage().substring(t.getMessage().indexOf("java.lang.OutOfMemoryError")
+                  + "java.lang.OutOfMemoryError".length()).replaceFirst("^: ", "")
+              : null;
+      if (what != null) {
+        return "the JVM ran out of memory (" + firstLine(what.isBlank() ? "OutOfMemoryError" : what).strip() + "); give "
+            + "it more: DNN_DRIVER_MEMORY=8g scripts/dnn … (4g by default), or with spark-submit --driver-memory (and "
+            + "--executor-memory on a cluster)";
+      }
+    }
+    return null;
   }
 
   private static Throwable root(Throwable e) {

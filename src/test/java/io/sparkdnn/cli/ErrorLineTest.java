@@ -116,4 +116,15 @@ class ErrorLineTest {
     }
     assertEquals(Filter.Result.DENY, QuietFailures.check(task, "Exception in task 0.0 in stage 1.0 (TID 1)"));
   }
+
+  /** Out of memory, here or in a task that Spark reports by its text: what happened and which settings give more. */
+  @Test
+  void outOfMemorySaysWhichSettingsGiveMore() {
+    String here = ErrorLine.of(new SparkException("Job aborted", new OutOfMemoryError("Java heap space")));
+    assertEquals("the JVM ran out of memory (Java heap space); give it more: DNN_DRIVER_MEMORY=8g scripts/dnn … (4g "
+        + "by default), or with spark-submit --driver-memory (and --executor-memory on a cluster)", here);
+    String task = ErrorLine.of(new SparkException("Job aborted due to stage failure: Task 1 in stage 71.0 failed: "
+        + "java.lang.OutOfMemoryError: Java heap space\n\tat io.sparkdnn.engine.MiniBatch.<init>"));
+    assertTrue(task.startsWith("the JVM ran out of memory (Java heap space); give it more"), task);
+  }
 }
