@@ -81,12 +81,15 @@ public final class ConfigLoader {
   }
 
   /**
-   * A configuration file's syntax error as one line: the file and line, the parser's problem, and
-   * what to do. Typesafe Config reports a '{' left open at the end of the file as "expecting a close
-   * parentheses ')' here, not: end of file" (its word for a value that did not end), which it is
-   * said as here.
+   * A configuration file that cannot be read, as one line: for a syntax error the file and line, the
+   * parser's problem and what to do; otherwise (the file cannot be opened) the reason. Typesafe Config
+   * reports a '{' left open at the end of the file as "expecting a close parentheses ')' here, not:
+   * end of file" (its words for a value that did not end); the line says what that means.
    */
   static String syntaxError(File file, com.typesafe.config.ConfigException e) {
+    if (!(e instanceof com.typesafe.config.ConfigException.Parse)) {
+      return "cannot read " + file + ": " + Causes.firstLine(e);
+    }
     com.typesafe.config.ConfigOrigin origin = e.origin();
     String problem = Causes.firstLine(e);
     if (origin != null && problem.startsWith(origin.description() + ": ")) {
