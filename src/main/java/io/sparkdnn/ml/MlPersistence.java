@@ -17,7 +17,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import java.util.function.BiFunction;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
@@ -192,8 +191,7 @@ final class MlPersistence {
         T instance = create.apply(metadata.uid(), new FittedNetwork(model, readSummary(path, hadoop)));
         metadata.getAndSetParams(instance, scala.Option.empty());
         if (instance instanceof HasTrainingParams && !savedWithTrainingParams(metadata)) {
-          ((HasTrainingParams) instance).trainingParams().setFromRecord(instance, model.record().configuration(),
-              instance.hasParam("classWeights") ? new Param<?>[] {instance.getParam("classWeights")} : new Param<?>[0]);
+          ((HasTrainingParams) instance).trainingParams().setFromRecord(instance, model.record().configuration());
         }
         return instance;
       }

@@ -287,18 +287,15 @@ public final class TrainingParams implements Serializable {
   }
 
   /**
-   * Sets {@code owner}'s training params ({@code extra}: a model's others, such as classWeights) from
-   * a model's recorded configuration (configuration key → value as {@code --set} takes it): for a
-   * model saved before fitted models carried their training params, whose saved params hold none of
-   * them. hiddenLayers comes from network.layers without its input and output layers. A key the
-   * record lacks, or a value the param refuses, leaves that param at its default.
+   * Sets {@code owner}'s params that stand for a configuration key (their doc ends with it: the
+   * training params, a classifier's classWeights) from a model's recorded configuration (key → value
+   * as {@code --set} takes it): for a model saved before fitted models carried their training params,
+   * whose saved params hold none of them. hiddenLayers comes from network.layers without its input
+   * and output layers. A key the record lacks, or a value the param refuses, leaves that param at its
+   * default.
    */
-  void setFromRecord(Params owner, Map<String, String> configuration, Param<?>... extra) {
-    List<Param<?>> all = new ArrayList<>(List.of(hiddenLayers, epochs, batchSize, mode, roundsPerEpoch, optimizer,
-        learningRate, momentum, weightDecay, l2, clipNorm, schedule, warmupEpochs, patience, minDelta,
-        stoppingMetric, validationFraction, seed, treeDepth, scaling, partitions, initialization));
-    all.addAll(List.of(extra));
-    for (Param<?> p : all) {
+  void setFromRecord(Params owner, Map<String, String> configuration) {
+    for (Param<?> p : owner.params()) {
       String key = configurationKey(p);
       String text = key == null ? null : configuration.get(key);
       if (text == null) {
@@ -322,7 +319,7 @@ public final class TrainingParams implements Serializable {
    * @throws IllegalArgumentException when it is not one (NumberFormatException among them)
    */
   private Object recordedValue(Param<?> p, String text) {
-    if (p == hiddenLayers) {
+    if (p.name().equals(hiddenLayers.name())) {
       String[] layers = text.split("-");
       if (layers.length < 2) {
         throw new IllegalArgumentException("not a network: " + text);
