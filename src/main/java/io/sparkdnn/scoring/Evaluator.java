@@ -198,7 +198,7 @@ public final class Evaluator implements Serializable {
   private EvaluationAccumulator evaluatePartition(Iterator<PackedBlock> blocks, float[] weights) {
     java.util.List<PackedBlock> all = new java.util.ArrayList<>();
     blocks.forEachRemaining(all::add);
-    // A partition without rows (a small file read into fewer partitions than the data has) builds no
+    // A partition without rows (a small input spread over more partitions than it fills) builds no
     // network: the dense one for a sparse model's input width takes width × batch rows floats (1 GiB
     // for 2^18 inputs), which ran a test evaluation out of memory after training.
     if (all.isEmpty()) {
