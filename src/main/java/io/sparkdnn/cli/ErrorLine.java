@@ -52,16 +52,16 @@ final class ErrorLine {
    * as what happened and which settings give it more; null for other failures.
    */
   static String outOfMemory(Throwable e) {
+    String marker = OutOfMemoryError.class.getName();
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String what = t instanceof OutOfMemoryError ? t.getMessage()
-          : t.getMessage() != null && t.getMessage().contains("java.lang.OutOfMemoryError")
-              ? t.getMessage().substring(t.getMessage().indexOf("java.lang.OutOfMemoryError")
-                  + "java.lang.OutOfMemoryError".length()).replaceFirst("^: ", "")
-              : null;
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      String what = t instanceof OutOfMemoryError ? message
+          : message.contains(marker) ? message.substring(message.indexOf(marker) + marker.length()).replaceFirst("^: ", "")
+          : null;
       if (what != null) {
-        return "the JVM ran out of memory (" + firstLine(what.isBlank() ? "OutOfMemoryError" : what).strip() + "); give "
-            + "it more: DNN_DRIVER_MEMORY=8g scripts/dnn … (4g by default), or with spark-submit --driver-memory (and "
-            + "--executor-memory on a cluster)";
+        return "the JVM ran out of memory (" + (what.isBlank() ? "OutOfMemoryError" : firstLine(what).strip())
+            + "); give it more: DNN_DRIVER_MEMORY=8g scripts/dnn … (4g by default), or with spark-submit "
+            + "--driver-memory (and --executor-memory on a cluster)";
       }
     }
     return null;

@@ -86,7 +86,7 @@ public final class ConfigLoader {
    * reports a '{' left open at the end of the file as "expecting a close parentheses ')' here, not:
    * end of file" (its words for a value that did not end); the line says what that means.
    */
-  static String syntaxError(File file, com.typesafe.config.ConfigException e) {
+  static String readError(File file, com.typesafe.config.ConfigException e) {
     if (!(e instanceof com.typesafe.config.ConfigException.Parse)) {
       return "cannot read " + file + ": " + Causes.firstLine(e);
     }
@@ -118,7 +118,7 @@ public final class ConfigLoader {
         // relative --conf (inc.conf) has none, so its include "base.conf" was silently not found.
         user = ConfigFactory.parseFile(file.getAbsoluteFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException(syntaxError(file, e));
+        throw new ConfigException(readError(file, e));
       }
       checkKnown(user, known, "in " + file);
       config = user.withFallback(config);

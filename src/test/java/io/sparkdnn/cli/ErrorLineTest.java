@@ -126,5 +126,7 @@ class ErrorLineTest {
     String task = ErrorLine.of(new SparkException("Job aborted due to stage failure: Task 1 in stage 71.0 failed: "
         + "java.lang.OutOfMemoryError: Java heap space\n\tat io.sparkdnn.engine.MiniBatch.<init>"));
     assertTrue(task.startsWith("the JVM ran out of memory (Java heap space); give it more"), task);
+    assertTrue(ErrorLine.of(new OutOfMemoryError()).startsWith("the JVM ran out of memory (OutOfMemoryError); give"),
+        "without a message too");
   }
 }
